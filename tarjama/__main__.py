@@ -1,0 +1,3 @@
+from tarjama.translate.cli import main
+
+main()

@@ -1,0 +1,61 @@
+"""Shared fixtures: the example article and a tiny real Marian model built from it (no hub, no mocks)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tarjama.translate.scratch_model import ScratchConfig, build_scratch_model
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "hanoi-convention.ar.txt"
+GOLD_TSV = ROOT / "examples" / "hanoi-convention.gold.tsv"
+REFERENCE = ROOT / "evaluation" / "references" / "hanoi-convention.en.txt"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never reach for the hub
+
+
+def read_gold(path: Path = GOLD_TSV) -> list[dict[str, str]]:
+    cols = ["n", "paragraph", "kind", "arabic", "english"]
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [dict(zip(cols, row, strict=True)) for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)]
+
+
+@pytest.fixture(scope="session")
+def gold() -> list[dict[str, str]]:
+    return read_gold()
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory, gold) -> Path:
+    """A random-weight MarianMTModel (d_model 32) with SentencePiece trained on the example, in opus-mt layout."""
+    out = tmp_path_factory.mktemp("tiny-marian")
+    return build_scratch_model(
+        out, [g["arabic"] for g in gold], [g["english"] for g in gold], ScratchConfig(max_length=48)
+    )
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    """A private copy of the example article (tests may edit it)."""
+    dst = tmp_path / "hanoi-convention.ar.txt"
+    shutil.copyfile(EXAMPLE, dst)
+    return dst
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed `tarjama` entry point as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "tarjama", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        check=False,
+    )

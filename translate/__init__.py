@@ -1,0 +1,1 @@
+"""Reading, segmenting and machine-translating Arabic articles, and the tarjama CLI."""

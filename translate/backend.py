@@ -1,0 +1,34 @@
+"""The one interface every MT engine implements; the pipeline never knows which one runs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from tarjama.translate.model_source import ModelSource
+
+
+@dataclass(frozen=True)
+class DecodeSettings:
+    """Settings that change the output; recorded in the PO header so re-runs can tell."""
+
+    beam: int = 4
+    batch_size: int = 16
+    device: str = "cpu"
+
+
+class Backend(Protocol):
+    name: str
+    source: ModelSource
+    settings: DecodeSettings
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        """Translate sentences, returning outputs in the same order."""
+        ...
+
+
+def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Indices grouped so each batch holds sentences of similar length: less padding, same results."""
+    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], i))
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
