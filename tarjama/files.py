@@ -59,13 +59,19 @@ def locked(path: Path, timeout: float = 30.0) -> Iterator[None]:
 
 
 def check_writable_dir(directory: Path) -> None:
-    """Fail early, before a model load, when the output directory cannot be written."""
-    probe = directory
-    while not probe.exists():
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    if not probe.is_dir():
-        raise TarjamaError("output path exists and is not a directory", path=probe)
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise TarjamaError("output directory is not writable", path=probe)
+    """Fail early, before a model load, when the output directory cannot be written.
+
+    Permission bits are not enough (root ignores them; read-only mounts and /proc don't),
+    so this creates the directory and a probe file for real.
+    """
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".tarjama-probe-", dir=directory)
+        os.close(fd)
+        os.unlink(probe)
+    except FileExistsError:
+        raise TarjamaError("output path exists and is not a directory", path=directory) from None
+    except OSError as exc:
+        raise TarjamaError(
+            f"output directory is not writable ({exc.strerror or exc})", path=directory
+        ) from None

@@ -60,12 +60,19 @@ class TransformersBackend:
 
     def _generate(self, batch_ids: list[list[int]]) -> list[str]:
         torch = self._torch
+        from transformers import LogitsProcessorList
+
+        from tarjama.translate.length_limit import PerSentenceLengthLimit
+
         enc = self.tokenizer.pad({"input_ids": batch_ids}, return_tensors="pt")
         enc = {k: v.to(self.settings.device) for k, v in enc.items()}
+        budgets = [output_budget(len(x), self.model_max) for x in batch_ids]
+        limit = PerSentenceLengthLimit(budgets, self.settings.beam, self.model.config.eos_token_id)
         with torch.inference_mode():
             generated = self.model.generate(
                 **enc,
                 num_beams=self.settings.beam,
-                max_new_tokens=output_budget(max(len(x) for x in batch_ids), self.model_max),
+                max_new_tokens=max(budgets),
+                logits_processor=LogitsProcessorList([limit]),
             )
         return [t.strip() for t in self.tokenizer.batch_decode(generated, skip_special_tokens=True)]

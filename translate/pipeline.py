@@ -62,11 +62,11 @@ def po_path_for(out_dir: Path, lang: str, article: Article) -> Path:
 
 def prepare_jobs(paths: Sequence[Path], out_dir: Path, lang: str) -> list[ArticleJob]:
     """Read, check and segment every article, and parse any PO it already has."""
+    articles = [read_article(path) for path in paths]
     check_writable_dir(out_dir)
     jobs: list[ArticleJob] = []
     targets: dict[Path, Path] = {}
-    for path in paths:
-        article = read_article(path)
+    for path, article in zip(paths, articles, strict=True):
         po_path = po_path_for(out_dir, lang, article)
         if po_path in targets:
             raise InputError(
