@@ -78,9 +78,7 @@ def _refresh(entry: polib.POEntry, unit: Unit) -> polib.POEntry:
     return entry
 
 
-def merge_units(
-    existing: polib.POFile | None, units: list[Unit], header: CatalogHeader
-) -> polib.POFile:
+def merge_units(existing: polib.POFile | None, units: list[Unit], header: CatalogHeader) -> polib.POFile:
     """Document order from ``units``; reviewed entries kept byte for byte; vanished reviews obsoleted."""
     po = polib.POFile(wrapwidth=78)
     po.metadata = header_metadata(header)

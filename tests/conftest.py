@@ -24,7 +24,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never reach for the hub
 def read_gold(path: Path = GOLD_TSV) -> list[dict[str, str]]:
     cols = ["n", "paragraph", "kind", "arabic", "english"]
     with path.open(encoding="utf-8", newline="") as fh:
-        return [dict(zip(cols, row, strict=True)) for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)]
+        return [
+            dict(zip(cols, row, strict=True))
+            for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        ]
 
 
 @pytest.fixture(scope="session")

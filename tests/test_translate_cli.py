@@ -37,7 +37,9 @@ def test_po_has_one_entry_per_sentence_in_document_order(translated: Path) -> No
     assert len(expected) == 34
 
 
-def test_every_machine_translation_is_fuzzy_with_the_model_comment(translated: Path, tiny_model: Path) -> None:
+def test_every_machine_translation_is_fuzzy_with_the_model_comment(
+    translated: Path, tiny_model: Path
+) -> None:
     po = polib.pofile(str(translated))
     by_text = {s.text: s for s in segment(read_article(EXAMPLE).text)}
     mt = [e for e in po if by_text[e.msgid].kind in TRANSLATABLE]
@@ -78,12 +80,16 @@ def test_header_fields(translated: Path, tiny_model: Path) -> None:
 def test_msgfmt_check_passes(translated: Path) -> None:
     res = subprocess.run(
         ["msgfmt", "-c", "--check-format", "-o", "/dev/null", str(translated)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert res.returncode == 0, res.stderr
 
 
-def test_second_run_with_same_inputs_is_byte_identical(tiny_model: Path, article: Path, tmp_path: Path) -> None:
+def test_second_run_with_same_inputs_is_byte_identical(
+    tiny_model: Path, article: Path, tmp_path: Path
+) -> None:
     args = ("translate", article, "--model", tiny_model, "--out", tmp_path / "o", "--beam", "1")
     assert run_cli(*args).returncode == 0
     first = po_for(tmp_path / "o").read_bytes()
@@ -104,7 +110,9 @@ def test_model_load_path_is_the_real_one(tiny_model: Path, beam: int) -> None:
     backend = TransformersBackend(resolve_model(str(tiny_model)), DecodeSettings(beam=beam, batch_size=3))
     assert type(backend.model).__name__ == "MarianMTModel"
     assert type(backend.tokenizer).__name__ == "MarianTokenizer"
-    outputs = backend.translate(["في عصر يوم 8 أكتوبر.", "هانوي", "فيتنام تريد بناء فضاء إلكتروني من أجل السلام والتنمية."])
+    outputs = backend.translate(
+        ["في عصر يوم 8 أكتوبر.", "هانوي", "فيتنام تريد بناء فضاء إلكتروني من أجل السلام والتنمية."]
+    )
     assert len(outputs) == 3 and all(isinstance(o, str) and o for o in outputs)
     # batching and sorting by length must not change results
     single = TransformersBackend(resolve_model(str(tiny_model)), DecodeSettings(beam=beam, batch_size=1))

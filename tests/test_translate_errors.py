@@ -48,12 +48,16 @@ def test_bad_article(case: str, tiny_model: Path, tmp_path: Path) -> None:
 
 def test_missing_file(tiny_model: Path, tmp_path: Path) -> None:
     art = tmp_path / "nope.ar.txt"
-    line = assert_one_line_error(run_cli("translate", art, "--model", tiny_model, "--out", tmp_path / "o"), "no such file")
+    line = assert_one_line_error(
+        run_cli("translate", art, "--model", tiny_model, "--out", tmp_path / "o"), "no such file"
+    )
     assert str(art) in line
     assert no_po(tmp_path)
 
 
-def test_one_bad_article_among_good_ones_writes_nothing(tiny_model: Path, article: Path, tmp_path: Path) -> None:
+def test_one_bad_article_among_good_ones_writes_nothing(
+    tiny_model: Path, article: Path, tmp_path: Path
+) -> None:
     bad = tmp_path / "empty.ar.txt"
     bad.write_bytes(b"")
     res = run_cli("translate", article, bad, "--model", tiny_model, "--out", tmp_path / "out")
@@ -81,8 +85,12 @@ def test_model_dir_without_vocab_json_leaves_existing_po_untouched(
     shutil.copytree(tiny_model, broken)
     (broken / "vocab.json").unlink()
     # a changed article forces a model load
-    article.write_text(article.read_text(encoding="utf-8") + "\nجملة جديدة في نهاية المقال.", encoding="utf-8")
-    line = assert_one_line_error(run_cli("translate", article, "--model", broken, "--out", out), "vocab.json", code=2)
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\nجملة جديدة في نهاية المقال.", encoding="utf-8"
+    )
+    line = assert_one_line_error(
+        run_cli("translate", article, "--model", broken, "--out", out), "vocab.json", code=2
+    )
     assert str(broken) in line
     assert po.read_bytes() == before
 

@@ -38,7 +38,14 @@ def main() -> None:
 @main.command("translate")
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Hub id or local model directory.")
-@click.option("--out", "out_dir", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path), help="Root of the PO tree (<out>/<lang>/LC_MESSAGES/<article>.po).")
+@click.option(
+    "--out",
+    "out_dir",
+    default=DEFAULT_OUT,
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Root of the PO tree (<out>/<lang>/LC_MESSAGES/<article>.po).",
+)
 @click.option("--lang", default="en", show_default=True, help="Target language code.")
 @click.option("--beam", default=4, show_default=True, type=click.IntRange(1, 64))
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 4096))

@@ -19,13 +19,14 @@ def output_budget(source_tokens: int, model_max: int) -> int:
 class TransformersBackend:
     name = "transformers"
 
-    def __init__(self, source: ModelSource, settings: DecodeSettings = DecodeSettings()) -> None:
+    def __init__(self, source: ModelSource, settings: DecodeSettings | None = None) -> None:
         import torch
         import transformers
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
         transformers.logging.set_verbosity_error()
         transformers.utils.logging.disable_progress_bar()
+        settings = settings or DecodeSettings()
         if settings.device.startswith("cuda") and not torch.cuda.is_available():
             raise TarjamaError("--device cuda was asked for but no CUDA device is available")
         self.source = source
@@ -43,9 +44,7 @@ class TransformersBackend:
         self.model_max = min(int(gen_max), int(positions), MAX_OUTPUT_TOKENS)
 
     def encode(self, sentences: Sequence[str]) -> list[list[int]]:
-        return self.tokenizer(list(sentences), truncation=True, max_length=self.model_max)[
-            "input_ids"
-        ]
+        return self.tokenizer(list(sentences), truncation=True, max_length=self.model_max)["input_ids"]
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
         if not sentences:

@@ -14,7 +14,9 @@ from transformers import LogitsProcessor
 
 
 class PerSentenceLengthLimit(LogitsProcessor):
-    def __init__(self, budgets: Sequence[int], num_beams: int, eos_token_id: int, prompt_len: int = 1) -> None:
+    def __init__(
+        self, budgets: Sequence[int], num_beams: int, eos_token_id: int, prompt_len: int = 1
+    ) -> None:
         self.budgets = torch.tensor(list(budgets), dtype=torch.long)
         self.num_beams = num_beams
         self.eos = eos_token_id

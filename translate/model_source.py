@@ -104,9 +104,7 @@ def _resolve_hub(model: str) -> ModelSource:
     from huggingface_hub.errors import HFValidationError
 
     try:
-        snapshot = Path(
-            snapshot_download(model, allow_patterns=_ALLOW, local_files_only=hub_offline())
-        )
+        snapshot = Path(snapshot_download(model, allow_patterns=_ALLOW, local_files_only=hub_offline()))
     except HFValidationError:
         raise ModelNotAvailable(
             f"'{model}' is neither a local directory nor a valid hub model id; {_how_to_get(model)}"
