@@ -1,0 +1,1 @@
+"""Scoring: segmentation, term accuracy, BLEU/chrF/TER, comparisons and reports."""

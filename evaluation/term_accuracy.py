@@ -1,0 +1,108 @@
+"""Term accuracy (WMT21 terminology task): exact-match accuracy of required target terms.
+
+For each source sentence the glossary gives the required English terms (one per source
+occurrence); a hypothesis earns one point per occurrence it holds, counted with
+:func:`tarjama.glossary.check_hypothesis` (whole words, longest first, no overlaps).
+``accuracy = correct / total``; a sentence with no terms adds nothing. Duplicates are
+reported separately: they are not credit, and enforcement must never produce them.
+
+Also :func:`check_catalogs`, behind ``tarjama glossary check PO...``: report every entry
+the pipeline marked ``glossary-missing:``, and re-check translated entries against their
+msgid so a translator's edit that drops a term is caught too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tarjama.catalog.po_file import load_po
+from tarjama.catalog.units import GLOSSARY_MISSING as MISSING_PREFIX
+from tarjama.glossary import Glossary, Matcher, check_hypothesis, required_targets
+
+
+@dataclass(frozen=True)
+class TermMiss:
+    sentence: int  # 0-based index into the inputs
+    target: str
+    expected: int
+    found: int
+
+
+@dataclass
+class TermAccuracy:
+    correct: int = 0
+    total: int = 0
+    misses: list[TermMiss] = field(default_factory=list)  # found < expected
+    duplicates: list[TermMiss] = field(default_factory=list)  # found > expected
+
+    @property
+    def accuracy(self) -> float:
+        """1.0 when there is nothing to get right."""
+        return self.correct / self.total if self.total else 1.0
+
+    def __str__(self) -> str:
+        return f"term accuracy {self.accuracy:.1%} ({self.correct}/{self.total})"
+
+
+def term_accuracy(sources: Sequence[str], hypotheses: Sequence[str], glossary: Glossary) -> TermAccuracy:
+    if len(sources) != len(hypotheses):
+        raise ValueError(f"{len(sources)} sources but {len(hypotheses)} hypotheses")
+    matcher = Matcher(glossary)
+    return accuracy_of([required_targets(matcher.find(s)) for s in sources], hypotheses)
+
+
+def accuracy_of(required: Sequence[Sequence[str]], hypotheses: Sequence[str]) -> TermAccuracy:
+    """Term accuracy from per-sentence required targets (when the matches are already known)."""
+    result = TermAccuracy()
+    for i, (need, hyp) in enumerate(zip(required, hypotheses, strict=True)):
+        if not need:
+            continue
+        check = check_hypothesis(need, hyp)
+        result.correct += check.correct
+        result.total += check.total
+        result.misses += [TermMiss(i, t, check.required[t], check.found[t]) for t in check.missing]
+        result.duplicates += [TermMiss(i, t, check.required[t], check.found[t]) for t in check.duplicated]
+    return result
+
+
+@dataclass(frozen=True)
+class CatalogProblem:
+    po: Path
+    line: int  # line of the entry's msgid in the PO file
+    msgid: str
+    problem: str  # "missing 'Hanoi'" ...
+
+    def __str__(self) -> str:
+        head = self.msgid if len(self.msgid) <= 60 else self.msgid[:57] + "..."
+        return f"{self.po}:{self.line}: {head}: {self.problem}"
+
+
+def check_catalogs(paths: Sequence[Path], glossary: Glossary | None) -> list[CatalogProblem]:
+    """Every glossary problem in the PO files: pipeline markers, and (with a glossary) a re-check."""
+    matcher = Matcher(glossary) if glossary is not None else None
+    problems: list[CatalogProblem] = []
+    for path in paths:
+        po = load_po(Path(path))
+        for entry in po:
+            if entry.obsolete:
+                continue
+            line = entry.linenum
+            marked = [
+                c[len(MISSING_PREFIX) :]
+                for c in (entry.comment or "").splitlines()
+                if c.startswith(MISSING_PREFIX)
+            ]
+            for m in marked:
+                problems.append(CatalogProblem(Path(path), line, entry.msgid, f"missing {m}"))
+            if matcher is None or not entry.msgstr.strip() or marked:
+                continue
+            check = check_hypothesis(required_targets(matcher.find(entry.msgid)), entry.msgstr)
+            for target, n in check.missing.items():
+                problems.append(
+                    CatalogProblem(
+                        Path(path), line, entry.msgid, f"missing {target!r}" + (f" x{n}" if n > 1 else "")
+                    )
+                )
+    return problems

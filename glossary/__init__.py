@@ -1,0 +1,47 @@
+"""Glossary: term files, Arabic matching, and enforcement of the approved English form.
+
+Backend-independent API (what every backend and the evaluation use):
+
+- ``load_glossaries([path, ...]) -> Glossary`` (CSV/TBX; later files override earlier ones,
+  overrides in ``Glossary.conflicts``); ``load_default()`` reads the shipped ``ar-en.csv``.
+- ``Matcher(glossary).find(text) -> list[Match]``: term occurrences with original offsets,
+  surface form (clitics included) and ``.target``.
+- ``required_targets(matches) -> list[str]``: a sentence's required English terms, one per
+  source occurrence, in source order. This is what ``Backend.translate(..., terms=...)`` takes.
+- ``check_hypothesis(required, hypothesis) -> TermCheck``: ``.missing`` / ``.duplicated``
+  (target → count), ``.ok``, ``.correct``/``.total``. A repair loop (e.g. CTranslate2's
+  ``target_prefix``) re-decodes until ``.ok``; the pipeline marks what stays missing.
+
+Decoding-time enforcement for transformers lives in :mod:`tarjama.glossary.enforce`
+(imports torch; import it only where a model runs).
+"""
+
+from tarjama.glossary.check import TermCheck, check_hypothesis, find_targets, required_targets
+from tarjama.glossary.match import Match, Matcher
+from tarjama.glossary.terms import (
+    Conflict,
+    Glossary,
+    Term,
+    default_path,
+    load_default,
+    load_glossaries,
+    read_glossary_file,
+    term_key,
+)
+
+__all__ = [
+    "Conflict",
+    "Glossary",
+    "Match",
+    "Matcher",
+    "Term",
+    "TermCheck",
+    "check_hypothesis",
+    "default_path",
+    "find_targets",
+    "load_default",
+    "load_glossaries",
+    "read_glossary_file",
+    "required_targets",
+    "term_key",
+]

@@ -1,0 +1,240 @@
+"""Glossary files → one :class:`Glossary`: CSV and TBX, several files, later ones win.
+
+CSV: UTF-8 (a BOM is accepted), RFC 4180, header ``source,target,type,note`` (``source`` and
+``target`` required, ``type``/``note`` optional). TBX: TBX-Basic / TBX v3 core —
+``termEntry``/``conceptEntry`` → ``langSet``/``langSec`` (``xml:lang``) → ``tig``/``ntig``/
+``termSec`` → ``term``; several Arabic terms in one entry are spellings of one concept, the
+first English term is the approved target.
+
+Two rows are "the same source" when their match keys are equal (folded, variant rules
+applied), so دانج هوانج جيانج and دانغ هوانغ جيانغ are one entry. In one file, the same
+source with two different targets is an error; across files the later file wins and the
+override is reported in :attr:`Glossary.conflicts`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from tarjama.errors import InputError
+from tarjama.glossary.normalize import fold, words
+from tarjama.glossary.variants import canonical
+
+DEFAULT_NAME = "ar-en.csv"
+REQUIRED_COLUMNS = ("source", "target")
+TARGET_LANG = "en"
+SOURCE_LANG = "ar"
+
+
+@dataclass(frozen=True)
+class Term:
+    source: str  # as written in the glossary
+    target: str  # approved English form
+    type: str = ""
+    note: str = ""
+    origin: str = ""  # "file:line", for messages
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return term_key(self.source)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A later glossary gave a different target for a source an earlier one defined."""
+
+    source: str
+    old: Term
+    new: Term
+
+    def __str__(self) -> str:
+        return (
+            f"{self.new.origin}: {self.source!r} → {self.new.target!r} overrides "
+            f"{self.old.target!r} from {self.old.origin}"
+        )
+
+
+def term_key(source: str) -> tuple[str, ...]:
+    """The match key of a source term: its folded words and punctuation, variant-canonical."""
+    return tuple(canonical(w.text) for w in words(fold(source)))
+
+
+@dataclass
+class Glossary:
+    terms: list[Term] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # files it was read from
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    @property
+    def targets(self) -> list[str]:
+        return list(dict.fromkeys(t.target for t in self.terms))
+
+
+def default_path() -> Path:
+    """The shipped default glossary (package data), used when no --glossary is given."""
+    return Path(str(resources.files("tarjama.glossary") / DEFAULT_NAME))
+
+
+def load_glossaries(paths: Sequence[Path]) -> Glossary:
+    """Read every file in order; a later file's entry replaces an earlier one with the same key."""
+    merged: dict[tuple[str, ...], Term] = {}
+    conflicts: list[Conflict] = []
+    for path in paths:
+        for term in read_glossary_file(Path(path)):
+            old = merged.get(term.key)
+            if old is not None and old.target != term.target:
+                conflicts.append(Conflict(term.source, old, term))
+            merged[term.key] = term  # later files win; dict keeps first-insertion order
+    return Glossary(list(merged.values()), conflicts, [str(p) for p in paths])
+
+
+def load_default() -> Glossary:
+    return load_glossaries([default_path()])
+
+
+def read_glossary_file(path: Path) -> list[Term]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read glossary ({exc.strerror or exc})", path=path) from None
+    terms = _read_tbx(raw, path) if path.suffix.lower() in (".tbx", ".xml") else _read_csv(raw, path)
+    if not terms:
+        raise InputError("glossary has no terms", path=path)
+    return _dedupe(terms, path)
+
+
+def _dedupe(terms: Iterable[Term], path: Path) -> list[Term]:
+    """Same key twice in one file: fine if the target agrees, an error if it does not."""
+    seen: dict[tuple[str, ...], Term] = {}
+    for term in terms:
+        prior = seen.get(term.key)
+        if prior is None:
+            seen[term.key] = term
+        elif prior.target != term.target:
+            raise InputError(
+                f"{_line(term)}: {term.source!r} → {term.target!r} conflicts with "
+                f"{_line(prior)} ({prior.source!r} → {prior.target!r}); one source, one target",
+                path=path,
+            )
+    return list(seen.values())
+
+
+def _line(term: Term) -> str:
+    return "line " + term.origin.rsplit(":", 1)[-1]
+
+
+def _check(source: str, target: str, where: str, path: Path) -> None:
+    if not source.strip():
+        raise InputError(f"{where}: empty source term", path=path)
+    if not target.strip():
+        raise InputError(f"{where}: empty target for {source.strip()!r}", path=path)
+    if not any(w.text.isalnum() for w in words(fold(source))):
+        raise InputError(f"{where}: source {source.strip()!r} has no letters to match", path=path)
+
+
+def _read_csv(raw: bytes, path: Path) -> list[Term]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"glossary is not valid UTF-8 (byte {exc.start})", path=path) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise InputError("glossary is empty", path=path)
+        columns = [h.strip().lower() for h in header]
+        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+        if missing:
+            raise InputError(
+                f"line 1: missing column {', '.join(missing)} (header must be source,target,type,note)",
+                path=path,
+            )
+        terms: list[Term] = []
+        for row in reader:
+            line = reader.line_num
+            if not row or all(not c.strip() for c in row):
+                continue
+            if len(row) < len(columns):
+                absent = ", ".join(columns[len(row) :])
+                raise InputError(f"line {line}: missing column {absent}", path=path)
+            if len(row) > len(columns):
+                raise InputError(f"line {line}: {len(row)} cells, header has {len(columns)}", path=path)
+            cell = dict(zip(columns, row, strict=True))
+            _check(cell["source"], cell["target"], f"line {line}", path)
+            terms.append(
+                Term(
+                    cell["source"].strip(),
+                    cell["target"].strip(),
+                    cell.get("type", "").strip(),
+                    cell.get("note", "").strip(),
+                    f"{path}:{line}",
+                )
+            )
+    except csv.Error as exc:
+        raise InputError(f"line {reader.line_num}: malformed CSV ({exc})", path=path) from None
+    return terms
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _read_tbx(raw: bytes, path: Path) -> list[Term]:
+    from lxml import etree
+
+    # No DTD loading, no entity expansion, no network: a glossary is data, not a program.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(raw, parser)
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if exc.lineno else "?"
+        msg = str(exc.msg if hasattr(exc, "msg") else exc).split(" (line")[0]
+        raise InputError(f"line {line}: bad XML ({msg})", path=path) from None
+    entries = [el for el in root.iter() if _local(el.tag) in ("termEntry", "conceptEntry")]
+    if not entries:
+        raise InputError("no termEntry/conceptEntry elements: not a TBX glossary", path=path)
+    terms: list[Term] = []
+    for entry in entries:
+        by_lang: dict[str, list[str]] = {}
+        for lang_el in entry:
+            if _local(lang_el.tag) not in ("langSet", "langSec"):
+                continue
+            lang = (lang_el.get(_XML_LANG) or lang_el.get("lang") or "").lower().split("-")[0]
+            for el in lang_el.iter():
+                if _local(el.tag) == "term":
+                    text = "".join(el.itertext()).strip()
+                    if text:
+                        by_lang.setdefault(lang, []).append(text)
+        where = f"line {entry.sourceline}"
+        if not by_lang.get(SOURCE_LANG):
+            raise InputError(f'{where}: entry has no Arabic (xml:lang="ar") term', path=path)
+        if not by_lang.get(TARGET_LANG):
+            raise InputError(f'{where}: entry has no English (xml:lang="en") term', path=path)
+        target = by_lang[TARGET_LANG][0]
+        kind = _descrip(entry, ("subjectField", "type", "termType"))
+        note = _descrip(entry, ("definition", "note", "context"))
+        for source in by_lang[SOURCE_LANG]:
+            _check(source, target, where, path)
+            terms.append(Term(source, target, kind, note, f"{path}:{entry.sourceline}"))
+    return terms
+
+
+def _descrip(entry, types: tuple[str, ...]) -> str:
+    """The first <descrip>/<termNote> of one of ``types`` (or a plain <note> when asked for)."""
+    for el in entry.iter():
+        name = _local(el.tag)
+        typed = name in ("descrip", "termNote") and el.get("type") in types
+        if typed or (name == "note" and "note" in types):
+            return "".join(el.itertext()).strip()
+    return ""

@@ -1,0 +1,59 @@
+"""How one Arabic word may be written: transliteration variants and attached proclitics.
+
+Both term and text words are reduced to a *canonical key* before comparison, so one
+glossary row matches all its spellings without listing them.
+
+Transliteration variant rules (Vietnamese and other foreign names in Arabic; words are
+already folded by :mod:`tarjama.glossary.normalize`):
+
+1. ``نج`` at the end of a word ≡ ``نغ`` (Vietnamese final "-ng": دانج/دانغ, هوانج/هوانغ,
+   جيانج/جيانغ, تونج/تونغ, هونج/هونغ). Only word-final: initial نج/نغ would merge real
+   words such as نجم and نغم.
+2. the whole words ``ذا`` ≡ ``ذي`` (Vietnamese "The"/"Thi": فام ذا تونج / فام ذي تونج;
+   ``ذى`` is already ``ذي`` after folding).
+
+Proclitics (only on the first word of a term, as Arabic attaches them):
+an optional conjunction و or ف, then an optional preposition ب ل ك, then the word. A term
+whose first word carries the article ال keeps it; after ل the article's alef drops
+(ل + الأمم → للأمم, ل + اللواء → للواء). A term without ال never matches a word with one
+(فيتنام does not match الفيتنامية): the article belongs to the term, not to the clitics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+_WHOLE_WORD = {"ذي": "ذا"}
+CONJUNCTIONS = ("و", "ف")
+PREPOSITIONS = ("ب", "ل", "ك")
+
+
+def canonical(word: str) -> str:
+    """The key of one folded word under the variant rules above."""
+    word = _WHOLE_WORD.get(word, word)
+    if len(word) > 2 and word.endswith("نج"):
+        word = word[:-1] + "غ"
+    return word
+
+
+def stems(word: str) -> Iterator[tuple[str, str]]:
+    """Every (clitics, canonical stem) reading of a folded text word, the bare word first."""
+    seen: set[tuple[str, str]] = set()
+    for conj in ("", *CONJUNCTIONS):
+        if not word.startswith(conj):
+            continue
+        rest = word[len(conj) :]
+        readings = [(conj, rest)]
+        if len(rest) > 2 and rest[0] in PREPOSITIONS:
+            readings.append((conj + rest[0], rest[1:]))
+        if len(rest) > 3 and rest.startswith("لل"):
+            # ل + ال + X is written للX; ل + ال + لX is written للX too (three lams → two)
+            readings.append((conj + "ل", "ال" + rest[2:]))
+            readings.append((conj + "ل", "ال" + rest[1:]))
+        for clitics, stem in readings:
+            if len(stem) < 2:
+                continue
+            key = canonical(stem)
+            if (clitics, key) not in seen:
+                seen.add((clitics, key))
+                yield clitics, key
