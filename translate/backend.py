@@ -23,8 +23,13 @@ class Backend(Protocol):
     source: ModelSource
     settings: DecodeSettings
 
-    def translate(self, sentences: Sequence[str]) -> list[str]:
-        """Translate sentences, returning outputs in the same order."""
+    def translate(self, sentences: Sequence[str], terms: Sequence[Sequence[str]] | None = None) -> list[str]:
+        """Translate sentences, returning outputs in the same order.
+
+        ``terms[i]``: the approved English terms sentence ``i`` must contain, one per source
+        occurrence (``tarjama.glossary.required_targets``); a backend enforces them as best it
+        can, and the pipeline post-checks with ``tarjama.glossary.check_hypothesis``.
+        """
         ...
 
 

@@ -35,6 +35,31 @@ def main() -> None:
     """Translate Arabic news articles into reviewable gettext PO files."""
 
 
+def glossary_options(f):
+    """--glossary FILE (repeatable; later files override earlier ones) and --no-glossary."""
+    f = click.option(
+        "--no-glossary", is_flag=True, help="Use no glossary at all (not even the shipped default)."
+    )(f)
+    return click.option(
+        "--glossary",
+        "glossary_files",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="Glossary file, CSV or TBX (repeatable; later files win). Default: the shipped ar-en.csv.",
+    )(f)
+
+
+def report_conflicts(glossary) -> None:
+    for conflict in getattr(glossary, "conflicts", ()):
+        click.echo(f"tarjama: warning: {conflict}", err=True)
+
+
+def term_summary(correct: int, required: int) -> str:
+    if not required:
+        return ""
+    return f"; glossary terms {correct}/{required} ({correct / required:.1%} term accuracy)"
+
+
 @main.command("translate")
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Hub id or local model directory.")
@@ -50,21 +75,89 @@ def main() -> None:
 @click.option("--beam", default=4, show_default=True, type=click.IntRange(1, 64))
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 4096))
 @click.option("--device", default="cpu", show_default=True, type=click.Choice(["cpu", "cuda"]))
+@glossary_options
 def translate_cmd(
-    articles: tuple[Path, ...], model: str, out_dir: Path, lang: str, beam: int, batch_size: int, device: str
+    articles: tuple[Path, ...],
+    model: str,
+    out_dir: Path,
+    lang: str,
+    beam: int,
+    batch_size: int,
+    device: str,
+    glossary_files: tuple[Path, ...],
+    no_glossary: bool,
 ) -> None:
     """Translate ARTICLES (UTF-8 Arabic text) into PO files for review."""
-    from tarjama.translate.pipeline import RunOptions, translate_articles
+    from tarjama.translate.pipeline import RunOptions, load_run_glossary, translate_articles
 
     options = RunOptions(
         model=model,
         out_dir=out_dir,
         lang=lang,
         settings=DecodeSettings(beam=beam, batch_size=batch_size, device=device),
+        glossaries=glossary_files or None,
+        use_glossary=not no_glossary,
     )
+    report_conflicts(load_run_glossary(options))
     for r in translate_articles(list(articles), options):
         state = "written" if r.written else "unchanged"
         click.echo(
             f"{r.po_path}: {state} ({r.sentences} sentences, {r.machine_translated} machine-translated, "
-            f"{r.reviewed_kept} reviewed kept)"
+            f"{r.reviewed_kept} reviewed kept)" + term_summary(r.terms_correct, r.terms_required)
         )
+
+
+@main.group("glossary")
+def glossary_group() -> None:
+    """Inspect glossary matches and check translated catalogs for missing terms."""
+
+
+def _cli_glossary(glossary_files: tuple[Path, ...], no_glossary: bool):
+    from tarjama.translate.pipeline import RunOptions, load_run_glossary
+
+    options = RunOptions(
+        model="", out_dir=Path(), glossaries=glossary_files or None, use_glossary=not no_glossary
+    )
+    glossary = load_run_glossary(options)
+    report_conflicts(glossary)
+    return glossary
+
+
+@glossary_group.command("show")
+@click.argument("article", type=click.Path(path_type=Path))
+@glossary_options
+def glossary_show(article: Path, glossary_files: tuple[Path, ...], no_glossary: bool) -> None:
+    """Every glossary match in ARTICLE: sentence, offsets (in the sentence and the file), surface, target."""
+    from tarjama.glossary import Matcher
+    from tarjama.translate.article import read_article
+    from tarjama.translate.segment import segment
+
+    glossary = _cli_glossary(glossary_files, no_glossary)
+    if glossary is None:
+        return
+    matcher = Matcher(glossary)
+    sentences = segment(read_article(article).text)
+    count = 0
+    for s in sentences:
+        for m in matcher.find(s.text):
+            count += 1
+            click.echo(
+                f"{s.n}\t{m.start}-{m.end}\t{s.start + m.start}-{s.start + m.end}\t{m.surface}\t{m.target}"
+            )
+    click.echo(f"{article}: {count} matches in {len(sentences)} sentences", err=True)
+
+
+@glossary_group.command("check")
+@click.argument("catalogs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@glossary_options
+def glossary_check(catalogs: tuple[Path, ...], glossary_files: tuple[Path, ...], no_glossary: bool) -> None:
+    """Report entries whose translation lacks a required term; exit 1 if there is any."""
+    from tarjama.evaluation.term_accuracy import check_catalogs
+
+    problems = check_catalogs(list(catalogs), _cli_glossary(glossary_files, no_glossary))
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"tarjama: {len(problems)} missing glossary terms", err=True)
+        sys.exit(1)
+    click.echo(f"{len(catalogs)} catalog(s): no missing glossary terms", err=True)

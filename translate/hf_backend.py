@@ -42,22 +42,26 @@ class TransformersBackend:
         gen_max = getattr(model.generation_config, "max_length", None) or MAX_OUTPUT_TOKENS
         positions = getattr(model.config, "max_position_embeddings", None) or MAX_OUTPUT_TOKENS
         self.model_max = min(int(gen_max), int(positions), MAX_OUTPUT_TOKENS)
+        # the hard limit (position embeddings) a sentence's budget may grow to for required terms
+        self.hard_max = min(int(positions) - 1, MAX_OUTPUT_TOKENS)
+        self._target_vocab = None
 
     def encode(self, sentences: Sequence[str]) -> list[list[int]]:
         return self.tokenizer(list(sentences), truncation=True, max_length=self.model_max)["input_ids"]
 
-    def translate(self, sentences: Sequence[str]) -> list[str]:
+    def translate(self, sentences: Sequence[str], terms: Sequence[Sequence[str]] | None = None) -> list[str]:
         if not sentences:
             return []
         ids = self.encode(sentences)
+        terms = terms or [()] * len(ids)
         out: list[str] = [""] * len(ids)
         for batch in length_sorted_batches([len(x) for x in ids], self.settings.batch_size):
-            texts = self._generate([ids[i] for i in batch])
+            texts = self._generate([ids[i] for i in batch], [terms[i] for i in batch])
             for i, text in zip(batch, texts, strict=True):
                 out[i] = text
         return out
 
-    def _generate(self, batch_ids: list[list[int]]) -> list[str]:
+    def _generate(self, batch_ids: list[list[int]], batch_terms: Sequence[Sequence[str]] = ()) -> list[str]:
         torch = self._torch
         from transformers import LogitsProcessorList
 
@@ -66,12 +70,30 @@ class TransformersBackend:
         enc = self.tokenizer.pad({"input_ids": batch_ids}, return_tensors="pt")
         enc = {k: v.to(self.settings.device) for k, v in enc.items()}
         budgets = [output_budget(len(x), self.model_max) for x in batch_ids]
+        processors = []
+        if any(batch_terms):  # glossary: decoding-time enforcement (tarjama.glossary.enforce)
+            from tarjama.glossary.enforce import TargetVocab, TermEnforcer, term_budget
+
+            if self._target_vocab is None:
+                self._target_vocab = TargetVocab(self.tokenizer)
+            plans = [self._target_vocab.plan(t) for t in batch_terms]
+            budgets = [term_budget(b, p, self.hard_max) for b, p in zip(budgets, plans, strict=True)]
+            processors.append(
+                TermEnforcer(
+                    plans,
+                    budgets,
+                    self.settings.beam,
+                    self.model.config.eos_token_id,
+                    self.model.config.pad_token_id,
+                    self._target_vocab.continuation,
+                )
+            )
         limit = PerSentenceLengthLimit(budgets, self.settings.beam, self.model.config.eos_token_id)
         with torch.inference_mode():
             generated = self.model.generate(
                 **enc,
                 num_beams=self.settings.beam,
                 max_new_tokens=max(budgets),
-                logits_processor=LogitsProcessorList([limit]),
+                logits_processor=LogitsProcessorList([*processors, limit]),
             )
         return [t.strip() for t in self.tokenizer.batch_decode(generated, skip_special_tokens=True)]

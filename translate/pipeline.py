@@ -14,9 +14,11 @@ import polib
 
 from tarjama.catalog.build import CatalogHeader, merge_units, reviewed_msgids
 from tarjama.catalog.po_file import load_po, save_po
-from tarjama.catalog.units import FIXED, KIND, MT, Unit
+from tarjama.catalog.units import FIXED, GLOSSARY, GLOSSARY_MISSING, KIND, MT, Unit
 from tarjama.errors import InputError
 from tarjama.files import check_writable_dir, locked
+from tarjama.glossary import Glossary, Match, Matcher, check_hypothesis, load_glossaries, required_targets
+from tarjama.glossary.terms import default_path
 from tarjama.translate.article import Article, read_article
 from tarjama.translate.backend import Backend, DecodeSettings
 from tarjama.translate.fixed_lines import fixed_translation
@@ -46,6 +48,8 @@ class ArticleResult:
     machine_translated: int
     reviewed_kept: int
     written: bool
+    terms_required: int = 0  # glossary term occurrences in sentences machine-translated this run
+    terms_correct: int = 0
 
 
 @dataclass
@@ -54,6 +58,54 @@ class RunOptions:
     out_dir: Path
     lang: str = "en"
     settings: DecodeSettings = field(default_factory=DecodeSettings)
+    glossaries: Sequence[Path] | None = None  # None: the shipped default; () with use_glossary=False: none
+    use_glossary: bool = True
+
+
+def load_run_glossary(options: RunOptions) -> Glossary | None:
+    """The glossary for this run: --glossary files in order (later wins), else the shipped default."""
+    if not options.use_glossary:
+        return None
+    return load_glossaries(list(options.glossaries) if options.glossaries else [default_path()])
+
+
+@dataclass
+class TermReport:
+    """Per msgid: the glossary matches and, once translated, what the post-check found missing."""
+
+    matches: dict[str, list[Match]] = field(default_factory=dict)
+    missing: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def comments(self, msgid: str) -> list[str]:
+        shown = []
+        for m in self.matches.get(msgid, ()):
+            # the term as written, without attached clitics (those change the letters: ل + ال → لل)
+            text = m.surface if not m.clitics else m.term.source
+            shown.append(f"{GLOSSARY}{text} → {m.target}")
+        marks = [
+            f"{GLOSSARY_MISSING}{t!r}" + (f" x{n}" if n > 1 else "")
+            for t, n in self.missing.get(msgid, {}).items()
+        ]
+        return [*dict.fromkeys(shown), *marks]
+
+
+def translate_with_terms(backend: Backend, texts: list[str], report: TermReport) -> list[str]:
+    """Translate with each sentence's required terms, then post-check every output."""
+    import inspect
+
+    required = [required_targets(report.matches.get(t, ())) for t in texts]
+    takes_terms = "terms" in inspect.signature(backend.translate).parameters
+    outputs = (
+        backend.translate(texts, terms=required)
+        if any(required) and takes_terms
+        else backend.translate(texts)
+    )
+    for text, need, out in zip(texts, required, outputs, strict=True):
+        if need:
+            missing = check_hypothesis(need, out).missing
+            if missing:
+                report.missing[text] = missing
+    return outputs
 
 
 def po_path_for(out_dir: Path, lang: str, article: Article) -> Path:
@@ -88,7 +140,13 @@ def settings_string(backend_name: str, settings: DecodeSettings) -> str:
     return f"backend={backend_name} beam={settings.beam}"
 
 
-def build_units(job: ArticleJob, translations: dict[str, str], mt_comment: str, lang: str) -> list[Unit]:
+def build_units(
+    job: ArticleJob,
+    translations: dict[str, str],
+    mt_comment: str,
+    lang: str,
+    terms: TermReport | None = None,
+) -> list[Unit]:
     occurrence_file = job.article.path.as_posix()
     units: dict[str, Unit] = {}
     for s in job.sentences:
@@ -101,6 +159,8 @@ def build_units(job: ArticleJob, translations: dict[str, str], mt_comment: str, 
             msgstr = translations.get(s.text, "")
             if msgstr:
                 comments.append(mt_comment)
+            if terms is not None:
+                comments += terms.comments(s.text)
         else:
             msgstr = fixed_translation(s.text, lang)
             comments.append(f"{FIXED}not machine-translated")
@@ -114,6 +174,14 @@ def translate_articles(
     backend_factory: Callable[[ModelSource, DecodeSettings], Backend] = open_backend,
 ) -> list[ArticleResult]:
     jobs = prepare_jobs(paths, options.out_dir, options.lang)
+    glossary = load_run_glossary(options)  # a bad glossary fails here, before any model or write
+    terms = TermReport()
+    if glossary is not None:
+        matcher = Matcher(glossary)
+        for job in jobs:
+            for s in job.sentences:
+                if s.kind in TRANSLATABLE and s.text not in terms.matches:
+                    terms.matches[s.text] = matcher.find(s.text)
     pending = list(dict.fromkeys(t for job in jobs for t in job.needs_mt()))
     translations: dict[str, str] = {}
     backend_name = "transformers"
@@ -122,11 +190,11 @@ def translate_articles(
         source = resolve_model(options.model)
         backend = backend_factory(source, options.settings)
         backend_name, model_id, revision = backend.name, source.model_id, source.revision
-        translations = dict(zip(pending, backend.translate(pending), strict=True))
+        translations = dict(zip(pending, translate_with_terms(backend, pending, terms), strict=True))
     mt_comment = f"{MT}{model_id} @ {revision}"
     results = []
     for job in jobs:
-        units = build_units(job, translations, mt_comment, options.lang)
+        units = build_units(job, translations, mt_comment, options.lang, terms)
         header = CatalogHeader(
             project=job.article.stem,
             language=options.lang,
@@ -148,6 +216,18 @@ def translate_articles(
                 machine_translated=sum(1 for u in units if mt_comment in u.comments),
                 reviewed_kept=len(reviewed_msgids(current) & {u.msgid for u in units}),
                 written=written,
+                **_term_counts(job, translations, terms),
             )
         )
     return results
+
+
+def _term_counts(job: ArticleJob, translations: dict[str, str], terms: TermReport) -> dict[str, int]:
+    """Term accuracy (tarjama.evaluation.term_accuracy) over this article's sentences translated now."""
+    from tarjama.evaluation.term_accuracy import accuracy_of
+
+    texts = list(dict.fromkeys(s.text for s in job.sentences if s.text in translations))
+    acc = accuracy_of(
+        [required_targets(terms.matches.get(t, ())) for t in texts], [translations[t] for t in texts]
+    )
+    return {"terms_required": acc.total, "terms_correct": acc.correct}

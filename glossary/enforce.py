@@ -1,0 +1,305 @@
+"""Decoding-time term enforcement for transformers (v5 has no constrained beam search offline).
+
+:class:`TermEnforcer` is a ``LogitsProcessor``. Every hypothesis (beam row) carries a small
+state machine, derived from its own tokens, so beams can be reordered freely:
+
+- **free**: the model writes what it wants, except that it may not end the sentence
+  (EOS) while a required term is still owed, may not finish a term it already wrote as
+  often as the source has it (no duplicates: the last token of such a term is banned),
+  and, right after a term, may not glue letters onto it ("Hanoi" + "an").
+- **trigger**: when the model writes the whole first word of a term it still owes
+  (e.g. "Dang" of "Dang Hoang Giang"), the term has started: the enforcer commits.
+- **committed**: the remaining tokens are forced. When several owed terms share what was
+  written so far ("Hanoi" / "Hanoi Convention"), the model picks among their next tokens,
+  and may stop after a complete one.
+- **deadline**: the sentence's token budget is known; when the tokens still owed fill
+  every remaining slot, the next owed term (source order) is started by force. This is
+  what makes enforcement a guarantee rather than luck, even with a random-weight model.
+
+Terms are the canonical target-side tokenisation of each approved English form; counts
+are per source occurrence, so every term appears exactly once per occurrence. The final
+word is :func:`tarjama.glossary.check_hypothesis` on the decoded text (the post-check).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+from transformers import LogitsProcessor
+
+WORD_START = "▁"  # SentencePiece's word-boundary mark
+
+
+@dataclass(frozen=True)
+class TermPlan:
+    """What one sentence owes: distinct term token sequences and how often each is required."""
+
+    terms: tuple[tuple[int, ...], ...]  # token ids per distinct target
+    counts: tuple[int, ...]  # required occurrences per distinct target
+    order: tuple[int, ...]  # term index per source occurrence, source order (deadline order)
+    first_word: tuple[int, ...]  # tokens in each term's first word (trigger length)
+
+    @property
+    def needed(self) -> int:
+        return sum(len(t) * c for t, c in zip(self.terms, self.counts, strict=True))
+
+
+def make_plan(required: Sequence[str], encode, piece_of) -> TermPlan:
+    """``encode(text) -> ids`` without specials; ``piece_of(id) -> str`` for word boundaries."""
+    distinct = list(dict.fromkeys(required))
+    terms = tuple(tuple(encode(t)) for t in distinct)
+    counts = tuple(required.count(t) for t in distinct)
+    order = tuple(distinct.index(t) for t in required)
+    first_word = []
+    for toks in terms:
+        n = 1
+        while n < len(toks) and not piece_of(toks[n]).startswith(WORD_START):
+            n += 1
+        first_word.append(n)
+    return TermPlan(terms, counts, order, tuple(first_word))
+
+
+@dataclass
+class _State:
+    owed: tuple[int, ...]  # remaining count per term
+    span: tuple[int, ...] = ()  # tokens of the committed term so far
+    cands: frozenset[int] = frozenset()  # terms consistent with span (committed mode)
+    just_done: bool = False  # a term ended on the previous token: no glued letters now
+    done: bool = False  # EOS seen
+    # decisions taken at this step, needed to read the next token correctly:
+    stop_now: bool = False  # the committed span ends here (deadline)
+    deadline_pick: int | None = None  # the next token starts this term by force
+
+
+class TermEnforcer(LogitsProcessor):
+    def __init__(
+        self,
+        plans: Sequence[TermPlan | None],
+        budgets: Sequence[int],
+        num_beams: int,
+        eos_token_id: int,
+        pad_token_id: int,
+        continuation_ids: Sequence[int],
+        prompt_len: int = 1,
+    ) -> None:
+        self.plans = list(plans)
+        self.budgets = list(budgets)
+        self.num_beams = num_beams
+        self.eos = eos_token_id
+        self.pad = pad_token_id
+        self.continuation = torch.tensor(sorted(set(continuation_ids)), dtype=torch.long)
+        self._continuation_set = frozenset(continuation_ids)
+        self.prompt_len = prompt_len
+        self._states: dict[tuple[int, tuple[int, ...]], _State] = {}
+
+    # --- state machine ---------------------------------------------------------------
+
+    @staticmethod
+    def _finish(s: _State, plan: TermPlan) -> _State:
+        """Close the committed span as its shortest complete candidate."""
+        owed = list(s.owed)
+        complete = [k for k in s.cands if len(plan.terms[k]) == len(s.span)]
+        if complete:
+            owed[min(complete)] -= 1
+        return _State(owed=tuple(owed), just_done=True)
+
+    @staticmethod
+    def _close_if_final(s: _State, plan: TermPlan) -> _State:
+        """A committed span that is complete and cannot grow into another candidate ends now."""
+        if all(len(plan.terms[k]) == len(s.span) for k in s.cands):
+            return TermEnforcer._finish(s, plan)
+        return s
+
+    def _step(self, s: _State, tok: int, seq: tuple[int, ...], plan: TermPlan) -> _State:
+        """The state after appending ``tok`` (``seq``, the generated tokens, already ends with it)."""
+        if s.done or tok in (self.eos, self.pad):
+            return _State(owed=s.owed, done=True)
+        pick = s.deadline_pick
+        if s.cands:  # committed
+            n = len(s.span)
+            nxt = frozenset(k for k in s.cands if len(plan.terms[k]) > n and plan.terms[k][n] == tok)
+            if nxt and not s.stop_now:
+                return self._close_if_final(_State(owed=s.owed, span=(*s.span, tok), cands=nxt), plan)
+            s = self._finish(s, plan)  # the model (or the deadline) stopped after a complete candidate
+        if pick is not None and tok == plan.terms[pick][0]:
+            return self._close_if_final(_State(owed=s.owed, span=(tok,), cands=frozenset({pick})), plan)
+        # trigger: the whole first word of an owed term was just written
+        hits = [
+            k
+            for k, toks in enumerate(plan.terms)
+            if s.owed[k] > 0
+            and len(seq) >= plan.first_word[k]
+            and seq[-plan.first_word[k] :] == toks[: plan.first_word[k]]
+        ]
+        if hits:
+            w = max(plan.first_word[k] for k in hits)
+            cands = frozenset(k for k in hits if plan.first_word[k] == w)
+            return self._close_if_final(_State(owed=s.owed, span=seq[-w:], cands=cands), plan)
+        return _State(owed=s.owed)
+
+    def _replay(self, seq: tuple[int, ...], plan: TermPlan, budget: int) -> _State:
+        """State of a sequence not seen at the previous step (first step, or a cache miss)."""
+        s = _State(owed=plan.counts)
+        for i in range(len(seq)):
+            self._decide(s, seq[:i], plan, budget - 1 - i)
+            s = self._step(s, seq[i], seq[: i + 1], plan)
+        return s
+
+    # --- decisions -------------------------------------------------------------------
+
+    @staticmethod
+    def _needed(s: _State, plan: TermPlan) -> int:
+        need = sum(len(t) * c for t, c in zip(plan.terms, s.owed, strict=True))
+        if s.cands:
+            shortest = min(len(plan.terms[k]) for k in s.cands)
+            need = max(need - len(s.span), shortest - len(s.span))
+        return need
+
+    def _decide(self, s: _State, seq: tuple[int, ...], plan: TermPlan, slots: int):
+        """(allowed ids or None, banned ids, ban_eos, ban_glue); records deadline decisions on ``s``."""
+        s.stop_now, s.deadline_pick = False, None
+        cur = s
+        if s.cands:
+            n = len(s.span)
+            nexts = sorted({plan.terms[k][n] for k in s.cands if len(plan.terms[k]) > n})
+            complete = any(len(plan.terms[k]) == n for k in s.cands)
+            tight = self._needed(s, plan) >= slots
+            if not complete:
+                if tight:  # no room to explore: follow the shortest candidate
+                    k = min(s.cands, key=lambda c: (len(plan.terms[c]), c))
+                    return [plan.terms[k][n]], [], True, False
+                return nexts, [], True, False
+            if not tight:  # continue into a longer candidate, or stop here (without gluing letters on)
+                others = {
+                    t[n]
+                    for j, t in enumerate(plan.terms)
+                    if j not in s.cands and len(t) > n and t[:n] == s.span
+                }
+                glue = not any(t in self._continuation_set for t in nexts)
+                return None, sorted(others - set(nexts)), sum(s.owed) > 1, glue
+            s.stop_now = True  # tight: end the term here and start the next owed one
+            cur = self._finish(s, plan)
+        owed_total = sum(cur.owed)
+        if owed_total and self._needed(cur, plan) >= slots:
+            k = next(i for i in plan.order if cur.owed[i] > 0)
+            s.deadline_pick = k
+            return [plan.terms[k][0]], [], True, False
+        banned = []
+        for k, toks in enumerate(plan.terms):
+            # an exhausted term may not be completed again (no duplicates)
+            if cur.owed[k] == 0 and (len(toks) == 1 or seq[-(len(toks) - 1) :] == toks[:-1]):
+                banned.append(toks[-1])
+        if banned:  # ...unless that token completes the first word of a term still owed
+            triggers = {
+                toks[plan.first_word[k] - 1]
+                for k, toks in enumerate(plan.terms)
+                if cur.owed[k] > 0
+                and (
+                    plan.first_word[k] == 1
+                    or seq[-(plan.first_word[k] - 1) :] == toks[: plan.first_word[k] - 1]
+                )
+            }
+            banned = [b for b in banned if b not in triggers]
+        return None, banned, owed_total > 0, cur.just_done
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        rows = input_ids.tolist()
+        generated = input_ids.shape[1] - self.prompt_len
+        states: dict[tuple[int, tuple[int, ...]], _State] = {}  # (sentence, tokens) -> state
+        forced: list[tuple[int, list[int]]] = []
+        bans: list[tuple[int, int]] = []
+        no_eos: list[int] = []
+        no_glue: list[int] = []
+        p = self.prompt_len
+        for r, row in enumerate(rows):
+            b = r // self.num_beams
+            plan = self.plans[b]
+            if plan is None:
+                continue
+            seq = tuple(row)
+            budget = self.budgets[b]
+            s = states.get((b, seq))
+            if s is None:
+                parent = self._states.get((b, seq[:-1])) if generated else None
+                if parent is not None:
+                    s = self._step(parent, seq[-1], seq[p:], plan)
+                else:
+                    s = self._replay(seq[p:], plan, budget)
+                states[(b, seq)] = s
+            if s.done:
+                continue
+            allowed, banned, ban_eos, ban_glue = self._decide(s, seq[p:], plan, budget - 1 - generated)
+            if allowed is not None:
+                forced.append((r, allowed))
+                continue
+            bans += [(r, b) for b in banned]
+            if ban_eos:
+                no_eos.append(r)
+            if ban_glue:
+                no_glue.append(r)
+        self._states = states
+        neg = float("-inf")
+        if no_glue and len(self.continuation):
+            cont = self.continuation.to(scores.device)
+            cont = cont[cont < scores.shape[1]]
+            idx = torch.tensor(no_glue, device=scores.device)
+            scores[idx.unsqueeze(1), cont.unsqueeze(0)] = neg
+        if no_eos:
+            scores[torch.tensor(no_eos, device=scores.device), self.eos] = neg
+        if bans:
+            r_idx, t_idx = zip(*bans, strict=True)
+            scores[torch.tensor(r_idx, device=scores.device), torch.tensor(t_idx, device=scores.device)] = neg
+        for r, allowed in forced:
+            ids = torch.tensor(allowed, device=scores.device)
+            keep = scores[r, ids]
+            keep = torch.where(torch.isfinite(keep), keep, torch.full_like(keep, -1e4))
+            scores[r] = neg
+            scores[r, ids] = keep
+        return scores
+
+
+def continuation_ids(pieces: Sequence[str], special_ids: Sequence[int] = ()) -> list[int]:
+    """Pieces that continue a word (no ▁, starting with a letter or digit): banned right after a term."""
+    special = set(special_ids)
+    return [
+        i
+        for i, p in enumerate(pieces)
+        if i not in special and p and not p.startswith(WORD_START) and p[0].isalnum()
+    ]
+
+
+TERM_SLACK = 8  # tokens of room the model keeps for its own words in a term-heavy sentence
+
+
+class TargetVocab:
+    """The target side of a Marian tokenizer as the enforcer needs it (built once per backend)."""
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+        pieces = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
+        self.pieces = [p or "" for p in pieces]
+        self.continuation = continuation_ids(self.pieces, tokenizer.all_special_ids)
+        self._cache: dict[str, tuple[int, ...]] = {}
+
+    def encode(self, target: str) -> tuple[int, ...]:
+        ids = self._cache.get(target)
+        if ids is None:
+            ids = tuple(self.tokenizer(text_target=target, add_special_tokens=False)["input_ids"])
+            self._cache[target] = ids
+        return ids
+
+    def plan(self, required: Sequence[str]) -> TermPlan | None:
+        if not required:
+            return None
+        return make_plan(
+            list(required), self.encode, lambda i: self.pieces[i] if i < len(self.pieces) else ""
+        )
+
+
+def term_budget(budget: int, plan: TermPlan | None, hard_cap: int) -> int:
+    """A sentence's output budget, grown (up to the model's hard cap) so its required terms fit."""
+    if plan is None:
+        return budget
+    return max(budget, min(hard_cap, plan.needed + 1 + TERM_SLACK))
