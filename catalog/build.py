@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import polib
 
 from tarjama import __version__
-from tarjama.catalog.units import Unit, own_comments
+from tarjama.catalog.units import MEMORY, Unit, is_own_comment, own_comments
 
 PLURAL_FORMS = {"en": "nplurals=2; plural=(n != 1);"}
 LANGUAGE_NAMES = {"en": "English", "ar": "Arabic"}
@@ -32,7 +32,8 @@ def is_reviewed(entry: polib.POEntry) -> bool:
 
 
 def reviewed_msgids(po: polib.POFile | None) -> set[str]:
-    return {e.msgid for e in po if is_reviewed(e)} if po is not None else set()
+    """Sources whose reviewed translation a merge keeps (an obsolete review comes back to life)."""
+    return {e.msgid for e in po if _vouched(e)} if po is not None else set()
 
 
 def header_metadata(h: CatalogHeader, now: datetime | None = None) -> dict[str, str]:
@@ -59,6 +60,10 @@ def header_metadata(h: CatalogHeader, now: datetime | None = None) -> dict[str, 
     }
 
 
+# Header fields a translator's editor fills in; a re-run keeps them (and any field tarjama does not set).
+TRANSLATOR_HEADERS = ("Last-Translator", "Language-Team", "Report-Msgid-Bugs-To")
+
+
 def new_entry(unit: Unit) -> polib.POEntry:
     return polib.POEntry(
         msgid=unit.msgid,
@@ -66,23 +71,67 @@ def new_entry(unit: Unit) -> polib.POEntry:
         occurrences=list(unit.occurrences),
         comment="\n".join(unit.comments) or None,
         flags=["fuzzy"] if unit.fuzzy else [],
+        previous_msgid=unit.previous_msgid,
     )
 
 
+def _foreign(comment: str | None) -> list[str]:
+    """Extracted-comment lines that are not tarjama's (another tool's or a translator's)."""
+    return [c for c in (comment or "").splitlines() if not is_own_comment(c)]
+
+
 def _refresh(entry: polib.POEntry, unit: Unit) -> polib.POEntry:
-    """Keep the translator's msgstr, comments and flags; refresh only tarjama's own data."""
-    foreign = [c for c in (entry.comment or "").splitlines() if c not in own_comments(entry.comment)]
-    entry.comment = "\n".join([*unit.comments, *foreign]) or None
+    """Keep the translator's msgstr, comments and flags; refresh only tarjama's own data.
+
+    Where the msgstr came from (``memory:``) stays true for as long as the msgstr is kept,
+    so that line survives even though this run did not look the sentence up.
+    """
+    own = list(unit.comments)
+    if not any(c.startswith(MEMORY) for c in own):
+        own += [c for c in own_comments(entry.comment) if c.startswith(MEMORY)]
+    entry.comment = "\n".join([*own, *_foreign(entry.comment)]) or None
     entry.occurrences = list(unit.occurrences)
     entry.obsolete = False
     return entry
 
 
-def merge_units(existing: polib.POFile | None, units: list[Unit], header: CatalogHeader) -> polib.POFile:
-    """Document order from ``units``; reviewed entries kept byte for byte; vanished reviews obsoleted."""
-    po = polib.POFile(wrapwidth=78)
-    po.metadata = header_metadata(header)
+def _replace(prior: polib.POEntry | None, unit: Unit) -> polib.POEntry:
+    """This run's unit, carrying over what a translator added to an unreviewed entry."""
+    entry = new_entry(unit)
+    if prior is not None:
+        entry.tcomment = prior.tcomment
+        entry.flags = [*entry.flags, *(f for f in prior.flags if f != "fuzzy" and f not in entry.flags)]
+        foreign = _foreign(prior.comment)
+        if foreign:
+            entry.comment = "\n".join([*unit.comments, *foreign])
+    return entry
+
+
+def _keep_when_gone(entry: polib.POEntry) -> bool:
+    """A vanished entry holding human work (a review or a translator's note) is kept as obsolete."""
+    return entry.obsolete or is_reviewed(entry) or bool((entry.tcomment or "").strip())
+
+
+def merge_metadata(existing: polib.POFile | None, header: CatalogHeader) -> dict[str, str]:
+    metadata = header_metadata(header)
     if existing is not None:
+        for key, value in existing.metadata.items():
+            if key in TRANSLATOR_HEADERS or key not in metadata:
+                metadata[key] = value
+    return metadata
+
+
+def merge_units(existing: polib.POFile | None, units: list[Unit], header: CatalogHeader) -> polib.POFile:
+    """Merge this run's units (in document order) into the catalog on disk.
+
+    Reviewed entries keep msgstr, translator comments and flags byte for byte; other entries
+    take this run's unit; entries whose sentence left the article are kept as obsolete
+    (``#~``) when they hold human work, after the active ones.
+    """
+    po = polib.POFile(wrapwidth=78)
+    po.metadata = merge_metadata(existing, header)
+    if existing is not None:
+        po.header = existing.header
         po.metadata_is_fuzzy = False
     old = {e.msgid: e for e in existing} if existing is not None else {}  # obsolete ones too
     seen: set[str] = set()
@@ -91,14 +140,17 @@ def merge_units(existing: polib.POFile | None, units: list[Unit], header: Catalo
             raise ValueError(f"duplicate unit {unit.msgid!r}: merge occurrences before building")
         seen.add(unit.msgid)
         prior = old.get(unit.msgid)
-        if prior is not None and is_reviewed(prior):
+        if prior is not None and _vouched(prior):
             po.append(_refresh(prior, unit))
         else:
-            po.append(new_entry(unit))
+            po.append(_replace(prior, unit))
     for msgid, entry in old.items():
-        if msgid in seen:
-            continue
-        if entry.obsolete or is_reviewed(entry):
+        if msgid not in seen and _keep_when_gone(entry):
             entry.obsolete = True
             po.append(entry)
     return po
+
+
+def _vouched(entry: polib.POEntry) -> bool:
+    """Reviewed, active or obsolete."""
+    return "fuzzy" not in entry.flags and bool(entry.msgstr.strip())

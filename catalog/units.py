@@ -27,6 +27,8 @@ class Unit:
     occurrences: list[tuple[str, str]]
     comments: list[str] = field(default_factory=list)
     fuzzy: bool = True
+    # The source a fuzzy starting point was translated from (rendered as ``#| msgid``, as msgmerge does).
+    previous_msgid: str | None = None
 
 
 def is_own_comment(line: str) -> bool:

@@ -1,0 +1,94 @@
+"""How far review has got: counts per PO file and in total, for people (`tarjama status`) and scripts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import polib
+
+from tarjama.catalog.build import is_reviewed
+from tarjama.catalog.po_file import load_po
+from tarjama.catalog.suggest import is_exact_memory
+from tarjama.catalog.units import GLOSSARY_MISSING
+from tarjama.errors import InputError, TarjamaError
+
+
+@dataclass
+class Counts:
+    entries: int = 0  # active entries (obsolete ones not included)
+    reviewed: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    obsolete: int = 0
+    from_memory: int = 0  # filled from an exact translation-memory match
+    glossary_misses: int = 0  # entries whose translation lacks a required glossary term
+
+    def add(self, other: Counts) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+def count(po: polib.POFile) -> Counts:
+    c = Counts()
+    for entry in po:
+        if entry.obsolete:
+            c.obsolete += 1
+            continue
+        c.entries += 1
+        fuzzy = "fuzzy" in entry.flags
+        c.reviewed += is_reviewed(entry)
+        c.fuzzy += fuzzy
+        c.untranslated += not fuzzy and not entry.msgstr.strip()
+        c.from_memory += not fuzzy and is_exact_memory(entry.comment)
+        c.glossary_misses += any(
+            line.startswith(GLOSSARY_MISSING) for line in (entry.comment or "").splitlines()
+        )
+    return c
+
+
+def find_catalogs(paths: Iterable[Path]) -> list[Path]:
+    """PO files named directly, and every ``*.po`` under named folders (sorted)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(path.rglob("*.po"))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError("no such file or directory", path=path)
+    return list(dict.fromkeys(found))
+
+
+@dataclass
+class Report:
+    files: dict[str, Counts]
+    errors: list[str]  # catalogs that could not be read (file and line), not counted
+
+    @property
+    def total(self) -> Counts:
+        total = Counts()
+        for c in self.files.values():
+            total.add(c)
+        return total
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "files": [{"path": p, **asdict(c)} for p, c in self.files.items()],
+            "total": {"files": len(self.files), **asdict(self.total)},
+            "errors": self.errors,
+        }
+
+
+def status(paths: Iterable[Path]) -> Report:
+    report = Report({}, [])
+    for path in find_catalogs(paths):
+        try:
+            report.files[str(path)] = count(load_po(path))
+        except TarjamaError as exc:
+            report.errors.append(str(exc))
+    return report
+
+
+COLUMNS = [f.name for f in fields(Counts)]
