@@ -16,6 +16,8 @@ class DecodeSettings:
     beam: int = 4
     batch_size: int = 16
     device: str = "cpu"
+    backend: str = "transformers"  # "transformers" | "ct2" (see translate.backends)
+    compute_type: str = "default"  # ct2: int8 on CPU; transformers: float32 only
 
 
 class Backend(Protocol):
@@ -30,6 +32,10 @@ class Backend(Protocol):
         occurrence (``tarjama.glossary.required_targets``); a backend enforces them as best it
         can, and the pipeline post-checks with ``tarjama.glossary.check_hypothesis``.
         """
+        ...
+
+    def encode(self, sentences: Sequence[str]) -> Sequence[Sequence[object]]:
+        """Source tokens per sentence (ids or pieces), as the model sees them; batching uses the lengths."""
         ...
 
 

@@ -131,13 +131,15 @@ def prepare_jobs(paths: Sequence[Path], out_dir: Path, lang: str) -> list[Articl
 
 
 def open_backend(source: ModelSource, settings: DecodeSettings) -> Backend:
-    from tarjama.translate.hf_backend import TransformersBackend
+    from tarjama.translate.backends import open_backend as by_name
 
-    return TransformersBackend(source, settings)
+    return by_name(source, settings)
 
 
 def settings_string(backend_name: str, settings: DecodeSettings) -> str:
-    return f"backend={backend_name} beam={settings.beam}"
+    from tarjama.translate.backends import effective_compute_type
+
+    return f"backend={backend_name} beam={settings.beam} compute={effective_compute_type(settings)}"
 
 
 def build_units(
@@ -184,7 +186,7 @@ def translate_articles(
                     terms.matches[s.text] = matcher.find(s.text)
     pending = list(dict.fromkeys(t for job in jobs for t in job.needs_mt()))
     translations: dict[str, str] = {}
-    backend_name = "transformers"
+    backend_name = options.settings.backend
     model_id, revision = options.model, ""
     if pending:  # a run with nothing left to translate needs no model at all
         source = resolve_model(options.model)
