@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -49,6 +50,53 @@ def glossary_options(f):
     )(f)
 
 
+def review_options(f):
+    """Translation memory, fuzzy offers and locking (names match RunOptions fields)."""
+    options = [
+        click.option(
+            "--memory",
+            "memory_dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            help="Translation memory: reviewed entries of every PO under DIR. Default: <out>/<lang>.",
+        ),
+        click.option(
+            "--no-memory",
+            "use_memory",
+            is_flag=True,
+            flag_value=False,
+            default=True,
+            help="Do not use a translation memory.",
+        ),
+        click.option(
+            "--fuzzy-threshold",
+            type=click.FloatRange(0, 1),
+            default=0.75,
+            show_default=True,
+            help="Least similarity (0-1) for a memory match to be offered as a fuzzy translation.",
+        ),
+        click.option(
+            "--retranslate-changed",
+            is_flag=True,
+            help="Machine-translate changed sentences instead of offering their previous reviewed "
+            "translation (or a fuzzy memory match) as a fuzzy starting point; old reviews stay obsolete.",
+        ),
+        click.option(
+            "--lock-timeout",
+            type=click.FloatRange(0),
+            default=30.0,
+            show_default=True,
+            help="Seconds to wait for another tarjama process writing the same PO file.",
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def warn(message: str) -> None:
+    click.echo(f"tarjama: warning: {message}", err=True)
+
+
 def report_conflicts(glossary) -> None:
     for conflict in getattr(glossary, "conflicts", ()):
         click.echo(f"tarjama: warning: {conflict}", err=True)
@@ -76,6 +124,7 @@ def term_summary(correct: int, required: int) -> str:
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 4096))
 @click.option("--device", default="cpu", show_default=True, type=click.Choice(["cpu", "cuda"]))
 @glossary_options
+@review_options
 def translate_cmd(
     articles: tuple[Path, ...],
     model: str,
@@ -86,6 +135,7 @@ def translate_cmd(
     device: str,
     glossary_files: tuple[Path, ...],
     no_glossary: bool,
+    **review: Any,
 ) -> None:
     """Translate ARTICLES (UTF-8 Arabic text) into PO files for review."""
     from tarjama.translate.pipeline import RunOptions, load_run_glossary, translate_articles
@@ -97,9 +147,10 @@ def translate_cmd(
         settings=DecodeSettings(beam=beam, batch_size=batch_size, device=device),
         glossaries=glossary_files or None,
         use_glossary=not no_glossary,
+        **review,
     )
     report_conflicts(load_run_glossary(options))
-    for r in translate_articles(list(articles), options):
+    for r in translate_articles(list(articles), options, on_warning=warn):
         state = "written" if r.written else "unchanged"
         click.echo(
             f"{r.po_path}: {state} ({r.sentences} sentences, {r.machine_translated} machine-translated, "
@@ -161,3 +212,57 @@ def glossary_check(catalogs: tuple[Path, ...], glossary_files: tuple[Path, ...],
         click.echo(f"tarjama: {len(problems)} missing glossary terms", err=True)
         sys.exit(1)
     click.echo(f"{len(catalogs)} catalog(s): no missing glossary terms", err=True)
+
+
+@main.command("export")
+@click.argument("catalog", type=click.Path(path_type=Path))
+@click.option(
+    "--include-fuzzy", is_flag=True, help="Fill unreviewed (fuzzy) sentences with their machine translation."
+)
+@click.option(
+    "--sentences", is_flag=True, help="One sentence per line (the layout of reference translations)."
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here instead of stdout.")
+def export_cmd(catalog: Path, include_fuzzy: bool, sentences: bool, output: Path | None) -> None:
+    """The English article from CATALOG's reviewed entries, in the article's order and paragraphs.
+
+    Unreviewed sentences stay in Arabic unless --include-fuzzy is given; the count goes to stderr.
+    """
+    from tarjama.catalog.export import Layout, export_catalog
+    from tarjama.catalog.po_file import load_po
+    from tarjama.files import atomic_write_text
+
+    layout = Layout.SENTENCES if sentences else Layout.PARAGRAPHS
+    result = export_catalog(load_po(catalog), include_fuzzy=include_fuzzy, layout=layout)
+    if output is None:
+        click.echo(result.text, nl=False)
+    else:
+        atomic_write_text(output, result.text)
+    click.echo(f"{catalog}: {result.summary()}", err=True)
+
+
+@main.command("status")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def status_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Review progress per PO file under PATHS (files or folders; default: locales) and in total."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from tarjama.catalog.status import COLUMNS, status
+
+    report = status(list(paths) or [DEFAULT_OUT])
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        table = Table("catalog", *(c.replace("_", " ") for c in COLUMNS))
+        for path, counts in report.files.items():
+            table.add_row(path, *(str(getattr(counts, c)) for c in COLUMNS))
+        table.add_row("total", *(str(getattr(report.total, c)) for c in COLUMNS), style="bold")
+        Console(width=200).print(table)
+    for problem in report.errors:
+        click.echo(f"tarjama: error: {problem}", err=True)
+    if report.errors:
+        sys.exit(1)

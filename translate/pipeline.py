@@ -13,7 +13,9 @@ from pathlib import Path
 import polib
 
 from tarjama.catalog.build import CatalogHeader, merge_units, reviewed_msgids
+from tarjama.catalog.memory import DEFAULT_THRESHOLD, TranslationMemory, load_memory
 from tarjama.catalog.po_file import load_po, save_po
+from tarjama.catalog.suggest import Offer, apply_offers, offers_for
 from tarjama.catalog.units import FIXED, GLOSSARY, GLOSSARY_MISSING, KIND, MT, Unit
 from tarjama.errors import InputError
 from tarjama.files import check_writable_dir, locked
@@ -34,9 +36,10 @@ class ArticleJob:
     sentences: list[Sentence]
     po_path: Path
     existing: polib.POFile | None
+    offers: dict[str, Offer] = field(default_factory=dict)  # filled from reviewed work, not the model
 
     def needs_mt(self) -> list[str]:
-        done = reviewed_msgids(self.existing)
+        done = reviewed_msgids(self.existing) | set(self.offers)
         return [s.text for s in self.sentences if s.kind in TRANSLATABLE and s.text not in done]
 
 
@@ -60,6 +63,11 @@ class RunOptions:
     settings: DecodeSettings = field(default_factory=DecodeSettings)
     glossaries: Sequence[Path] | None = None  # None: the shipped default; () with use_glossary=False: none
     use_glossary: bool = True
+    memory_dir: Path | None = None  # translation memory root; None: <out>/<lang>
+    use_memory: bool = True
+    fuzzy_threshold: float = DEFAULT_THRESHOLD
+    retranslate_changed: bool = False  # MT over changed sentences instead of offering their old review
+    lock_timeout: float = 30.0
 
 
 def load_run_glossary(options: RunOptions) -> Glossary | None:
@@ -170,12 +178,33 @@ def build_units(
     return list(units.values())
 
 
+def attach_offers(jobs: list[ArticleJob], options: RunOptions, on_warning: Callable[[str], None]) -> None:
+    """Look every sentence up in the reviewed work (this catalog, then the memory) before any MT."""
+    memory = TranslationMemory()
+    if options.use_memory:
+        memory = load_memory(options.memory_dir or options.out_dir / options.lang)
+        for problem in memory.skipped:
+            on_warning(f"translation memory skips {problem}")
+    for job in jobs:
+        texts = [s.text for s in job.sentences if s.kind in TRANSLATABLE]
+        job.offers = offers_for(
+            job.existing,
+            texts,
+            memory,
+            origin=str(job.po_path),
+            threshold=options.fuzzy_threshold,
+            retranslate_changed=options.retranslate_changed,
+        )
+
+
 def translate_articles(
     paths: Sequence[Path],
     options: RunOptions,
     backend_factory: Callable[[ModelSource, DecodeSettings], Backend] = open_backend,
+    on_warning: Callable[[str], None] = lambda message: None,
 ) -> list[ArticleResult]:
     jobs = prepare_jobs(paths, options.out_dir, options.lang)
+    attach_offers(jobs, options, on_warning)
     glossary = load_run_glossary(options)  # a bad glossary fails here, before any model or write
     terms = TermReport()
     if glossary is not None:
@@ -196,7 +225,7 @@ def translate_articles(
     mt_comment = f"{MT}{model_id} @ {revision}"
     results = []
     for job in jobs:
-        units = build_units(job, translations, mt_comment, options.lang, terms)
+        units = apply_offers(build_units(job, translations, mt_comment, options.lang, terms), job.offers)
         header = CatalogHeader(
             project=job.article.stem,
             language=options.lang,
@@ -207,7 +236,7 @@ def translate_articles(
             source_sha256=job.article.sha256,
             settings=settings_string(backend_name, options.settings),
         )
-        with locked(job.po_path):
+        with locked(job.po_path, options.lock_timeout):
             current = load_po(job.po_path) if job.po_path.exists() else None
             written = save_po(merge_units(current, units, header), job.po_path)
         results.append(
