@@ -31,6 +31,7 @@ from tarjama.glossary.normalize import fold
 DEFAULT_THRESHOLD = 0.75
 _CANDIDATES = 24  # entries rescored with rapidfuzz per fuzzy lookup
 _RARE_WORDS = 6  # query words whose postings are merged into the candidate set
+_POSTINGS_BUDGET = 2000  # ... stopping early once their postings get this long
 _WORD = re.compile(r"\w+")
 _SPACES = re.compile(" {2,}")
 
@@ -152,8 +153,13 @@ class TranslationMemory:
         words = [w for w in set(_WORD.findall(key)) if w in self._postings]
         words.sort(key=lambda w: (len(self._postings[w]), w))
         counts: Counter[int] = Counter()
-        for word in words[:_RARE_WORDS]:
-            counts.update(self._postings[word])
+        budget = _POSTINGS_BUDGET
+        for n, word in enumerate(words[:_RARE_WORDS]):
+            postings = self._postings[word]
+            if n >= 2 and len(postings) > budget:
+                break  # the rest are common words: slow to merge and say little
+            counts.update(postings)
+            budget -= len(postings)
         return [i for i, _ in counts.most_common(_CANDIDATES)]
 
 
