@@ -14,7 +14,9 @@ import os
 import re
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from tarjama.errors import ModelNotAvailable, TarjamaError
@@ -24,6 +26,8 @@ from tarjama.translate.model_source import ModelSource
 MAX_OUTPUT_TOKENS = 512
 EOS = "</s>"
 UNK = "<unk>"
+WORD_START = "\u2581"  # SentencePiece's word-boundary mark
+TERM_SLACK = 8  # extra output tokens a forced term may need
 CT2_FILES = ("model.bin", "config.json", "shared_vocabulary.json")
 
 # What each compute type stores on disk: quantised weights are stored quantised (a smaller file,
@@ -128,6 +132,23 @@ def output_budget(source_tokens: int, model_max: int) -> int:
     return max(8, min(model_max, 2 * source_tokens + 10))
 
 
+@dataclass
+class _Repair:
+    """A sentence whose glossary terms the n-best list did not satisfy, and its current best output."""
+
+    k: int
+    src: list[str]
+    budget: int
+    required: list[str]
+    hyp: list[str]
+
+    def missing_term(self, text: str) -> str | None:
+        from tarjama.glossary import check_hypothesis
+
+        missing = check_hypothesis(self.required, text).missing
+        return next((t for t in self.required if t in missing), None)
+
+
 class CTranslate2Backend:
     name = "ct2"
 
@@ -143,6 +164,11 @@ class CTranslate2Backend:
         self.compute_type = resolve_compute_type(settings.compute_type, settings.device)
         self.model_dir = ensure_converted(source, _STORED[self.compute_type])
         self.model_max = model_max_length(source.path)
+        positions = (
+            _read_json(source.path / "config.json").get("max_position_embeddings") or MAX_OUTPUT_TOKENS
+        )
+        self.hard_max = min(int(positions) - 1, MAX_OUTPUT_TOKENS)  # how far a term repair may grow
+        self.term_stats: Counter[str] = Counter()  # n_best / repaired / unresolved sentences
         gen = _read_json(source.path / "generation_config.json")
         self.min_length = int(gen.get("min_new_tokens") or 0)
         self._src = spm.SentencePieceProcessor(model_file=str(source.path / "source.spm"))
@@ -168,38 +194,145 @@ class CTranslate2Backend:
     def decode(self, tokens: Sequence[str]) -> str:
         return self._tgt.decode_pieces([t for t in tokens if t not in (EOS, UNK)]).strip()
 
-    def translate(self, sentences: Sequence[str]) -> list[str]:
+    def translate(self, sentences: Sequence[str], terms: Sequence[Sequence[str]] | None = None) -> list[str]:
+        """Decode in length-sorted batches; sentences that owe glossary terms get the repair below."""
         if not sentences:
             return []
         tokens = self.encode(sentences)
+        terms = terms or [()] * len(tokens)
         out: list[str] = [""] * len(tokens)
         for batch in length_sorted_batches([len(t) for t in tokens], self.settings.batch_size):
-            for i, hyp in zip(batch, self._decode([tokens[i] for i in batch]), strict=True):
-                out[i] = self.decode(hyp)
+            owed = [list(terms[i]) for i in batch]
+            for i, text in zip(batch, self._translate_batch([tokens[i] for i in batch], owed), strict=True):
+                out[i] = text
         return out
 
-    def _decode(self, batch: list[list[str]]) -> list[list[str]]:
-        """One call per batch up to its longest budget; a sentence that ran past its own is redone alone.
-
-        CTranslate2 takes one length limit per call; redoing the (rare, runaway) overlong
-        ones keeps every sentence within the same budget the transformers backend gives it.
-        """
+    def _translate_batch(self, batch: list[list[str]], owed: list[list[str]]) -> list[str]:
         budgets = [output_budget(len(t), self.model_max) for t in batch]
-        hyps = self._run(batch, max(budgets) - 1)
-        for i, budget in enumerate(budgets):
-            if len(hyps[i]) >= budget:  # EOS counts against the budget in the transformers backend
-                hyps[i] = self._run([batch[i]], budget - 1)[0]
-        return hyps
+        n_best = self.settings.beam if any(owed) else 1
+        results = self._run(batch, max(budgets) - 1, n_best)
+        for k, budget in enumerate(budgets):
+            if (
+                len(results[k][0]) >= budget
+            ):  # past its own budget: redo alone (EOS counts, as in transformers)
+                results[k] = self._run([batch[k]], budget - 1, n_best)[0]
+        chosen = [hyps[0] for hyps in results]
+        repair = [
+            _Repair(k, batch[k], budgets[k], owed[k], hyps[0])
+            for k, hyps in enumerate(results)
+            if owed[k] and not self._pick_n_best(owed[k], hyps, chosen, k)
+        ]
+        for _ in range(max((len(r.required) for r in repair), default=0)):
+            todo = [r for r in repair if r.missing_term(self.decode(r.hyp))]
+            if not todo:
+                break
+            self._repair_round(todo)
+        for r in repair:
+            chosen[r.k] = r.hyp
+            ok = not r.missing_term(self.decode(r.hyp))
+            self.term_stats["repaired" if ok else "unresolved"] += 1
+        return [self.decode(h) for h in chosen]
 
-    def _run(self, batch: list[list[str]], max_length: int) -> list[list[str]]:
+    def _pick_n_best(self, required: list[str], hyps: list[list[str]], chosen: list, k: int) -> bool:
+        """Glossary step 1: the best hypothesis of the n-best list whose post-check passes."""
+        from tarjama.glossary import check_hypothesis
+
+        for hyp in hyps:
+            if check_hypothesis(required, self.decode(hyp)).ok:
+                chosen[k] = hyp
+                self.term_stats["n_best"] += 1
+                return True
+        return False
+
+    def _repair_round(self, todo: list[_Repair]) -> None:
+        """Glossary step 2, one missing term per sentence; all sentences share each model call.
+
+        a. Insert the term at every word start of the current output (and at its end) and
+           let the model score each candidate: the best place wins (no decoding needed).
+        b. Force the output up to that place, the term and the word that stood there (so no
+           letters get glued onto the term) as a ``target_prefix`` and decode the rest, so the
+           model can drop its own rendering of the term that may follow.
+        The candidate with the fewest missing and duplicated terms, then the best mean
+        log-probability, becomes the sentence's output.
+        """
+        terms = [self._tgt.encode(r.missing_term(self.decode(r.hyp)), out_type=str) for r in todo]
+        inserted: list[list[list[str]]] = []
+        for r, term in zip(todo, terms, strict=True):
+            spots = [i for i, piece in enumerate(r.hyp) if piece.startswith(WORD_START)] + [len(r.hyp)]
+            cands = [[*r.hyp[:i], *term, *r.hyp[i:]] for i in spots]
+            # scoring needs room for EOS within the model's positions
+            inserted.append([c for c in cands if len(c) < self.hard_max])
+        best = self._best_candidates(todo, inserted)
+        sources, prefixes, owners, limit = [], [], [], 0
+        for n, (r, term) in enumerate(zip(todo, terms, strict=True)):
+            cand = best.get(n)
+            if cand is None:
+                continue
+            at = _find_sub(cand, term)
+            if at + len(term) < len(cand):  # not appended at the very end: re-decode what follows
+                sources.append(r.src)
+                prefixes.append(cand[: at + len(term) + 1])
+                owners.append(n)
+                limit = max(limit, min(self.hard_max - 1, max(r.budget - 1, len(cand) + TERM_SLACK)))
+        decoded: list[list[list[str]]] = [
+            [c] if (c := best.get(n)) is not None else [] for n in range(len(todo))
+        ]
+        if prefixes:
+            results = self.translator.translate_batch(
+                sources,
+                target_prefix=prefixes,
+                beam_size=self.settings.beam,
+                max_decoding_length=limit,
+                max_input_length=0,
+            )
+            for n, res in zip(owners, results, strict=True):
+                if len(res.hypotheses[0]) < self.hard_max:
+                    decoded[n].append(res.hypotheses[0])
+        for n, cand in self._best_candidates(todo, decoded).items():
+            todo[n].hyp = cand
+
+    def _best_candidates(
+        self, todo: list[_Repair], candidates: list[list[list[str]]]
+    ) -> dict[int, list[str]]:
+        """Per sentence: fewest missing + duplicated terms, then best mean log-probability (one score call)."""
+        from tarjama.glossary import check_hypothesis
+
+        flat = [(n, c) for n, cands in enumerate(candidates) for c in cands]
+        if not flat:
+            return {}
+        scores = self.translator.score_batch(
+            [todo[n].src for n, _ in flat], [c for _, c in flat], max_input_length=0
+        )
+        best: dict[int, tuple[tuple[int, float], list[str]]] = {}
+        for (n, cand), score in zip(flat, scores, strict=True):
+            check = check_hypothesis(todo[n].required, self.decode(cand))
+            logp = score.log_probs
+            key = (
+                sum(check.missing.values()) + sum(check.duplicated.values()),
+                -sum(logp) / max(1, len(logp)),
+            )
+            if n not in best or key < best[n][0]:
+                best[n] = (key, cand)
+        return {n: cand for n, (_, cand) in best.items()}
+
+    def _run(self, batch: list[list[str]], max_length: int, n_best: int = 1) -> list[list[list[str]]]:
         results = self.translator.translate_batch(
             batch,
             beam_size=self.settings.beam,
+            num_hypotheses=min(n_best, self.settings.beam),
             max_decoding_length=max_length,
             min_decoding_length=min(self.min_length, max_length),
             max_input_length=0,
         )
-        return [r.hypotheses[0] for r in results]
+        return [list(r.hypotheses) for r in results]
+
+
+def _find_sub(seq: list[str], sub: list[str]) -> int:
+    """Start of the last occurrence of ``sub`` in ``seq`` (the term just placed), or -1."""
+    for i in range(len(seq) - len(sub), -1, -1):
+        if seq[i : i + len(sub)] == sub:
+            return i
+    return -1
 
 
 def _read_json(path: Path) -> dict:
