@@ -16,6 +16,34 @@ VOLATILE_HEADERS = ("POT-Creation-Date", "PO-Revision-Date")
 _VOLATILE = re.compile(r'^"(?:' + "|".join(VOLATILE_HEADERS) + r'): [^"]*\\n"\n', re.M)
 
 
+# polib parses leniently (it accepts an unterminated string or a stray line, and drops or
+# garbles what it cannot read), and a save would then overwrite a translator's work with its
+# guess. msgfmt is not always installed, so the lines are checked here first: every
+# non-comment line must be a keyword with one well-formed C string, or a string alone.
+_STRING = r'"(?:[^"\\]|\\[\\"ntrabfv?\'0-7x])*"'
+_KEYWORD_LINE = re.compile(rf"^(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+{_STRING}\s*$")
+_STRING_LINE = re.compile(rf"^\s*{_STRING}\s*$")
+
+
+def check_syntax(text: str) -> tuple[int, str] | None:
+    """The first line that is not PO syntax, with what is wrong, or None."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
+        body = line
+        if line.startswith(("#~", "#|")):
+            body = line[2:].removeprefix("|").strip() if line.startswith("#~") else line[2:].strip()
+            if not body:
+                continue
+        elif line.startswith("#") or not line.strip():
+            continue
+        if _KEYWORD_LINE.match(body) or _STRING_LINE.match(body):
+            continue
+        if body.count('"') % 2 or not body.rstrip().endswith('"'):
+            return number, "unterminated string"
+        return number, f"not PO syntax: {line.strip()[:40]!r}"
+    return None
+
+
 def load_po(path: Path) -> polib.POFile:
     """Parse a PO file, or fail naming the file and the line a translator's edit broke."""
     try:
@@ -26,6 +54,10 @@ def load_po(path: Path) -> polib.POFile:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"PO file is not valid UTF-8 (offset {exc.start})", path=path) from None
+    problem = check_syntax(text)
+    if problem is not None:
+        line, what = problem
+        raise InputError(f"line {line}: invalid PO file ({what}); fix it before re-running", path=path)
     try:
         return polib.pofile(text, wrapwidth=78, check_for_duplicates=True)
     except (OSError, ValueError) as exc:
@@ -35,8 +67,32 @@ def load_po(path: Path) -> polib.POFile:
         raise InputError(f"{where}invalid PO file ({msg}); fix it before re-running", path=path) from None
 
 
+def render_entry(entry: polib.POEntry, wrapwidth: int) -> str:
+    """polib's rendering, except that comment lines are never wrapped.
+
+    polib wraps long ``#`` and ``#.`` lines like xgettext; read back, one wrapped line
+    becomes two, which would change a translator's comment and turn the tail of one of
+    tarjama's own comments into a foreign line that piles up run after run.
+    """
+    tcomment, comment = entry.tcomment, entry.comment
+    entry.tcomment = entry.comment = None
+    try:
+        body = entry.__unicode__(wrapwidth)
+    finally:
+        entry.tcomment, entry.comment = tcomment, comment
+    lines = [f"# {c}" for c in tcomment.split("\n")] if tcomment else []
+    if comment and not entry.obsolete:
+        lines += [f"#. {c}" for c in comment.split("\n")]
+    return "\n".join([*lines, body])
+
+
 def render_po(po: polib.POFile) -> str:
-    text = str(po)
+    entries = [po.metadata_as_entry(), *(e for e in po if not e.obsolete), *po.obsolete_entries()]
+    header = "".join(
+        "#\n" if not line else f"#{line}\n" if line[:1] in ",:" else f"# {line}\n"
+        for line in po.header.split("\n")
+    )  # as polib writes the file's header comment
+    text = header + "\n".join(render_entry(e, po.wrapwidth) for e in entries)
     return text if text.endswith("\n") else text + "\n"
 
 
