@@ -34,36 +34,58 @@ WORD_START = "▁"  # SentencePiece's word-boundary mark
 
 @dataclass(frozen=True)
 class TermPlan:
-    """What one sentence owes: distinct term token sequences and how often each is required."""
+    """What one sentence owes. A *term* is a distinct approved target; a *spelling* is one token
+    sequence that writes it (the target as approved, and capitalised when it opens with a
+    lowercase letter, so "Signing ceremony" at a sentence start counts and is not written twice).
+    """
 
-    terms: tuple[tuple[int, ...], ...]  # token ids per distinct target
-    counts: tuple[int, ...]  # required occurrences per distinct target
-    order: tuple[int, ...]  # term index per source occurrence, source order (deadline order)
-    first_word: tuple[int, ...]  # tokens in each term's first word (trigger length)
+    terms: tuple[tuple[int, ...], ...]  # token ids per spelling
+    owner: tuple[int, ...]  # spelling -> term
+    canon: tuple[int, ...]  # term -> its approved spelling (what the deadline writes)
+    counts: tuple[int, ...]  # required occurrences per term
+    order: tuple[int, ...]  # term per source occurrence, in source order (deadline order)
+    first_word: tuple[int, ...]  # tokens in each spelling's first word (trigger length)
 
     @property
     def needed(self) -> int:
-        return sum(len(t) * c for t, c in zip(self.terms, self.counts, strict=True))
+        return sum(len(self.terms[self.canon[o]]) * c for o, c in enumerate(self.counts))
 
 
 def make_plan(required: Sequence[str], encode, piece_of) -> TermPlan:
     """``encode(text) -> ids`` without specials; ``piece_of(id) -> str`` for word boundaries."""
     distinct = list(dict.fromkeys(required))
-    terms = tuple(tuple(encode(t)) for t in distinct)
-    counts = tuple(required.count(t) for t in distinct)
-    order = tuple(distinct.index(t) for t in required)
+    terms: list[tuple[int, ...]] = []
+    owner: list[int] = []
+    canon: list[int] = []
+    for o, target in enumerate(distinct):
+        canon.append(len(terms))
+        spellings = [target]
+        if target[:1].islower():
+            spellings.append(target[0].upper() + target[1:])
+        for text in spellings:
+            toks = tuple(encode(text))
+            if toks and toks not in terms:
+                terms.append(toks)
+                owner.append(o)
     first_word = []
     for toks in terms:
         n = 1
         while n < len(toks) and not piece_of(toks[n]).startswith(WORD_START):
             n += 1
         first_word.append(n)
-    return TermPlan(terms, counts, order, tuple(first_word))
+    return TermPlan(
+        tuple(terms),
+        tuple(owner),
+        tuple(canon),
+        tuple(required.count(t) for t in distinct),
+        tuple(distinct.index(t) for t in required),
+        tuple(first_word),
+    )
 
 
 @dataclass
 class _State:
-    owed: tuple[int, ...]  # remaining count per term
+    owed: tuple[int, ...]  # remaining count per term (not per spelling)
     span: tuple[int, ...] = ()  # tokens of the committed term so far
     cands: frozenset[int] = frozenset()  # terms consistent with span (committed mode)
     just_done: bool = False  # a term ended on the previous token: no glued letters now
@@ -102,7 +124,7 @@ class TermEnforcer(LogitsProcessor):
         owed = list(s.owed)
         complete = [k for k in s.cands if len(plan.terms[k]) == len(s.span)]
         if complete:
-            owed[min(complete)] -= 1
+            owed[plan.owner[min(complete)]] -= 1
         return _State(owed=tuple(owed), just_done=True)
 
     @staticmethod
@@ -129,7 +151,7 @@ class TermEnforcer(LogitsProcessor):
         hits = [
             k
             for k, toks in enumerate(plan.terms)
-            if s.owed[k] > 0
+            if s.owed[plan.owner[k]] > 0
             and len(seq) >= plan.first_word[k]
             and seq[-plan.first_word[k] :] == toks[: plan.first_word[k]]
         ]
@@ -151,7 +173,7 @@ class TermEnforcer(LogitsProcessor):
 
     @staticmethod
     def _needed(s: _State, plan: TermPlan) -> int:
-        need = sum(len(t) * c for t, c in zip(plan.terms, s.owed, strict=True))
+        need = sum(len(plan.terms[plan.canon[o]]) * c for o, c in enumerate(s.owed))
         if s.cands:
             shortest = min(len(plan.terms[k]) for k in s.cands)
             need = max(need - len(s.span), shortest - len(s.span))
@@ -183,19 +205,19 @@ class TermEnforcer(LogitsProcessor):
             cur = self._finish(s, plan)
         owed_total = sum(cur.owed)
         if owed_total and self._needed(cur, plan) >= slots:
-            k = next(i for i in plan.order if cur.owed[i] > 0)
+            k = plan.canon[next(o for o in plan.order if cur.owed[o] > 0)]
             s.deadline_pick = k
             return [plan.terms[k][0]], [], True, False
         banned = []
         for k, toks in enumerate(plan.terms):
             # an exhausted term may not be completed again (no duplicates)
-            if cur.owed[k] == 0 and (len(toks) == 1 or seq[-(len(toks) - 1) :] == toks[:-1]):
+            if cur.owed[plan.owner[k]] == 0 and (len(toks) == 1 or seq[-(len(toks) - 1) :] == toks[:-1]):
                 banned.append(toks[-1])
         if banned:  # ...unless that token completes the first word of a term still owed
             triggers = {
                 toks[plan.first_word[k] - 1]
                 for k, toks in enumerate(plan.terms)
-                if cur.owed[k] > 0
+                if cur.owed[plan.owner[k]] > 0
                 and (
                     plan.first_word[k] == 1
                     or seq[-(plan.first_word[k] - 1) :] == toks[: plan.first_word[k] - 1]

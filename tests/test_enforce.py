@@ -122,6 +122,19 @@ def test_shared_first_word_lets_the_model_choose_the_longer_term(vocab: TargetVo
     assert text == "Hanoi Convention in Hanoi"
 
 
+def test_a_capitalised_term_at_the_sentence_start_counts_once(vocab: TargetVocab) -> None:
+    """'Signing ceremony' written by the model is the owed 'signing ceremony': not forced again."""
+    seqs = ids(vocab, "Signing ceremony held")
+    eos = vocab.tokenizer.eos_token_id
+
+    def prefer(seq: list[int]) -> dict[int, float]:
+        return {seqs[len(seq)]: 0.0} if len(seq) < len(seqs) else {eos: 0.0}
+
+    text, _, _ = drive(vocab, ["signing ceremony"], prefer)
+    assert text == "Signing ceremony held"
+    assert check_hypothesis(["signing ceremony"], text).ok
+
+
 def test_no_room_means_missing_not_overflow(vocab: TargetVocab) -> None:
     """A term longer than the hard cap cannot fit: the output still ends within its budget."""
     eos = vocab.tokenizer.eos_token_id

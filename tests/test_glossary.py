@@ -316,3 +316,10 @@ def test_term_accuracy_counts_every_required_occurrence() -> None:
     assert (result.correct, result.total) == (3, 4)
     assert result.accuracy == pytest.approx(0.75)
     assert [(m.sentence, m.target, m.expected, m.found) for m in result.misses] == [(1, "Vietnam", 2, 1)]
+
+
+def test_the_independent_reference_translation_holds_every_detected_term(gold) -> None:
+    """Cross-check of detection: the human reference has each detected term exactly as often."""
+    result = term_accuracy([g["arabic"] for g in gold], [g["english"] for g in gold], load_default())
+    assert (result.correct, result.total) == (101, 101)
+    assert result.misses == [] and result.duplicates == []
