@@ -93,6 +93,37 @@ def review_options(f):
     return f
 
 
+COMPUTE_TYPES = (
+    "default",
+    "int8",
+    "int8_float32",
+    "int8_float16",
+    "int8_bfloat16",
+    "int16",
+    "float16",
+    "bfloat16",
+    "float32",
+)
+
+
+def backend_options(f):
+    """--backend transformers|ct2 and --compute-type (CTranslate2 weights/arithmetic; int8 on CPU)."""
+    f = click.option(
+        "--compute-type",
+        type=click.Choice(COMPUTE_TYPES),
+        default="default",
+        show_default=True,
+        help="CTranslate2 compute type (default: int8 on CPU); transformers runs float32.",
+    )(f)
+    return click.option(
+        "--backend",
+        type=click.Choice(["transformers", "ct2"]),
+        default="transformers",
+        show_default=True,
+        help="transformers, or ct2: CTranslate2 (the model is converted once into ~/.cache/tarjama).",
+    )(f)
+
+
 def warn(message: str) -> None:
     click.echo(f"tarjama: warning: {message}", err=True)
 
@@ -123,6 +154,7 @@ def term_summary(correct: int, required: int) -> str:
 @click.option("--beam", default=4, show_default=True, type=click.IntRange(1, 64))
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 4096))
 @click.option("--device", default="cpu", show_default=True, type=click.Choice(["cpu", "cuda"]))
+@backend_options
 @glossary_options
 @review_options
 def translate_cmd(
@@ -133,6 +165,8 @@ def translate_cmd(
     beam: int,
     batch_size: int,
     device: str,
+    backend: str,
+    compute_type: str,
     glossary_files: tuple[Path, ...],
     no_glossary: bool,
     **review: Any,
@@ -144,7 +178,9 @@ def translate_cmd(
         model=model,
         out_dir=out_dir,
         lang=lang,
-        settings=DecodeSettings(beam=beam, batch_size=batch_size, device=device),
+        settings=DecodeSettings(
+            beam=beam, batch_size=batch_size, device=device, backend=backend, compute_type=compute_type
+        ),
         glossaries=glossary_files or None,
         use_glossary=not no_glossary,
         **review,
@@ -156,6 +192,108 @@ def translate_cmd(
             f"{r.po_path}: {state} ({r.sentences} sentences, {r.machine_translated} machine-translated, "
             f"{r.reviewed_kept} reviewed kept)" + term_summary(r.terms_correct, r.terms_required)
         )
+
+
+@main.command("batch")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Hub id or local model directory.")
+@click.option(
+    "--out",
+    "out_dir",
+    default=DEFAULT_OUT,
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Root of the PO tree (<out>/<lang>/LC_MESSAGES/<article>.po).",
+)
+@click.option("--lang", default="en", show_default=True, help="Target language code.")
+@click.option("--beam", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--batch-size",
+    default=32,
+    show_default=True,
+    type=click.IntRange(1, 4096),
+    help="Most sentences per batch.",
+)
+@click.option(
+    "--max-batch-tokens",
+    default=2048,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Most padded source tokens per batch.",
+)
+@click.option(
+    "--wave-sentences",
+    default=512,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Distinct sentences pooled before their articles are written (what an interrupted run keeps).",
+)
+@click.option("--device", default="cpu", show_default=True, type=click.Choice(["cpu", "cuda"]))
+@backend_options
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
+@glossary_options
+@review_options
+def batch_cmd(
+    inputs: tuple[str, ...],
+    model: str,
+    out_dir: Path,
+    lang: str,
+    beam: int,
+    batch_size: int,
+    max_batch_tokens: int,
+    wave_sentences: int,
+    device: str,
+    backend: str,
+    compute_type: str,
+    quiet: bool,
+    glossary_files: tuple[Path, ...],
+    no_glossary: bool,
+    **review: Any,
+) -> None:
+    """Translate many articles (files, directories, globs) with one model load; resumable.
+
+    Articles whose PO already records the same source and settings are skipped; a bad article
+    is reported and skipped (exit 1 at the end); Ctrl-C or kill keeps every finished PO.
+    """
+    import signal
+
+    from rich.console import Console
+
+    from tarjama.translate.batch import BatchOptions, run_batch
+    from tarjama.translate.batch_view import RichProgress, summary_line, summary_table
+    from tarjama.translate.pipeline import load_run_glossary
+
+    def on_term(signum, frame):  # kill (SIGTERM) ends like Ctrl-C: finished POs stay, no half-written one
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
+    options = BatchOptions(
+        model=model,
+        out_dir=out_dir,
+        lang=lang,
+        settings=DecodeSettings(
+            beam=beam, batch_size=batch_size, device=device, backend=backend, compute_type=compute_type
+        ),
+        glossaries=glossary_files or None,
+        use_glossary=not no_glossary,
+        max_batch_tokens=max_batch_tokens,
+        wave_sentences=wave_sentences,
+        **review,
+    )
+    report_conflicts(load_run_glossary(options))
+    progress = RichProgress(Console(stderr=True), enabled=not quiet)
+    try:
+        report = run_batch(inputs, options, progress=progress, on_warning=warn)
+    finally:
+        progress.stop()
+    for failed in report.failed:
+        click.echo(f"tarjama: error: {failed.error}", err=True)
+    if not quiet:
+        console = Console(width=None if sys.stdout.isatty() else 120)  # logs get the whole table
+        console.print(summary_table(report))
+        console.print(summary_line(report))
+    if report.failed:
+        sys.exit(1)
 
 
 @main.group("glossary")

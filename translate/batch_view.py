@@ -1,0 +1,99 @@
+"""What `tarjama batch` shows: a live progress bar (rich) and the summary table at the end."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from tarjama.translate.batch import BatchReport
+
+
+class _Speed(ProgressColumn):
+    """Items per second over the task's whole run (rich's own speed is a short moving window)."""
+
+    def render(self, task) -> Text:  # type: ignore[override]
+        elapsed = task.elapsed or 0.0
+        if not task.total or elapsed <= 0 or task.fields.get("unit") is None:
+            return Text("")
+        return Text(f"{task.completed / elapsed:.1f} {task.fields['unit']}/s")
+
+
+class RichProgress:
+    """Articles and sentences done, sentences/s and ETA; a no-op when not shown (not a TTY, --quiet)."""
+
+    def __init__(self, console: Console, enabled: bool) -> None:
+        self.enabled = enabled and console.is_terminal
+        self._progress = Progress(
+            TextColumn("{task.description:<9}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            _Speed(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        )
+        self._articles = self._sentences = None
+
+    def start(self, articles: int, sentences: int) -> None:
+        if not self.enabled:
+            return
+        self._progress.start()
+        self._articles = self._progress.add_task("articles", total=articles, unit=None)
+        self._sentences = self._progress.add_task("sentences", total=sentences, unit="sent")
+
+    def advance(self, articles: int = 0, sentences: int = 0) -> None:
+        if self._articles is None:
+            return
+        if articles:
+            self._progress.advance(self._articles, articles)
+        if sentences:
+            self._progress.advance(self._sentences, sentences)
+
+    def stop(self) -> None:
+        if self._articles is not None:
+            self._progress.stop()
+
+
+def summary_table(report: BatchReport) -> Table:
+    table = Table(title=None, show_footer=True, header_style="bold")
+    arts = report.articles
+    total = {
+        "sentences": sum(a.sentences for a in arts),
+        "memory": sum(a.from_memory for a in arts),
+        "mt": sum(a.translated for a in arts),
+        "misses": sum(a.glossary_misses for a in arts),
+    }
+    table.add_column("article", footer=f"total: {len(arts)}, {len(report.failed)} failed")
+    table.add_column("status")
+    table.add_column("sentences", justify="right", footer=str(total["sentences"]))
+    table.add_column("from memory", justify="right", footer=str(total["memory"]))
+    table.add_column("translated", justify="right", footer=str(total["mt"]))
+    table.add_column("glossary misses", justify="right", footer=str(total["misses"]))
+    table.add_column("time (s)", justify="right", footer=f"{report.seconds:.2f}")
+    for a in arts:
+        status = a.status if a.status != "failed" else "failed: " + a.error.split(": ", 1)[-1]
+        table.add_row(
+            a.article.name,
+            status,
+            str(a.sentences),
+            str(a.from_memory),
+            str(a.translated),
+            str(a.glossary_misses),
+            f"{a.seconds:.2f}",
+        )
+    return table
+
+
+def summary_line(report: BatchReport) -> str:
+    model = "model loaded once" if report.model_loaded else "no model loaded"
+    return f"{report.unique_sentences} distinct sentences sent to the model; {model}; {report.seconds:.2f} s"
