@@ -404,3 +404,187 @@ def status_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
         click.echo(f"tarjama: error: {problem}", err=True)
     if report.errors:
         sys.exit(1)
+
+
+def _term_sources(source_file: Path | None) -> list[str] | None:
+    """--source: a gold TSV (its arabic column) or an article, segmented as the pipeline does."""
+    if source_file is None:
+        return None
+    if source_file.suffix == ".tsv":
+        from tarjama.evaluation.hypotheses import read_gold_sources
+
+        return read_gold_sources(source_file)
+    from tarjama.translate.systems import source_sentences
+
+    return source_sentences([source_file])
+
+
+@main.command("score")
+@click.argument("hypotheses", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--ref",
+    "reference",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Reference: text file (one sentence per line, aligned with the gold segmentation) or a PO.",
+)
+@click.option(
+    "--source",
+    "source_file",
+    type=click.Path(path_type=Path),
+    help="Arabic sources for term accuracy when HYP and REF are text: the article or a gold TSV.",
+)
+@click.option("--reviewed-only", is_flag=True, help="Score only reviewed PO entries (leave fuzzy ones out).")
+@click.option("--document", is_flag=True, help="Score whole documents (when the segmentations differ).")
+@click.option(
+    "--worst", default=5, show_default=True, type=click.IntRange(0), help="List the N worst sentences."
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@glossary_options
+def score_cmd(
+    hypotheses: tuple[Path, ...],
+    reference: Path,
+    source_file: Path | None,
+    reviewed_only: bool,
+    document: bool,
+    worst: int,
+    as_json: bool,
+    glossary_files: tuple[Path, ...],
+    no_glossary: bool,
+) -> None:
+    """Score HYP (PO, text file or directory of them) against REF: BLEU, chrF++, TER, term accuracy."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from tarjama.evaluation.hypotheses import read_reference, read_segments
+    from tarjama.evaluation.scoring import score_segments
+
+    ref = read_reference(reference)
+    sources = _term_sources(source_file)
+    glossary = _cli_glossary(glossary_files, no_glossary)
+    results = [
+        score_segments(
+            read_segments(h), ref, sources, glossary, reviewed_only=reviewed_only, document=document
+        )
+        for h in hypotheses
+    ]
+    if as_json:
+        click.echo(json.dumps([r.as_dict(worst) for r in results], ensure_ascii=False, indent=2))
+        return
+    table = Table("hypothesis", "level", "segments", "BLEU", "chrF++", "TER", "term accuracy")
+    for r in results:
+        s = r.scores
+        segments = f"{s.segments}" + (f" ({r.excluded} unreviewed left out)" if r.excluded else "")
+        terms = f"{s.terms.accuracy:.1%} ({s.terms.correct}/{s.terms.total})" if s.terms else "—"
+        table.add_row(
+            r.hypothesis, r.level, segments, f"{s.bleu:.1f}", f"{s.chrf:.1f}", f"{s.ter:.1f}", terms
+        )
+    console = Console(width=200)
+    console.print(table)
+    for name, signature in results[0].scores.signatures.items():
+        click.echo(f"{name} signature: {signature}")
+    if results[0].scores.terms is None:
+        click.echo("term accuracy: needs the Arabic sources (a PO hypothesis or reference, or --source)")
+    for r in results:
+        if worst and r.level == "sentence":
+            click.echo(
+                f"\n{r.hypothesis}: the {min(worst, r.scores.segments)} worst sentences (chrF++, BLEU)"
+            )
+            for s in r.scores.worst(worst):
+                click.echo(
+                    f"  {s.index:>4}  {s.chrf:5.1f} {s.bleu:5.1f}  {s.hypothesis}\n{'':>20}ref: {s.reference}"
+                )
+
+
+@main.command("compare")
+@click.argument("articles", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--system",
+    "system_specs",
+    multiple=True,
+    required=True,
+    help="NAME=SOURCE: a model (hub id or directory) to translate ARTICLES with, or hypothesis "
+    "files (PO, text, directory). Repeat; the first system is the baseline.",
+)
+@click.option(
+    "--ref", "reference", required=True, type=click.Path(path_type=Path), help="Reference (text or PO)."
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default=Path("compare-report"),
+    show_default=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where report.md, report.json, scores.csv, scores.png and report.html go.",
+)
+@click.option(
+    "--disagreements",
+    default=5,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Sentences to show side by side.",
+)
+@click.option("--beam", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 4096))
+@click.option("--device", default="cpu", show_default=True, type=click.Choice(["cpu", "cuda"]))
+@glossary_options
+def compare_cmd(
+    articles: tuple[Path, ...],
+    system_specs: tuple[str, ...],
+    reference: Path,
+    out_dir: Path,
+    disagreements: int,
+    beam: int,
+    batch_size: int,
+    device: str,
+    glossary_files: tuple[Path, ...],
+    no_glossary: bool,
+) -> None:
+    """Compare systems on REF with paired significance tests; write a report for QA.
+
+    Model systems translate ARTICLES (same segmentation and glossary for all); hypothesis
+    systems are read as `tarjama score` reads them.
+    """
+    import tempfile
+
+    from tarjama.evaluation.compare import System, compare
+    from tarjama.evaluation.hypotheses import Segments, read_reference, read_segments
+    from tarjama.evaluation.report import write_report
+    from tarjama.files import check_writable_dir
+    from tarjama.translate.systems import parse_system, source_sentences, translate_system
+
+    specs = [parse_system(s) for s in system_specs]
+    if len(specs) < 2:
+        raise TarjamaError("compare needs at least two --system (the first is the baseline)")
+    names = [s.name for s in specs]
+    if len(set(names)) != len(names):
+        raise TarjamaError(f"--system names must be unique (got {', '.join(names)})")
+    ref = read_reference(reference)
+    sources = source_sentences(articles) if articles else None
+    glossary = _cli_glossary(glossary_files, no_glossary)
+    check_writable_dir(out_dir)
+    settings = DecodeSettings(beam=beam, batch_size=batch_size, device=device)
+    systems = []
+    with tempfile.TemporaryDirectory(prefix="tarjama-compare-") as work:
+        for i, spec in enumerate(specs):
+            if not spec.is_model:
+                systems.append(System(spec.name, read_segments(Path(spec.source)), spec.source))
+                continue
+            click.echo(f"{spec.name}: translating {len(articles)} article(s) with {spec.source}", err=True)
+            run = translate_system(
+                spec.source,
+                articles,
+                Path(work) / str(i),
+                settings,
+                glossaries=glossary_files or None,
+                use_glossary=not no_glossary,
+            )
+            hyps = Segments(spec.source)
+            for po in run.po_files:
+                hyps.extend(read_segments(po))
+            systems.append(System(spec.name, hyps, spec.source, run.sentences_per_second, run.seconds))
+    comparison = compare(systems, ref, sources, glossary, disagreements)
+    for path in write_report(comparison, out_dir):
+        click.echo(str(path))

@@ -1,0 +1,201 @@
+"""Read hypotheses and references as segments, and pair them only when they really align.
+
+A segment list comes from a PO file (msgstr placed in document order by its occurrences,
+so a sentence repeated in the article is scored at each place), a text file (one sentence
+per line) or a directory of those (files in name order, one document each). Each segment
+keeps its Arabic source when the file knows it (PO msgid) and whether a translator
+reviewed it, so `--reviewed-only` can leave the unreviewed ones out.
+
+Misalignment is never silent: different counts, or different sources where both sides
+know them, raise an error that says what to do (`--document` scores whole documents).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import polib
+
+from tarjama.catalog.build import is_reviewed
+from tarjama.catalog.po_file import load_po
+from tarjama.errors import InputError
+
+TEXT_SUFFIXES = (".txt",)
+PO_SUFFIXES = (".po",)
+
+
+class State(StrEnum):
+    REVIEWED = "reviewed"  # PO entry a translator vouched for
+    FUZZY = "fuzzy"  # PO entry with an unreviewed (machine or memory) translation
+    UNTRANSLATED = "untranslated"  # PO entry with an empty msgstr: scored as an empty hypothesis
+    TEXT = "text"  # a line of a plain text file: no review state
+
+
+@dataclass
+class Segments:
+    """Parallel lists, one item per segment, in document order."""
+
+    origin: str  # what the user passed (file or directory)
+    texts: list[str] = field(default_factory=list)
+    sources: list[str | None] = field(default_factory=list)  # Arabic source when known (PO msgid)
+    states: list[State] = field(default_factory=list)
+    docs: list[str] = field(default_factory=list)  # document name (file stem) per segment
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def extend(self, other: Segments) -> None:
+        self.texts += other.texts
+        self.sources += other.sources
+        self.states += other.states
+        self.docs += other.docs
+
+    @property
+    def has_sources(self) -> bool:
+        return bool(self.sources) and all(s is not None for s in self.sources)
+
+    def counts(self) -> dict[str, int]:
+        return {s.value: self.states.count(s) for s in State if s in self.states}
+
+
+def doc_name(path: Path) -> str:
+    """`hanoi-convention.en.txt` and `hanoi-convention.po` both name the document `hanoi-convention`."""
+    return path.name.split(".", 1)[0]
+
+
+def read_segments(path: Path) -> Segments:
+    """A PO file, a text file or a directory of them (searched recursively, name order)."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in PO_SUFFIXES + TEXT_SUFFIXES)
+        if not files:
+            raise InputError("directory holds no .po or .txt files", path=path)
+        result = Segments(str(path))
+        for f in files:
+            result.extend(read_segments(f))
+        return result
+    if not path.exists():
+        raise InputError("no such file or directory", path=path)
+    if path.suffix in PO_SUFFIXES:
+        return _from_po(load_po(path), path)
+    return _from_text(path)
+
+
+def _from_text(path: Path) -> Segments:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror})", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not valid UTF-8 (offset {exc.start})", path=path) from None
+    lines = text.removeprefix("\ufeff").splitlines()
+    if not lines:
+        raise InputError("is empty: expected one sentence per line", path=path)
+    n = len(lines)
+    return Segments(str(path), lines, [None] * n, [State.TEXT] * n, [doc_name(path)] * n)
+
+
+def _from_po(po: polib.POFile, path: Path) -> Segments:
+    """msgstr in document order: by occurrence (file, line), then catalog order; repeats at each place."""
+    files: dict[str, int] = {}
+    placed: list[tuple[int, int, int, polib.POEntry]] = []
+    for position, entry in enumerate(e for e in po if not e.obsolete):
+        spots = [(f, int(line)) for f, line in entry.occurrences if line.isdigit()]
+        for file, line in spots or [("", position)]:  # no occurrence: keep catalog order
+            placed.append((files.setdefault(file, len(files)), line, position, entry))
+    placed.sort(key=lambda p: p[:3])
+    result = Segments(str(path))
+    for *_, entry in placed:
+        result.texts.append(entry.msgstr if entry.msgstr.strip() else "")
+        result.sources.append(entry.msgid)
+        result.states.append(_state(entry))
+        result.docs.append(doc_name(path))
+    if not result.texts:
+        raise InputError("PO file has no entries to score", path=path)
+    return result
+
+
+def _state(entry: polib.POEntry) -> State:
+    if is_reviewed(entry):
+        return State.REVIEWED
+    if not entry.msgstr.strip():
+        return State.UNTRANSLATED
+    return State.FUZZY
+
+
+def read_reference(path: Path) -> Segments:
+    """References: a text file (one per line) or a PO whose msgstr are the references (all must be filled)."""
+    ref = read_segments(path)
+    empty = [
+        i + 1 for i, (t, s) in enumerate(zip(ref.texts, ref.states, strict=True)) if s != State.TEXT and not t
+    ]
+    if empty:
+        raise InputError(
+            f"{len(empty)} reference entries have no translation (segments {_span(empty)})", path=path
+        )
+    return ref
+
+
+def read_gold_sources(path: Path) -> list[str]:
+    """The `arabic` column of a gold segmentation TSV (n, paragraph, kind, arabic, english; no quoting)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read gold TSV ({exc})", path=path) from None
+    rows = list(csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+    bad = [i + 1 for i, r in enumerate(rows) if len(r) < 4]
+    if bad:
+        raise InputError(f"line {bad[0]}: expected TAB-separated n, paragraph, kind, arabic, ...", path=path)
+    return [r[3] for r in rows]
+
+
+def _span(numbers: Sequence[int], limit: int = 5) -> str:
+    shown = ", ".join(map(str, numbers[:limit]))
+    return shown + (f" and {len(numbers) - limit} more" if len(numbers) > limit else "")
+
+
+class Misaligned(InputError):
+    """Hypothesis and reference segments do not pair up one to one."""
+
+
+def check_aligned(hyp: Segments, ref: Segments, sources: Sequence[str] | None = None) -> None:
+    """Raise Misaligned unless hyp, ref (and the known sources) pair up one to one, in order."""
+    if len(hyp) != len(ref):
+        raise Misaligned(
+            f"{len(hyp)} segments but the reference {ref.origin} has {len(ref)}: the segmentation "
+            "differs (re-translate with the segmentation the reference follows, or pass --document "
+            "to score whole documents)",
+            path=hyp.origin,
+        )
+    candidates = [
+        hyp.sources if hyp.has_sources else None,
+        ref.sources if ref.has_sources else None,
+        list(sources) if sources is not None else None,
+    ]
+    known = [c for c in candidates if c is not None]
+    for other in known[1:]:
+        if len(other) != len(known[0]):
+            raise Misaligned(
+                f"{len(known[0])} segments but {len(other)} source sentences: the segmentation differs",
+                path=hyp.origin,
+            )
+        bad = [i + 1 for i, (a, b) in enumerate(zip(known[0], other, strict=True)) if a != b]
+        if bad:
+            raise Misaligned(
+                f"same number of segments as the reference but different source sentences at "
+                f"segments {_span(bad)}: the segmentation differs (pass --document to score whole documents)",
+                path=hyp.origin,
+            )
+
+
+def documents(docs: Sequence[str], texts: Sequence[str | None]) -> tuple[list[str], list[str]]:
+    """(names, texts): one text per document, its segments joined by a space (document-level scoring)."""
+    joined: dict[str, list[str]] = {}
+    for doc, text in zip(docs, texts, strict=True):
+        joined.setdefault(doc, []).append(text or "")
+    return list(joined), [" ".join(t for t in texts if t) for texts in joined.values()]

@@ -1,0 +1,195 @@
+"""BLEU, chrF++ and TER through sacrebleu's API, with signatures, plus per-sentence scores.
+
+Corpus scores and signatures are sacrebleu's own, so a number here can be compared with any
+paper that prints the same signature. Per-sentence scores (sentence BLEU with effective
+order, sentence chrF++) only rank sentences for the worst-N list; they are not averaged.
+Term accuracy comes from :mod:`tarjama.evaluation.term_accuracy` when the sources are known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+from sacrebleu.metrics import BLEU, CHRF, TER
+
+from tarjama.errors import InputError
+from tarjama.evaluation.hypotheses import Misaligned, Segments, State, check_aligned, documents
+from tarjama.evaluation.term_accuracy import TermAccuracy, term_accuracy
+from tarjama.glossary import Glossary
+
+
+def bleu() -> BLEU:
+    return BLEU()
+
+
+def chrf() -> CHRF:
+    """chrF++ (character 6-grams plus word bigrams), as WMT reports it."""
+    return CHRF(word_order=2)
+
+
+def ter() -> TER:
+    return TER()
+
+
+def sentence_metrics() -> tuple[BLEU, CHRF]:
+    return BLEU(effective_order=True), chrf()
+
+
+@dataclass
+class SentenceScore:
+    index: int  # 1-based segment number
+    bleu: float
+    chrf: float
+    hypothesis: str
+    reference: str
+    source: str | None = None
+
+
+@dataclass
+class Scores:
+    segments: int
+    bleu: float
+    chrf: float
+    ter: float
+    signatures: dict[str, str]  # metric name → sacrebleu signature
+    terms: TermAccuracy | None = None
+    sentences: list[SentenceScore] = field(default_factory=list)
+
+    def worst(self, n: int) -> list[SentenceScore]:
+        """The n lowest sentences by chrF++ (steadier than sentence BLEU), ties by BLEU."""
+        return sorted(self.sentences, key=lambda s: (s.chrf, s.bleu, s.index))[:n]
+
+    def as_dict(self, worst: int = 0) -> dict:
+        d = {
+            "segments": self.segments,
+            "BLEU": self.bleu,
+            "chrF++": self.chrf,
+            "TER": self.ter,
+            "signatures": self.signatures,
+            "term_accuracy": None,
+        }
+        if self.terms is not None:
+            d["term_accuracy"] = {
+                "accuracy": self.terms.accuracy,
+                "correct": self.terms.correct,
+                "total": self.terms.total,
+                "misses": [asdict(m) for m in self.terms.misses],
+            }
+        if worst:
+            d["worst"] = [asdict(s) for s in self.worst(worst)]
+        return d
+
+
+def corpus_scores(
+    hypotheses: Sequence[str], references: Sequence[str]
+) -> tuple[dict[str, float], dict[str, str]]:
+    """(name → score, name → signature) for BLEU, chrF++ and TER over aligned segments."""
+    if len(hypotheses) != len(references):
+        raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} references")
+    values, signatures = {}, {}
+    for metric in (bleu(), chrf(), ter()):
+        result = metric.corpus_score(list(hypotheses), [list(references)])
+        values[result.name] = result.score
+        signatures[result.name] = metric.get_signature().format()
+    return values, signatures
+
+
+def score(
+    hypotheses: Sequence[str],
+    references: Sequence[str],
+    sources: Sequence[str] | None = None,
+    glossary: Glossary | None = None,
+) -> Scores:
+    values, signatures = corpus_scores(hypotheses, references)
+    sent_bleu, sent_chrf = sentence_metrics()
+    sentences = [
+        SentenceScore(
+            i + 1,
+            sent_bleu.sentence_score(h, [r]).score,
+            sent_chrf.sentence_score(h, [r]).score,
+            h,
+            r,
+            sources[i] if sources is not None else None,
+        )
+        for i, (h, r) in enumerate(zip(hypotheses, references, strict=True))
+    ]
+    terms = None
+    if sources is not None and glossary is not None:
+        terms = term_accuracy(list(sources), list(hypotheses), glossary)
+    bleu_name, chrf_name, ter_name = values  # insertion order: BLEU, chrF2++, TER
+    return Scores(
+        len(hypotheses),
+        values[bleu_name],
+        values[chrf_name],
+        values[ter_name],
+        signatures,
+        terms,
+        sentences,
+    )
+
+
+@dataclass
+class FileScore:
+    """A hypothesis file scored against a reference: what was scored, and how."""
+
+    hypothesis: str
+    reference: str
+    level: str  # "sentence" or "document"
+    scores: Scores
+    excluded: int = 0  # unreviewed segments left out by --reviewed-only
+
+    def as_dict(self, worst: int = 0) -> dict:
+        return {
+            "hypothesis": self.hypothesis,
+            "reference": self.reference,
+            "level": self.level,
+            "excluded_unreviewed": self.excluded,
+            **self.scores.as_dict(worst),
+        }
+
+
+def score_segments(
+    hyp: Segments,
+    ref: Segments,
+    sources: Sequence[str] | None = None,
+    glossary: Glossary | None = None,
+    *,
+    reviewed_only: bool = False,
+    document: bool = False,
+) -> FileScore:
+    """Sentence level after an alignment check (or document level); --reviewed-only drops unreviewed pairs."""
+    if document:
+        if reviewed_only:
+            raise InputError(
+                "--reviewed-only needs sentence-aligned input; it cannot be combined with --document"
+            )
+        names, hyp_docs = documents(hyp.docs, hyp.texts)
+        ref_names, ref_docs = documents(ref.docs, ref.texts)
+        if len(hyp_docs) != len(ref_docs):
+            raise Misaligned(
+                f"{len(hyp_docs)} documents but the reference {ref.origin} has {len(ref_docs)}",
+                path=hyp.origin,
+            )
+        if len(names) > 1 and sorted(names) == sorted(ref_names):
+            by_name = dict(zip(ref_names, ref_docs, strict=True))
+            ref_docs = [by_name[n] for n in names]
+        doc_sources = documents(hyp.docs, hyp.sources)[1] if hyp.has_sources else None
+        return FileScore(hyp.origin, ref.origin, "document", score(hyp_docs, ref_docs, doc_sources, glossary))
+    check_aligned(hyp, ref, sources)
+    if sources is None:
+        sources = hyp.sources if hyp.has_sources else ref.sources if ref.has_sources else None
+    keep = list(range(len(hyp)))
+    if reviewed_only:
+        keep = [i for i in keep if hyp.states[i] in (State.REVIEWED, State.TEXT)]
+        if not keep:
+            raise InputError("no reviewed entries to score (--reviewed-only)", path=hyp.origin)
+    result = score(
+        [hyp.texts[i] for i in keep],
+        [ref.texts[i] for i in keep],
+        [sources[i] for i in keep] if sources is not None else None,
+        glossary,
+    )
+    for sentence, i in zip(result.sentences, keep, strict=True):
+        sentence.index = i + 1  # number segments as in the files, not as in the kept subset
+    return FileScore(hyp.origin, ref.origin, "sentence", result, len(hyp) - len(keep))
