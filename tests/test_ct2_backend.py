@@ -1,0 +1,166 @@
+"""The CTranslate2 backend on the tiny real Marian model, converted by CTranslate2's own converter."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+
+from tarjama.errors import TarjamaError
+from tarjama.glossary import Matcher, check_hypothesis, load_default, required_targets
+from tarjama.translate.backend import DecodeSettings
+from tarjama.translate.backends import open_backend
+from tarjama.translate.ct2_backend import CT2_FILES, CTranslate2Backend, converted_dir, ensure_converted
+from tarjama.translate.model_source import resolve_model
+from tarjama.translate.segment import TRANSLATABLE, segment
+
+from .conftest import EXAMPLE, run_cli
+
+
+@pytest.fixture(scope="session")
+def ct2_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("tarjama-cache")
+
+
+@pytest.fixture(autouse=True)
+def _cache_env(ct2_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TARJAMA_CACHE", str(ct2_cache))  # subprocesses (run_cli) inherit it
+
+
+@pytest.fixture(scope="module")
+def sentences() -> list[str]:
+    return [s.text for s in segment(EXAMPLE.read_text(encoding="utf-8")) if s.kind in TRANSLATABLE]
+
+
+def test_converted_once_into_a_cache_keyed_by_model_and_revision(tiny_model: Path, ct2_cache: Path) -> None:
+    source = resolve_model(str(tiny_model))
+    target = ensure_converted(source, "int8")
+    assert target == converted_dir(source, "int8")
+    assert target.is_relative_to(ct2_cache / "ct2")
+    assert source.revision.replace(":", "--") in str(target)  # the revision is part of the key
+    assert all((target / f).is_file() for f in CT2_FILES)
+    config = json.loads((target / "config.json").read_text())
+    assert config["decoder_start_token"] == "</s>" and config["unk_token"] == "<unk>"
+    stamp = (target / "model.bin").stat().st_mtime_ns
+    assert ensure_converted(source, "int8") == target
+    assert (target / "model.bin").stat().st_mtime_ns == stamp  # not converted again
+    assert sorted(p.name for p in target.parent.iterdir() if not p.name.endswith(".lock")) == ["int8"]
+
+
+def test_a_changed_checkpoint_gets_its_own_conversion(tiny_model: Path, tmp_path: Path) -> None:
+    copy = shutil.copytree(tiny_model, tmp_path / "edited")
+    gen = json.loads((copy / "generation_config.json").read_text())
+    gen["num_beams"] = 2
+    (copy / "generation_config.json").write_text(json.dumps(gen))
+    a, b = resolve_model(str(tiny_model)), resolve_model(str(copy))
+    assert a.revision != b.revision
+    assert converted_dir(a, "int8") != converted_dir(b, "int8")
+
+
+def test_source_pieces_are_the_marian_tokenizers(tiny_model: Path, sentences: list[str]) -> None:
+    from transformers import MarianTokenizer
+
+    backend = CTranslate2Backend(resolve_model(str(tiny_model)), DecodeSettings(backend="ct2", beam=1))
+    tok = MarianTokenizer.from_pretrained(tiny_model)
+    ours = backend.encode(sentences)
+    for text, pieces in zip(sentences, ours, strict=True):
+        ids = tok(text, truncation=True, max_length=backend.model_max)["input_ids"]
+        assert pieces == tok.convert_ids_to_tokens(ids), text
+    assert any(len(p) == backend.model_max for p in ours)  # the truncation case is covered
+
+
+@pytest.mark.parametrize("compute_type", ["int8", "float32"])
+def test_translates_every_sentence_in_order_and_independently_of_batching(
+    tiny_model: Path, sentences: list[str], compute_type: str
+) -> None:
+    source = resolve_model(str(tiny_model))
+    wide = open_backend(
+        source, DecodeSettings(backend="ct2", beam=2, batch_size=16, compute_type=compute_type)
+    )
+    assert wide.name == "ct2" and wide.compute_type == compute_type
+    out = wide.translate(sentences)
+    assert len(out) == len(sentences) and all(isinstance(o, str) and o.strip() for o in out)
+    one = open_backend(source, DecodeSettings(backend="ct2", beam=2, batch_size=1, compute_type=compute_type))
+    picked = [sentences[5], sentences[0], sentences[17]]
+    assert one.translate(picked) == [out[5], out[0], out[17]]
+
+
+def test_float32_greedy_agrees_with_transformers(tiny_model: Path, sentences: list[str]) -> None:
+    """Same checkpoint, same budgets, greedy, float32: the two engines give the same text."""
+    source = resolve_model(str(tiny_model))
+    ct2 = open_backend(source, DecodeSettings(backend="ct2", beam=1, compute_type="float32"))
+    hf = open_backend(source, DecodeSettings(backend="transformers", beam=1))
+    a, b = ct2.translate(sentences), hf.translate(sentences)
+    same = sum(x == y for x, y in zip(a, b, strict=True))
+    assert same >= 0.9 * len(sentences), (same, len(sentences))
+
+
+def test_glossary_terms_are_enforced(tiny_model: Path, sentences: list[str]) -> None:
+    """Random weights never write a term by chance; n-best + target_prefix repair must put each in."""
+    matcher = Matcher(load_default())
+    terms = [required_targets(matcher.find(s)) for s in sentences]
+    assert sum(map(len, terms)) > 50
+    backend = open_backend(resolve_model(str(tiny_model)), DecodeSettings(backend="ct2", beam=2))
+    out = backend.translate(sentences, terms=terms)
+    checks = [check_hypothesis(t, o) for t, o in zip(terms, out, strict=True)]
+    correct, total = sum(c.correct for c in checks), sum(c.total for c in checks)
+    assert correct / total >= 0.97, (correct, total, backend.term_stats)
+    assert backend.term_stats["repaired"] > 0
+    assert sum(backend.term_stats.values()) == sum(1 for t in terms if t)
+    # sentences without terms are not touched by enforcement
+    plain = backend.translate(sentences)
+    for t, with_terms, without in zip(terms, out, plain, strict=True):
+        if not t:
+            assert with_terms == without
+
+
+def test_unsupported_compute_type_is_one_line(tiny_model: Path, article: Path, tmp_path: Path) -> None:
+    with pytest.raises(TarjamaError, match="float16 is not supported by CTranslate2 on cpu"):
+        open_backend(resolve_model(str(tiny_model)), DecodeSettings(backend="ct2", compute_type="float16"))
+    res = run_cli(
+        "translate", article, "--model", tiny_model, "--out", tmp_path / "o", "--backend", "ct2",
+        "--compute-type", "float16",
+    )  # fmt: skip
+    assert res.returncode == 1
+    assert res.stderr.startswith("tarjama: error: --compute-type float16") and res.stderr.count("\n") == 1
+    assert not (tmp_path / "o" / "en").exists()
+    res = run_cli(
+        "translate", article, "--model", tiny_model, "--out", tmp_path / "o", "--compute-type", "int8"
+    )
+    assert res.returncode == 1 and "needs --backend ct2" in res.stderr
+
+
+def _shape(po: polib.POFile) -> list[tuple]:
+    return [
+        (
+            e.msgid,
+            bool(e.msgstr.strip()),
+            tuple(e.flags),
+            tuple(e.occurrences),
+            tuple(c for c in (e.comment or "").splitlines() if not c.startswith("glossary-missing: ")),
+        )
+        for e in po
+    ]
+
+
+def test_translate_cli_writes_the_same_po_shape_with_either_backend(
+    tiny_model: Path, article: Path, tmp_path: Path
+) -> None:
+    pos = {}
+    for backend in ("transformers", "ct2"):
+        out = tmp_path / backend
+        res = run_cli(
+            "translate", article, "--model", tiny_model, "--out", out, "--backend", backend, "--beam", "2"
+        )
+        assert res.returncode == 0, res.stderr
+        pos[backend] = polib.pofile(str(out / "en" / "LC_MESSAGES" / "hanoi-convention.po"))
+    hf, ct2 = pos["transformers"], pos["ct2"]
+    assert _shape(hf) == _shape(ct2)
+    assert len(hf) == 34
+    assert set(hf.metadata) == set(ct2.metadata)
+    assert hf.metadata["X-Tarjama-Settings"] == "backend=transformers beam=2 compute=float32"
+    assert ct2.metadata["X-Tarjama-Settings"] == "backend=ct2 beam=2 compute=int8"
+    assert [e.msgstr for e in hf] != [e.msgstr for e in ct2]  # two engines really ran
