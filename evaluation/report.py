@@ -185,12 +185,15 @@ def chart_png(comparison: Comparison) -> bytes:
                 label=label,
                 color=colour,
             )
-            ax.bar_label(bars, labels=[f"{v:.1f}" for v in values], padding=2, fontsize=8)
-        ax.set_xticks(list(xs), names)
-        ax.set_ylabel("score (95% CI from paired bootstrap)")
-        ax.set_ylim(0, 110)
-        ax.set_title(f"tarjama compare: {comparison.segments} segments, baseline {comparison.baseline}")
-        ax.legend(loc="upper right")
+            # values inside the bars, so the CI whiskers above them stay readable
+            ax.bar_label(
+                bars, labels=[f"{v:.1f}" for v in values], label_type="center", fontsize=8, color="white"
+            )
+        ax.set_xticks(list(xs), [f"{r['system']}\n({_short(r['significant'])})" for r in data])
+        ax.set_ylabel("score, 95% CI (paired bootstrap)")
+        ax.set_ylim(0, 118)
+        ax.set_title(f"tarjama compare: {comparison.segments} segments vs {Path(comparison.reference).name}")
+        ax.legend(loc="upper left", ncol=2, frameon=False)
         fig.tight_layout()
         out = io.BytesIO()
         fig.savefig(
@@ -201,6 +204,13 @@ def chart_png(comparison: Comparison) -> bytes:
         return out.getvalue()
     finally:
         plt.close(fig)
+
+
+def _short(verdict_text: str) -> str:
+    """The verdict as an axis label: 'baseline', 'n.s.', 'sig. worse'..."""
+    if verdict_text in ("baseline", "no"):
+        return "baseline" if verdict_text == "baseline" else "not significant"
+    return "sig. " + " / ".join(part.split()[1] for part in verdict_text.split("; "))
 
 
 def html_report(comparison: Comparison) -> str:
