@@ -28,7 +28,7 @@ from tarjama.catalog.suggest import apply_offers
 from tarjama.catalog.units import MT
 from tarjama.errors import InputError, TarjamaError
 from tarjama.files import check_writable_dir, locked
-from tarjama.glossary import Matcher
+from tarjama.glossary import Matcher, check_hypothesis, required_targets
 from tarjama.glossary.terms import default_path
 from tarjama.translate.article import read_article
 from tarjama.translate.backend import Backend, DecodeSettings
@@ -65,8 +65,9 @@ class ArticleReport:
     po_path: Path | None = None
     status: str = "pending"  # written | unchanged | skipped | failed
     sentences: int = 0
-    from_memory: int = 0
-    translated: int = 0
+    from_memory: int = 0  # reviewed in its own catalog or filled/offered by the translation memory
+    kept_mt: int = 0  # machine translations already in its catalog from the same model and settings
+    translated: int = 0  # sent to the model in this run
     glossary_misses: int = 0
     seconds: float = 0.0
     error: str = ""
@@ -265,11 +266,40 @@ class BatchRun:
             job = p.job
             reviewed = {s.text for s in job.sentences if s.kind in TRANSLATABLE} - set(job.needs_mt())
             p.report.from_memory = len(reviewed)
-            p.texts = list(dict.fromkeys(job.needs_mt()))
+            needed = list(dict.fromkeys(job.needs_mt()))
             if matcher is not None:
-                for text in p.texts:
+                for text in needed:
                     if text not in self.terms.matches:
                         self.terms.matches[text] = matcher.find(text)
+            kept = self._machine_output_on_disk(job.existing)
+            for text in needed:
+                if text in kept and text not in self.translations:
+                    self.translations[text] = kept[text]
+                    need = required_targets(self.terms.matches.get(text, ()))
+                    if need and (missing := check_hypothesis(need, kept[text]).missing):
+                        self.terms.missing[text] = missing
+            p.report.kept_mt = sum(1 for t in needed if t in kept)
+            p.report.glossary_misses = sum(
+                sum(self.terms.missing.get(t, {}).values()) for t in needed if t in kept
+            )
+            p.texts = [t for t in needed if t not in kept]
+
+    def _machine_output_on_disk(self, existing: polib.POFile | None) -> dict[str, str]:
+        """MT this catalog already holds from this very model, revision and settings: reused, not redone.
+
+        An edited article keeps its unchanged sentences' machine translations instead of
+        decoding them again (same engine, same settings: the same output).
+        """
+        if existing is None or existing.metadata.get("X-Tarjama-Settings") != self.settings_str:
+            return {}
+        return {
+            e.msgid: e.msgstr
+            for e in existing
+            if not e.obsolete
+            and "fuzzy" in e.flags
+            and e.msgstr
+            and self.mt_comment in (e.comment or "").splitlines()
+        }
 
     def _translate_wave(self, wave: list[_Pending]) -> None:
         waiting = {id(p): {t for t in p.texts if t not in self.translations} for p in wave}

@@ -77,6 +77,7 @@ def summary_table(report: BatchReport) -> Table:
     table.add_column("status")
     table.add_column("sentences", justify="right", footer=str(total["sentences"]))
     table.add_column("from memory", justify="right", footer=str(total["memory"]))
+    table.add_column("MT kept", justify="right", footer=str(sum(a.kept_mt for a in arts)))
     table.add_column("translated", justify="right", footer=str(total["mt"]))
     table.add_column("glossary misses", justify="right", footer=str(total["misses"]))
     table.add_column("time (s)", justify="right", footer=f"{report.seconds:.2f}")
@@ -87,6 +88,7 @@ def summary_table(report: BatchReport) -> Table:
             status,
             str(a.sentences),
             str(a.from_memory),
+            str(a.kept_mt),
             str(a.translated),
             str(a.glossary_misses),
             f"{a.seconds:.2f}",
