@@ -59,12 +59,23 @@ def load_po(path: Path) -> polib.POFile:
         line, what = problem
         raise InputError(f"line {line}: invalid PO file ({what}); fix it before re-running", path=path)
     try:
-        return polib.pofile(text, wrapwidth=78, check_for_duplicates=True)
+        po = polib.pofile(text, wrapwidth=78, check_for_duplicates=False)
     except (OSError, ValueError) as exc:
         msg = str(exc).strip().splitlines()[0]
         line = re.search(r"line (\d+)", msg)
         where = f"line {line.group(1)}: " if line else ""
         raise InputError(f"{where}invalid PO file ({msg}); fix it before re-running", path=path) from None
+    seen: dict[tuple[str | None, str], int | None] = {}
+    for entry in po:
+        key = (entry.msgctxt, entry.msgid)
+        if key in seen:
+            raise InputError(
+                f"line {entry.linenum}: invalid PO file (duplicate of the entry at line {seen[key]}: "
+                f"msgid {entry.msgid[:30]!r}); fix it before re-running",
+                path=path,
+            )
+        seen[key] = entry.linenum
+    return po
 
 
 def render_entry(entry: polib.POEntry, wrapwidth: int) -> str:
