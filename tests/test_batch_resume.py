@@ -1,0 +1,88 @@
+"""A real `tarjama batch` process killed mid-batch: finished POs are complete, none half-written, re-run resumes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polib
+import pytest
+
+from .test_batch import po_of, write_articles
+
+ARTICLES = 8
+
+
+@pytest.fixture(autouse=True)
+def _cache_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TARJAMA_CACHE", str(tmp_path_factory.getbasetemp() / "resume-cache"))
+
+
+def start(model: Path, inputs: Path, out: Path) -> subprocess.Popen[str]:
+    # one article per wave, so articles are finished (and saved) one after the other
+    cmd = [sys.executable, "-m", "tarjama", "batch", str(inputs), "--model", str(model), "--out", str(out)]
+    cmd += ["--backend", "ct2", "--beam", "2", "--wave-sentences", "1", "--batch-size", "2"]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def kill_after_new_po(proc: subprocess.Popen[str], folder: Path, have: int, sig: int) -> None:
+    """Wait until the run has saved at least one more PO than ``have``, then send ``sig``."""
+    deadline = time.monotonic() + 120
+    while len(list(folder.glob("*.po"))) <= have:
+        assert proc.poll() is None, "the batch ended before it could be interrupted"
+        assert time.monotonic() < deadline, "no PO appeared"
+        time.sleep(0.005)
+    proc.send_signal(sig)
+
+
+def assert_complete(po_path: Path, article: Path) -> None:
+    po = polib.pofile(str(po_path))  # parses: not truncated
+    assert po.metadata["X-Tarjama-Source-File"] == article.name
+    assert len(po) == 6 and all(e.msgstr and "fuzzy" in e.flags for e in po)
+    assert po_path.read_text(encoding="utf-8").endswith("\n")
+
+
+def test_killed_batch_keeps_finished_catalogs_and_resumes(tiny_model: Path, tmp_path: Path) -> None:
+    arts = write_articles(tmp_path / "in", ARTICLES)
+    out = tmp_path / "out"
+    folder = out / "en" / "LC_MESSAGES"
+
+    # 1. kill (SIGTERM) mid-batch: it ends like Ctrl-C, one line, exit 130
+    proc = start(tiny_model, tmp_path / "in", out)
+    kill_after_new_po(proc, folder, 0, signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "tarjama: interrupted; finished files are complete"
+    assert "Traceback" not in err
+    done = sorted(folder.glob("*.po"))
+    assert 0 < len(done) < ARTICLES
+
+    # 2. kill -9 mid-batch: no handler runs at all; what is on disk is still whole
+    proc = start(tiny_model, tmp_path / "in", out)
+    kill_after_new_po(proc, folder, len(done), signal.SIGKILL)
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    finished = {p.name: p.read_bytes() for p in folder.glob("*.po")}
+    assert len(done) < len(finished) < ARTICLES
+    for art in arts:
+        if po_of(out, art).exists():
+            assert_complete(po_of(out, art), art)
+    # at most a hidden temp file of the one write SIGKILL cut short, never a partial .po
+    leftovers = [p for p in folder.iterdir() if p.suffix not in (".po", ".lock")]
+    assert all(p.name.startswith(".") and p.name.endswith(".tmp") for p in leftovers), leftovers
+
+    # 3. re-run: finished articles are skipped untouched, the rest are translated
+    proc = start(tiny_model, tmp_path / "in", out)
+    stdout, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert stdout.count("unchanged") == len(finished)
+    assert stdout.count("written") == ARTICLES - len(finished)
+    for name, data in finished.items():
+        assert (folder / name).read_bytes() == data
+    for art in arts:
+        assert_complete(po_of(out, art), art)
