@@ -1,0 +1,161 @@
+"""`tarjama compare`: paired significance against the baseline, and the report files, end to end."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tarjama.evaluation.compare import System, compare
+from tarjama.evaluation.hypotheses import Misaligned, read_reference, read_segments
+from tarjama.evaluation.report import FILES
+from tarjama.glossary import load_default
+from tarjama.translate.scratch_model import ScratchConfig, build_scratch_model
+
+from .conftest import EXAMPLE, GOLD_TSV, REFERENCE, run_cli
+from .test_score import degrade, reference_lines
+
+
+@pytest.fixture(scope="module")
+def hypothesis_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    work = tmp_path_factory.mktemp("hyps")
+    lines = reference_lines()
+    files = {
+        "copy": lines,
+        "degraded": [degrade(line) for line in lines],
+        # a near miss: one sentence loses its last word; far too small a change to be significant
+        "near": [*lines[:-1], lines[-1].rsplit(" ", 1)[0]],
+    }
+    paths = {}
+    for name, content in files.items():
+        paths[name] = work / f"{name}.en.txt"
+        paths[name].write_text("".join(f"{line}\n" for line in content), encoding="utf-8")
+    return paths
+
+
+def test_degraded_is_significantly_worse_and_an_identical_copy_is_not_different(
+    hypothesis_files: dict[str, Path],
+) -> None:
+    ref = read_reference(REFERENCE)
+    systems = [System(name, read_segments(path), str(path)) for name, path in hypothesis_files.items()]
+    sources = [line.split("\t")[3] for line in GOLD_TSV.read_text(encoding="utf-8").splitlines()]
+    result = compare(systems, ref, sources, load_default())
+    tests = result.tests.systems
+    for metric in result.tests.metrics:  # BLEU and chrF2++
+        worse = tests["degraded"][metric]
+        assert worse.score < tests["copy"][metric].score
+        assert worse.p_bootstrap < 0.05 and worse.p_ar < 0.05 and worse.significant()
+        assert tests["near"][metric].p_bootstrap > 0.05 and not tests["near"][metric].significant()
+        assert tests["copy"][metric].ci == 0  # a perfect system: every resample scores 100
+        assert worse.ci > 0
+    assert result.scores["degraded"].terms.accuracy < result.scores["copy"].terms.accuracy == 1.0
+    # the sentences the systems disagree on most are ranked by their spread of sentence chrF++
+    spreads = [d.spread for d in result.disagreements]
+    assert len(spreads) == 5 and spreads == sorted(spreads, reverse=True) and spreads[0] > 0
+
+
+def test_two_identical_systems_are_not_significantly_different(hypothesis_files: dict[str, Path]) -> None:
+    ref = read_reference(REFERENCE)
+    same = read_segments(hypothesis_files["degraded"])
+    result = compare([System("a", same, "a"), System("b", same, "b")], ref)
+    for metric in result.tests.metrics:
+        b = result.tests.systems["b"][metric]
+        assert b.p_bootstrap == 1.0 and b.p_ar == 1.0 and not b.significant()
+    assert result.disagreements == []
+
+
+def test_misaligned_system_is_refused(tmp_path: Path) -> None:
+    short = tmp_path / "short.txt"
+    short.write_text("\n".join(reference_lines()[:-1]) + "\n", encoding="utf-8")
+    ref = read_reference(REFERENCE)
+    with pytest.raises(Misaligned, match="33 segments"):
+        compare([System("a", ref, "a"), System("b", read_segments(short), "b")], ref)
+
+
+@pytest.fixture(scope="module")
+def second_model(tmp_path_factory: pytest.TempPathFactory, gold) -> Path:
+    """Another tiny model (different seed), so the two systems really differ."""
+    out = tmp_path_factory.mktemp("tiny-marian-2")
+    return build_scratch_model(
+        out, [g["arabic"] for g in gold], [g["english"] for g in gold], ScratchConfig(max_length=24, seed=1)
+    )
+
+
+def test_compare_two_tiny_models_end_to_end(
+    tiny_model: Path, second_model: Path, hypothesis_files: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "report"
+    res = run_cli(
+        "compare",
+        EXAMPLE,
+        "--system",
+        f"small={tiny_model}",
+        "--system",
+        f"other={second_model}",
+        "--system",
+        f"human={hypothesis_files['copy']}",
+        "--ref",
+        REFERENCE,
+        "--out",
+        out,
+        "--beam",
+        "1",
+    )
+    assert res.returncode == 0, res.stderr
+    for name in FILES:
+        assert (out / name).stat().st_size > 0, name
+
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    rows = {r["system"]: r for r in report["systems"]}
+    assert list(rows) == ["small", "other", "human"] and report["baseline"] == "small"
+    assert rows["human"]["bleu"] == pytest.approx(100) and rows["human"]["significant"].startswith(
+        "yes: better"
+    )
+    for name in ("small", "other"):
+        assert 0 <= rows[name]["bleu"] < 100
+        assert rows[name]["sentences_per_second"] > 0  # tarjama translated these: speed is known
+        assert rows[name]["term_accuracy"] is not None
+    assert rows["human"]["sentences_per_second"] is None
+    assert rows["other"]["p_bleu_bootstrap"] is not None and rows["small"]["p_bleu_bootstrap"] is None
+    assert any("bs:1000|seed:12345" in sig for sig in report["signatures"].values())
+    assert any("ar:10000|seed:12345" in sig for sig in report["signatures"].values())
+
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "| system | BLEU | chrF++ | TER | term accuracy | sentences/s |" in md
+    for name in rows:
+        assert f"| {name} | " in md
+    assert "sentences where the systems disagree most" in md and "| reference |" in md and "| source |" in md
+
+    with (out / "scores.csv").open(encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    assert [r["system"] for r in table] == ["small", "other", "human"]
+    assert float(table[2]["bleu"]) == pytest.approx(100)
+
+    with Image.open(out / "scores.png") as image:
+        assert image.format == "PNG" and image.width > 300 and image.height > 200
+        assert "small, other, human" in image.text["Description"]
+        assert len(image.convert("RGB").getcolors(1 << 20)) > 10  # bars and text, not a blank canvas
+    assert "<del>" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_compare_needs_two_systems_and_articles_for_models(tiny_model: Path, tmp_path: Path) -> None:
+    res = run_cli("compare", "--system", f"a={REFERENCE}", "--ref", REFERENCE, "--out", tmp_path / "r")
+    assert res.returncode == 1 and "at least two --system" in res.stderr
+    res = run_cli(
+        "compare",
+        "--system",
+        f"a={tiny_model}",
+        "--system",
+        f"b={REFERENCE}",
+        "--ref",
+        REFERENCE,
+        "--out",
+        tmp_path / "r",
+    )
+    assert res.returncode == 1 and "needs ARTICLE" in res.stderr and "Traceback" not in res.stderr
+    res = run_cli("compare", "--system", "nonsense", "--system", f"b={REFERENCE}", "--ref", REFERENCE)
+    assert res.returncode == 1 and "expected NAME=SOURCE" in res.stderr
+    assert not (tmp_path / "r" / "report.md").exists()
