@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tarjama.errors import InputError, TarjamaError
 from tarjama.evaluation.compare import System, compare
 from tarjama.evaluation.hypotheses import Misaligned, read_reference, read_segments
 from tarjama.evaluation.report import FILES
 from tarjama.glossary import load_default
 from tarjama.translate.scratch_model import ScratchConfig, build_scratch_model
+from tarjama.translate.systems import SystemSpec, parse_system
 
 from .conftest import EXAMPLE, GOLD_TSV, REFERENCE, run_cli
 from .test_score import degrade, reference_lines
@@ -155,7 +157,18 @@ def test_compare_needs_two_systems_and_articles_for_models(tiny_model: Path, tmp
         "--out",
         tmp_path / "r",
     )
-    assert res.returncode == 1 and "needs ARTICLE" in res.stderr and "Traceback" not in res.stderr
+    assert res.returncode == 1 and "need ARTICLE" in res.stderr and "Traceback" not in res.stderr
     res = run_cli("compare", "--system", "nonsense", "--system", f"b={REFERENCE}", "--ref", REFERENCE)
     assert res.returncode == 1 and "expected NAME=SOURCE" in res.stderr
     assert not (tmp_path / "r" / "report.md").exists()
+
+
+def test_system_specs_tell_models_from_hypothesis_files(tiny_model: Path, tmp_path: Path) -> None:
+    assert parse_system(f"mt={tiny_model}") == SystemSpec("mt", str(tiny_model), True)
+    assert parse_system("opus=Helsinki-NLP/opus-mt-ar-en").is_model  # a hub id, resolved by the pipeline
+    assert not parse_system(f"human={REFERENCE}").is_model
+    assert not parse_system(f"dir={tmp_path}").is_model  # a directory without config.json: hypotheses
+    with pytest.raises(InputError, match="no such hypothesis file"):
+        parse_system(f"x={tmp_path / 'missing.po'}")
+    with pytest.raises(TarjamaError, match="NAME=SOURCE"):
+        parse_system("=x")

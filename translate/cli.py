@@ -561,6 +561,9 @@ def compare_cmd(
     names = [s.name for s in specs]
     if len(set(names)) != len(names):
         raise TarjamaError(f"--system names must be unique (got {', '.join(names)})")
+    models = [s.name for s in specs if s.is_model]
+    if models and not articles:
+        raise TarjamaError(f"model system(s) {', '.join(models)} need ARTICLE arguments to translate")
     ref = read_reference(reference)
     sources = source_sentences(articles) if articles else None
     glossary = _cli_glossary(glossary_files, no_glossary)
