@@ -352,6 +352,26 @@ def glossary_check(catalogs: tuple[Path, ...], glossary_files: tuple[Path, ...],
     click.echo(f"{len(catalogs)} catalog(s): no missing glossary terms", err=True)
 
 
+@main.command("segment")
+@click.argument("article", type=click.Path(path_type=Path))
+@click.option(
+    "--json", "as_json", is_flag=True, help='One JSON object a line: {"n", "start", "end", "kind", "text"}.'
+)
+def segment_cmd(article: Path, as_json: bool) -> None:
+    """The sentences of ARTICLE, one a line (offsets are characters into the decoded file)."""
+    import json
+
+    from tarjama.translate.article import read_article
+    from tarjama.translate.segment import segment
+
+    for s in segment(read_article(article).text):
+        if as_json:
+            record = {"n": s.n, "start": s.start, "end": s.end, "kind": str(s.kind), "text": s.text}
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            click.echo(s.text)
+
+
 @main.command("export")
 @click.argument("catalog", type=click.Path(path_type=Path))
 @click.option(

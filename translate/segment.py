@@ -9,10 +9,10 @@ caption is a property of where it sits in the page.
 Why hand-written rules and not an extended library: sentencex (what Wikimedia's MinT
 uses) is a compiled Rust extension whose abbreviation lists and quote handling cannot be
 extended from Python, and neither it nor pySBD knows web-export layout (image markup,
-table pipes, photo credits, source lines). Measured on the gold files in
-``docs/segmentation.md``, both stay well below the gold on real Arabic news (pySBD splits
-every ``.`` it meets, sentencex glues captions to the next paragraph), and both are
-slower than this single regex pass. Every rule below names the case it exists for; the
+table pipes, photo credits, source lines). Measured in ``docs/segmentation.md``, sentencex
+run line by line reaches F1 0.93 on the example and 0.75-0.91 on the other gold files,
+pySBD 0.54-0.76; these rules reach the gold, at about 3.5 MB/s (sentencex is ten times
+faster, pySBD fifteen times slower). Every rule below names the case it exists for; the
 tests give a real example of each.
 
 Rules, in one place:
