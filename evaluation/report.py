@@ -185,13 +185,13 @@ def chart_png(comparison: Comparison) -> bytes:
                 label=label,
                 color=colour,
             )
-            # values inside the bars, so the CI whiskers above them stay readable
-            ax.bar_label(
-                bars, labels=[f"{v:.1f}" for v in values], label_type="center", fontsize=8, color="white"
-            )
+            # each value above its whisker, so neither hides the other (even on a near-zero bar)
+            for bar, value, ci in zip(bars, values, [r[f"{key}_ci"] for r in data], strict=True):
+                x = bar.get_x() + bar.get_width() / 2
+                ax.text(x, value + ci + 1.5, f"{value:.1f}", ha="center", va="bottom", fontsize=8)
         ax.set_xticks(list(xs), [f"{r['system']}\n({_short(r['significant'])})" for r in data])
         ax.set_ylabel("score, 95% CI (paired bootstrap)")
-        ax.set_ylim(0, 118)
+        ax.set_ylim(0, 125)  # room for a label over a 100 bar below the legend
         ax.set_title(f"tarjama compare: {comparison.segments} segments vs {Path(comparison.reference).name}")
         ax.legend(loc="upper left", ncol=2, frameon=False)
         fig.tight_layout()
