@@ -306,7 +306,7 @@ def render(rows: list[dict], args, n: int, started: str) -> str:
         "",
         "```bash",
         f".venv/bin/python benchmarks/throughput.py --sentences {n} --repeats {args.repeats} "
-        f"--beams {args.beams} --write docs/benchmarks.md",
+        f"--beams {args.beams} --configs {args.configs} --write docs/benchmarks.md",
         "```",
         "",
         f"{n} distinct Arabic sentences ({MIN_SRC}-{MAX_SRC} source tokens), exactly {OUT_TOKENS} target "

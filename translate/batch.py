@@ -63,7 +63,7 @@ class BatchOptions(RunOptions):
 class ArticleReport:
     article: Path
     po_path: Path | None = None
-    status: str = "pending"  # written | unchanged | skipped | failed
+    status: str = "pending"  # pending (interrupted before it was reached) | written | unchanged | failed
     sentences: int = 0
     from_memory: int = 0  # reviewed in its own catalog or filled/offered by the translation memory
     kept_mt: int = 0  # machine translations already in its catalog from the same model and settings
