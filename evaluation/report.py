@@ -192,6 +192,7 @@ def chart_png(comparison: Comparison) -> bytes:
         ax.set_xticks(list(xs), [f"{r['system']}\n({_short(r['significant'])})" for r in data])
         ax.set_ylabel("score, 95% CI (paired bootstrap)")
         ax.set_ylim(0, 125)  # room for a label over a 100 bar below the legend
+        ax.set_yticks(range(0, 101, 20))
         ax.set_title(f"tarjama compare: {comparison.segments} segments vs {Path(comparison.reference).name}")
         ax.legend(loc="upper left", ncol=2, frameon=False)
         fig.tight_layout()
