@@ -24,9 +24,10 @@ Rules, in one place:
 * No boundary at a period between digits (``2.500``, ``3.5``, ``٣.٥``), inside a URL or an
   e-mail address, after a one-letter Arabic abbreviation (``د.`` Dr., ``م.`` eng., ``ص.``
   page, ``ق.م``, ``أ.ف.ب``), after a Latin abbreviation (``Dr.``, ``No.``, ``U.S.``,
-  initials such as ``F.``), or after a list number at the start of a line (``1.``).
-  An era marker after a year (``1950 م.``, ``500 ق.م.``, ``1445 هـ.``) is both an
-  abbreviation and, followed by a new word, a sentence end.
+  initials such as ``F.``), or after a number opening a sentence (a list item ``1.``).
+  An era marker (``500 ق.م.``, ``1445 هـ.``, and ``م.`` after a 3-4 digit year such
+  as ``1950 م.``) is both an abbreviation and, followed by a new word, a sentence end;
+  elsewhere ``م.`` is "Eng." before a name.
 * Inside a quotation a boundary falls only where a quoted sentence ends and another
   begins: an ellipsis inside quotes is a pause, and a quote closed by ``؟"``/``!»``
   followed by a reporting verb (``تساءل``, ``قال``, ``مضيفا`` …) continues the sentence.
@@ -316,12 +317,11 @@ def _split_sentences(line: str, lo: int, hi: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = lo
     protected = _protected(line, lo, hi)
-    quotes: list[tuple[int, int]] | None = None  # computed on first need
     skip_to = lo
     for m in _TERMINATOR.finditer(line, lo, hi):
         a, b = m.span()
-        if a < skip_to or any(p <= a < q for p, q in protected):
-            continue
+        if a <= start or a < skip_to or any(p <= a < q for p, q in protected):
+            continue  # nothing before it in this sentence, or inside a URL
         run = m.group(0)
         closers = _CLOSERS.match(line, b, hi)
         e = closers.end()
@@ -333,11 +333,8 @@ def _split_sentences(line: str, lo: int, hi: int) -> list[tuple[int, int]]:
                 continue
         elif not _spaced_boundary(line, start, a, run, e, j):
             continue
-        if "…" in run or ".." in run:
-            if quotes is None:
-                quotes = _quoted(line, lo, hi)
-            if any(p < a < q for p, q in quotes):
-                continue  # an ellipsis inside a quotation is a pause
+        if ("…" in run or ".." in run) and _in_quote(line, start, a, b, hi):
+            continue  # an ellipsis inside a quotation is a pause
         closing = line[b:e]
         if closing and closing[0] in ")]" and not _parenthetical_is_sentence(line, start, a, closing[0]):
             continue
@@ -364,10 +361,10 @@ def _spaced_boundary(line: str, start: int, a: int, run: str, e: int, j: int) ->
         return True
     word = _STRIP_MARKS.sub("", line[t:a])
     if word.isdigit():
-        return t != start  # "1." opening a line is a list number, not a sentence
+        return t != start  # "1." opening a sentence is a list number
     if _ARABIC_LETTER.match(word):
-        if word in _ERAS:  # ق.م. / هـ. always, م. only after a year (else "م. أحمد" = Eng.)
-            return word != "م" or _after_number(line, start, t)
+        if word in _ERAS:  # ق.م. / هـ. always; م. only after a year (else "م. أحمد" = Eng.)
+            return word != "م" or _after_year(line, start, t)
         return len(word.rsplit(".", 1)[-1]) > 1  # one letter: د. ص. أ.ف.ب
     if not word.isascii():
         return True
@@ -400,11 +397,15 @@ def _token_start(line: str, start: int, a: int) -> int:
     return t
 
 
-def _after_number(line: str, start: int, pos: int) -> bool:
+def _after_year(line: str, start: int, pos: int) -> bool:
+    """A year (3-4 digits, not part of 2.500 or 3.5) right before ``pos``, maybe a space between."""
     i = pos
     while i > start and line[i - 1] == " ":
         i -= 1
-    return i > start and line[i - 1].isdigit()
+    k = i
+    while k > start and line[k - 1].isdigit():
+        k -= 1
+    return 3 <= i - k <= 4 and not (k > start and line[k - 1] in ".,٫٬")
 
 
 def _word_at(line: str, j: int, hi: int) -> str:
@@ -460,32 +461,52 @@ def _protected(line: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return [m.span() for m in _URL.finditer(line, lo, hi)]
 
 
-def _quoted(line: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Ranges inside quotation marks, matched in either direction.
+def _in_quote(line: str, start: int, a: int, b: int, hi: int) -> bool:
+    """Whether the terminator at ``a:b`` sits inside a quotation *of its own sentence*.
 
-    A quote left open runs to the end of the cell and a stray closing quote back to its
-    start, so a sentence cut from inside a quotation reads the same on its own.
+    Looked for in both directions but never past the sentence: a quote opened since the
+    sentence started and still open, or a quote closed before the next sentence end
+    that was not opened after ``b``. Bounding it to the sentence keeps the answer the
+    same when the sentence is segmented on its own.
     """
-    stack: list[int] = []
-    ranges: list[tuple[int, int]] = []
-    for i in range(lo, hi):
+    depth = 0
+    for i in range(start, a):
+        kind = _quote_kind(line, i, start, hi)
+        if kind == "open":
+            depth += 1
+        elif kind == "close" and depth:
+            depth -= 1
+    if depth:
+        return True
+    i = b
+    while i < hi:
         ch = line[i]
-        if ch not in _OPEN_QUOTES and ch not in _CLOSE_QUOTES:
-            continue
-        if ch == "'" and i > lo and line[i - 1].isalpha() and i + 1 < hi and line[i + 1].isalpha():
-            continue  # apostrophe inside a Latin word
-        before = line[i - 1] if i > lo else " "
-        opens = ch == "«" or (
-            ch not in "»’"
-            and (before.isspace() or before in "(:[«“")
-            and i + 1 < hi
-            and not line[i + 1].isspace()
-        )
-        if opens:
-            stack.append(i)
-        elif stack:
-            ranges.append((stack.pop(), i))
-        else:
-            ranges.append((lo, i))
-    ranges.extend((p, hi) for p in stack)
-    return ranges
+        kind = _quote_kind(line, i, b, hi)
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            if not depth:
+                return True
+            depth -= 1
+        elif ch in ".!?؟…":
+            k = _CLOSERS.match(line, i + 1, hi).end()
+            if k >= hi or line[k].isspace():
+                return any(_quote_kind(line, x, b, hi) == "close" for x in range(i + 1, k)) and not depth
+        i += 1
+    return False
+
+
+def _quote_kind(line: str, i: int, lo: int, hi: int) -> str | None:
+    """``open``/``close`` for a quotation mark at ``i`` (straight and curly ones by context)."""
+    ch = line[i]
+    if ch not in _OPEN_QUOTES and ch not in _CLOSE_QUOTES:
+        return None
+    if ch in "'’" and i > lo and line[i - 1].isalpha() and i + 1 < hi and line[i + 1].isalpha():
+        return None  # an apostrophe inside a Latin word
+    if ch == "«":
+        return "open"
+    if ch in "»’":
+        return "close"
+    before = line[i - 1] if i > lo else " "
+    after_ok = i + 1 < hi and not line[i + 1].isspace()
+    return "open" if (before.isspace() or before in "(:[«“") and after_ok else "close"
