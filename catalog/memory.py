@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,7 +75,7 @@ class TranslationMemory:
     origins: list[str] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # PO files that could not be read, with why
-    _exact: dict[str, int] = field(default_factory=dict)
+    _exact: dict[str, list[int]] = field(default_factory=dict)
     _postings: dict[str, list[int]] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -90,7 +90,7 @@ class TranslationMemory:
         self.targets.append(target)
         self.origins.append(origin)
         self.keys.append(key)
-        self._exact.setdefault(key, index)  # first origin wins (files are read in sorted order)
+        self._exact.setdefault(key, []).append(index)  # first origin wins (files are read sorted)
         for word in set(_WORD.findall(key)):
             self._postings.setdefault(word, []).append(index)
 
@@ -123,18 +123,20 @@ class TranslationMemory:
     def _hit(self, index: int, score: float) -> Hit:
         return Hit(self.sources[index], self.targets[index], self.origins[index], score)
 
-    def exact(self, text: str) -> Hit | None:
-        index = self._exact.get(memory_key(text))
-        return None if index is None else self._hit(index, 1.0)
+    def exact(self, text: str, skip: Callable[[str], bool] = lambda origin: False) -> Hit | None:
+        """The first reviewed entry with the same normalised source whose origin is not skipped."""
+        for index in self._exact.get(memory_key(text), ()):
+            if not skip(self.origins[index]):
+                return self._hit(index, 1.0)
+        return None
 
     def fuzzy(self, text: str, threshold: float = DEFAULT_THRESHOLD) -> Hit | None:
         """The most similar entry scoring at least ``threshold`` (0–1), exact matches included."""
         key = memory_key(text)
         if not key or not self.sources:
             return None
-        index = self._exact.get(key)
-        if index is not None:
-            return self._hit(index, 1.0)
+        if key in self._exact:
+            return self._hit(self._exact[key][0], 1.0)
         candidates = self._candidates(key)
         if not candidates:
             return None

@@ -79,8 +79,8 @@ def offers_for(
     for msgid in dict.fromkeys(msgids):
         if msgid in reviewed:
             continue
-        hit = memory.exact(msgid) if memory is not None else None
-        if hit is not None and not _same_file(hit.origin, origin):
+        hit = memory.exact(msgid, skip=lambda o: _same_file(o, origin)) if memory is not None else None
+        if hit is not None:
             offers[msgid] = Offer(hit.target, False, None, exact_comment(hit.origin))
             continue
         if retranslate_changed:

@@ -184,3 +184,15 @@ def test_no_memory_flag_and_a_broken_catalog_in_the_tree_is_only_a_warning(
         "translate", story, "--model", tiny_model, "--out", tmp_path / "o2", "--no-memory", "--beam", "1"
     )
     assert res.returncode == 0 and "1 machine-translated" in res.stdout
+
+
+def test_an_exact_match_from_another_file_wins_over_the_catalogs_own_copy() -> None:
+    sentence = GOLD[22]["arabic"]
+    memory = TranslationMemory.from_pairs(
+        [(sentence, "Own.", "a-own.po"), (sentence, "Other.", "b-other.po")]
+    )
+    offer = offers_for(None, [sentence], memory, origin="a-own.po")[sentence]
+    assert (offer.msgstr, offer.fuzzy, offer.comment) == ("Other.", False, "memory: exact match, b-other.po")
+    only_own = TranslationMemory.from_pairs([(sentence, "Own.", "a-own.po")])
+    offer = offers_for(None, [sentence], only_own, origin="a-own.po")[sentence]
+    assert (offer.msgstr, offer.fuzzy, offer.previous_msgid) == ("Own.", True, sentence)
