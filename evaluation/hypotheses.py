@@ -168,7 +168,7 @@ def check_aligned(hyp: Segments, ref: Segments, sources: Sequence[str] | None = 
     if len(hyp) != len(ref):
         raise Misaligned(
             f"{len(hyp)} segments but the reference {ref.origin} has {len(ref)}: the segmentation "
-            "differs (re-translate with the segmentation the reference follows, or pass --document "
+            "differs (pass --realign to regroup segments by their Arabic sources, or --document "
             "to score whole documents)",
             path=hyp.origin,
         )
@@ -188,7 +188,7 @@ def check_aligned(hyp: Segments, ref: Segments, sources: Sequence[str] | None = 
         if bad:
             raise Misaligned(
                 f"same number of segments as the reference but different source sentences at "
-                f"segments {_span(bad)}: the segmentation differs (pass --document to score whole documents)",
+                f"segments {_span(bad)}: the segmentation differs (pass --realign, or --document to score whole documents)",
                 path=hyp.origin,
             )
 
@@ -199,3 +199,64 @@ def documents(docs: Sequence[str], texts: Sequence[str | None]) -> tuple[list[st
     for doc, text in zip(docs, texts, strict=True):
         joined.setdefault(doc, []).append(text or "")
     return list(joined), [" ".join(t for t in texts if t) for texts in joined.values()]
+
+
+@dataclass
+class Realigned:
+    """Segments regrouped so that both sides cover the same Arabic text, group by group."""
+
+    hypotheses: list[str]
+    references: list[str]
+    sources: list[str]
+    groups: list[tuple[list[int], list[int]]]  # (hyp segment numbers, ref segment numbers), 1-based
+
+
+def _ink(text: str) -> int:
+    """Characters that are not whitespace: both segmentations agree on these, not on the spaces."""
+    return sum(not c.isspace() for c in text)
+
+
+def realign(hyp: Segments, ref: Segments, ref_sources: Sequence[str]) -> Realigned:
+    """Re-align two segmentations of the same Arabic text by their source offsets.
+
+    Method: walk both source lists, counting non-whitespace characters; wherever both sides
+    have a segment boundary at the same count, a group ends. A hypothesis segment split (or
+    joined) differently from the reference becomes one group with all the pieces joined by a
+    space on each side. Exact when both sources are the same text, so it refuses otherwise.
+    """
+    if not hyp.has_sources:
+        raise InputError("re-alignment needs the hypothesis's Arabic sources (a PO file)", path=hyp.origin)
+    if len(ref_sources) != len(ref):
+        raise Misaligned(f"{len(ref)} references but {len(ref_sources)} source sentences", path=ref.origin)
+    hyp_sources = [s or "" for s in hyp.sources]
+    if _squash(hyp_sources) != _squash(ref_sources):
+        raise Misaligned(
+            "cannot re-align: the hypothesis's sources are not the same Arabic text as the reference's",
+            path=hyp.origin,
+        )
+    out = Realigned([], [], [], [])
+    i = j = 0
+    while i < len(hyp) and j < len(ref):
+        hi, rj = [i], [j]
+        a, b = _ink(hyp_sources[i]), _ink(ref_sources[j])
+        i, j = i + 1, j + 1
+        while a != b:
+            if a < b:
+                a += _ink(hyp_sources[i])
+                hi.append(i)
+                i += 1
+            else:
+                b += _ink(ref_sources[j])
+                rj.append(j)
+                j += 1
+        out.hypotheses.append(" ".join(hyp.texts[k] for k in hi if hyp.texts[k]))
+        out.references.append(" ".join(ref.texts[k] for k in rj))
+        out.sources.append(" ".join(ref_sources[k] for k in rj))
+        out.groups.append(([k + 1 for k in hi], [k + 1 for k in rj]))
+    if i < len(hyp) or j < len(ref):  # only segments without any text can be left over
+        raise Misaligned("cannot re-align: empty source segments at the end", path=hyp.origin)
+    return out
+
+
+def _squash(texts: Sequence[str]) -> str:
+    return "".join("".join(t.split()) for t in texts)

@@ -15,6 +15,7 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 
 from tarjama.errors import InputError
 from tarjama.evaluation.hypotheses import Misaligned, Segments, State, check_aligned, documents
+from tarjama.evaluation.hypotheses import realign as realign_segments
 from tarjama.evaluation.term_accuracy import TermAccuracy, term_accuracy
 from tarjama.glossary import Glossary
 
@@ -138,6 +139,8 @@ class FileScore:
     level: str  # "sentence" or "document"
     scores: Scores
     excluded: int = 0  # unreviewed segments left out by --reviewed-only
+    groups: list[tuple[list[int], list[int]]] | None = None  # re-aligned: (hyp, ref) segment numbers
+    merged: int = 0  # re-aligned groups that join more than one segment on a side
 
     def as_dict(self, worst: int = 0) -> dict:
         return {
@@ -145,6 +148,8 @@ class FileScore:
             "reference": self.reference,
             "level": self.level,
             "excluded_unreviewed": self.excluded,
+            "realigned_groups": self.groups,
+            "merged_groups": self.merged,
             **self.scores.as_dict(worst),
         }
 
@@ -157,13 +162,32 @@ def score_segments(
     *,
     reviewed_only: bool = False,
     document: bool = False,
+    realign: bool = False,
 ) -> FileScore:
-    """Sentence level after an alignment check (or document level); --reviewed-only drops unreviewed pairs."""
-    if document:
-        if reviewed_only:
+    """Sentence level after an alignment check, or re-aligned, or document level.
+
+    --reviewed-only drops unreviewed pairs (sentence level only). `sources` are the Arabic
+    sentences of the reference's segmentation (gold TSV or the article); re-alignment needs them
+    (or a PO reference) and a PO hypothesis.
+    """
+    if reviewed_only and (document or realign):
+        raise InputError(
+            "--reviewed-only needs sentence-aligned input; it cannot be combined with --document or --realign"
+        )
+    if realign and not document:
+        ref_sources = sources if sources is not None else ref.sources if ref.has_sources else None
+        if ref_sources is None:
             raise InputError(
-                "--reviewed-only needs sentence-aligned input; it cannot be combined with --document"
+                "re-alignment needs the reference's Arabic sources: a PO reference or --source",
+                path=ref.origin,
             )
+        if len(hyp) == len(ref) and hyp.sources == list(ref_sources):
+            return score_segments(hyp, ref, sources, glossary)  # already aligned
+        groups = realign_segments(hyp, ref, ref_sources)
+        result = score(groups.hypotheses, groups.references, groups.sources, glossary)
+        merged = sum(1 for h, r in groups.groups if len(h) > 1 or len(r) > 1)
+        return FileScore(hyp.origin, ref.origin, "re-aligned", result, groups=groups.groups, merged=merged)
+    if document:
         names, hyp_docs = documents(hyp.docs, hyp.texts)
         ref_names, ref_docs = documents(ref.docs, ref.texts)
         if len(hyp_docs) != len(ref_docs):

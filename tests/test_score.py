@@ -198,3 +198,46 @@ def test_unreadable_inputs_are_one_line_errors(tmp_path: Path) -> None:
     po.save(str(empty_ref))
     with pytest.raises(InputError, match="have no translation"):
         read_reference(empty_ref)
+
+
+def test_realign_regroups_a_different_segmentation_by_its_arabic_sources(tmp_path: Path) -> None:
+    """tarjama joined sentences 4+5 and split sentence 7: same count (34), different segments."""
+    gold = read_gold()
+    pairs = [(g["arabic"], g["english"]) for g in gold]
+    half_ar, half_en = pairs[6][0].split(" "), pairs[6][1].split(" ")
+    cut_ar, cut_en = len(half_ar) // 2, len(half_en) // 2
+    segments = [
+        *pairs[:3],
+        (pairs[3][0] + " " + pairs[4][0], pairs[3][1] + " " + pairs[4][1]),
+        pairs[5],
+        (" ".join(half_ar[:cut_ar]), " ".join(half_en[:cut_en])),
+        (" ".join(half_ar[cut_ar:]), " ".join(half_en[cut_en:])),
+        *pairs[7:],
+    ]
+    po = polib.POFile()
+    for n, (ar, en) in enumerate(segments):
+        po.append(polib.POEntry(msgid=ar, msgstr=en, flags=["fuzzy"], occurrences=[("a.ar.txt", str(n + 1))]))
+    hyp = tmp_path / "other-segmentation.po"
+    po.save(str(hyp))
+
+    res = run_cli("score", hyp, "--ref", REFERENCE, "--source", GOLD_TSV)
+    assert res.returncode == 1 and "different source sentences at segments 4, 5, 6, 7" in res.stderr
+    assert "--realign" in res.stderr
+    [result] = score_json(hyp, "--ref", REFERENCE, "--source", GOLD_TSV, "--realign")
+    assert result["level"] == "re-aligned"
+    assert result["segments"] == 33 and result["merged_groups"] == 2
+    assert [4, 5] in [g[1] for g in result["realigned_groups"]]  # reference sentences 4 and 5 joined
+    assert [6, 7] in [g[0] for g in result["realigned_groups"]]  # hypothesis pieces 6 and 7 joined
+    assert result["BLEU"] == pytest.approx(100) and result["TER"] == pytest.approx(0)
+    assert result["term_accuracy"]["accuracy"] == 1.0
+
+
+def test_realign_refuses_a_different_source_text(tmp_path: Path) -> None:
+    gold = read_gold()
+    po = polib.POFile()
+    for n, g in enumerate(gold[:-1]):  # the last sentence is missing: not the same article
+        po.append(polib.POEntry(msgid=g["arabic"], msgstr=g["english"], occurrences=[("a", str(n + 1))]))
+    hyp = tmp_path / "short.po"
+    po.save(str(hyp))
+    res = run_cli("score", hyp, "--ref", REFERENCE, "--source", GOLD_TSV, "--realign")
+    assert res.returncode == 1 and "not the same Arabic text" in res.stderr

@@ -457,6 +457,12 @@ def _term_sources(source_file: Path | None) -> list[str] | None:
 @click.option("--reviewed-only", is_flag=True, help="Score only reviewed PO entries (leave fuzzy ones out).")
 @click.option("--document", is_flag=True, help="Score whole documents (when the segmentations differ).")
 @click.option(
+    "--realign",
+    is_flag=True,
+    help="When the segmentations differ, regroup segments by their Arabic sources (needs a PO "
+    "hypothesis, and a PO reference or --source).",
+)
+@click.option(
     "--worst", default=5, show_default=True, type=click.IntRange(0), help="List the N worst sentences."
 )
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -467,6 +473,7 @@ def score_cmd(
     source_file: Path | None,
     reviewed_only: bool,
     document: bool,
+    realign: bool,
     worst: int,
     as_json: bool,
     glossary_files: tuple[Path, ...],
@@ -486,7 +493,13 @@ def score_cmd(
     glossary = _cli_glossary(glossary_files, no_glossary)
     results = [
         score_segments(
-            read_segments(h), ref, sources, glossary, reviewed_only=reviewed_only, document=document
+            read_segments(h),
+            ref,
+            sources,
+            glossary,
+            reviewed_only=reviewed_only,
+            document=document,
+            realign=realign,
         )
         for h in hypotheses
     ]
@@ -497,6 +510,7 @@ def score_cmd(
     for r in results:
         s = r.scores
         segments = f"{s.segments}" + (f" ({r.excluded} unreviewed left out)" if r.excluded else "")
+        segments += f" ({r.merged} re-aligned groups)" if r.merged else ""
         terms = f"{s.terms.accuracy:.1%} ({s.terms.correct}/{s.terms.total})" if s.terms else "—"
         table.add_row(
             r.hypothesis, r.level, segments, f"{s.bleu:.1f}", f"{s.chrf:.1f}", f"{s.ter:.1f}", terms
@@ -508,7 +522,7 @@ def score_cmd(
     if results[0].scores.terms is None:
         click.echo("term accuracy: needs the Arabic sources (a PO hypothesis or reference, or --source)")
     for r in results:
-        if worst and r.level == "sentence":
+        if worst and r.level != "document":
             click.echo(
                 f"\n{r.hypothesis}: the {min(worst, r.scores.segments)} worst sentences (chrF++, BLEU)"
             )
