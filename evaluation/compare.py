@@ -14,6 +14,11 @@ from tarjama.evaluation.scoring import Scores, score
 from tarjama.evaluation.significance import ALPHA, SignificanceResult, paired_tests
 from tarjama.glossary import Glossary
 
+COMPARE_HINT = (
+    "compare pairs sentences across systems, so every system needs the reference's segmentation; "
+    "score this one alone with `tarjama score --realign` or `--document`"
+)
+
 
 @dataclass
 class System:
@@ -62,7 +67,7 @@ def compare(
     if len(set(names)) != len(names):
         raise ValueError(f"system names must be unique: {names}")
     for system in systems:
-        check_aligned(system.hypotheses, reference, sources)
+        check_aligned(system.hypotheses, reference, sources, COMPARE_HINT)
     if sources is None:
         sources = next((s.hypotheses.sources for s in systems if s.hypotheses.has_sources), None)
         if sources is None and reference.has_sources:

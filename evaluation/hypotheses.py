@@ -163,13 +163,19 @@ class Misaligned(InputError):
     """Hypothesis and reference segments do not pair up one to one."""
 
 
-def check_aligned(hyp: Segments, ref: Segments, sources: Sequence[str] | None = None) -> None:
+REALIGN_HINT = (
+    "pass --realign to regroup segments by their Arabic sources, or --document to score whole documents"
+)
+
+
+def check_aligned(
+    hyp: Segments, ref: Segments, sources: Sequence[str] | None = None, hint: str = REALIGN_HINT
+) -> None:
     """Raise Misaligned unless hyp, ref (and the known sources) pair up one to one, in order."""
     if len(hyp) != len(ref):
         raise Misaligned(
             f"{len(hyp)} segments but the reference {ref.origin} has {len(ref)}: the segmentation "
-            "differs (pass --realign to regroup segments by their Arabic sources, or --document "
-            "to score whole documents)",
+            f"differs ({hint})",
             path=hyp.origin,
         )
     candidates = [
@@ -188,7 +194,7 @@ def check_aligned(hyp: Segments, ref: Segments, sources: Sequence[str] | None = 
         if bad:
             raise Misaligned(
                 f"same number of segments as the reference but different source sentences at "
-                f"segments {_span(bad)}: the segmentation differs (pass --realign, or --document to score whole documents)",
+                f"segments {_span(bad)}: the segmentation differs ({hint})",
                 path=hyp.origin,
             )
 
