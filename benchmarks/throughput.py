@@ -12,8 +12,9 @@ tokens per sentence: min = max = 32 new tokens in transformers (the tarjama back
 it from the checkpoint's generation_config: max_length 33 = 32 tokens + EOS,
 min_new_tokens 32), min = max decoding length 32 in bare CTranslate2.
 
-Configurations, each run in a fresh subprocess so peak RSS (VmHWM: model load included)
-belongs to it alone; the time is the median of the repeats over the same sentences:
+Every timed pass runs in a fresh subprocess, so peak RSS (VmHWM: model load included)
+belongs to that configuration alone; passes of all configurations are interleaved so that
+background load drifts hit them alike; sentences/s is the median over the passes:
   naive          transformers fp32, ``generate`` one sentence at a time
   tarjama-hf     tarjama.translate.batch.translate_pool with the transformers backend (fp32)
   tarjama-ct2    the same with the CTranslate2 backend (int8)
@@ -208,6 +209,15 @@ def _runner(config: str, model: Path, beam: int):
     raise SystemExit(f"unknown configuration {config}")
 
 
+def run_worker(work: Path, config: str, beam: int) -> dict:
+    """One timed pass of ``config`` in a fresh process (its own peak RSS)."""
+    cmd = [sys.executable, __file__, "--worker", config, "--beam", str(beam), "--repeats", "1"]
+    res = subprocess.run([*cmd, "--work", str(work)], capture_output=True, text=True, check=False)
+    if res.returncode != 0:
+        sys.exit(f"{config} beam {beam} failed:\n{res.stderr[-3000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -258,25 +268,22 @@ def main() -> None:
 
     ensure_converted(resolve_model(str(model)), "int8")  # once, outside every measurement
 
+    # Passes are interleaved (pass 1 of every configuration, then pass 2, ...), each in a fresh
+    # process, so a drift in background load hits every configuration alike.
     rows = []
+    configs = args.configs.split(",")
     for beam in [int(b) for b in args.beams.split(",")]:
-        for config in args.configs.split(","):
-            cmd = [
-                sys.executable,
-                __file__,
-                "--worker",
-                config,
-                "--beam",
-                str(beam),
-                "--repeats",
-                str(args.repeats),
-            ]
-            res = subprocess.run(
-                [*cmd, "--work", str(args.work)], capture_output=True, text=True, check=False
-            )
-            if res.returncode != 0:
-                sys.exit(f"{config} beam {beam} failed:\n{res.stderr[-3000:]}")
-            data = json.loads(res.stdout.strip().splitlines()[-1])
+        acc = {c: {"times": [], "tokens": None, "rss_mb": 0.0, "load_s": 0.0} for c in configs}
+        for n in range(args.repeats):
+            for config in configs:
+                data = run_worker(args.work, config, beam)
+                acc[config]["times"] += data["times"]
+                acc[config]["tokens"] = data["tokens"]
+                acc[config]["rss_mb"] = max(acc[config]["rss_mb"], data["rss_mb"])
+                acc[config]["load_s"] = data["load_s"]
+                print(f"  pass {n + 1}: {config} beam {beam}: {data['times'][0]:.2f} s", flush=True)
+        for config in configs:
+            data = acc[config]
             median = statistics.median(data["times"])
             sps = len(sentences) / median
             tokens = data["tokens"] if data["tokens"] is not None else OUT_TOKENS * len(sentences)
@@ -284,7 +291,7 @@ def main() -> None:
             rows.append(row)
             print(
                 f"{config:12} beam {beam}: {sps:7.2f} sent/s  {row['tok_s']:8.1f} tok/s  "
-                f"peak RSS {data['rss_mb']:6.0f} MB  (runs {', '.join(f'{t:.2f}' for t in data['times'])} s)",
+                f"peak RSS {data['rss_mb']:6.0f} MB  (passes {', '.join(f'{t:.2f}' for t in data['times'])} s)",
                 flush=True,
             )
     report = render(rows, args, len(sentences), started)
@@ -311,7 +318,7 @@ def render(rows: list[dict], args, n: int, started: str) -> str:
         "",
         f"{n} distinct Arabic sentences ({MIN_SRC}-{MAX_SRC} source tokens), exactly {OUT_TOKENS} target "
         f"tokens each; random-weight model with opus-mt-ar-en's architecture; batch {BATCH}; each "
-        f"configuration in a fresh process; sentences/s is the median of {args.repeats} passes; peak RSS "
+        f"pass in a fresh process, passes of the configurations interleaved; sentences/s is the median of {args.repeats} passes; peak RSS "
         "is the worker process's own peak resident set, VmHWM (model load included).",
         "",
         "| configuration | beam | sentences/s | target tokens/s | peak RSS (MB) | × naive |",
