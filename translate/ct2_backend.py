@@ -212,9 +212,8 @@ class CTranslate2Backend:
         n_best = self.settings.beam if any(owed) else 1
         results = self._run(batch, max(budgets) - 1, n_best)
         for k, budget in enumerate(budgets):
-            if (
-                len(results[k][0]) >= budget
-            ):  # past its own budget: redo alone (EOS counts, as in transformers)
+            # past its own budget (EOS counts, as in transformers): redone alone within it
+            if len(results[k][0]) >= budget:
                 results[k] = self._run([batch[k]], budget - 1, n_best)[0]
         chosen = [hyps[0] for hyps in results]
         repair = [
