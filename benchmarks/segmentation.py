@@ -106,6 +106,27 @@ def speed(golds: list[Gold], megabytes: float) -> None:
         print(f"| {name} | {mb:.2f} MB | {best:.3f} | {count:,} | {count / best:,.0f} | {mb / best:.2f} |")
 
 
+WORST_CASES = {
+    "one 200k-character line, no punctuation": "كلمة " * 40_000,
+    "a 120k-character quotation full of ellipses": "«" + "كلمة… " * 20_000 + "»",
+    "100k periods": "." * 100_000,
+    "20k parentheticals closed by !)": "كلمة (نعم!) " * 20_000,
+    "20k URLs ending sentences": "راجع www.a.org. " * 20_000,
+    "50k glued one-letter abbreviations": "ب." * 50_000,
+}
+
+
+def worst_cases() -> None:
+    """Inputs built to make a backtracking regex or a backward scan quadratic."""
+    print("\nAdversarial inputs (tarjama):\n")
+    print("| input | characters | sentences | seconds |")
+    print("|---|---:|---:|---:|")
+    for name, text in WORST_CASES.items():
+        t0 = time.perf_counter()
+        count = len(segment(text))
+        print(f"| {name} | {len(text):,} | {count:,} | {time.perf_counter() - t0:.3f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--mb", type=float, default=1.0, help="size of the speed-test article")
@@ -115,6 +136,7 @@ def main() -> None:
     golds = [read_gold(p) for p in GOLD_FILES]
     quality(golds)
     speed(golds, args.mb)
+    worst_cases()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ module), numbers, URLs and e-mail addresses, and abbreviations with the word aft
 from __future__ import annotations
 
 import csv
+import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,6 +20,10 @@ with (ROOT / "glossary" / "ar-en.csv").open(encoding="utf-8", newline="") as fh:
     TERMS = [row["source"] for row in csv.DictReader(fh)]
 
 WORDS = [
+    "إنّه",
+    "كشفٌ",
+    "مُهمّ",
+    "الاجتمـــاع",
     "قال",
     "أكد",
     "الوزير",
@@ -132,3 +137,14 @@ def test_no_cut_inside_terms_numbers_urls_abbreviations(case) -> None:
     for a, b in protected:
         inside = [c for c in cuts if a < c < b]
         assert inside == [], (text[a:b], text)
+
+
+MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat, dagger alif, tatweel
+
+
+@FAST
+@given(articles())
+def test_diacritics_and_tatweel_change_no_boundary(case) -> None:
+    text, _ = case
+    plain = MARKS.sub("", text)
+    assert [MARKS.sub("", s.text) for s in segment(text)] == [s.text for s in segment(plain)]

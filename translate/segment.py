@@ -44,6 +44,7 @@ Rules, in one place:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -101,14 +102,16 @@ _MARK_CHARS = frozenset(
 _SPACE = re.compile(rf"[\s{_INVISIBLE}]*")
 _TERMINATOR = re.compile(r"[.!?؟…]+")
 _CLOSERS = re.compile(r"[\"»”’'\)\]]*")
+_QUOTE_CHAR = re.compile("[«»“”\"'’]")
+_QUOTE_OR_END = re.compile("[«»“”\"'’.!?؟…]")
 _OPEN_QUOTES = "«“\"'"  # straight and curly quotes decided by context, « always opens
 _CLOSE_QUOTES = "»”\"'’"
 _URL_CHAR = rf"[^\s\"«»“”<>{_INVISIBLE}]"
 _URL_END = rf"[^\s\"«»“”<>.,;:!?؟،؛)\]{_INVISIBLE}]"
 _URL = re.compile(
     rf"(?:https?://|www\.){_URL_CHAR}*{_URL_END}"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|int|info|news|tv|ae|sa|eg|qa|jo|ma|vn|uk)\b"
+    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?<![\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|int|info|news|tv|ae|sa|eg|qa|jo|ma|vn|uk)\b"
     rf"(?:/{_URL_CHAR}*{_URL_END})?",
     re.IGNORECASE,
 )
@@ -317,10 +320,13 @@ def _split_sentences(line: str, lo: int, hi: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = lo
     protected = _protected(line, lo, hi)
+    starts = [p for p, _ in protected]
     skip_to = lo
+    quotes = _QuoteDepth(line, lo)
     for m in _TERMINATOR.finditer(line, lo, hi):
         a, b = m.span()
-        if a <= start or a < skip_to or any(p <= a < q for p, q in protected):
+        k = bisect_right(starts, a) - 1
+        if a <= start or a < skip_to or (k >= 0 and a < protected[k][1]):
             continue  # nothing before it in this sentence, or inside a URL
         run = m.group(0)
         closers = _CLOSERS.match(line, b, hi)
@@ -329,11 +335,11 @@ def _split_sentences(line: str, lo: int, hi: int) -> list[tuple[int, int]]:
         if j >= hi:
             break  # the cell ends here anyway
         if j == e:  # glued to what follows
-            if not _glued_boundary(line, lo, a, run, b, e, hi):
+            if not _glued_boundary(line, start, a, run, b, e, hi):
                 continue
         elif not _spaced_boundary(line, start, a, run, e, j):
             continue
-        if ("…" in run or ".." in run) and _in_quote(line, start, a, b, hi):
+        if ("…" in run or ".." in run) and (quotes.open_at(start, a) or _closes_ahead(line, b, hi)):
             continue  # an ellipsis inside a quotation is a pause
         closing = line[b:e]
         if closing and closing[0] in ")]" and not _parenthetical_is_sentence(line, start, a, closing[0]):
@@ -376,20 +382,22 @@ def _spaced_boundary(line: str, start: int, a: int, run: str, e: int, j: int) ->
     return not (len(parts) > 1 and all(0 < len(p) <= 2 and p.isalpha() for p in parts))  # U.S., Ph.D.
 
 
-def _glued_boundary(line: str, lo: int, a: int, run: str, b: int, e: int, hi: int) -> bool:
+def _glued_boundary(line: str, start: int, a: int, run: str, b: int, e: int, hi: int) -> bool:
     """``الاتفاقية.وقال``: a boundary when a real Arabic word precedes and one follows."""
     if e != b or "…" in run or ".." in run or not _ARABIC_LETTER.match(line[e]):
         return False
-    word = _STRIP_MARKS.sub("", line[_token_start(line, lo, a) : a])
+    word = _STRIP_MARKS.sub("", line[_token_start(line, start, a) : a])
     return "." not in word and len(word) >= 2 and all(_ARABIC_LETTER.match(c) for c in word)
 
 
 def _token_start(line: str, start: int, a: int) -> int:
     """Start of the word before ``a``: letters, digits, marks and inner periods (ق.م, U.S, Dr).
 
-    A backward scan rather than an end-anchored regex search, which would be quadratic.
+    A backward scan rather than an end-anchored regex search, which would be quadratic,
+    and at most 40 characters long: no abbreviation is longer.
     """
     t = a
+    start = max(start, a - 40)
     while t > start and (line[t - 1].isalnum() or line[t - 1] in _MARK_CHARS or line[t - 1] == "."):
         t -= 1
     while t < a and line[t] == ".":
@@ -418,16 +426,10 @@ def _word_at(line: str, j: int, hi: int) -> str:
 def _parenthetical_is_sentence(line: str, start: int, a: int, close: str) -> bool:
     """``…!)``: only a sentence end when the bracket opened at the sentence's start."""
     opener = "(" if close == ")" else "["
-    depth = 0
-    for i in range(a - 1, start - 1, -1):
-        ch = line[i]
-        if ch == close:
-            depth += 1
-        elif ch == opener:
-            if depth == 0:
-                return i == start
-            depth -= 1
-    return True  # unbalanced: nothing to keep together
+    o = line.rfind(opener, start, a)
+    if o < 0:
+        return True  # unbalanced: nothing to keep together
+    return o == start and line.find(close, o, a) < 0
 
 
 def _attach_trailing(line: str, e: int, j: int, hi: int) -> tuple[int, int]:
@@ -461,26 +463,35 @@ def _protected(line: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return [m.span() for m in _URL.finditer(line, lo, hi)]
 
 
-def _in_quote(line: str, start: int, a: int, b: int, hi: int) -> bool:
-    """Whether the terminator at ``a:b`` sits inside a quotation *of its own sentence*.
+class _QuoteDepth:
+    """How many quotations are open at a position, counted from the current sentence's start.
 
-    Looked for in both directions but never past the sentence: a quote opened since the
-    sentence started and still open, or a quote closed before the next sentence end
-    that was not opened after ``b``. Bounding it to the sentence keeps the answer the
-    same when the sentence is segmented on its own.
+    Incremental (each character is looked at once per sentence), so a long quotation
+    full of ellipses stays linear. Counting from the sentence start, never from the
+    line start, keeps the answer the same when the sentence is segmented on its own.
     """
+
+    def __init__(self, line: str, lo: int) -> None:
+        self.line, self.start, self.pos, self.depth = line, lo, lo, 0
+
+    def open_at(self, start: int, a: int) -> bool:
+        if start != self.start:
+            self.start, self.pos, self.depth = start, start, 0
+        for m in _QUOTE_CHAR.finditer(self.line, self.pos, a):
+            kind = _quote_kind(self.line, m.start(), start, len(self.line))
+            if kind == "open":
+                self.depth += 1
+            elif kind == "close" and self.depth:
+                self.depth -= 1
+        self.pos = max(self.pos, a)
+        return self.depth > 0
+
+
+def _closes_ahead(line: str, b: int, hi: int) -> bool:
+    """A quotation closes after ``b`` before the sentence can end (the ellipsis is quoted)."""
     depth = 0
-    for i in range(start, a):
-        kind = _quote_kind(line, i, start, hi)
-        if kind == "open":
-            depth += 1
-        elif kind == "close" and depth:
-            depth -= 1
-    if depth:
-        return True
-    i = b
-    while i < hi:
-        ch = line[i]
+    for m in _QUOTE_OR_END.finditer(line, b, hi):
+        i = m.start()
         kind = _quote_kind(line, i, b, hi)
         if kind == "open":
             depth += 1
@@ -488,11 +499,10 @@ def _in_quote(line: str, start: int, a: int, b: int, hi: int) -> bool:
             if not depth:
                 return True
             depth -= 1
-        elif ch in ".!?؟…":
+        elif kind is None and line[i] in ".!?؟…":  # the sentence may end here
             k = _CLOSERS.match(line, i + 1, hi).end()
             if k >= hi or line[k].isspace():
-                return any(_quote_kind(line, x, b, hi) == "close" for x in range(i + 1, k)) and not depth
-        i += 1
+                return not depth and any(_quote_kind(line, x, b, hi) == "close" for x in range(i + 1, k))
     return False
 
 
