@@ -11,8 +11,8 @@ uses) is a compiled Rust extension whose abbreviation lists and quote handling c
 extended from Python, and neither it nor pySBD knows web-export layout (image markup,
 table pipes, photo credits, source lines). Measured in ``docs/segmentation.md``, sentencex
 run line by line reaches F1 0.93 on the example and 0.75-0.91 on the other gold files,
-pySBD 0.54-0.76; these rules reach the gold, at about 3.5 MB/s (sentencex is ten times
-faster, pySBD fifteen times slower). Every rule below names the case it exists for; the
+pySBD 0.54-0.76; these rules reach the gold, at 3.5-9 MB/s on one core (sentencex is
+about ten times faster, pySBD fifteen times slower). Every rule below names the case it exists for; the
 tests give a real example of each.
 
 Rules, in one place:
