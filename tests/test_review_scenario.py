@@ -171,7 +171,9 @@ def test_entries_follow_the_edited_article_in_document_order(loop) -> None:
     active = [e.msgid for e in po if not e.obsolete]
     assert active.index(R2_CHANGED) + 1 == active.index(INSERTED)
     assert active.index(R4) < active.index(GOLD[15]["arabic"])  # moved above its old predecessor
-    assert entry(po, R4).occurrences == [(str(loop["art"]), "16")]  # occurrences refreshed
+    # occurrences are refreshed: line 11 is 12 after the insertion, line 16 is 18 (moved down, one inserted)
+    assert entry(po, GOLD[9]["arabic"]).occurrences == [(str(loop["art"]), "12")]
+    assert entry(po, GOLD[15]["arabic"]).occurrences == [(str(loop["art"]), "18")]
     new = entry(po, INSERTED)
     assert "fuzzy" in new.flags and new.msgstr and "mt: " in new.comment
     assert entry(po, INSERTED).occurrences[0][1] == "6"
