@@ -1,0 +1,1 @@
+"""Learn from reviews: fine-tune (or train from scratch) a Marian model on reviewed PO entries and TSV pairs."""
