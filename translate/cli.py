@@ -10,6 +10,7 @@ import click
 
 from tarjama import __version__
 from tarjama.errors import TarjamaError
+from tarjama.training.cli import finetune_cmd
 from tarjama.translate.backend import DecodeSettings
 from tarjama.translate.model_source import DEFAULT_MODEL
 
@@ -625,3 +626,6 @@ def compare_cmd(
     comparison = compare(systems, ref, sources, glossary, disagreements)
     for path in write_report(comparison, out_dir):
         click.echo(str(path))
+
+
+main.add_command(finetune_cmd)  # tarjama.training: learn from reviewed PO entries
