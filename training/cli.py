@@ -6,6 +6,7 @@ and their progress bar live with the training code.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +162,7 @@ def finetune_cmd(
         f"{result.stopped} after {result.steps} steps: dev chrF {result.initial_chrf:.1f} -> "
         f"{result.best_chrf:.1f}, BLEU {result.initial_bleu:.1f} -> {result.best_bleu:.1f}"
     )
+    click.echo(str(out_dir))
     if result.stopped == "interrupted":
         click.echo(f"interrupted: {out_dir} holds the best checkpoint so far; re-run to resume", err=True)
-    click.echo(str(out_dir))
+        sys.exit(130)

@@ -35,6 +35,7 @@ class DataSet:
     read: int  # pairs read before deduplication
     duplicates: int
     dev_is_train: bool  # no held-out split (tiny data): early stopping watches the training pairs
+    dev_from_eval: bool = False  # the dev set is the --eval file(s)
 
     def counts(self) -> dict[str, int | bool]:
         return {
@@ -43,6 +44,7 @@ class DataSet:
             "train": len(self.train),
             "dev": len(self.dev),
             "dev_is_train": self.dev_is_train,
+            "dev_from_eval": self.dev_from_eval,
         }
 
 
@@ -150,6 +152,6 @@ def load_dataset(
     unique, dupes = deduplicate(pairs)
     if eval_data:
         dev, _ = deduplicate([p for path in eval_data for p in read_pairs(Path(path))])
-        return DataSet(unique, dev, len(pairs), dupes, dev_is_train=False)
+        return DataSet(unique, dev, len(pairs), dupes, dev_is_train=False, dev_from_eval=True)
     train, dev, same = split_dev(unique, dev_fraction, seed)
     return DataSet(train, dev, len(pairs), dupes, dev_is_train=same)

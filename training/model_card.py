@@ -19,9 +19,10 @@ CARD = "README.md"
 def render_model_card(
     *, base_model: str, counts: dict[str, Any], state: dict[str, Any], options: dict[str, Any], seconds: float
 ) -> str:
-    dev_note = (
-        "the training pairs (no held-out split: too little data)" if counts["dev_is_train"] else "held out"
-    )
+    if counts["dev_is_train"]:
+        dev_note = "the training pairs (no held-out split: too little data)"
+    else:
+        dev_note = "the --eval set" if counts.get("dev_from_eval") else "held out"
     best = state.get("best_chrf", float("nan"))
     rows = [
         ("base model", base_model),
