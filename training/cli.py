@@ -122,6 +122,11 @@ def finetune_cmd(
             source = resolve_model(model)
         if out_dir.exists() and any(out_dir.iterdir()):
             raise TarjamaError("output directory is not empty and holds no run to resume", path=out_dir)
+    if device == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            raise TarjamaError("--device cuda was asked for but no CUDA device is available")
     counts = dataset.counts()
     dev_note = " (= training pairs)" if dataset.dev_is_train else ""
     click.echo(
