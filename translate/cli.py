@@ -125,6 +125,28 @@ def backend_options(f):
     )(f)
 
 
+def model_options(f):
+    """--model, --out, --lang and --beam, shared by translate and batch."""
+    options = [
+        click.option(
+            "--model", default=DEFAULT_MODEL, show_default=True, help="Hub id or local model directory."
+        ),
+        click.option(
+            "--out",
+            "out_dir",
+            default=DEFAULT_OUT,
+            show_default=True,
+            type=click.Path(path_type=Path),
+            help="Root of the PO tree (<out>/<lang>/LC_MESSAGES/<article>.po).",
+        ),
+        click.option("--lang", default="en", show_default=True, help="Target language code."),
+        click.option("--beam", default=4, show_default=True, type=click.IntRange(1, 64)),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 def warn(message: str) -> None:
     click.echo(f"tarjama: warning: {message}", err=True)
 
@@ -142,17 +164,7 @@ def term_summary(correct: int, required: int) -> str:
 
 @main.command("translate")
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Hub id or local model directory.")
-@click.option(
-    "--out",
-    "out_dir",
-    default=DEFAULT_OUT,
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Root of the PO tree (<out>/<lang>/LC_MESSAGES/<article>.po).",
-)
-@click.option("--lang", default="en", show_default=True, help="Target language code.")
-@click.option("--beam", default=4, show_default=True, type=click.IntRange(1, 64))
+@model_options
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 4096))
 @click.option("--device", default="cpu", show_default=True, type=click.Choice(["cpu", "cuda"]))
 @backend_options
@@ -197,17 +209,7 @@ def translate_cmd(
 
 @main.command("batch")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Hub id or local model directory.")
-@click.option(
-    "--out",
-    "out_dir",
-    default=DEFAULT_OUT,
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Root of the PO tree (<out>/<lang>/LC_MESSAGES/<article>.po).",
-)
-@click.option("--lang", default="en", show_default=True, help="Target language code.")
-@click.option("--beam", default=4, show_default=True, type=click.IntRange(1, 64))
+@model_options
 @click.option(
     "--batch-size",
     default=32,
