@@ -257,16 +257,16 @@ def train(
 
     def save_best() -> None:
         save_model_dir(out_dir, model, tokenizer)
-        write_card()
+        write_card(time.monotonic() - started + state.get("seconds", 0.0))
 
-    def write_card() -> None:
+    def write_card(seconds: float) -> None:
         write_model_card(
             out_dir,
             base_model=state["base_model"],
             counts=data.counts(),
             state=state,
             options=asdict(options),
-            seconds=time.monotonic() - started + state.get("seconds", 0.0),
+            seconds=seconds,
         )
 
     if not (out_dir / "config.json").is_file():
@@ -305,14 +305,7 @@ def train(
     state["seconds"] = time.monotonic() - started + state.get("seconds", 0.0)
     state["stopped"] = stopped
     save_state(out_dir, model, tokenizer, optimizer, state)
-    write_model_card(
-        out_dir,
-        base_model=state["base_model"],
-        counts=data.counts(),
-        state=state,
-        options=asdict(options),
-        seconds=state["seconds"],
-    )
+    write_card(state["seconds"])
     return TrainResult(
         out_dir=out_dir,
         steps=state["step"],

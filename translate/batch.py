@@ -28,7 +28,7 @@ from tarjama.catalog.suggest import apply_offers
 from tarjama.catalog.units import MT
 from tarjama.errors import InputError, TarjamaError
 from tarjama.files import check_writable_dir, locked
-from tarjama.glossary import Matcher, check_hypothesis, required_targets
+from tarjama.glossary import Glossary, Matcher, check_hypothesis, required_targets
 from tarjama.glossary.terms import default_path
 from tarjama.translate.article import read_article
 from tarjama.translate.backend import Backend, DecodeSettings
@@ -196,6 +196,8 @@ class BatchRun:
         self.backend: Backend | None = None
         self.translations: dict[str, str] = {}
         self.terms = TermReport()
+        self._glossary: Glossary | None = None  # loaded once, at the first lookup
+        self._glossary_loaded = False
 
     def run(self, inputs: Iterable[str | Path]) -> BatchReport:
         started = time.perf_counter()
@@ -260,7 +262,10 @@ class BatchRun:
         """Reviewed work first (own catalog, translation memory), glossary matches; the rest is MT."""
         opts = self.options
         attach_offers([p.job for p in pending], opts, self.on_warning)
-        glossary = load_run_glossary(opts)  # a bad glossary fails the run here, before any model load
+        if not self._glossary_loaded:  # a bad glossary fails the run here, before any model load
+            self._glossary = load_run_glossary(opts, self.on_warning)
+            self._glossary_loaded = True
+        glossary = self._glossary
         matcher = Matcher(glossary) if glossary is not None else None
         for p in pending:
             job = p.job

@@ -151,11 +151,6 @@ def warn(message: str) -> None:
     click.echo(f"tarjama: warning: {message}", err=True)
 
 
-def report_conflicts(glossary) -> None:
-    for conflict in getattr(glossary, "conflicts", ()):
-        click.echo(f"tarjama: warning: {conflict}", err=True)
-
-
 def term_summary(correct: int, required: int) -> str:
     if not required:
         return ""
@@ -185,7 +180,7 @@ def translate_cmd(
     **review: Any,
 ) -> None:
     """Translate ARTICLES (UTF-8 Arabic text) into PO files for review."""
-    from tarjama.translate.pipeline import RunOptions, load_run_glossary, translate_articles
+    from tarjama.translate.pipeline import RunOptions, translate_articles
 
     options = RunOptions(
         model=model,
@@ -198,7 +193,6 @@ def translate_cmd(
         use_glossary=not no_glossary,
         **review,
     )
-    report_conflicts(load_run_glossary(options))
     for r in translate_articles(list(articles), options, on_warning=warn):
         state = "written" if r.written else "unchanged"
         click.echo(
@@ -264,7 +258,6 @@ def batch_cmd(
 
     from tarjama.translate.batch import BatchOptions, run_batch
     from tarjama.translate.batch_view import RichProgress, summary_line, summary_table
-    from tarjama.translate.pipeline import load_run_glossary
 
     def on_term(signum, frame):  # kill (SIGTERM) ends like Ctrl-C: finished POs stay, no half-written one
         raise KeyboardInterrupt
@@ -283,7 +276,6 @@ def batch_cmd(
         wave_sentences=wave_sentences,
         **review,
     )
-    report_conflicts(load_run_glossary(options))
     progress = RichProgress(Console(stderr=True), enabled=not quiet)
     try:
         report = run_batch(inputs, options, progress=progress, on_warning=warn)
@@ -310,9 +302,7 @@ def _cli_glossary(glossary_files: tuple[Path, ...], no_glossary: bool):
     options = RunOptions(
         model="", out_dir=Path(), glossaries=glossary_files or None, use_glossary=not no_glossary
     )
-    glossary = load_run_glossary(options)
-    report_conflicts(glossary)
-    return glossary
+    return load_run_glossary(options, warn)
 
 
 @glossary_group.command("show")

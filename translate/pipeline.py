@@ -70,11 +70,19 @@ class RunOptions:
     lock_timeout: float = 30.0
 
 
-def load_run_glossary(options: RunOptions) -> Glossary | None:
-    """The glossary for this run: --glossary files in order (later wins), else the shipped default."""
+def load_run_glossary(
+    options: RunOptions, on_warning: Callable[[str], None] = lambda message: None
+) -> Glossary | None:
+    """The glossary for this run: --glossary files in order (later wins), else the shipped default.
+
+    Overrides between files are reported once, here, through ``on_warning``.
+    """
     if not options.use_glossary:
         return None
-    return load_glossaries(list(options.glossaries) if options.glossaries else [default_path()])
+    glossary = load_glossaries(list(options.glossaries) if options.glossaries else [default_path()])
+    for conflict in glossary.conflicts:
+        on_warning(str(conflict))
+    return glossary
 
 
 @dataclass
@@ -205,7 +213,7 @@ def translate_articles(
 ) -> list[ArticleResult]:
     jobs = prepare_jobs(paths, options.out_dir, options.lang)
     attach_offers(jobs, options, on_warning)
-    glossary = load_run_glossary(options)  # a bad glossary fails here, before any model or write
+    glossary = load_run_glossary(options, on_warning)  # a bad glossary fails here, before any model or write
     terms = TermReport()
     if glossary is not None:
         matcher = Matcher(glossary)
