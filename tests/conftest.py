@@ -30,6 +30,12 @@ def read_gold(path: Path = GOLD_TSV) -> list[dict[str, str]]:
         ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Conversions made by tests go to a temp cache, never the user's ~/.cache/tarjama."""
+    os.environ["TARJAMA_CACHE"] = str(tmp_path_factory.mktemp("tarjama-cache"))
+
+
 @pytest.fixture(scope="session")
 def gold() -> list[dict[str, str]]:
     return read_gold()
