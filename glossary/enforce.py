@@ -4,14 +4,21 @@
 state machine, derived from its own tokens, so beams can be reordered freely:
 
 - **free**: the model writes what it wants, except that it may not end the sentence
-  (EOS) while a required term is still owed, may not finish a term it already wrote as
-  often as the source has it (no duplicates: the last token of such a term is banned),
-  and, right after a term, may not glue letters onto it ("Hanoi" + "an").
+  (EOS) while a required term is still owed and may not write a term again once it has
+  written it as often as the source has it (no duplicates: the last token of a
+  multi-word term is banned; a one-word term may only go on into a longer word, so
+  "Vietnam" already written still allows "Vietnamese", once per source occurrence, so
+  a model stuck on the term cannot fill the sentence with "Vietnam…" words).
 - **trigger**: when the model writes the whole first word of a term it still owes
   (e.g. "Dang" of "Dang Hoang Giang"), the term has started: the enforcer commits.
 - **committed**: the remaining tokens are forced. When several owed terms share what was
   written so far ("Hanoi" / "Hanoi Convention"), the model picks among their next tokens,
   and may stop after a complete one.
+- **word boundary**: an occurrence counts only as a whole word. When the trigger word
+  is already a complete term ("Vietnam", or "Hanoi" with "Hanoi Convention" also owed),
+  the model may still glue letters on ("Vietnam" + "ese"): that was a longer word, not
+  the term, which stays owed. Once the enforcer has forced anything (the rest of a
+  name, or a term at the deadline), gluing is banned so the forced term stands.
 - **deadline**: the sentence's token budget is known; when the tokens still owed fill
   every remaining slot, the next owed term (source order) is started by force. This is
   what makes enforcement a guarantee rather than luck, even with a random-weight model.
@@ -23,20 +30,24 @@ word is :func:`tarjama.glossary.check_hypothesis` on the decoded text (the post-
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 from transformers import LogitsProcessor
 
 WORD_START = "▁"  # SentencePiece's word-boundary mark
+UNK = "<unk>"
+OPENERS = ("(", "[", '"', "“", "'", "‘", "«")  # written straight onto the next word
 
 
 @dataclass(frozen=True)
 class TermPlan:
     """What one sentence owes. A *term* is a distinct approved target; a *spelling* is one token
-    sequence that writes it (the target as approved, and capitalised when it opens with a
-    lowercase letter, so "Signing ceremony" at a sentence start counts and is not written twice).
+    sequence that writes it (the target as approved, capitalised when it opens with a lowercase
+    letter, so "Signing ceremony" at a sentence start counts and is not written twice, and
+    each of those right after an opening bracket or quote).
     """
 
     terms: tuple[tuple[int, ...], ...]  # token ids per spelling
@@ -45,6 +56,9 @@ class TermPlan:
     counts: tuple[int, ...]  # required occurrences per term
     order: tuple[int, ...]  # term per source occurrence, in source order (deadline order)
     first_word: tuple[int, ...]  # tokens in each spelling's first word (trigger length)
+    # Lookups so a decoding step only looks at the spellings the last token can concern:
+    by_trigger: dict[int, tuple[int, ...]] = field(default_factory=dict, compare=False)  # first word's last token
+    by_before_last: dict[int | None, tuple[int, ...]] = field(default_factory=dict, compare=False)  # toks[-2]
 
     @property
     def needed(self) -> int:
@@ -63,16 +77,30 @@ def make_plan(required: Sequence[str], encode, piece_of) -> TermPlan:
         if target[:1].islower():
             spellings.append(target[0].upper() + target[1:])
         for text in spellings:
-            toks = tuple(encode(text))
-            if toks and toks not in terms:
-                terms.append(toks)
-                owner.append(o)
+            plain = tuple(encode(text))
+            found = [plain]
+            # After an opening bracket or quote the first word is a different token sequence
+            # ("(Hanoi" is "▁(" + "Hanoi", not "▁(" + "▁Hanoi"): without these spellings a term
+            # written in brackets goes unseen, stays owed, and the model is kept from ending.
+            for opener in OPENERS:
+                glued = tuple(encode(opener + text))
+                if glued[-len(plain) :] != plain and not any(piece_of(t) == UNK for t in glued):
+                    found.append(glued)
+            for toks in found:
+                if toks and toks not in terms:
+                    terms.append(toks)
+                    owner.append(o)
     first_word = []
     for toks in terms:
         n = 1
         while n < len(toks) and not piece_of(toks[n]).startswith(WORD_START):
             n += 1
         first_word.append(n)
+    by_trigger: defaultdict[int, list[int]] = defaultdict(list)
+    by_before_last: defaultdict[int | None, list[int]] = defaultdict(list)
+    for k, toks in enumerate(terms):
+        by_trigger[toks[first_word[k] - 1]].append(k)
+        by_before_last[toks[-2] if len(toks) > 1 else None].append(k)
     return TermPlan(
         tuple(terms),
         tuple(owner),
@@ -80,15 +108,20 @@ def make_plan(required: Sequence[str], encode, piece_of) -> TermPlan:
         tuple(required.count(t) for t in distinct),
         tuple(distinct.index(t) for t in required),
         tuple(first_word),
+        {t: tuple(ks) for t, ks in by_trigger.items()},
+        {t: tuple(ks) for t, ks in by_before_last.items()},
     )
 
 
 @dataclass
 class _State:
     owed: tuple[int, ...]  # remaining count per term (not per spelling)
+    spare: tuple[int, ...]  # longer words an exhausted term may still start, per term (one per occurrence)
     span: tuple[int, ...] = ()  # tokens of the committed term so far
     cands: frozenset[int] = frozenset()  # terms consistent with span (committed mode)
     just_done: bool = False  # a term ended on the previous token: no glued letters now
+    forced: bool = False  # the committed span was started by the deadline, not the model
+    must_glue: bool = False  # an exhausted one-word term was written: only a longer word may follow
     done: bool = False  # EOS seen
     # decisions taken at this step, needed to read the next token correctly:
     stop_now: bool = False  # the committed span ends here (deadline)
@@ -111,7 +144,8 @@ class TermEnforcer(LogitsProcessor):
         self.num_beams = num_beams
         self.eos = eos_token_id
         self.pad = pad_token_id
-        self.continuation = torch.tensor(sorted(set(continuation_ids)), dtype=torch.long)
+        self._continuation_list = sorted(set(continuation_ids))
+        self.continuation = torch.tensor(self._continuation_list, dtype=torch.long)
         self._continuation_set = frozenset(continuation_ids)
         self.prompt_len = prompt_len
         self._states: dict[tuple[int, tuple[int, ...]], _State] = {}
@@ -125,45 +159,67 @@ class TermEnforcer(LogitsProcessor):
         complete = [k for k in s.cands if len(plan.terms[k]) == len(s.span)]
         if complete:
             owed[plan.owner[min(complete)]] -= 1
-        return _State(owed=tuple(owed), just_done=True)
+        return _State(owed=tuple(owed), spare=s.spare, just_done=True)
+
+    @staticmethod
+    def _escapable(s: _State, plan: TermPlan) -> bool:
+        """The model's own trigger word is a whole term and nothing was forced: it may still grow
+        into a longer word. Not once the rest of a name must be forced: with a forced token the
+        model dislikes ahead, beam search would take glued letters as a way round the term."""
+        return (
+            not s.forced
+            and all(len(s.span) == plan.first_word[k] for k in s.cands)
+            and any(len(plan.terms[k]) == len(s.span) for k in s.cands)
+        )
 
     @staticmethod
     def _close_if_final(s: _State, plan: TermPlan) -> _State:
-        """A committed span that is complete and cannot grow into another candidate ends now."""
-        if all(len(plan.terms[k]) == len(s.span) for k in s.cands):
+        """A committed span that is complete and cannot grow into another candidate ends now,
+        unless it is still escapable: then the next token says whether it was a whole word."""
+        if all(len(plan.terms[k]) == len(s.span) for k in s.cands) and not TermEnforcer._escapable(s, plan):
             return TermEnforcer._finish(s, plan)
         return s
 
     def _step(self, s: _State, tok: int, seq: tuple[int, ...], plan: TermPlan) -> _State:
         """The state after appending ``tok`` (``seq``, the generated tokens, already ends with it)."""
         if s.done or tok in (self.eos, self.pad):
-            return _State(owed=s.owed, done=True)
+            return _State(owed=s.owed, spare=s.spare, done=True)
         pick = s.deadline_pick
         if s.cands:  # committed
             n = len(s.span)
             nxt = frozenset(k for k in s.cands if len(plan.terms[k]) > n and plan.terms[k][n] == tok)
             if nxt and not s.stop_now:
-                return self._close_if_final(_State(owed=s.owed, span=(*s.span, tok), cands=nxt), plan)
+                grown = _State(owed=s.owed, spare=s.spare, span=(*s.span, tok), cands=nxt, forced=s.forced)
+                return self._close_if_final(grown, plan)
+            if tok in self._continuation_set and self._escapable(s, plan):
+                return _State(owed=s.owed, spare=s.spare)  # a longer word ("Vietnam|ese"): not an occurrence
             s = self._finish(s, plan)  # the model (or the deadline) stopped after a complete candidate
         if pick is not None and tok == plan.terms[pick][0]:
-            return self._close_if_final(_State(owed=s.owed, span=(tok,), cands=frozenset({pick})), plan)
+            started = _State(owed=s.owed, spare=s.spare, span=(tok,), cands=frozenset({pick}), forced=True)
+            return self._close_if_final(started, plan)
         # trigger: the whole first word of an owed term was just written
+        concerned = plan.by_trigger.get(tok, ())
         hits = [
             k
-            for k, toks in enumerate(plan.terms)
+            for k in concerned
             if s.owed[plan.owner[k]] > 0
             and len(seq) >= plan.first_word[k]
-            and seq[-plan.first_word[k] :] == toks[: plan.first_word[k]]
+            and seq[-plan.first_word[k] :] == plan.terms[k][: plan.first_word[k]]
         ]
         if hits:
             w = max(plan.first_word[k] for k in hits)
             cands = frozenset(k for k in hits if plan.first_word[k] == w)
-            return self._close_if_final(_State(owed=s.owed, span=seq[-w:], cands=cands), plan)
-        return _State(owed=s.owed)
+            return self._close_if_final(_State(owed=s.owed, spare=s.spare, span=seq[-w:], cands=cands), plan)
+        for k in concerned:
+            o, toks = plan.owner[k], plan.terms[k]
+            if s.owed[o] == 0 and plan.first_word[k] == len(toks) and seq[-len(toks) :] == toks:
+                spare = tuple(n - (i == o) for i, n in enumerate(s.spare))
+                return _State(owed=s.owed, spare=spare, must_glue=True)
+        return _State(owed=s.owed, spare=s.spare)
 
     def _replay(self, seq: tuple[int, ...], plan: TermPlan, budget: int) -> _State:
         """State of a sequence not seen at the previous step (first step, or a cache miss)."""
-        s = _State(owed=plan.counts)
+        s = _State(owed=plan.counts, spare=plan.counts)
         for i in range(len(seq)):
             self._decide(s, seq[:i], plan, budget - 1 - i)
             s = self._step(s, seq[i], seq[: i + 1], plan)
@@ -188,29 +244,37 @@ class TermEnforcer(LogitsProcessor):
             nexts = sorted({plan.terms[k][n] for k in s.cands if len(plan.terms[k]) > n})
             complete = any(len(plan.terms[k]) == n for k in s.cands)
             tight = self._needed(s, plan) >= slots
+            escapable = self._escapable(s, plan)
             if not complete:
                 if tight:  # no room to explore: follow the shortest candidate
                     k = min(s.cands, key=lambda c: (len(plan.terms[c]), c))
                     return [plan.terms[k][n]], [], True, False
                 return nexts, [], True, False
-            if not tight:  # continue into a longer candidate, or stop here (without gluing letters on)
+            if not tight:  # continue into a longer candidate, or stop here (gluing letters only if escapable)
                 others = {
                     t[n]
                     for j, t in enumerate(plan.terms)
                     if j not in s.cands and len(t) > n and t[:n] == s.span
                 }
-                glue = not any(t in self._continuation_set for t in nexts)
+                glue = not escapable and not any(t in self._continuation_set for t in nexts)
                 return None, sorted(others - set(nexts)), sum(s.owed) > 1, glue
             s.stop_now = True  # tight: end the term here and start the next owed one
             cur = self._finish(s, plan)
         owed_total = sum(cur.owed)
+        if cur.must_glue and slots > 1:
+            return self._continuation_list, [], True, False
         if owed_total and self._needed(cur, plan) >= slots:
             k = plan.canon[next(o for o in plan.order if cur.owed[o] > 0)]
             s.deadline_pick = k
             return [plan.terms[k][0]], [], True, False
         banned = []
-        for k, toks in enumerate(plan.terms):
-            # an exhausted term may not be completed again (no duplicates)
+        concerned = plan.by_before_last.get(None, ()) + (plan.by_before_last.get(seq[-1], ()) if seq else ())
+        for k in concerned:
+            toks = plan.terms[k]
+            # an exhausted multi-word term may not be completed again (no duplicates); a one-word
+            # term may, but only as the start of a longer word (must_glue, next step)
+            if plan.first_word[k] == len(toks) and cur.spare[plan.owner[k]] > 0 and slots > 2:
+                continue
             if cur.owed[plan.owner[k]] == 0 and (len(toks) == 1 or seq[-(len(toks) - 1) :] == toks[:-1]):
                 banned.append(toks[-1])
         if banned:  # ...unless that token completes the first word of a term still owed
@@ -263,23 +327,36 @@ class TermEnforcer(LogitsProcessor):
                 no_glue.append(r)
         self._states = states
         neg = float("-inf")
+        dev = scores.device
         if no_glue and len(self.continuation):
-            cont = self.continuation.to(scores.device)
-            cont = cont[cont < scores.shape[1]]
-            idx = torch.tensor(no_glue, device=scores.device)
-            scores[idx.unsqueeze(1), cont.unsqueeze(0)] = neg
+            cont = self._continuation_on(dev, scores.shape[1])
+            scores[torch.tensor(no_glue, device=dev).unsqueeze(1), cont.unsqueeze(0)] = neg
         if no_eos:
-            scores[torch.tensor(no_eos, device=scores.device), self.eos] = neg
+            scores[torch.tensor(no_eos, device=dev), self.eos] = neg
         if bans:
             r_idx, t_idx = zip(*bans, strict=True)
-            scores[torch.tensor(r_idx, device=scores.device), torch.tensor(t_idx, device=scores.device)] = neg
-        for r, allowed in forced:
-            ids = torch.tensor(allowed, device=scores.device)
-            keep = scores[r, ids]
+            scores[torch.tensor(r_idx, device=dev), torch.tensor(t_idx, device=dev)] = neg
+        if forced:
+            # A forced step costs the hypothesis nothing (its best option scores 0, the log of 1):
+            # charged at the model's own odds, a name the model spells differently ("Jiang")
+            # makes every beam that starts it fall behind, and beam search learns to dodge the
+            # term until the deadline forces it at the end of the sentence.
+            r_idx = torch.tensor([r for r, allowed in forced for _ in allowed], device=dev)
+            t_idx = torch.tensor([t for _, allowed in forced for t in allowed], device=dev)
+            keep = scores[r_idx, t_idx]
             keep = torch.where(torch.isfinite(keep), keep, torch.full_like(keep, -1e4))
-            scores[r] = neg
-            scores[r, ids] = keep
+            best = torch.full((scores.shape[0],), neg, device=dev, dtype=keep.dtype)
+            best = best.scatter_reduce(0, r_idx, keep, reduce="amax")
+            scores[torch.tensor([r for r, _ in forced], device=dev)] = neg
+            scores[r_idx, t_idx] = keep - best[r_idx]
         return scores
+
+    def _continuation_on(self, device: torch.device, vocab: int) -> torch.Tensor:
+        key = (str(device), vocab)
+        if getattr(self, "_cont_key", None) != key:
+            cont = self.continuation.to(device)
+            self._cont, self._cont_key = cont[cont < vocab], key
+        return self._cont
 
 
 def continuation_ids(pieces: Sequence[str], special_ids: Sequence[int] = ()) -> list[int]:

@@ -76,7 +76,10 @@ def test_a_model_that_parrots_a_term_gets_it_exactly_as_often_as_the_source(voca
     text, _, _ = drive(vocab, ["Hanoi", "Vietnam"], lambda seq: {hanoi[len(seq) % len(hanoi)]: 0.0})
     check = check_hypothesis(["Hanoi", "Vietnam"], text)
     assert check.ok, text
-    assert text.count("Hanoi") == 1
+    words = text.split()
+    assert words.count("Hanoi") == 1, text
+    # the written-out term may start one longer word per occurrence ("Hanoian"), never a run of them
+    assert sum(w.startswith("Hanoi") for w in words) <= 2, text
 
 
 def test_a_model_that_repeats_a_multi_token_name_cannot_duplicate_it(vocab: TargetVocab) -> None:
@@ -92,6 +95,46 @@ def test_letters_are_never_glued_onto_a_term(vocab: TargetVocab) -> None:
     prefer = {g: -1.0 * n for n, g in enumerate(glue)}
     text, _, _ = drive(vocab, ["Hanoi", "Vietnam"], lambda _: prefer)
     assert check_hypothesis(["Hanoi", "Vietnam"], text).ok, text
+
+
+def follow(vocab: TargetVocab, text: str) -> Prefer:
+    """A model that wants to write exactly ``text`` and then stop."""
+    seqs, eos = ids(vocab, text), vocab.tokenizer.eos_token_id
+    return lambda seq: {seqs[len(seq)]: 0.0} if len(seq) < len(seqs) else {eos: 0.0}
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [
+        "Vietnamese officials welcomed the Vietnam delegation",  # longer word first, term still owed
+        "Vietnam welcomed Vietnamese officials",  # term done, then a longer word
+        "Hanoian officials praised the Hanoi Convention in Hanoi",  # shared first word, longer word
+    ],
+)
+def test_a_term_inside_a_longer_word_is_left_alone(vocab: TargetVocab, wanted: str) -> None:
+    """An occurrence counts only as a whole word: "Vietnamese" is neither the term nor a duplicate."""
+    need = ["Vietnam"] if "Vietnam" in wanted else ["Hanoi Convention", "Hanoi"]
+    text, _, _ = drive(vocab, need, follow(vocab, wanted))
+    assert text == wanted
+    assert check_hypothesis(need, text).ok
+
+
+@pytest.mark.parametrize("wanted", ["Signed in Hanoi (Hanoi Convention).", 'Signed in Hanoi, the "Hanoi Convention".'])
+def test_a_term_in_brackets_or_quotes_is_seen(vocab: TargetVocab, wanted: str) -> None:
+    """'(Hanoi' is other tokens than ' Hanoi': the term must still count, or the model is kept
+    from stopping and the term is forced again at the end."""
+    need = ["Hanoi", "Hanoi Convention"]
+    text, _, _ = drive(vocab, need, follow(vocab, wanted))
+    assert text == wanted
+    assert check_hypothesis(need, text).ok
+
+
+def test_a_longer_word_does_not_pay_for_the_term(vocab: TargetVocab) -> None:
+    """The model writes only "Vietnamese" and stops: "Vietnam" is still owed, so it is written."""
+    text, _, _ = drive(vocab, ["Vietnam"], follow(vocab, "Vietnamese officials"))
+    assert text.startswith("Vietnamese officials"), text
+    assert text.split().count("Vietnam") == 1, text
+    assert check_hypothesis(["Vietnam"], text).ok
 
 
 def test_a_started_term_is_finished_where_the_model_started_it(vocab: TargetVocab) -> None:
