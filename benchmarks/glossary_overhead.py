@@ -57,9 +57,31 @@ def build(name: str, tmp: Path, src: list[str], tgt: list[str]) -> Path:
         return build_scratch_model(tmp / name, src, tgt, CONFIGS[name])
     out = tmp / "trained"
     cmd = [
-        sys.executable, "-m", "tarjama", "finetune", "--from-scratch", "tiny", "--data", str(GOLD),
-        "--dev-fraction", "0", "--out", str(out), "--lr", "2e-3", "--batch-size", "8",
-        "--warmup-steps", "30", "--eval-every", "100", "--max-steps", "1000", "--epochs", "1000", "-q",
+        sys.executable,
+        "-m",
+        "tarjama",
+        "finetune",
+        "--from-scratch",
+        "tiny",
+        "--data",
+        str(GOLD),
+        "--dev-fraction",
+        "0",
+        "--out",
+        str(out),
+        "--lr",
+        "2e-3",
+        "--batch-size",
+        "8",
+        "--warmup-steps",
+        "30",
+        "--eval-every",
+        "100",
+        "--max-steps",
+        "1000",
+        "--epochs",
+        "1000",
+        "-q",
     ]
     print("  training the tiny model on the example (about a minute)...", file=sys.stderr, flush=True)
     subprocess.run(cmd, check=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})

@@ -57,7 +57,9 @@ class TermPlan:
     order: tuple[int, ...]  # term per source occurrence, in source order (deadline order)
     first_word: tuple[int, ...]  # tokens in each spelling's first word (trigger length)
     # Lookups so a decoding step only looks at the spellings the last token can concern:
-    by_trigger: dict[int, tuple[int, ...]] = field(default_factory=dict, compare=False)  # first word's last token
+    by_trigger: dict[int, tuple[int, ...]] = field(
+        default_factory=dict, compare=False
+    )  # first word's last token
     by_before_last: dict[int | None, tuple[int, ...]] = field(default_factory=dict, compare=False)  # toks[-2]
 
     @property

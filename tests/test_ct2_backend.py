@@ -135,7 +135,9 @@ def test_a_trained_pad_embedding_decodes_the_same_in_both_engines(
     assert isinstance(ct2, CTranslate2Backend)
     pieces = ct2.encode(sentences)
     stock_out = [r.hypotheses[0] for r in stock.translate_batch(pieces, beam_size=1, max_decoding_length=3)]
-    ours_out = [r.hypotheses[0] for r in ct2.translator.translate_batch(pieces, beam_size=1, max_decoding_length=3)]
+    ours_out = [
+        r.hypotheses[0] for r in ct2.translator.translate_batch(pieces, beam_size=1, max_decoding_length=3)
+    ]
     assert stock_out != ours_out
 
 

@@ -119,7 +119,9 @@ def test_a_term_inside_a_longer_word_is_left_alone(vocab: TargetVocab, wanted: s
     assert check_hypothesis(need, text).ok
 
 
-@pytest.mark.parametrize("wanted", ["Signed in Hanoi (Hanoi Convention).", 'Signed in Hanoi, the "Hanoi Convention".'])
+@pytest.mark.parametrize(
+    "wanted", ["Signed in Hanoi (Hanoi Convention).", 'Signed in Hanoi, the "Hanoi Convention".']
+)
 def test_a_term_in_brackets_or_quotes_is_seen(vocab: TargetVocab, wanted: str) -> None:
     """'(Hanoi' is other tokens than ' Hanoi': the term must still count, or the model is kept
     from stopping and the term is forced again at the end."""
