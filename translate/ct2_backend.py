@@ -32,7 +32,7 @@ CT2_FILES = ("model.bin", "config.json", "shared_vocabulary.json")
 
 # What each compute type stores on disk: quantised weights are stored quantised (a smaller file,
 # lower peak memory while loading); float16/bfloat16 keep their own precision.
-_STORED = {
+STORED_WEIGHTS = {
     "int8": "int8",
     "int8_float32": "int8",
     "int8_float16": "int8",
@@ -77,7 +77,7 @@ def resolve_compute_type(compute_type: str, device: str) -> str:
     if compute_type in ("default", "auto", ""):
         compute_type = "int8" if device == "cpu" else "int8_float16"
     supported = ctranslate2.get_supported_compute_types(device)
-    if compute_type not in _STORED or compute_type not in supported:
+    if compute_type not in STORED_WEIGHTS or compute_type not in supported:
         raise TarjamaError(
             f"--compute-type {compute_type} is not supported by CTranslate2 on {device} "
             f"(supported here: {', '.join(sorted(supported))})"
@@ -209,7 +209,7 @@ class CTranslate2Backend:
         self.source = source
         self.settings = settings
         self.compute_type = resolve_compute_type(settings.compute_type, settings.device)
-        self.model_dir = ensure_converted(source, _STORED[self.compute_type])
+        self.model_dir = ensure_converted(source, STORED_WEIGHTS[self.compute_type])
         self.model_max = model_max_length(source.path)
         positions = (
             _read_json(source.path / "config.json").get("max_position_embeddings") or MAX_OUTPUT_TOKENS
