@@ -88,6 +88,20 @@ def test_translates_every_sentence_in_order_and_independently_of_batching(
     assert one.translate(picked) == [out[5], out[0], out[17]]
 
 
+def test_opening_ct2_leaves_torch_its_threads(tiny_model: Path) -> None:
+    """CTranslate2 sets the OpenMP thread count of the thread that opens it (to intra_threads = 1);
+    a transformers system run after a ct2 one in the same process must still get every thread."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        open_backend(resolve_model(str(tiny_model)), DecodeSettings(backend="ct2", beam=1))
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+
+
 def test_float32_greedy_agrees_with_transformers(tiny_model: Path, sentences: list[str]) -> None:
     """Same checkpoint, same budgets, greedy, float32: the two engines give the same text."""
     source = resolve_model(str(tiny_model))

@@ -13,9 +13,10 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,6 +197,20 @@ class _Repair:
         return next((t for t in self.required if t in missing), None)
 
 
+@contextlib.contextmanager
+def _torch_threads_kept() -> Iterator[None]:
+    """Opening a Translator sets the calling thread's OpenMP thread count to its intra_threads,
+    and when torch is loaded that is torch's libgomp too: a transformers model run later in the
+    same process (``tarjama compare`` with systems on both backends) would get one thread."""
+    torch = sys.modules.get("torch")
+    threads = torch.get_num_threads() if torch is not None else None
+    try:
+        yield
+    finally:
+        if torch is not None and threads is not None and torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
+
+
 class CTranslate2Backend:
     name = "ct2"
 
@@ -223,19 +238,21 @@ class CTranslate2Backend:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         # On CPU, one batch per core (inter_threads) rather than every core on one batch
         # (intra_threads): a Marian-sized model's matrices are too small to split well. Measured
-        # on 2 cores, opus-mt shape, int8: beam 4 12.9 -> 18.9 sent/s, greedy 33 -> 71 sent/s.
+        # on 2 cores, opus-mt shape, int8 (benchmarks/throughput.py): beam 4 13.8 -> 18.8
+        # sent/s, greedy 34.7 -> 60.4 sent/s.
         inter, intra = (cores, 1) if settings.device == "cpu" else (1, 0)
         # batch_size counts the sentences decoded at once, as on the transformers backend, so
         # memory stays the same: each call's batch is split between the workers.
         self.parallel = inter
         try:
-            self.translator = ctranslate2.Translator(
-                str(self.model_dir),
-                device=settings.device,
-                compute_type=self.compute_type,
-                inter_threads=inter,
-                intra_threads=intra,
-            )
+            with _torch_threads_kept():
+                self.translator = ctranslate2.Translator(
+                    str(self.model_dir),
+                    device=settings.device,
+                    compute_type=self.compute_type,
+                    inter_threads=inter,
+                    intra_threads=intra,
+                )
         except (RuntimeError, ValueError) as exc:
             raise ModelNotAvailable(
                 f"CTranslate2 cannot load the converted model: {exc}", path=self.model_dir
