@@ -9,18 +9,26 @@ Models, all with SentencePiece trained on the example article:
   difference is the enforcement itself.
 - ``trained``: ``tarjama finetune --from-scratch tiny`` trained on the example (~1 min): a
   model that writes the article's sentences, so output lengths are natural.
+- ``misspelled``: ``trained`` fine-tuned on a copy of the data with "Dang Hoang Jiang" and
+  "Hanoi Agreement" (the README's recipe): natural lengths, wrong names to put right.
 - ``tiny``: the test suite's random tiny model, output length left free (the glossary makes
   it write all 101 terms, so this row measures output length more than enforcement).
 
-Each configuration is timed ``--repeat`` times, interleaved, and the fastest run is kept
-(other work on the machine only ever adds time). Prints one table.
+With ``--backends transformers,ct2`` the same models also run on the CTranslate2 backend
+(int8), where enforcement is n-best selection and ``target_prefix`` repair instead of a logits
+hook; its table counts how many sentences each step settled.
 
-    .venv/bin/python benchmarks/glossary_overhead.py [--models opus,trained,tiny] [--beam 4] [--repeat 3]
+Each configuration is timed ``--repeat`` times, interleaved, and the fastest run is kept
+(other work on the machine only ever adds time). Prints one table per backend.
+
+    .venv/bin/python benchmarks/glossary_overhead.py [--models opus,trained,misspelled,tiny] [--beam 4] [--repeat 3]
+        [--backends transformers,ct2]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -53,39 +61,51 @@ RUN_TO_BUDGET = {"opus"}
 
 
 def build(name: str, tmp: Path, src: list[str], tgt: list[str]) -> Path:
-    if name != "trained":
+    if name in CONFIGS:
         return build_scratch_model(tmp / name, src, tgt, CONFIGS[name])
-    out = tmp / "trained"
+    trained = tmp / "trained"
+    if not (trained / "model.safetensors").is_file():
+        print("  training the tiny model on the example (about a minute)...", file=sys.stderr, flush=True)
+        _finetune(
+            f"--from-scratch tiny --data {GOLD} --dev-fraction 0 --out {trained} --lr 2e-3 "
+            "--warmup-steps 30 --eval-every 100 --max-steps 1000"
+        )
+    if name == "trained":
+        return trained
+    # the README's misspelled model: it learned "Dang Hoang Jiang" and "Hanoi Agreement", so its
+    # output has natural lengths and wrong names, the case the glossary is there for
+    data = tmp / "misspelled.tsv"
+    data.write_text(
+        GOLD.read_text(encoding="utf-8")
+        .replace("Dang Hoang Giang", "Dang Hoang Jiang")
+        .replace("Hanoi Convention", "Hanoi Agreement"),
+        encoding="utf-8",
+    )
+    out = tmp / "misspelled"
+    if (out / "model.safetensors").is_file():
+        return out
+    print("  fine-tuning it on misspelled names (about a minute)...", file=sys.stderr, flush=True)
+    _finetune(
+        f"--model {trained} --data {data} --eval {data} --out {out} --lr 1e-3 --eval-every 50 --max-steps 200"
+    )
+    return out
+
+
+def _finetune(args: str) -> None:
+    """``tarjama finetune`` with the README's settings (paths here have no spaces: a temp dir)."""
     cmd = [
         sys.executable,
         "-m",
         "tarjama",
         "finetune",
-        "--from-scratch",
-        "tiny",
-        "--data",
-        str(GOLD),
-        "--dev-fraction",
-        "0",
-        "--out",
-        str(out),
-        "--lr",
-        "2e-3",
+        *args.split(),
         "--batch-size",
         "8",
-        "--warmup-steps",
-        "30",
-        "--eval-every",
-        "100",
-        "--max-steps",
-        "1000",
         "--epochs",
         "1000",
         "-q",
     ]
-    print("  training the tiny model on the example (about a minute)...", file=sys.stderr, flush=True)
     subprocess.run(cmd, check=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    return out
 
 
 def gold_pairs() -> tuple[list[str], list[str]]:
@@ -95,12 +115,15 @@ def gold_pairs() -> tuple[list[str], list[str]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--models", default="opus,trained,tiny")
+    ap.add_argument("--models", default="opus,trained,misspelled,tiny")
     ap.add_argument("--beam", type=int, default=4)
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--sentences", type=int, default=0, help="only the first N translatable sentences")
+    ap.add_argument("--work", type=Path, help="keep the models here between runs (default: a temp dir)")
+    ap.add_argument("--backends", default="transformers", help="transformers, ct2 or both (comma-separated)")
     args = ap.parse_args()
+    backends = args.backends.split(",")
     torch.manual_seed(0)
     texts = [s.text for s in segment(read_article(EXAMPLE).text) if s.kind in TRANSLATABLE]
     texts = texts[: args.sentences or None]
@@ -108,15 +131,21 @@ def main() -> None:
     matcher = Matcher(load_default())
     required = [required_targets(matcher.find(t)) for t in texts]
     src, tgt = gold_pairs()
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
+    rows, ct2_rows = [], []
+    with contextlib.ExitStack() as stack:
+        tmp = args.work or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        tmp.mkdir(parents=True, exist_ok=True)
+        os.environ["TARJAMA_CACHE"] = str(Path(tmp) / "cache")  # ct2 conversions stay in here
         for name in args.models.split(","):
             path = build(name, Path(tmp), src, tgt)
+            if name in RUN_TO_BUDGET:
+                run_to_budget(path)
+            if "ct2" in backends:
+                ct2_rows.append((name, *_ct2_run(path, texts, required, args)))
+            if "transformers" not in backends:
+                continue
             settings = DecodeSettings(beam=args.beam, batch_size=args.batch_size)
             backend = TransformersBackend(resolve_model(str(path)), settings)
-            if name in RUN_TO_BUDGET:  # the model never ends a sentence; the length limit does
-                with torch.no_grad():
-                    backend.model.final_logits_bias[..., backend.model.config.eos_token_id] = -1e4
             generated = _count_generated(backend)
             backend.translate(texts[:2])  # warm-up
             best = {"off": float("inf"), "on": float("inf")}
@@ -145,6 +174,67 @@ def main() -> None:
         f"glossary overhead: {len(texts)} sentences, {sum(map(len, required))} term occurrences, beam {args.beam}, "
         f"batch {args.batch_size}, {torch.get_num_threads()} threads, best of {args.repeat}"
     )
+    if rows:
+        _print_transformers(rows)
+    if ct2_rows:
+        _print_ct2(ct2_rows, texts, required)
+
+
+def run_to_budget(path: Path) -> None:
+    """Make the model never choose EOS (the length limit ends every sentence), saved in place so
+    both backends load the same weights: CTranslate2's converter keeps final_logits_bias."""
+    from transformers import MarianMTModel
+
+    model = MarianMTModel.from_pretrained(path)
+    with torch.no_grad():
+        model.final_logits_bias[..., model.config.eos_token_id] = -1e4
+    model.save_pretrained(path)
+
+
+def _ct2_run(path: Path, texts: list[str], required: list, args) -> tuple[dict, dict, dict]:
+    """Best time off/on, outputs, and how the glossary was met (one pass's term_stats)."""
+    from tarjama.translate.ct2_backend import CTranslate2Backend
+
+    settings = DecodeSettings(backend="ct2", beam=args.beam, batch_size=args.batch_size, compute_type="int8")
+    backend = CTranslate2Backend(resolve_model(str(path)), settings)
+    backend.translate(texts[:2])  # warm-up
+    best = {"off": float("inf"), "on": float("inf")}
+    outs: dict[str, list[str]] = {}
+    stats: dict = {}
+    for _ in range(args.repeat):
+        for mode in ("off", "on"):
+            backend.term_stats.clear()
+            t0 = time.perf_counter()
+            outs[mode] = backend.translate(texts, terms=required if mode == "on" else None)
+            best[mode] = min(best[mode], time.perf_counter() - t0)
+            if mode == "on":
+                stats = dict(backend.term_stats)
+            print(
+                f"  {path.name} ct2 glossary {mode}: {time.perf_counter() - t0:.2f}s",
+                file=sys.stderr,
+                flush=True,
+            )
+    return best, outs, stats
+
+
+def _print_ct2(ct2_rows: list, texts: list[str], required: list) -> None:
+    with_terms = sum(1 for r in required if r)
+    print(f"\nCTranslate2 int8 ({with_terms} of {len(texts)} sentences owe terms)")
+    print(
+        f"{'model':7} {'no glossary':>12} {'glossary':>10} {'slower':>8} {'term acc off':>13} {'term acc on':>12} "
+        f"{'in n-best':>10} {'repaired':>9} {'unresolved':>11}"
+    )
+    for name, best, outs, stats in ct2_rows:
+        acc = {m: accuracy_of(required, outs[m]) for m in outs}
+        print(
+            f"{name:7} {best['off']:>11.2f}s {best['on']:>9.2f}s {best['on'] / best['off'] - 1:>+8.1%} "
+            f"{acc['off'].accuracy:>13.1%} {acc['on'].accuracy:>12.1%} "
+            f"{stats.get('n_best', 0):>10} {stats.get('repaired', 0):>9} {stats.get('unresolved', 0):>11}"
+        )
+
+
+def _print_transformers(rows: list) -> None:
+    print("\ntransformers (logits processor)")
     print(
         f"{'model':7} {'no glossary':>12} {'glossary':>10} {'slower':>8} {'generated off/on':>17} "
         f"{'s/1k tok off/on':>16} {'term acc off':>13} {'term acc on':>12} {'enforcer share':>14}"

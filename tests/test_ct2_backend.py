@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -13,7 +14,14 @@ from tarjama.errors import TarjamaError
 from tarjama.glossary import Matcher, check_hypothesis, load_default, required_targets
 from tarjama.translate.backend import DecodeSettings
 from tarjama.translate.backends import open_backend
-from tarjama.translate.ct2_backend import CT2_FILES, CTranslate2Backend, converted_dir, ensure_converted
+from tarjama.translate.ct2_backend import (
+    CT2_FILES,
+    MAX_INSERT_SPOTS,
+    CTranslate2Backend,
+    converted_dir,
+    ensure_converted,
+    repair_spans,
+)
 from tarjama.translate.model_source import resolve_model
 from tarjama.translate.segment import TRANSLATABLE, segment
 
@@ -221,3 +229,62 @@ def test_translate_cli_writes_the_same_po_shape_with_either_backend(
     assert hf.metadata["X-Tarjama-Settings"] == "backend=transformers beam=2 compute=float32"
     assert ct2.metadata["X-Tarjama-Settings"] == "backend=ct2 beam=2 compute=int8"
     assert [e.msgstr for e in hf] != [e.msgstr for e in ct2]  # two engines really ran
+
+
+def _pieces(text: str) -> list[str]:
+    """Word-level SentencePiece-like pieces, plus a split word, enough for repair_spans."""
+    out = []
+    for word in text.split():
+        out += ["\u2581" + word[:3], word[3:]] if len(word) > 6 else ["\u2581" + word]
+    return [p for p in out if p]
+
+
+def _text(pieces) -> str:
+    return "".join(pieces).replace("\u2581", " ").strip()
+
+
+def _apply(pieces: list[str], span: tuple[int, int], term: str) -> str:
+    a, b = span
+    return _text([*pieces[:a], *_pieces(term), *pieces[b:]])
+
+
+def test_a_misspelt_name_is_replaced_in_place() -> None:
+    hyp = _pieces("Deputy Minister Dang Hoang Jiang affirmed the Hanoi Agreement today")
+    spans = repair_spans(hyp, "Dang Hoang Giang", _text)
+    options = {_apply(hyp, s, "Dang Hoang Giang") for s in spans}
+    assert "Deputy Minister Dang Hoang Giang affirmed the Hanoi Agreement today" in options
+    assert len(spans) <= 4  # a few spelling-based places, not every word start
+
+
+def test_a_run_holding_another_required_term_is_never_replaced() -> None:
+    hyp = _pieces("the United Nations Convention against Cybercrime in Hanoi")
+    wanted = "United Nations Convention against Transnational Organized Crime"
+    keep = ["United Nations Convention against Cybercrime", "Hanoi"]
+    for span in repair_spans(hyp, wanted, _text, keep=keep):
+        out = _apply(hyp, span, wanted)
+        assert all(k in out for k in keep), out
+
+
+def test_an_omitted_term_may_go_before_any_word_or_at_the_end() -> None:
+    hyp = _pieces("officials signed the text yesterday")
+    spans = repair_spans(hyp, "Hanoi Convention", _text)
+    assert all(a == b for a, b in spans)  # insertions only: nothing looks like the term
+    starts = [i for i, p in enumerate(hyp) if p.startswith("\u2581")]
+    assert [a for a, _ in spans] == [*starts, len(hyp)]
+
+
+def test_a_long_output_is_tried_at_a_bounded_number_of_spread_places() -> None:
+    hyp = _pieces(" ".join(f"word{i}" for i in range(100)))
+    spans = repair_spans(hyp, "Hanoi Convention", _text)
+    assert len(spans) == MAX_INSERT_SPOTS
+    assert spans[0] == (0, 0) and spans[-1] == (len(hyp), len(hyp))
+    gaps = [b[0] - a[0] for a, b in itertools.pairwise(spans)]
+    assert max(gaps) - min(gaps) <= 2  # evenly spread
+
+
+def test_a_term_owed_twice_keeps_the_occurrence_already_written() -> None:
+    hyp = _pieces("Hanoi hosted the ceremony and Hanoy welcomed the guests")
+    spans = repair_spans(hyp, "Hanoi", _text)
+    assert [_apply(hyp, s, "Hanoi") for s in spans] == [
+        "Hanoi hosted the ceremony and Hanoi welcomed the guests"
+    ]

@@ -16,7 +16,7 @@ import shutil
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,14 @@ MAX_OUTPUT_TOKENS = 512
 EOS = "</s>"
 UNK = "<unk>"
 WORD_START = "\u2581"  # SentencePiece's word-boundary mark
+# Glossary repair (see repair_spans): a run of words at least this similar to a missing term
+# (rapidfuzz ratio, 0-100) is taken for the model's own spelling of it: misspelt names score
+# 88-94 ("Jiang"/"Giang", "Tha"/"The"), unrelated words of the same length under 60.
+SPELLING_SIMILARITY = 70
+SPELLING_CANDIDATES = 2  # best-matching runs (not overlapping) tried, each replaced by the term
+PUNCTUATION = ".,;:!?\"'()[]«»“”‘’"
+OPENERS = "([«“‘\"'"
+MAX_INSERT_SPOTS = 16  # places tried when nothing in the output looks like the term
 TERM_SLACK = 8  # extra output tokens a forced term may need
 CT2_FILES = ("model.bin", "config.json", "shared_vocabulary.json")
 
@@ -244,6 +252,7 @@ class CTranslate2Backend:
         # batch_size counts the sentences decoded at once, as on the transformers backend, so
         # memory stays the same: each call's batch is split between the workers.
         self.parallel = inter
+        self.per_worker = max(1, -(-settings.batch_size // inter))
         try:
             with _torch_threads_kept():
                 self.translator = ctranslate2.Translator(
@@ -280,8 +289,7 @@ class CTranslate2Backend:
         # Every batch is queued at once so CTranslate2's workers decode them in parallel;
         # results are then taken (and repaired, if terms are missing) batch by batch.
         queued = []
-        per_worker = max(1, -(-self.settings.batch_size // self.parallel))
-        for batch in length_sorted_batches([len(t) for t in tokens], per_worker):
+        for batch in length_sorted_batches([len(t) for t in tokens], self.per_worker):
             src = [tokens[i] for i in batch]
             owed = [list(terms[i]) for i in batch]
             budgets = [output_budget(len(t), self.model_max) for t in src]
@@ -337,31 +345,40 @@ class CTranslate2Backend:
     def _repair_round(self, todo: list[_Repair]) -> None:
         """Glossary step 2, one missing term per sentence; all sentences share each model call.
 
-        a. Insert the term at every word start of the current output (and at its end) and
-           let the model score each candidate: the best place wins (no decoding needed).
-        b. Force the output up to that place, the term and the word that stood there (so no
-           letters get glued onto the term) as a ``target_prefix`` and decode the rest, so the
-           model can drop its own rendering of the term that may follow.
+        a. Put the term where ``repair_spans`` says (over a misspelt rendering of it, or at a
+           word start) and let the model score each candidate: the best wins (no decoding).
+        b. Where the term was inserted, force the output up to that place, the term and the
+           word that stood there (so no letters get glued onto the term) as a ``target_prefix``
+           and decode the rest, so the model can drop its own rendering that may follow.
         The candidate with the fewest missing and duplicated terms, then the best mean
         log-probability, becomes the sentence's output.
         """
-        terms = [self._tgt.encode(r.missing_term(self.decode(r.hyp)), out_type=str) for r in todo]
+        wanted = [r.missing_term(self.decode(r.hyp)) or "" for r in todo]
+        terms = [self._tgt.encode(t, out_type=str) for t in wanted]
         inserted: list[list[list[str]]] = []
-        for r, term in zip(todo, terms, strict=True):
-            spots = [i for i, piece in enumerate(r.hyp) if piece.startswith(WORD_START)] + [len(r.hyp)]
-            cands = [[*r.hyp[:i], *term, *r.hyp[i:]] for i in spots]
-            # scoring needs room for EOS within the model's positions
-            inserted.append([c for c in cands if len(c) < self.hard_max])
+        # per sentence: candidate -> where an inserted term ends (None: it replaced a rendering)
+        term_end: list[dict[tuple[str, ...], int | None]] = []
+        for r, text, term in zip(todo, wanted, terms, strict=True):
+            ends: dict[tuple[str, ...], int | None] = {}
+            for a, b in repair_spans(r.hyp, text, self.decode, keep=[t for t in r.required if t != text]):
+                placed = self._after_opener(r.hyp[a - 1] if a else "", term)
+                cand = (*r.hyp[:a], *placed, *r.hyp[b:])
+                if len(cand) < self.hard_max:  # scoring needs room for EOS within the positions
+                    ends.setdefault(cand, a + len(placed) if a == b else None)
+            inserted.append([list(c) for c in ends])
+            term_end.append(ends)
         best = self._best_candidates(todo, inserted)
         sources, prefixes, owners, limit = [], [], [], 0
-        for n, (r, term) in enumerate(zip(todo, terms, strict=True)):
+        for n, r in enumerate(todo):
             cand = best.get(n)
             if cand is None:
                 continue
-            at = _find_sub(cand, term)
-            if at + len(term) < len(cand):  # not appended at the very end: re-decode what follows
+            end = term_end[n][tuple(cand)]
+            # inserted, not at the very end: re-decode what follows, where the model's own
+            # rendering of the term may stand (a replaced rendering leaves nothing to drop)
+            if end is not None and end < len(cand):
                 sources.append(r.src)
-                prefixes.append(cand[: at + len(term) + 1])
+                prefixes.append(cand[: end + 1])
                 owners.append(n)
                 limit = max(limit, min(self.hard_max - 1, max(r.budget - 1, len(cand) + TERM_SLACK)))
         decoded: list[list[list[str]]] = [
@@ -381,6 +398,17 @@ class CTranslate2Backend:
         for n, cand in self._best_candidates(todo, decoded).items():
             todo[n].hyp = cand
 
+    def _after_opener(self, previous: str, term: list[str]) -> list[str]:
+        """The term's pieces glued to an opening bracket or quote before it, as SentencePiece
+        writes "(Hanoi" ("▁(", "Hanoi"), when the vocabulary has the unmarked piece."""
+        mark = previous.removeprefix(WORD_START)
+        if not (mark and all(c in OPENERS for c in mark) and term and term[0].startswith(WORD_START)):
+            return term
+        glued = term[0].removeprefix(WORD_START)
+        if not glued or self._tgt.piece_to_id(glued) == self._tgt.unk_id():
+            return term
+        return [glued, *term[1:]]
+
     def _best_candidates(
         self, todo: list[_Repair], candidates: list[list[list[str]]]
     ) -> dict[int, list[str]]:
@@ -390,9 +418,16 @@ class CTranslate2Backend:
         flat = [(n, c) for n, cands in enumerate(candidates) for c in cands]
         if not flat:
             return {}
-        scores = self.translator.score_batch(
-            [todo[n].src for n, _ in flat], [c for _, c in flat], max_input_length=0
+        # in batches, as decoding is: one batch of hundreds of long candidates is several
+        # times slower (padding) and leaves all but one worker idle
+        pending = self.translator.score_batch(
+            [todo[n].src for n, _ in flat],
+            [c for _, c in flat],
+            max_batch_size=self.per_worker,
+            max_input_length=0,
+            asynchronous=True,
         )
+        scores = [p.result() for p in pending]
         best: dict[int, tuple[tuple[int, float], list[str]]] = {}
         for (n, cand), score in zip(flat, scores, strict=True):
             check = check_hypothesis(todo[n].required, self.decode(cand))
@@ -420,12 +455,82 @@ class CTranslate2Backend:
         )
 
 
-def _find_sub(seq: list[str], sub: list[str]) -> int:
-    """Start of the last occurrence of ``sub`` in ``seq`` (the term just placed), or -1."""
-    for i in range(len(seq) - len(sub), -1, -1):
-        if seq[i : i + len(sub)] == sub:
-            return i
-    return -1
+def repair_spans(
+    hyp: Sequence[str], term: str, decode: Callable[[Sequence[str]], str], keep: Sequence[str] = ()
+) -> list[tuple[int, int]]:
+    """Where a missing term may go in ``hyp``: (start, end) piece spans that the term replaces.
+
+    A model that misses a term has usually written it otherwise ("Dang Hoang Jiang" for
+    "Dang Hoang Giang", "Hanoi Agreement" for "Hanoi Convention"): the runs of whole words most
+    like the term (``_likeness`` >= SPELLING_SIMILARITY) are replaced by it; a run holding one
+    of the sentence's other terms (``keep``: "United Nations Convention against Cybercrime" looks
+    like "United Nations Convention against Transnational Organized Crime") is never replaced. When nothing looks
+    like the term, it may go before any word or at the end, at most MAX_INSERT_SPOTS places
+    spread over the output, since each candidate costs a full scoring pass.
+    """
+    starts = [i for i, piece in enumerate(hyp) if piece.startswith(WORD_START)] or [0]
+    bounds = [*starts, len(hyp)]
+
+    def windows(n: int) -> Iterator[tuple[int, int, str]]:
+        for w in range(len(bounds) - n):
+            yield bounds[w], bounds[w + n], decode(hyp[bounds[w] : bounds[w + n]])
+
+    # a kept term inside the missing one ("Hanoi" in "Hanoi Convention") survives the replacement;
+    # an occurrence of the missing term itself (owed twice, written once) must stay whole
+    protect = [*(k for k in keep if k not in term), term]
+    kept = [(a, b) for k in protect for a, b, text in windows(len(k.split())) if k in text]
+
+    def breaks_a_kept_term(a: int, b: int) -> bool:
+        if a == b:  # an insertion breaks a term it lands inside
+            return any(ka < a < kb for ka, kb in kept)
+        return any(a < kb and ka < b for ka, kb in kept)
+
+    width = len(term.split())
+    found: list[tuple[float, int, int]] = []
+    for n in {max(1, width - 1), width, width + 1}:
+        for a, b, text in windows(n):
+            if term in text:  # an occurrence already there (the term is owed once more)
+                continue
+            similarity = _likeness(text, term)
+            if similarity >= SPELLING_SIMILARITY and not breaks_a_kept_term(a, b):
+                found.append((similarity, a, b))
+    spans: list[tuple[int, int]] = []
+    for _, a, b in sorted(found, key=lambda f: -f[0]):  # the likeliest renderings, not overlapping
+        if len(spans) < SPELLING_CANDIDATES and all(b <= sa or sb <= a for sa, sb in spans):
+            while b - 1 > a and not hyp[b - 1].strip(WORD_START + PUNCTUATION):
+                b -= 1  # "Agreement" ")" ".": the closing marks stay
+            while a + 1 < b and not hyp[a].strip(WORD_START + PUNCTUATION):
+                a += 1  # "(" "Hanoi": so does the opening one
+            spans.append((a, b))
+    if spans:
+        return spans
+    spots = [i for i in bounds if not breaks_a_kept_term(i, i)]
+    if len(spots) > MAX_INSERT_SPOTS:
+        spots = _spread(spots, MAX_INSERT_SPOTS)
+    return [(i, i) for i in spots]
+
+
+def _likeness(text: str, term: str) -> float:
+    """How much ``text`` looks like ``term`` written otherwise (0-100): character similarity, or,
+    for a name of several words, the share of its words found in place ("Hanoi Agreement" is a
+    rendering of "Hanoi Convention", though only 58% alike by characters)."""
+    from rapidfuzz import fuzz
+
+    similarity = fuzz.ratio(text.lower(), term.lower())
+    core = text.strip(PUNCTUATION + " ")
+    mine = core.lower().split()
+    theirs = [w.lower() for w in term.split()]
+    # in place: "Hanoi (Hanoi" shares a word with "Hanoi Convention" but is two things
+    if len(theirs) > 1 and len(mine) == len(theirs) and not any(c in PUNCTUATION for c in core):
+        same = sum(x == y for x, y in zip(mine, theirs, strict=True))
+        if 2 * same >= len(theirs):
+            similarity = max(similarity, SPELLING_SIMILARITY)
+    return similarity
+
+
+def _spread(items: list[int], k: int) -> list[int]:
+    """``k`` items evenly spaced over ``items``, first and last included."""
+    return [items[round(j * (len(items) - 1) / (k - 1))] for j in range(k)]
 
 
 def _read_json(path: Path) -> dict:
