@@ -21,6 +21,10 @@ from functools import lru_cache
 
 from tarjama.glossary.match import Match
 
+# Written straight onto the next word: "(Hanoi" is other tokens than " Hanoi". Shared by the
+# transformers enforcer and the CTranslate2 repair.
+OPENERS = ("(", "[", '"', "“", "'", "‘", "«")
+
 
 def required_targets(matches: Iterable[Match]) -> list[str]:
     return [m.target for m in matches]

@@ -37,9 +37,10 @@ from dataclasses import dataclass, field
 import torch
 from transformers import LogitsProcessor
 
+from tarjama.glossary.check import OPENERS
+
 WORD_START = "▁"  # SentencePiece's word-boundary mark
 UNK = "<unk>"
-OPENERS = ("(", "[", '"', "“", "'", "‘", "«")  # written straight onto the next word
 
 
 @dataclass(frozen=True)

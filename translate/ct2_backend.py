@@ -20,7 +20,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 from tarjama.errors import ModelNotAvailable, TarjamaError
+from tarjama.glossary.check import OPENERS, check_hypothesis
 from tarjama.translate.backend import DecodeSettings, length_sorted_batches
 from tarjama.translate.model_source import ModelSource
 
@@ -34,7 +37,6 @@ WORD_START = "\u2581"  # SentencePiece's word-boundary mark
 SPELLING_SIMILARITY = 70
 SPELLING_CANDIDATES = 2  # best-matching runs (not overlapping) tried, each replaced by the term
 PUNCTUATION = ".,;:!?\"'()[]«»“”‘’"
-OPENERS = "([«“‘\"'"
 MAX_INSERT_SPOTS = 16  # places tried when nothing in the output looks like the term
 TERM_SLACK = 8  # extra output tokens a forced term may need
 CT2_FILES = ("model.bin", "config.json", "shared_vocabulary.json")
@@ -199,8 +201,6 @@ class _Repair:
     hyp: list[str]
 
     def missing_term(self, text: str) -> str | None:
-        from tarjama.glossary import check_hypothesis
-
         missing = check_hypothesis(self.required, text).missing
         return next((t for t in self.required if t in missing), None)
 
@@ -251,7 +251,6 @@ class CTranslate2Backend:
         inter, intra = (cores, 1) if settings.device == "cpu" else (1, 0)
         # batch_size counts the sentences decoded at once, as on the transformers backend, so
         # memory stays the same: each call's batch is split between the workers.
-        self.parallel = inter
         self.per_worker = max(1, -(-settings.batch_size // inter))
         try:
             with _torch_threads_kept():
@@ -333,8 +332,6 @@ class CTranslate2Backend:
 
     def _pick_n_best(self, required: list[str], hyps: list[list[str]], chosen: list, k: int) -> bool:
         """Glossary step 1: the best hypothesis of the n-best list whose post-check passes."""
-        from tarjama.glossary import check_hypothesis
-
         for hyp in hyps:
             if check_hypothesis(required, self.decode(hyp)).ok:
                 chosen[k] = hyp
@@ -413,8 +410,6 @@ class CTranslate2Backend:
         self, todo: list[_Repair], candidates: list[list[list[str]]]
     ) -> dict[int, list[str]]:
         """Per sentence: fewest missing + duplicated terms, then best mean log-probability (one score call)."""
-        from tarjama.glossary import check_hypothesis
-
         flat = [(n, c) for n, cands in enumerate(candidates) for c in cands]
         if not flat:
             return {}
@@ -489,8 +484,6 @@ def repair_spans(
     found: list[tuple[float, int, int]] = []
     for n in {max(1, width - 1), width, width + 1}:
         for a, b, text in windows(n):
-            if term in text:  # an occurrence already there (the term is owed once more)
-                continue
             similarity = _likeness(text, term)
             if similarity >= SPELLING_SIMILARITY and not breaks_a_kept_term(a, b):
                 found.append((similarity, a, b))
@@ -514,8 +507,6 @@ def _likeness(text: str, term: str) -> float:
     """How much ``text`` looks like ``term`` written otherwise (0-100): character similarity, or,
     for a name of several words, the share of its words found in place ("Hanoi Agreement" is a
     rendering of "Hanoi Convention", though only 58% alike by characters)."""
-    from rapidfuzz import fuzz
-
     similarity = fuzz.ratio(text.lower(), term.lower())
     core = text.strip(PUNCTUATION + " ")
     mine = core.lower().split()
