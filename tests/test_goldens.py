@@ -1,0 +1,97 @@
+"""Goldens: what today's commands write, byte for byte, kept across refactors.
+
+Recorded from the commands as a user runs them (in a work folder, relative paths, the tiny
+test model) and compared with ``tests/goldens/``. Only the PO dates (which change on every
+write) and compare's timings (which change on every run) are left out. Re-record after a
+deliberate change with ``TARJAMA_UPDATE_GOLDENS=1 python -m pytest tests/test_goldens.py``
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tarjama.translate.cli import main
+
+from .conftest import EXAMPLE, REFERENCE, ROOT
+
+GOLDENS = ROOT / "tests" / "goldens"
+UPDATE = os.environ.get("TARJAMA_UPDATE_GOLDENS") == "1"
+SECOND = ROOT / "tests" / "data" / "seg-oil-market.ar.txt"
+_DATES = re.compile(r'^"(?:POT-Creation-Date|PO-Revision-Date): [^"]*\\n"\n', re.M)
+_TIMINGS = ("sentences_per_second", "seconds")
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _without_timings(value):
+    if isinstance(value, dict):
+        return {k: _without_timings(v) for k, v in value.items() if k not in _TIMINGS}
+    if isinstance(value, list):
+        return [_without_timings(v) for v in value]
+    return value
+
+
+@pytest.fixture(scope="module")
+def produced(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> dict[str, str]:
+    work = tmp_path_factory.mktemp("goldens")
+    for article in (EXAMPLE, SECOND):
+        shutil.copyfile(article, work / article.name)
+    shutil.copytree(tiny_model, work / "tiny-model")
+    shutil.copyfile(REFERENCE, work / "reference.en.txt")
+    articles = [EXAMPLE.name, SECOND.name]
+    out: dict[str, str] = {}
+    cwd = Path.cwd()
+    os.chdir(work)
+    try:
+        for command in ("translate", "batch"):
+            for backend in ("transformers", "ct2"):
+                name = f"{command}-{backend}"
+                extra = ["-q"] if command == "batch" else []
+                _run(command, *articles, "--model", "./tiny-model", "--out", name, "--backend", backend, *extra)
+                for po in sorted((work / name / "en" / "LC_MESSAGES").glob("*.po")):
+                    out[f"{name}/{po.name}"] = _DATES.sub("", po.read_text(encoding="utf-8"))
+        for article in articles:
+            out[f"segment/{article}.jsonl"] = _run("segment", article, "--json")
+        po = f"translate-transformers/en/LC_MESSAGES/{EXAMPLE.name.removesuffix('.ar.txt')}.po"
+        out["score.json"] = _run("score", po, "--ref", "reference.en.txt", "--json")
+        _run(
+            "compare",
+            EXAMPLE.name,
+            "--system",
+            f"reviewed={ROOT / 'locales' / 'en' / 'LC_MESSAGES' / 'hanoi-convention.po'}",
+            "--system",
+            "tiny=./tiny-model",
+            "--ref",
+            "reference.en.txt",
+            "--out",
+            "compare-report",
+        )
+        report = json.loads((work / "compare-report" / "report.json").read_text(encoding="utf-8"))
+        out["compare-report.json"] = json.dumps(_without_timings(report), ensure_ascii=False, indent=2) + "\n"
+    finally:
+        os.chdir(cwd)
+    return out
+
+
+def test_commands_write_what_they_wrote_before_the_refactor(produced: dict[str, str]) -> None:
+    if UPDATE:
+        shutil.rmtree(GOLDENS, ignore_errors=True)
+        for name, text in produced.items():
+            (GOLDENS / name).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDENS / name).write_text(text, encoding="utf-8")
+    expected = {p.relative_to(GOLDENS).as_posix() for p in GOLDENS.rglob("*") if p.is_file()}
+    assert set(produced) == expected
+    for name, text in produced.items():
+        assert text == (GOLDENS / name).read_text(encoding="utf-8"), name
