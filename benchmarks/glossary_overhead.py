@@ -40,12 +40,12 @@ import torch
 
 from tarjama.evaluation.term_accuracy import accuracy_of
 from tarjama.glossary import Matcher, load_default, required_targets
-from tarjama.translate.article import read_article
+from tarjama.sources import read
+from tarjama.sources.segment import TRANSLATABLE
 from tarjama.translate.backend import DecodeSettings
 from tarjama.translate.hf_backend import TransformersBackend
 from tarjama.translate.model_source import resolve_model
 from tarjama.translate.scratch_model import ScratchConfig, build_scratch_model
-from tarjama.translate.segment import TRANSLATABLE, segment
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "hanoi-convention.ar.txt"
@@ -125,7 +125,7 @@ def main() -> None:
     args = ap.parse_args()
     backends = args.backends.split(",")
     torch.manual_seed(0)
-    texts = [s.text for s in segment(read_article(EXAMPLE).text) if s.kind in TRANSLATABLE]
+    texts = [s.text for s in read(EXAMPLE).sentences if s.kind in TRANSLATABLE]
     texts = texts[: args.sentences or None]
     enforcer_time = _time_enforcer()
     matcher = Matcher(load_default())

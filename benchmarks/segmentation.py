@@ -22,7 +22,7 @@ import pysbd
 import sentencex
 
 from tarjama.evaluation.segmentation import Gold, read_gold, score
-from tarjama.translate.segment import segment
+from tarjama.sources.segment import segment
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_FILES = [

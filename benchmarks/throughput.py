@@ -18,7 +18,7 @@ Every timed pass runs in a fresh subprocess, so peak RSS (VmHWM: model load incl
 belongs to that configuration alone; passes of all configurations are interleaved so that
 background load drifts hit them alike; sentences/s is the median over the passes:
   naive          transformers fp32, ``generate`` one sentence at a time
-  tarjama-hf     tarjama.translate.batch.translate_pool with the transformers backend (fp32)
+  tarjama-hf     tarjama.run.translate_pool with the transformers backend (fp32)
   tarjama-ct2    the same with the CTranslate2 backend (int8)
   bare-ct2       ctranslate2.Translator.translate_batch on pre-tokenised input, int8, no tarjama
                  (as tarjama's backend runs it: inter_threads = cores, intra_threads 1, each
@@ -172,9 +172,9 @@ def _runner(config: str, model: Path, beam: int):
         pad = m.config.pad_token_id
         return naive, lambda outs: sum(int((o != pad).sum()) for o in outs)
     if config in ("tarjama-hf", "tarjama-ct2"):
+        from tarjama.run import translate_pool
         from tarjama.translate.backend import DecodeSettings
         from tarjama.translate.backends import open_backend
-        from tarjama.translate.batch import translate_pool
 
         name = "transformers" if config == "tarjama-hf" else "ct2"
         backend = open_backend(

@@ -15,7 +15,8 @@ GLOSSARY = "glossary: "
 GLOSSARY_MISSING = "glossary-missing: "
 MEMORY = "memory: "
 FIXED = "fixed: "
-OWN_PREFIXES = (KIND, MT, GLOSSARY, GLOSSARY_MISSING, MEMORY, FIXED)
+SPLIT = "split for MT: "  # a sentence longer than the model's input, translated in parts and rejoined
+OWN_PREFIXES = (KIND, MT, GLOSSARY, GLOSSARY_MISSING, MEMORY, FIXED, SPLIT)
 
 
 @dataclass

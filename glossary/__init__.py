@@ -25,6 +25,7 @@ from tarjama.glossary.terms import (
     default_path,
     load_default,
     load_glossaries,
+    load_selected,
     read_glossary_file,
     term_key,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "find_targets",
     "load_default",
     "load_glossaries",
+    "load_selected",
     "read_glossary_file",
     "required_targets",
     "term_key",

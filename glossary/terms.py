@@ -15,6 +15,7 @@ override is reported in :attr:`Glossary.conflicts`.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -69,6 +70,9 @@ class Glossary:
     terms: list[Term] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # files it was read from
+    # sha256 of the files' bytes, in order: recorded in each catalog's settings, so a run
+    # with an edited glossary is not taken for one that already wrote that catalog
+    fingerprint: str = ""
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -87,17 +91,26 @@ def load_glossaries(paths: Sequence[Path]) -> Glossary:
     """Read every file in order; a later file's entry replaces an earlier one with the same key."""
     merged: dict[tuple[str, ...], Term] = {}
     conflicts: list[Conflict] = []
+    digest = hashlib.sha256()
     for path in paths:
-        for term in read_glossary_file(Path(path)):
+        terms = read_glossary_file(Path(path))
+        digest.update(Path(path).read_bytes())
+        for term in terms:
             old = merged.get(term.key)
             if old is not None and old.target != term.target:
                 conflicts.append(Conflict(term.source, old, term))
             merged[term.key] = term  # later files win; dict keeps first-insertion order
-    return Glossary(list(merged.values()), conflicts, [str(p) for p in paths])
+    fingerprint = "sha256:" + digest.hexdigest()[:16]
+    return Glossary(list(merged.values()), conflicts, [str(p) for p in paths], fingerprint)
 
 
 def load_default() -> Glossary:
     return load_glossaries([default_path()])
+
+
+def load_selected(paths: Sequence[Path] | None) -> Glossary:
+    """The glossary a run enforces: the given files in order (later wins), else the shipped default."""
+    return load_glossaries(list(paths) if paths else [default_path()])
 
 
 def read_glossary_file(path: Path) -> list[Term]:

@@ -1,3 +1,3 @@
-from tarjama.translate.cli import main
+from tarjama.cli import main
 
 main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -43,11 +44,26 @@ def _umask() -> int:
     return mask
 
 
+def lock_path(path: Path) -> Path:
+    """Where the lock for ``path`` lives: outside the output tree, so the folders translators
+    browse hold only their catalogs. Keyed by the file's real path, so every way of naming it
+    (relative, absolute, through a link) takes the same lock. ``$TARJAMA_LOCK_DIR`` overrides
+    the per-user folder in the system's temp directory."""
+    real = os.path.realpath(path)
+    root = os.environ.get("TARJAMA_LOCK_DIR", "").strip() or os.path.join(
+        tempfile.gettempdir(), f"tarjama-locks-{os.getuid()}"
+    )
+    name = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return Path(root) / f"{name}.lock"
+
+
 @contextlib.contextmanager
 def locked(path: Path, timeout: float = 30.0) -> Iterator[None]:
-    """Hold an exclusive lock on ``path`` (via ``path.lock`` beside it) for a read-modify-write."""
+    """Hold an exclusive lock on ``path`` for a read-modify-write."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(path) + ".lock", timeout=timeout)
+    lock_file = lock_path(path)
+    lock_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    lock = FileLock(str(lock_file), timeout=timeout)
     try:
         with lock:
             yield

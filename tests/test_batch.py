@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tarjama.run import Resources, RunOptions, expand_inputs, run_batch, token_budget_batches
+from tarjama.sources.segment import TRANSLATABLE, segment
 from tarjama.translate.backend import DecodeSettings
 from tarjama.translate.backends import open_backend
-from tarjama.translate.batch import BatchOptions, expand_inputs, run_batch, token_budget_batches
-from tarjama.translate.segment import TRANSLATABLE, segment
 
 from .conftest import EXAMPLE, run_cli
 
@@ -66,8 +66,13 @@ class Spy:
         class Recording:
             name, settings, source = real.name, real.settings, real.source
 
+            max_source_tokens = real.max_source_tokens
+
             def encode(self, texts):
                 return real.encode(texts)
+
+            def token_counts(self, texts):
+                return real.token_counts(texts)
 
             def translate(self, texts, terms=None):
                 spy.calls.append(list(texts))
@@ -76,11 +81,13 @@ class Spy:
         return Recording()
 
 
-def options(model: Path, out: Path, **kw) -> BatchOptions:
+def options(model: Path, out: Path, **kw) -> tuple[RunOptions, Resources]:
+    """What `tarjama batch` builds from its options (skip-unchanged is on, as in the CLI)."""
     settings = DecodeSettings(
         backend=kw.pop("backend", "ct2"), beam=kw.pop("beam", 2), batch_size=kw.pop("batch", 8)
     )
-    return BatchOptions(model=str(model), out_dir=out, settings=settings, **kw)
+    run = RunOptions(out_dir=out, settings=settings, skip_unchanged=True, **kw)
+    return run, Resources(model=str(model))
 
 
 def test_sentences_are_pooled_deduplicated_and_batched_by_token_budget(
@@ -94,8 +101,8 @@ def test_sentences_are_pooled_deduplicated_and_batched_by_token_budget(
     shared = [s.text for s in sentences[::2]]
     (arts / "b.ar.txt").write_text("\n".join([*shared, "هانوي مدينة جميلة."]) + "\n", encoding="utf-8")
     spy = Spy()
-    opts = options(tiny_model, tmp_path / "out", max_batch_tokens=200, batch=8)
-    report = run_batch([arts], opts, backend_factory=spy.factory)
+    opts, res = options(tiny_model, tmp_path / "out", max_batch_tokens=200, batch=8)
+    report = run_batch([arts], opts, res, opener=spy.factory)
     assert spy.opened == 1  # one model load for every article
     sent = [t for call in spy.calls for t in call]
     translatable_a = {s.text for s in segment(EXAMPLE.read_text(encoding="utf-8")) if s.kind in TRANSLATABLE}
@@ -144,14 +151,14 @@ def test_token_budget_batches_cover_every_sentence_once_within_budget(
 def test_unchanged_articles_are_skipped_without_loading_the_model(tiny_model: Path, tmp_path: Path) -> None:
     arts = write_articles(tmp_path / "in", 3)
     out = tmp_path / "out"
-    first = run_batch([tmp_path / "in"], options(tiny_model, out))
+    first = run_batch([tmp_path / "in"], *options(tiny_model, out))
     assert [a.status for a in first.articles] == ["written"] * 3 and first.model_loaded
     before = {p: (po_of(out, p).read_bytes(), po_of(out, p).stat().st_mtime_ns) for p in arts}
 
     def no_model(source, settings):
         raise AssertionError("the model must not be loaded when nothing changed")
 
-    again = run_batch([tmp_path / "in"], options(tiny_model, out), backend_factory=no_model)
+    again = run_batch([tmp_path / "in"], *options(tiny_model, out), opener=no_model)
     assert [a.status for a in again.articles] == ["unchanged"] * 3
     assert not again.model_loaded and again.unique_sentences == 0
     assert {p: (po_of(out, p).read_bytes(), po_of(out, p).stat().st_mtime_ns) for p in arts} == before
@@ -161,7 +168,7 @@ def test_unchanged_articles_are_skipped_without_loading_the_model(tiny_model: Pa
         arts[1].read_text(encoding="utf-8") + "وصل الوفد إلى هانوي صباح اليوم.\n", encoding="utf-8"
     )
     spy = Spy()
-    edited = run_batch([tmp_path / "in"], options(tiny_model, out), backend_factory=spy.factory)
+    edited = run_batch([tmp_path / "in"], *options(tiny_model, out), opener=spy.factory)
     assert [a.status for a in edited.articles] == ["unchanged", "written", "unchanged"]
     # only the new sentence goes to the model: the others' MT is already in the catalog
     assert [t for c in spy.calls for t in c] == ["وصل الوفد إلى هانوي صباح اليوم."]
@@ -171,7 +178,7 @@ def test_unchanged_articles_are_skipped_without_loading_the_model(tiny_model: Pa
     assert po_of(out, arts[0]).read_bytes() == before[arts[0]][0]
 
     # other settings (beam) mean other output: everything is redone
-    rebeam = run_batch([tmp_path / "in"], options(tiny_model, out, beam=1))
+    rebeam = run_batch([tmp_path / "in"], *options(tiny_model, out, beam=1))
     assert [a.status for a in rebeam.articles] == ["written"] * 3
     assert (
         polib.pofile(str(po_of(out, arts[2])))
@@ -246,7 +253,7 @@ def test_expand_inputs_files_directories_and_globs(tmp_path: Path) -> None:
 @pytest.mark.parametrize("backend", ["transformers", "ct2"])
 def test_both_backends_write_complete_catalogs(tiny_model: Path, tmp_path: Path, backend: str) -> None:
     arts = write_articles(tmp_path / "in", 2)
-    report = run_batch([tmp_path / "in"], options(tiny_model, tmp_path / "out", backend=backend))
+    report = run_batch([tmp_path / "in"], *options(tiny_model, tmp_path / "out", backend=backend))
     assert not report.failed
     for path in arts:
         po = polib.pofile(str(po_of(tmp_path / "out", path)))

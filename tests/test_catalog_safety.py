@@ -14,6 +14,7 @@ from filelock import FileLock
 
 from tarjama.catalog.po_file import check_syntax, load_po, save_po
 from tarjama.errors import InputError
+from tarjama.files import lock_path
 
 from .conftest import run_cli
 from .review_helpers import po_for
@@ -115,7 +116,7 @@ def test_check_syntax_accepts_what_msgmerge_and_editors_write() -> None:
 def test_a_second_writer_fails_with_a_clear_message_when_the_lock_is_held(tmp_path: Path) -> None:
     art, out, path = reviewed_setup(tmp_path)
     before = path.read_bytes()
-    with FileLock(str(path) + ".lock"):
+    with FileLock(str(lock_path(path))):
         res = run_cli("translate", art, "--model", tmp_path / "no-model", "--out", out, "--lock-timeout", "1")
     assert res.returncode == 1
     assert f"{path}: another tarjama process is writing this file" in res.stderr
@@ -127,7 +128,7 @@ def test_a_second_writer_waits_for_the_lock_and_then_writes(tmp_path: Path) -> N
     before = path.read_bytes()
     command = [sys.executable, "-m", "tarjama", "translate", str(art), "--model", str(tmp_path / "no-model")]
     command += ["--out", str(out), "--lock-timeout", "60"]
-    with FileLock(str(path) + ".lock"):
+    with FileLock(str(lock_path(path))):
         start = time.monotonic()
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(1.5)

@@ -14,8 +14,8 @@ from tarjama.evaluation.compare import System, compare
 from tarjama.evaluation.hypotheses import Misaligned, read_reference, read_segments
 from tarjama.evaluation.report import FILES
 from tarjama.glossary import load_default
+from tarjama.run.systems import SystemSpec, parse_system
 from tarjama.translate.scratch_model import ScratchConfig, build_scratch_model
-from tarjama.translate.systems import SystemSpec, parse_system
 
 from .conftest import EXAMPLE, GOLD_TSV, REFERENCE, run_cli
 from .test_score import degrade, reference_lines

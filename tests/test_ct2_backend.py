@@ -12,6 +12,7 @@ import pytest
 
 from tarjama.errors import TarjamaError
 from tarjama.glossary import Matcher, check_hypothesis, load_default, required_targets
+from tarjama.sources.segment import TRANSLATABLE, segment
 from tarjama.translate.backend import DecodeSettings
 from tarjama.translate.backends import open_backend
 from tarjama.translate.ct2_backend import (
@@ -23,7 +24,6 @@ from tarjama.translate.ct2_backend import (
     repair_spans,
 )
 from tarjama.translate.model_source import resolve_model
-from tarjama.translate.segment import TRANSLATABLE, segment
 
 from .conftest import EXAMPLE, run_cli
 

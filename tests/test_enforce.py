@@ -14,12 +14,12 @@ from transformers import AutoTokenizer
 from tarjama.evaluation.term_accuracy import term_accuracy
 from tarjama.glossary import Matcher, check_hypothesis, load_default, required_targets
 from tarjama.glossary.enforce import TargetVocab, TermEnforcer, term_budget
-from tarjama.translate.article import read_article
+from tarjama.sources import read
+from tarjama.sources.segment import TRANSLATABLE
 from tarjama.translate.backend import DecodeSettings
 from tarjama.translate.hf_backend import TransformersBackend, output_budget
 from tarjama.translate.length_limit import PerSentenceLengthLimit
 from tarjama.translate.model_source import resolve_model
-from tarjama.translate.segment import TRANSLATABLE, segment
 
 from .conftest import EXAMPLE, run_cli
 
@@ -196,7 +196,7 @@ def test_no_room_means_missing_not_overflow(vocab: TargetVocab) -> None:
 @pytest.fixture(scope="module")
 def example() -> tuple[list[str], list[list[str]]]:
     matcher = Matcher(load_default())
-    texts = [s.text for s in segment(read_article(EXAMPLE).text) if s.kind in TRANSLATABLE]
+    texts = [s.text for s in read(EXAMPLE).sentences if s.kind in TRANSLATABLE]
     return texts, [required_targets(matcher.find(t)) for t in texts]
 
 

@@ -19,8 +19,7 @@ from tarjama.glossary import (
 )
 from tarjama.glossary.normalize import fold, normalize
 from tarjama.glossary.variants import canonical
-from tarjama.translate.article import read_article
-from tarjama.translate.segment import segment
+from tarjama.sources import read
 
 from .conftest import EXAMPLE, ROOT
 
@@ -147,7 +146,7 @@ def read_gold_occurrences() -> list[tuple[int, int, int, str, str]]:
 
 def test_detection_on_the_example_article_equals_the_hand_checked_gold() -> None:
     """Every occurrence (variants and clitic forms included), no false match: 101 occurrences."""
-    sentences = segment(read_article(EXAMPLE).text)
+    sentences = read(EXAMPLE).sentences
     matcher = Matcher(load_default())
     got = [(s.n, m.start, m.end, m.surface, m.target) for s in sentences for m in matcher.find(s.text)]
     gold = read_gold_occurrences()

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tarjama.translate.cli import main
+from tarjama.cli import main
 
 from .conftest import EXAMPLE, REFERENCE, ROOT
 

@@ -13,8 +13,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from tarjama.translate.article import read_article
-from tarjama.translate.segment import segment
+from tarjama.sources import read
 
 from .conftest import EXAMPLE, read_gold, run_cli
 from .review_helpers import msgfmt_check, po_for, review_in_text_editor, review_like_poedit
@@ -166,7 +165,7 @@ def test_fuzzy_entries_get_the_new_machine_translation(loop) -> None:
 
 def test_entries_follow_the_edited_article_in_document_order(loop) -> None:
     po = polib.pofile(str(loop["po_path"]))
-    expected = list(dict.fromkeys(s.text for s in segment(read_article(loop["art"]).text)))
+    expected = list(dict.fromkeys(s.text for s in read(loop["art"]).sentences))
     assert [e.msgid for e in po if not e.obsolete] == expected
     active = [e.msgid for e in po if not e.obsolete]
     assert active.index(R2_CHANGED) + 1 == active.index(INSERTED)

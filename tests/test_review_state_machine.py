@@ -24,9 +24,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from tarjama.run import Resources, RunOptions, translate_articles
+from tarjama.sources.segment import segment
 from tarjama.translate.backend import DecodeSettings
-from tarjama.translate.pipeline import RunOptions, translate_articles
-from tarjama.translate.segment import segment
 
 from .conftest import read_gold
 from .review_helpers import msgfmt_check, po_for
@@ -108,13 +108,9 @@ class ReviewLoop(RuleBasedStateMachine):
     @rule()
     def rerun(self) -> None:
         self.article.write_text("\n".join(self.lines), encoding="utf-8")
-        options = RunOptions(
-            model=str(_backend.source.path),
-            out_dir=self.out,
-            settings=DecodeSettings(beam=1),
-            use_glossary=False,
-        )
-        translate_articles([self.article], options, backend_factory=backend_factory)
+        options = RunOptions(out_dir=self.out, settings=DecodeSettings(beam=1))
+        resources = Resources(model=str(_backend.source.path), use_glossary=False)
+        translate_articles([self.article], options, resources, opener=backend_factory)
         SEEN["reruns"] += 1
         po = polib.pofile(str(self.po_path))
         for msgid, (msgstr, note, flags) in self.reviews.items():

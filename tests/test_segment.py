@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tarjama.evaluation.segmentation import read_gold, score
-from tarjama.translate.segment import Kind, segment
+from tarjama.sources.segment import Kind, segment
 from tests.conftest import EXAMPLE, GOLD_TSV, ROOT, run_cli
 
 DATA = ROOT / "tests" / "data"

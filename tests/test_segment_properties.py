@@ -13,7 +13,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tarjama.translate.segment import segment
+from tarjama.sources.segment import segment
 from tests.conftest import ROOT
 
 with (ROOT / "glossary" / "ar-en.csv").open(encoding="utf-8", newline="") as fh:

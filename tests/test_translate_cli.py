@@ -9,8 +9,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from tarjama.translate.article import read_article
-from tarjama.translate.segment import TRANSLATABLE, segment
+from tarjama.sources import read
+from tarjama.sources.segment import TRANSLATABLE
 
 from .conftest import EXAMPLE, run_cli
 
@@ -31,7 +31,7 @@ def translated(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 def test_po_has_one_entry_per_sentence_in_document_order(translated: Path) -> None:
     po = polib.pofile(str(translated))
-    sentences = segment(read_article(EXAMPLE).text)
+    sentences = read(EXAMPLE).sentences
     expected = list(dict.fromkeys(s.text for s in sentences))
     assert [e.msgid for e in po if not e.obsolete] == expected
     assert len(expected) == 34
@@ -41,7 +41,7 @@ def test_every_machine_translation_is_fuzzy_with_the_model_comment(
     translated: Path, tiny_model: Path
 ) -> None:
     po = polib.pofile(str(translated))
-    by_text = {s.text: s for s in segment(read_article(EXAMPLE).text)}
+    by_text = {s.text: s for s in read(EXAMPLE).sentences}
     mt = [e for e in po if by_text[e.msgid].kind in TRANSLATABLE]
     assert len(mt) == 32
     for entry in mt:

@@ -1,7 +1,7 @@
 """The translating half of `tarjama compare`: turn `NAME=SOURCE` into PO files to score.
 
 A SOURCE that is a model (hub id, or a directory with config.json) translates the
-articles through the ordinary pipeline into a private temporary directory: same
+articles through the run core into a private temporary directory: same
 segmentation and glossary for every system, no translation memory (a previous system's
 output must not leak in as an offer), nothing written under the user's locales. Anything
 else is an existing hypothesis file or directory, read by the evaluation.
@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tarjama.errors import InputError, TarjamaError
-from tarjama.translate.article import read_article
+from tarjama.glossary import Glossary
+from tarjama.run.core import Model, Progress, Run, RunOptions
+from tarjama.sources import Document
 from tarjama.translate.backend import Backend, DecodeSettings
-from tarjama.translate.model_source import ModelSource
-from tarjama.translate.pipeline import RunOptions, open_backend, translate_articles
-from tarjama.translate.segment import segment
+from tarjama.translate.backends import open_backend
+from tarjama.translate.model_source import ModelSource, resolve_model
 
 
 @dataclass(frozen=True)
@@ -60,44 +61,46 @@ class Translated:
         return self.sentences / self.seconds if self.seconds > 0 else float("inf")
 
 
+def resolve_systems(specs: Sequence[SystemSpec]) -> dict[str, ModelSource]:
+    """Every model system found (not loaded) before any is translated: a typo in the last
+    --system fails the command at once, not after the first system's whole run."""
+    return {spec.name: resolve_model(spec.source) for spec in specs if spec.is_model}
+
+
 def translate_system(
-    model: str,
-    articles: Sequence[Path],
+    source: ModelSource,
+    documents: Sequence[Document],
     work_dir: Path,
     settings: DecodeSettings,
-    glossaries: Sequence[Path] | None = None,
-    use_glossary: bool = True,
-    backend_factory: Callable[[ModelSource, DecodeSettings], Backend] = open_backend,
+    glossary: Glossary | None,
+    opener: Callable[[ModelSource, DecodeSettings], Backend] = open_backend,
+    progress: Progress | None = None,
 ) -> Translated:
-    """Translate ARTICLES with MODEL into work_dir (fresh, no memory); time the model separately from loading."""
-    if not articles:
-        raise TarjamaError(f"model system {model!r} needs ARTICLE arguments to translate")
+    """Translate the documents with one model into work_dir (fresh, no memory); the model's time
+    is measured apart from its loading."""
+    if not documents:
+        raise TarjamaError(f"model system {source.model_id!r} needs ARTICLE arguments to translate")
     loading = 0.0
 
-    def timed_factory(source: ModelSource, decode: DecodeSettings) -> Backend:
+    def timed_opener(src: ModelSource, decode: DecodeSettings) -> Backend:
         nonlocal loading
         start = time.perf_counter()
         try:
-            return backend_factory(source, decode)
+            return opener(src, decode)
         finally:
             loading += time.perf_counter() - start
 
-    options = RunOptions(
-        model=model,
-        out_dir=work_dir,
-        settings=settings,
-        glossaries=glossaries,
-        use_glossary=use_glossary,
-        use_memory=False,
-    )
+    options = RunOptions(out_dir=work_dir, settings=settings)
     start = time.perf_counter()
-    results = translate_articles(list(articles), options, backend_factory=timed_factory)
+    report = Run(options, Model(source, settings, timed_opener), glossary, progress=progress).run(documents)
     total = time.perf_counter() - start
     return Translated(
-        [r.po_path for r in results], sum(r.machine_translated for r in results), max(total - loading, 1e-9)
+        [r.po_path for r in report.articles if r.po_path is not None],
+        sum(r.machine_translated for r in report.articles),
+        max(total - loading, 1e-9),
     )
 
 
-def source_sentences(articles: Sequence[Path]) -> list[str]:
-    """Every sentence of the articles, in order, as the pipeline segments them (the term-accuracy sources)."""
-    return [s.text for path in articles for s in segment(read_article(Path(path)).text)]
+def source_sentences(documents: Sequence[Document]) -> list[str]:
+    """Every sentence of the documents, in order, as the sources stage segments them (term-accuracy sources)."""
+    return [s.text for doc in documents for s in doc.sentences]

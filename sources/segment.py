@@ -69,6 +69,11 @@ class Sentence:
     line: int  # 1-based physical line of the article file
     text: str
 
+    @property
+    def locator(self) -> str:
+        """Where the sentence is in its file, as PO occurrences and export use it: the line, for text."""
+        return str(self.line)
+
 
 # --- layout --------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""What `tarjama batch` shows: a live progress bar (rich) and the summary table at the end."""
+"""What `tarjama batch` (and compare, per system) shows: a live progress bar and the summary table."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from tarjama.translate.batch import BatchReport
+from tarjama.run import RunReport
 
 
 class _Speed(ProgressColumn):
@@ -30,8 +30,9 @@ class _Speed(ProgressColumn):
 class RichProgress:
     """Articles and sentences done, sentences/s and ETA; a no-op when not shown (not a TTY, --quiet)."""
 
-    def __init__(self, console: Console, enabled: bool) -> None:
+    def __init__(self, console: Console, enabled: bool, label: str = "") -> None:
         self.enabled = enabled and console.is_terminal
+        self._label = f"{label} " if label else ""
         self._progress = Progress(
             TextColumn("{task.description:<9}"),
             BarColumn(),
@@ -48,8 +49,8 @@ class RichProgress:
         if not self.enabled:
             return
         self._progress.start()
-        self._articles = self._progress.add_task("articles", total=articles, unit=None)
-        self._sentences = self._progress.add_task("sentences", total=sentences, unit="sent")
+        self._articles = self._progress.add_task(f"{self._label}articles", total=articles, unit=None)
+        self._sentences = self._progress.add_task(f"{self._label}sentences", total=sentences, unit="sent")
 
     def advance(self, articles: int = 0, sentences: int = 0) -> None:
         if self._articles is None:
@@ -64,12 +65,12 @@ class RichProgress:
             self._progress.stop()
 
 
-def summary_table(report: BatchReport) -> Table:
+def summary_table(report: RunReport) -> Table:
     table = Table(title=None, show_footer=True, header_style="bold")
     arts = report.articles
     total = {
         "sentences": sum(a.sentences for a in arts),
-        "memory": sum(a.from_memory for a in arts),
+        "memory": sum(a.reviewed_kept + a.from_memory for a in arts),
         "mt": sum(a.translated for a in arts),
         "misses": sum(a.glossary_misses for a in arts),
     }
@@ -87,7 +88,7 @@ def summary_table(report: BatchReport) -> Table:
             a.article.name,
             status,
             str(a.sentences),
-            str(a.from_memory),
+            str(a.reviewed_kept + a.from_memory),
             str(a.kept_mt),
             str(a.translated),
             str(a.glossary_misses),
@@ -96,6 +97,6 @@ def summary_table(report: BatchReport) -> Table:
     return table
 
 
-def summary_line(report: BatchReport) -> str:
+def summary_line(report: RunReport) -> str:
     model = "model loaded once" if report.model_loaded else "no model loaded"
     return f"{report.unique_sentences} distinct sentences sent to the model; {model}; {report.seconds:.2f} s"

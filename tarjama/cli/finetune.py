@@ -1,6 +1,6 @@
 """`tarjama finetune`: reviewed PO entries / TSV pairs in, a loadable Marian checkpoint out.
 
-Registered on the main group by tarjama.translate.cli; kept here so the training options
+Registered on the main group by tarjama.cli; kept here so the training options
 and their progress bar live with the training code.
 """
 

@@ -1,34 +1,18 @@
-"""Read an article file and refuse, with one clear line, anything that is not Arabic UTF-8 text."""
+"""The plain-text web export reader: refuse, with one clear line, anything that is not Arabic UTF-8 text."""
 
 from __future__ import annotations
 
 import hashlib
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 from tarjama.errors import InputError
+from tarjama.sources.document import Document
+from tarjama.sources.segment import segment
 
 # Letters of the Arabic script blocks (Arabic, Supplement, Extended-A, Presentation Forms).
 _ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
 MIN_ARABIC_SHARE = 0.5
-
-
-@dataclass(frozen=True)
-class Article:
-    """An article as decoded text; offsets of every later stage index into ``text``."""
-
-    path: Path
-    text: str
-    sha256: str
-
-    @property
-    def stem(self) -> str:
-        name = self.path.name
-        for suffix in (".ar.txt", ".txt", ".md"):
-            if name.endswith(suffix) and len(name) > len(suffix):
-                return name[: -len(suffix)]
-        return self.path.stem
 
 
 def is_arabic_letter(ch: str) -> bool:
@@ -66,15 +50,18 @@ def decode_article(raw: bytes, path: Path) -> str:
     return text
 
 
-def read_article(path: str | Path) -> Article:
+def read_text(path: str | Path) -> Document:
+    """A text article: decoded, checked and segmented; each sentence's locator is its line."""
     path = Path(path)
     if not path.exists():
         raise InputError("no such file", path=path)
     if path.is_dir():
         raise InputError("is a directory, not an article file", path=path)
+    if not path.is_file():  # a FIFO or a device would block the read, or never end
+        raise InputError("not a regular file (a pipe, socket or device), not an article file", path=path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror})", path=path) from None
     text = decode_article(raw, path)
-    return Article(path=path, text=text, sha256=hashlib.sha256(raw).hexdigest())
+    return Document(path, text, hashlib.sha256(raw).hexdigest(), tuple(segment(text)), "text")

@@ -1,0 +1,49 @@
+"""The first stage: article files in, `Document`s out (decoded, checked, segmented).
+
+`read(path)` picks a reader by the file's format; every later stage sees only a
+`Document`, so a new input format is one reader module and one registry line here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from tarjama.errors import InputError
+from tarjama.sources.document import Document
+from tarjama.sources.segment import TRANSLATABLE, Kind, Sentence
+from tarjama.sources.text import read_text
+
+Reader = Callable[[Path], Document]
+
+# format name → (reader, file name endings it claims). Plain-text web exports (and, until a
+# Markdown reader exists, .md files, which that export resembles) go to the text reader.
+READERS: dict[str, tuple[Reader, tuple[str, ...]]] = {
+    "text": (read_text, (".txt", ".md")),
+}
+
+
+def format_for(path: Path) -> str:
+    """The format a file is read as: by its ending, else plain text."""
+    name = path.name.lower()
+    for fmt, (_, endings) in READERS.items():
+        if name.endswith(endings):
+            return fmt
+    return "text"
+
+
+def article_suffixes() -> tuple[str, ...]:
+    """Every file ending some reader claims (what `tarjama batch` looks for in a directory)."""
+    return tuple(dict.fromkeys(e for _, endings in READERS.values() for e in endings))
+
+
+def read(path: str | Path, fmt: str | None = None) -> Document:
+    """Read, check and segment one article; bad input raises InputError naming the file."""
+    path = Path(path)
+    fmt = fmt or format_for(path)
+    if fmt not in READERS:
+        raise InputError(f"unknown input format {fmt!r} (choose from {', '.join(READERS)})", path=path)
+    return READERS[fmt][0](path)
+
+
+__all__ = ["READERS", "TRANSLATABLE", "Document", "Kind", "Sentence", "article_suffixes", "read"]

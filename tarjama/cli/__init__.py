@@ -1,0 +1,53 @@
+"""The `tarjama` command: one module per command group, each thin over a library function.
+
+Only this package imports click; the stages and the run core never do (lint-imports checks it).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from tarjama import __version__
+from tarjama.cli.catalog_cmds import export_cmd, status_cmd
+from tarjama.cli.evaluation_cmds import compare_cmd, score_cmd
+from tarjama.cli.finetune import finetune_cmd
+from tarjama.cli.glossary_cmds import glossary_group
+from tarjama.cli.run_cmds import batch_cmd, translate_cmd
+from tarjama.cli.sources_cmds import segment_cmd
+from tarjama.errors import TarjamaError
+
+
+class TarjamaGroup(click.Group):
+    """Turns TarjamaError into one line on stderr and its exit code; never a traceback."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except TarjamaError as exc:
+            click.echo(f"tarjama: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("tarjama: interrupted; finished files are complete", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=TarjamaGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tarjama")
+def main() -> None:
+    """Translate Arabic news articles into reviewable gettext PO files."""
+
+
+for command in (
+    translate_cmd,
+    batch_cmd,
+    glossary_group,
+    segment_cmd,
+    export_cmd,
+    status_cmd,
+    score_cmd,
+    compare_cmd,
+    finetune_cmd,
+):
+    main.add_command(command)

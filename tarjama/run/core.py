@@ -1,0 +1,546 @@
+"""The run core: documents in, catalogs out. `translate`, `batch` and compare's systems call it.
+
+One call plans each document's catalog (its PO on disk, reviewed work, the translation
+memory, MT an earlier run with these very settings left), pools the sentences that still
+need the model across documents, translates them in length-sorted token-budget batches,
+and writes each catalog through `tarjama.catalog.write` as soon as its sentences are done.
+It holds no CLI state and reads no file it is not given, so a long-lived process (a
+service) or a worker on another machine can call it per request or per partition with a
+model, glossary and memory it opened once.
+
+Order of failure: everything a user can get wrong (the documents, the model, the
+glossary, an existing PO, an output path that cannot be written) is found before any
+model is loaded and before any file or folder is made.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import polib
+
+from tarjama.catalog.build import CatalogHeader, reviewed_msgids
+from tarjama.catalog.memory import DEFAULT_THRESHOLD, TranslationMemory
+from tarjama.catalog.po_file import load_po
+from tarjama.catalog.suggest import Offer, apply_offers, offers_for
+from tarjama.catalog.units import FIXED, GLOSSARY, GLOSSARY_MISSING, KIND, MT, SPLIT, Unit
+from tarjama.catalog.write import catalog_path, settings_string, write_catalog
+from tarjama.errors import InputError, TarjamaError
+from tarjama.glossary import Glossary, Match, Matcher, TermCheck, check_hypothesis, required_targets
+from tarjama.sources import TRANSLATABLE, Document, Kind
+from tarjama.sources.fixed_lines import fixed_translation
+from tarjama.translate.backend import Backend, DecodeSettings
+from tarjama.translate.backends import effective_compute_type, open_backend
+from tarjama.translate.long_sentences import split_for_mt
+from tarjama.translate.model_source import ModelSource
+
+SOURCE_LANGUAGE = "ar"
+OnWarning = Callable[[str], None]
+
+
+def ignore_warning(message: str) -> None:
+    pass
+
+
+@dataclass
+class RunOptions:
+    """How a run treats catalogs; what the model decodes with is ``settings``."""
+
+    out_dir: Path
+    lang: str = "en"
+    settings: DecodeSettings = field(default_factory=DecodeSettings)
+    fuzzy_threshold: float = DEFAULT_THRESHOLD
+    retranslate_changed: bool = False  # MT over changed sentences instead of offering their old review
+    lock_timeout: float = 30.0
+    max_batch_tokens: int = 2048  # padded source tokens per batch
+    # Distinct sentences pooled before their documents are written (what an interrupted run
+    # keeps); 0 pools every document in one wave.
+    wave_sentences: int = 0
+    skip_unchanged: bool = False  # leave catalogs whose header records this source, model and settings
+    isolate_failures: bool = False  # a bad document fails alone (batch) instead of the whole run
+
+
+class Model:
+    """A resolved checkpoint (found, revision known: cheap) that is loaded only when a sentence needs it."""
+
+    def __init__(
+        self,
+        source: ModelSource,
+        settings: DecodeSettings,
+        opener: Callable[[ModelSource, DecodeSettings], Backend] = open_backend,
+        backend: Backend | None = None,
+    ) -> None:
+        self.source = source
+        self.settings = settings
+        self._opener = opener
+        self._backend = backend
+
+    @property
+    def loaded(self) -> bool:
+        return self._backend is not None
+
+    def backend(self) -> Backend:
+        if self._backend is None:
+            self._backend = self._opener(self.source, self.settings)
+        return self._backend
+
+
+class Progress(Protocol):
+    def start(self, articles: int, sentences: int) -> None: ...
+    def advance(self, articles: int = 0, sentences: int = 0) -> None: ...
+
+
+class NoProgress:
+    def start(self, articles: int, sentences: int) -> None:
+        pass
+
+    def advance(self, articles: int = 0, sentences: int = 0) -> None:
+        pass
+
+
+@dataclass
+class ArticleReport:
+    """What a run did with one article."""
+
+    article: Path
+    po_path: Path | None = None
+    status: str = "pending"  # pending (interrupted before it was reached) | written | unchanged | failed
+    sentences: int = 0
+    reviewed_kept: int = 0  # reviewed in its own catalog
+    from_memory: int = 0  # filled or offered from the translation memory or an earlier review
+    kept_mt: int = 0  # machine translations already in its catalog from the same model and settings
+    translated: int = 0  # sent to the model in this run
+    split: int = 0  # sentences too long for the model, translated in parts
+    glossary_misses: int = 0
+    terms_required: int = 0  # glossary term occurrences in its sentences machine-translated now
+    terms_correct: int = 0
+    seconds: float = 0.0
+    error: str = ""
+
+    @property
+    def machine_translated(self) -> int:
+        return self.kept_mt + self.translated
+
+
+@dataclass
+class RunReport:
+    articles: list[ArticleReport]
+    model_loaded: bool = False
+    unique_sentences: int = 0
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[ArticleReport]:
+        return [a for a in self.articles if a.status == "failed"]
+
+
+@dataclass
+class TermReport:
+    """Per msgid: the glossary matches and, once translated, what the post-check found."""
+
+    matches: dict[str, list[Match]] = field(default_factory=dict)
+    checks: dict[str, TermCheck] = field(default_factory=dict)
+
+    def required(self, text: str) -> list[str]:
+        return required_targets(self.matches.get(text, ()))
+
+    def check(self, text: str, output: str) -> None:
+        """The one post-check, whatever the backend did to enforce the terms."""
+        need = self.required(text)
+        if need:
+            self.checks[text] = check_hypothesis(need, output)
+
+    def missing(self, text: str) -> dict[str, int]:
+        check = self.checks.get(text)
+        return check.missing if check is not None else {}
+
+    def comments(self, msgid: str) -> list[str]:
+        shown = []
+        for m in self.matches.get(msgid, ()):
+            # the term as written, without attached clitics (those change the letters: ل + ال → لل)
+            text = m.surface if not m.clitics else m.term.source
+            shown.append(f"{GLOSSARY}{text} → {m.target}")
+        marks = [
+            f"{GLOSSARY_MISSING}{t!r}" + (f" x{n}" if n > 1 else "") for t, n in self.missing(msgid).items()
+        ]
+        return [*dict.fromkeys(shown), *marks]
+
+
+@dataclass
+class _Job:
+    document: Document
+    report: ArticleReport
+    po_path: Path
+    existing: polib.POFile | None
+    offers: dict[str, Offer] = field(default_factory=dict)
+    texts: list[str] = field(default_factory=list)  # distinct sentences this article needs from the model
+    new_mt: bool = False
+
+
+class Run:
+    """One run over some documents; state lives here so ``run`` reads as the steps it takes."""
+
+    def __init__(
+        self,
+        options: RunOptions,
+        model: Model,
+        glossary: Glossary | None = None,
+        memory: TranslationMemory | Callable[[], TranslationMemory] | None = None,
+        progress: Progress | None = None,
+        on_warning: OnWarning = ignore_warning,
+    ) -> None:
+        self.options = options
+        self.model = model
+        self.glossary = glossary
+        self._memory = memory  # opened at the first lookup: a run that skips every catalog never reads it
+        self.progress = progress or NoProgress()
+        self.on_warning = on_warning
+        self.matcher = Matcher(glossary) if glossary is not None else None
+        self.translations: dict[str, str] = {}
+        self.parts: dict[str, int] = {}  # sentence → parts it was translated in, when split
+        self.terms = TermReport()
+        source, settings = model.source, options.settings
+        self.settings_str = settings_string(
+            settings.backend,
+            settings.beam,
+            effective_compute_type(settings),
+            glossary.fingerprint if glossary is not None else "none",
+        )
+        self.mt_comment = f"{MT}{source.model_id} @ {source.revision}"
+
+    def memory(self) -> TranslationMemory:
+        if self._memory is None:
+            self._memory = TranslationMemory()
+        elif not isinstance(self._memory, TranslationMemory):
+            self._memory = self._memory()
+        return self._memory
+
+    def run(self, documents: Sequence[Document], failed: Sequence[ArticleReport] = ()) -> RunReport:
+        started = time.perf_counter()
+        report = RunReport(articles=list(failed))
+        jobs = self._plan(documents, report)
+        for job in jobs:
+            self._look_up(job)
+        unique = list(dict.fromkeys(t for job in jobs for t in job.texts))
+        report.unique_sentences = len(unique)
+        self.progress.start(len(jobs), len(unique))
+        try:
+            for wave in plan_waves(jobs, self.options.wave_sentences):
+                self._translate_wave(wave)
+        finally:
+            report.model_loaded = self.model.loaded
+            report.seconds = time.perf_counter() - started
+        return report
+
+    def _fail(self, report: ArticleReport, exc: TarjamaError | OSError) -> None:
+        if not self.options.isolate_failures:
+            raise exc
+        report.status, report.error = "failed", str(exc)
+
+    def _plan(self, documents: Sequence[Document], report: RunReport) -> list[_Job]:
+        """Each document's catalog: parsed if it exists, checked writable; unchanged ones settled here."""
+        targets: dict[Path, Path] = {}
+        jobs: list[_Job] = []
+        opts = self.options
+        for doc in documents:
+            t0 = time.perf_counter()
+            rep = ArticleReport(doc.path, sentences=len(doc.sentences))
+            report.articles.append(rep)
+            try:
+                rep.po_path = po_path = catalog_path(opts.out_dir, opts.lang, doc.stem)
+                if po_path in targets:
+                    raise InputError(
+                        f"writes the same catalog as {targets[po_path]} ({po_path}); rename one", path=doc.path
+                    )
+                targets[po_path] = doc.path
+                check_can_write(po_path)
+                existing = load_po(po_path) if po_path.exists() else None
+                if opts.skip_unchanged and existing is not None and self._unchanged(existing, doc):
+                    rep.status = "unchanged"
+                    rep.sentences = sum(1 for e in existing if not e.obsolete)
+                    continue
+                jobs.append(_Job(doc, rep, po_path, existing))
+            except (TarjamaError, OSError) as exc:
+                self._fail(rep, exc)
+            finally:
+                rep.seconds += time.perf_counter() - t0
+        return jobs
+
+    def _unchanged(self, existing: polib.POFile, doc: Document) -> bool:
+        """The PO was written from this exact article text with this exact model and settings."""
+        meta = existing.metadata
+        return (
+            meta.get("X-Tarjama-Source-SHA256") == doc.sha256
+            and meta.get("X-Tarjama-Model") == self.model.source.model_id
+            and meta.get("X-Tarjama-Model-Revision") == self.model.source.revision
+            and meta.get("X-Tarjama-Settings") == self.settings_str
+            and meta.get("Language") == self.options.lang
+        )
+
+    def _look_up(self, job: _Job) -> None:
+        """Reviewed work first (own catalog, memory), then MT left by an earlier run; the rest is MT."""
+        opts = self.options
+        texts = job.document.translatable()
+        job.offers = offers_for(
+            job.existing,
+            texts,
+            self.memory(),
+            origin=str(job.po_path),
+            threshold=opts.fuzzy_threshold,
+            retranslate_changed=opts.retranslate_changed,
+        )
+        reviewed = reviewed_msgids(job.existing)
+        needed = [t for t in texts if t not in reviewed and t not in job.offers]
+        job.report.reviewed_kept = sum(1 for t in texts if t in reviewed)
+        job.report.from_memory = len(texts) - len(needed) - job.report.reviewed_kept
+        if self.matcher is not None:
+            for text in needed:
+                if text not in self.terms.matches:
+                    self.terms.matches[text] = self.matcher.find(text)
+        kept = self._machine_output_on_disk(job.existing)
+        for text in needed:
+            if text in kept and text not in self.translations:
+                self.translations[text] = kept[text]
+                self.terms.check(text, kept[text])
+        job.report.kept_mt = sum(1 for t in needed if t in kept)
+        job.report.glossary_misses = sum(sum(self.terms.missing(t).values()) for t in needed if t in kept)
+        job.texts = [t for t in needed if t not in kept]
+
+    def _machine_output_on_disk(self, existing: polib.POFile | None) -> dict[str, str]:
+        """MT this catalog already holds from this very model, revision and settings: reused, not redone.
+
+        An edited article keeps its unchanged sentences' machine translations instead of
+        decoding them again (same engine, same settings: the same output).
+        """
+        if existing is None or existing.metadata.get("X-Tarjama-Settings") != self.settings_str:
+            return {}
+        return {
+            e.msgid: e.msgstr
+            for e in existing
+            if not e.obsolete
+            and "fuzzy" in e.flags
+            and e.msgstr
+            and self.mt_comment in (e.comment or "").splitlines()
+        }
+
+    def _translate_wave(self, wave: list[_Job]) -> None:
+        waiting = {id(j): {t for t in j.texts if t not in self.translations} for j in wave}
+        owners: dict[str, list[_Job]] = {}
+        for job in wave:
+            for t in waiting[id(job)]:
+                owners.setdefault(t, []).append(job)
+        for job in wave:
+            if not waiting[id(job)]:
+                self._finish(job)
+        if not owners:
+            return
+        backend = self.model.backend()
+        pieces = self._pieces(backend, list(owners))
+        part_of: dict[str, list[str]] = {}
+        for text, parts in pieces.items():
+            for part in parts:
+                part_of.setdefault(part, []).append(text)
+        done_parts: dict[str, str] = {}
+
+        def on_batch(texts: list[str], outputs: list[str], lengths: list[int], seconds: float) -> None:
+            total = sum(lengths) or 1
+            finished: list[str] = []
+            for part, out, n in zip(texts, outputs, lengths, strict=True):
+                done_parts[part] = out
+                # a batch's time goes to its articles by source tokens (a shared sentence: its first owner)
+                owners[part_of[part][0]][0].report.seconds += seconds * n / total
+                for text in part_of[part]:
+                    if text not in self.translations and all(p in done_parts for p in pieces[text]):
+                        self.translations[text] = " ".join(done_parts[p] for p in pieces[text])
+                        self.terms.check(text, self.translations[text])
+                        finished.append(text)
+            for text in finished:
+                for job in owners[text]:
+                    job.report.translated += 1
+                    job.report.glossary_misses += sum(self.terms.missing(text).values())
+                    waiting[id(job)].discard(text)
+                    if not waiting[id(job)]:
+                        self._finish(job)
+            self.progress.advance(sentences=len(finished))
+
+        pool = list(part_of)
+        translate_pool(
+            backend,
+            pool,
+            self.options.max_batch_tokens,
+            on_batch,
+            translate=lambda texts: backend.translate(texts, terms=[self.terms.required(t) for t in texts]),
+        )
+
+    def _pieces(self, backend: Backend, texts: list[str]) -> dict[str, list[str]]:
+        """Each sentence as the model reads it: whole, or in parts when it is longer than the model's
+        input (truncating would drop source text without a word)."""
+        limit = backend.max_source_tokens
+        counts = backend.token_counts(texts)
+        pieces: dict[str, list[str]] = {}
+        for text, count in zip(texts, counts, strict=True):
+            if count <= limit:
+                pieces[text] = [text]
+                continue
+            protected = [(m.start, m.end) for m in self.terms.matches.get(text, ())]
+            spans = split_for_mt(text, lambda s: backend.token_counts([s])[0], limit, protected)
+            parts = [text[a:b].strip() for a, b in spans]
+            pieces[text] = [p for p in parts if p]
+            self.parts[text] = len(pieces[text])
+            if self.matcher is not None:
+                for part in pieces[text]:
+                    self.terms.matches.setdefault(part, self.matcher.find(part))
+        return pieces
+
+    def _finish(self, job: _Job) -> None:
+        """Write one article's PO (atomic, under its lock); a write failure fails only this article."""
+        t0 = time.perf_counter()
+        rep, opts, doc = job.report, self.options, job.document
+        source = self.model.source
+        try:
+            units = apply_offers(self._units(job), job.offers)
+            header = CatalogHeader(
+                project=doc.stem,
+                language=opts.lang,
+                source_language=SOURCE_LANGUAGE,
+                model_id=source.model_id,
+                model_revision=source.revision,
+                source_file=doc.path.name,
+                source_sha256=doc.sha256,
+                settings=self.settings_str,
+            )
+            new_mt = any(self.mt_comment in u.comments for u in units)
+            result = write_catalog(job.po_path, units, header, opts.lock_timeout, new_mt=new_mt)
+            rep.status = "written" if result.written else "unchanged"
+            rep.reviewed_kept = result.reviewed_kept
+            for text in dict.fromkeys(s.text for s in doc.sentences if s.text in job.texts):
+                check = self.terms.checks.get(text)
+                if check is not None:
+                    rep.terms_required += check.total
+                    rep.terms_correct += check.correct
+                rep.split += text in self.parts
+        except (TarjamaError, OSError) as exc:
+            self._fail(rep, exc)
+        finally:
+            rep.seconds += time.perf_counter() - t0
+            self.progress.advance(articles=1)
+
+    def _units(self, job: _Job) -> list[Unit]:
+        occurrence_file = job.document.path.as_posix()
+        units: dict[str, Unit] = {}
+        for s in job.document.sentences:
+            occurrence = (occurrence_file, s.locator)
+            if s.text in units:
+                units[s.text].occurrences.append(occurrence)
+                continue
+            comments = [] if s.kind == Kind.BODY else [f"{KIND}{s.kind}"]
+            if s.kind in TRANSLATABLE:
+                msgstr = self.translations.get(s.text, "")
+                if msgstr:
+                    comments.append(self.mt_comment)
+                if s.text in self.parts:
+                    comments.append(f"{SPLIT}{self.parts[s.text]} parts")
+                comments += self.terms.comments(s.text)
+            else:
+                msgstr = fixed_translation(s.text, self.options.lang)
+                comments.append(f"{FIXED}not machine-translated")
+            units[s.text] = Unit(s.text, msgstr, [occurrence], comments, fuzzy=bool(msgstr))
+        return list(units.values())
+
+
+def plan_waves(jobs: Sequence[_Job], wave_sentences: int) -> list[list[_Job]]:
+    """Consecutive articles grouped until a group needs ``wave_sentences`` distinct sentences (0: one group)."""
+    if wave_sentences <= 0:
+        return [list(jobs)] if jobs else []
+    waves: list[list[_Job]] = []
+    current: list[_Job] = []
+    seen: set[str] = set()
+    for job in jobs:
+        current.append(job)
+        seen.update(job.texts)
+        if len(seen) >= wave_sentences:
+            waves.append(current)
+            current, seen = [], set()
+    if current:
+        waves.append(current)
+    return waves
+
+
+def check_can_write(po_path: Path) -> None:
+    """Fail, before any model load and without making a folder, when ``po_path`` could not be written.
+
+    Permission bits are not enough (root ignores them; read-only mounts don't), so the nearest
+    existing folder gets a probe file for real; the folders below it are made only when the
+    catalog is written.
+    """
+    if po_path.is_dir():
+        raise TarjamaError("catalog path is a directory", path=po_path)
+    folder = po_path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise TarjamaError(f"cannot create the catalog: {folder} is not a directory", path=po_path)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".tarjama-probe-", dir=folder)
+        os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(probe)
+    except OSError as exc:
+        raise TarjamaError(
+            f"cannot write the catalog: {folder} is not writable ({exc.strerror or exc})", path=po_path
+        ) from None
+
+
+def token_budget_batches(lengths: Sequence[int], max_tokens: int, max_sentences: int) -> list[list[int]]:
+    """Indices sorted by length, cut so each batch's padded size (count x longest) fits ``max_tokens``.
+
+    A sentence longer than the budget still gets a batch of its own.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], i))
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in order:
+        if current and (len(current) >= max_sentences or (len(current) + 1) * lengths[i] > max_tokens):
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
+
+
+OnBatch = Callable[[list[str], list[str], list[int], float], None]
+
+
+def translate_pool(
+    backend: Backend,
+    texts: Sequence[str],
+    max_batch_tokens: int = 2048,
+    on_batch: OnBatch | None = None,
+    translate: Callable[[list[str]], list[str]] | None = None,
+) -> list[str]:
+    """Dedup, sort by length, batch by token budget, translate: how the run core feeds a backend.
+
+    ``translate`` defaults to ``backend.translate`` (the run passes one that adds glossary
+    terms); ``on_batch(texts, outputs, source_lengths, seconds)`` sees each batch as it
+    finishes. The throughput benchmark measures exactly this function.
+    """
+    translate = translate or backend.translate
+    unique = list(dict.fromkeys(texts))
+    lengths = [len(ids) for ids in backend.encode(unique)]
+    done: dict[str, str] = {}
+    for batch in token_budget_batches(lengths, max_batch_tokens, backend.settings.batch_size):
+        chunk = [unique[i] for i in batch]
+        t0 = time.perf_counter()
+        outputs = translate(chunk)
+        if on_batch is not None:
+            on_batch(chunk, outputs, [lengths[i] for i in batch], time.perf_counter() - t0)
+        done.update(zip(chunk, outputs, strict=True))
+    return [done[t] for t in texts]
