@@ -49,7 +49,7 @@ BROKEN_EDITS = {
 
 @pytest.mark.parametrize("kind", sorted(BROKEN_EDITS))
 def test_translate_refuses_a_broken_catalog_naming_the_line_and_leaves_it_alone(
-    tmp_path: Path, kind: str
+    tmp_path: Path, kind: str, tiny_model: Path
 ) -> None:
     art, out, path = reviewed_setup(tmp_path)
     old, new = BROKEN_EDITS[kind]
@@ -58,8 +58,8 @@ def test_translate_refuses_a_broken_catalog_naming_the_line_and_leaves_it_alone(
     assert broken != text
     path.write_bytes(broken.encode("utf-8"))
     line = broken.split("\n").index(new.split("\n")[0]) + 1 + (kind == "not PO syntax")
-    # a model that does not exist: the catalog check must fail first (exit 1, not the model's 2)
-    res = run_cli("translate", art, "--model", tmp_path / "no-model", "--out", out)
+    # the catalog is checked before the model is loaded or anything is written
+    res = run_cli("translate", art, "--model", tiny_model, "--out", out)
     assert res.returncode == 1
     assert res.stderr.startswith(f"tarjama: error: {path}: line {line}: invalid PO file (")
     assert len(res.stderr.strip().splitlines()) == 1
@@ -69,12 +69,12 @@ def test_translate_refuses_a_broken_catalog_naming_the_line_and_leaves_it_alone(
     assert exported.returncode == 1 and f"line {line}:" in exported.stderr
 
 
-def test_duplicate_entries_from_a_bad_paste_are_refused(tmp_path: Path) -> None:
+def test_duplicate_entries_from_a_bad_paste_are_refused(tmp_path: Path, tiny_model: Path) -> None:
     art, out, path = reviewed_setup(tmp_path)
     text = path.read_text(encoding="utf-8")
     path.write_text(text + f'\nmsgid "{SENTENCE}"\nmsgstr "pasted twice"\n', encoding="utf-8")
     before = path.read_bytes()
-    res = run_cli("translate", art, "--model", tmp_path / "no-model", "--out", out)
+    res = run_cli("translate", art, "--model", tiny_model, "--out", out)
     line = len(text.split("\n")) + 1  # where the pasted msgid starts
     assert res.returncode == 1
     assert f"{path}: line {line}: invalid PO file (duplicate of the entry at line " in res.stderr
@@ -113,20 +113,22 @@ def test_check_syntax_accepts_what_msgmerge_and_editors_write() -> None:
     assert check_syntax(text.replace('msgstr "x"', 'msgstr "x')) == (13, "unterminated string")
 
 
-def test_a_second_writer_fails_with_a_clear_message_when_the_lock_is_held(tmp_path: Path) -> None:
+def test_a_second_writer_fails_with_a_clear_message_when_the_lock_is_held(
+    tmp_path: Path, tiny_model: Path
+) -> None:
     art, out, path = reviewed_setup(tmp_path)
     before = path.read_bytes()
     with FileLock(str(lock_path(path))):
-        res = run_cli("translate", art, "--model", tmp_path / "no-model", "--out", out, "--lock-timeout", "1")
+        res = run_cli("translate", art, "--model", tiny_model, "--out", out, "--lock-timeout", "1")
     assert res.returncode == 1
     assert f"{path}: another tarjama process is writing this file" in res.stderr
     assert path.read_bytes() == before
 
 
-def test_a_second_writer_waits_for_the_lock_and_then_writes(tmp_path: Path) -> None:
+def test_a_second_writer_waits_for_the_lock_and_then_writes(tmp_path: Path, tiny_model: Path) -> None:
     art, out, path = reviewed_setup(tmp_path)
     before = path.read_bytes()
-    command = [sys.executable, "-m", "tarjama", "translate", str(art), "--model", str(tmp_path / "no-model")]
+    command = [sys.executable, "-m", "tarjama", "translate", str(art), "--model", str(tiny_model)]
     command += ["--out", str(out), "--lock-timeout", "60"]
     with FileLock(str(lock_path(path))):
         start = time.monotonic()

@@ -226,8 +226,10 @@ def test_translate_cli_writes_the_same_po_shape_with_either_backend(
     assert _shape(hf) == _shape(ct2)
     assert len(hf) == 34
     assert set(hf.metadata) == set(ct2.metadata)
-    assert hf.metadata["X-Tarjama-Settings"] == "backend=transformers beam=2 compute=float32"
-    assert ct2.metadata["X-Tarjama-Settings"] == "backend=ct2 beam=2 compute=int8"
+    glossary = hf.metadata["X-Tarjama-Settings"].rsplit(" ", 1)[1]
+    assert glossary.startswith("glossary=sha256:")
+    assert hf.metadata["X-Tarjama-Settings"] == f"backend=transformers beam=2 compute=float32 {glossary}"
+    assert ct2.metadata["X-Tarjama-Settings"] == f"backend=ct2 beam=2 compute=int8 {glossary}"
     assert [e.msgstr for e in hf] != [e.msgstr for e in ct2]  # two engines really ran
 
 

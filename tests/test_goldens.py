@@ -59,7 +59,9 @@ def produced(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> dict
             for backend in ("transformers", "ct2"):
                 name = f"{command}-{backend}"
                 extra = ["-q"] if command == "batch" else []
-                _run(command, *articles, "--model", "./tiny-model", "--out", name, "--backend", backend, *extra)
+                _run(
+                    command, *articles, "--model", "./tiny-model", "--out", name, "--backend", backend, *extra
+                )
                 for po in sorted((work / name / "en" / "LC_MESSAGES").glob("*.po")):
                     out[f"{name}/{po.name}"] = _DATES.sub("", po.read_text(encoding="utf-8"))
         for article in articles:

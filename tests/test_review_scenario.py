@@ -155,12 +155,13 @@ def test_deleted_sentences_become_obsolete_and_keep_their_review(loop) -> None:
     assert {e.msgid for e in po.obsolete_entries()} == {R2, R3}
 
 
-def test_fuzzy_entries_get_the_new_machine_translation(loop) -> None:
+def test_a_draft_in_a_fuzzy_entry_is_kept_while_the_engine_is_the_same(loop) -> None:
+    """Same model and settings would give the same MT again; the translator's unfinished draft stays."""
     po = polib.pofile(str(loop["po_path"]))
-    redone = entry(po, F1)
-    assert "fuzzy" in redone.flags
-    assert redone.msgstr == entry(loop["first"], F1).msgstr != "draft, not finished"
-    assert "mt: " in redone.comment
+    kept = entry(po, F1)
+    assert "fuzzy" in kept.flags
+    assert kept.msgstr == "draft, not finished" != entry(loop["first"], F1).msgstr
+    assert "mt: " in kept.comment
 
 
 def test_entries_follow_the_edited_article_in_document_order(loop) -> None:

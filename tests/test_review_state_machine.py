@@ -73,6 +73,13 @@ class ReviewLoop(RuleBasedStateMachine):
         text = self.lines[i]
         self.lines[i] = f"{text[:-1].rstrip()} {word}{text[-1]}"
 
+    @precondition(lambda self: any(line in self.reviews for line in self.lines))
+    @rule(i=st.integers(0, 50), word=st.sampled_from(WORDS))
+    def change_reviewed_sentence(self, i: int, word: str) -> None:
+        """The editor changes a sentence a translator already reviewed (its review must be carried)."""
+        spots = [n for n, line in enumerate(self.lines) if line in self.reviews]
+        self.change_sentence(spots[i % len(spots)], word)
+
     @precondition(lambda self: len(self.lines) > 1)
     @rule(i=st.integers(0, 50))
     def delete_sentence(self, i: int) -> None:
