@@ -83,6 +83,8 @@ def corpus_scores(
     values, signatures = {}, {}
     for metric in registry.all_metrics():
         measured = metric.measure(hypotheses, references)
+        if measured.label in signatures:  # signatures (and the paired tests) go by sacrebleu's name
+            raise ValueError(f"metric {metric.name!r}: sacrebleu calls it {measured.label!r}, as another one")
         values[metric.key] = measured.score
         signatures[measured.label] = measured.signature
     return values, signatures
