@@ -1,7 +1,8 @@
 """Compare systems on one reference: scores, significance against the first system, disagreements.
 
 Systems arrive as aligned hypothesis lists (translating with a model is the CLI's job,
-through the pipeline, so every system sees the same segmentation and glossary).
+through the pipeline, so every system sees the same segmentation and glossary). Which
+metrics are scored and tested is the registry's business (:mod:`tarjama.evaluation.metrics`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from tarjama.evaluation import metrics as registry
 from tarjama.evaluation.hypotheses import Segments, check_aligned
 from tarjama.evaluation.scoring import Scores, score
 from tarjama.evaluation.significance import ALPHA, SignificanceResult, paired_tests
@@ -32,10 +34,10 @@ class System:
 @dataclass
 class Disagreement:
     index: int  # 1-based segment
-    spread: float  # best minus worst sentence chrF++ across systems
+    spread: float  # best minus worst sentence score (the first ranking metric, chrF++) across systems
     source: str | None
     reference: str
-    outputs: dict[str, tuple[str, float]]  # system → (hypothesis, sentence chrF++)
+    outputs: dict[str, tuple[str, float]]  # system → (hypothesis, that sentence score)
 
 
 @dataclass
@@ -88,10 +90,13 @@ def compare(
 def most_disagreed(
     scores: dict[str, Scores], references: Sequence[str], sources: Sequence[str] | None, n: int
 ) -> list[Disagreement]:
-    """The n segments with the widest spread of sentence chrF++ between systems."""
+    """The n segments with the widest spread between systems of the first ranking metric (chrF++)."""
+    key = registry.ranking()[0].key
     rows = []
     for i, ref in enumerate(references):
-        outputs = {name: (s.sentences[i].hypothesis, s.sentences[i].chrf) for name, s in scores.items()}
+        outputs = {
+            name: (s.sentences[i].hypothesis, s.sentences[i].values[key]) for name, s in scores.items()
+        }
         values = [v for _, v in outputs.values()]
         rows.append(
             Disagreement(i + 1, max(values) - min(values), sources[i] if sources else None, ref, outputs)

@@ -1,7 +1,9 @@
 """Write a comparison for QA: report.md, report.json, scores.csv, scores.png and report.html.
 
 All files are rendered in memory first and written atomically, so a failure never leaves
-a half-written report next to an old one.
+a half-written report next to an old one. Columns come from the metric registry
+(:mod:`tarjama.evaluation.metrics`), in its order; term accuracy and speed are columns of their
+own (term accuracy needs sources and a glossary, so it is not a registered metric).
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ import io
 import json
 from pathlib import Path
 
+from tarjama.evaluation import metrics as registry
 from tarjama.evaluation.compare import Comparison
 from tarjama.files import atomic_write_bytes
 
 FILES = ("report.md", "report.json", "scores.csv", "scores.png", "report.html")
+ROUND = 2  # decimals of the scores in report.json and scores.csv
+COLOURS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860")  # one per charted metric
 
 
 def _p(value: float | None) -> str:
@@ -30,50 +35,89 @@ def verdict(comparison: Comparison, name: str) -> str:
     if name == comparison.baseline:
         return "baseline"
     by_direction: dict[str, list[str]] = {}
-    for metric in comparison.tests.metrics:
-        t = comparison.tests.systems[name][metric]
+    for key in comparison.tests.metrics:
+        t = comparison.tests.systems[name][key]
         if t.significant(comparison.alpha):
-            base = comparison.tests.systems[comparison.baseline][metric].score
-            by_direction.setdefault("better" if t.score > base else "worse", []).append(metric)
+            base = comparison.tests.systems[comparison.baseline][key].score
+            better = (t.score > base) == registry.get(key).higher_is_better
+            label = comparison.tests.labels.get(key, key)
+            by_direction.setdefault("better" if better else "worse", []).append(label)
     if not by_direction:
         return "no"
     return "; ".join(f"yes: {d} ({', '.join(ms)})" for d, ms in by_direction.items())
 
 
+def _metrics(comparison: Comparison) -> list[registry.Metric]:
+    """The registered metrics this comparison was scored with, in registry order."""
+    scored = comparison.scores[comparison.baseline].values
+    return [m for m in registry.all_metrics() if m.key in scored]
+
+
+def _tested(comparison: Comparison) -> list[registry.Metric]:
+    return [m for m in _metrics(comparison) if m.key in comparison.tests.metrics]
+
+
 def rows(comparison: Comparison) -> list[dict]:
-    """One flat row per system (the CSV and the JSON summary)."""
+    """One flat row per system (the CSV and the JSON summary): each metric, its CI if tested, then p-values."""
     out = []
-    bleu_name, chrf_name = comparison.tests.metrics
+    tested = _tested(comparison)
     for system in comparison.systems:
         s = comparison.scores[system.name]
         t = comparison.tests.systems[system.name]
-        out.append(
-            {
-                "system": system.name,
-                "source": system.origin,
-                "segments": s.segments,
-                "bleu": round(s.bleu, 2),
-                "bleu_ci": round(t[bleu_name].ci, 2),
-                "chrf": round(s.chrf, 2),
-                "chrf_ci": round(t[chrf_name].ci, 2),
-                "ter": round(s.ter, 2),
-                "term_accuracy": round(s.terms.accuracy, 4) if s.terms else None,
-                "terms_correct": s.terms.correct if s.terms else None,
-                "terms_total": s.terms.total if s.terms else None,
-                "sentences_per_second": round(system.sentences_per_second, 2)
-                if system.sentences_per_second
-                else None,
-                "p_bleu_bootstrap": t[bleu_name].p_bootstrap,
-                "p_bleu_ar": t[bleu_name].p_ar,
-                "p_chrf_bootstrap": t[chrf_name].p_bootstrap,
-                "p_chrf_ar": t[chrf_name].p_ar,
-                "significant": verdict(comparison, system.name),
-            }
-        )
+        row: dict = {"system": system.name, "source": system.origin, "segments": s.segments}
+        for m in _metrics(comparison):
+            row[m.key] = round(s.values[m.key], ROUND)
+            if m in tested:
+                row[f"{m.key}_ci"] = round(t[m.key].ci, ROUND)
+        row |= {
+            "term_accuracy": round(s.terms.accuracy, 4) if s.terms else None,
+            "terms_correct": s.terms.correct if s.terms else None,
+            "terms_total": s.terms.total if s.terms else None,
+            "sentences_per_second": round(system.sentences_per_second, 2)
+            if system.sentences_per_second
+            else None,
+        }
+        for m in tested:
+            row[f"p_{m.key}_bootstrap"] = t[m.key].p_bootstrap
+            row[f"p_{m.key}_ar"] = t[m.key].p_ar
+        row["significant"] = verdict(comparison, system.name)
+        out.append(row)
     return out
 
 
+def summary(comparison: Comparison) -> tuple[list[tuple[str, bool]], list[list[str]]]:
+    """The results table as text: (header, right-aligned?) and one row of cells per system.
+
+    report.md, report.html and the terminal (``evaluation/terminal.py``) all show this table,
+    so they cannot drift apart.
+    """
+    metrics, tested = _metrics(comparison), _tested(comparison)
+    header = [("system", False)]
+    header += [(m.name, True) for m in metrics]
+    header += [("term accuracy", True), ("sentences/s", True)]
+    header += [(f"p {m.name} (bs / ar)", True) for m in tested]
+    header += [("significant", False)]
+    body = []
+    for r in rows(comparison):
+        cells = [r["system"]]
+        for m in metrics:
+            ci = f" ± {m.format(r[f'{m.key}_ci'])}" if m in tested else ""
+            cells.append(m.format(r[m.key]) + ci)
+        cells.append(
+            f"{r['term_accuracy']:.1%} ({r['terms_correct']}/{r['terms_total']})"
+            if r["term_accuracy"] is not None
+            else "—"
+        )
+        cells.append(f"{r['sentences_per_second']:.1f}" if r["sentences_per_second"] else "—")
+        cells += [f"{_p(r[f'p_{m.key}_bootstrap'])} / {_p(r[f'p_{m.key}_ar'])}" for m in tested]
+        cells.append(r["significant"])
+        body.append(cells)
+    return header, body
+
+
 def markdown(comparison: Comparison) -> str:
+    header, body = summary(comparison)
+    ranked = registry.ranking()[0]
     lines = [
         "# tarjama compare",
         "",
@@ -82,21 +126,10 @@ def markdown(comparison: Comparison) -> str:
         f"resampling; p-values against the baseline from paired bootstrap (bs) and paired "
         f"approximate randomization (ar); *significant* means both tests give p < {comparison.alpha}.",
         "",
-        "| system | BLEU | chrF++ | TER | term accuracy | sentences/s | p BLEU (bs / ar) | p chrF++ (bs / ar) | significant |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| " + " | ".join(label for label, _ in header) + " |",
+        "|" + "".join("---:|" if right else "---|" for _, right in header),
     ]
-    for r in rows(comparison):
-        terms = (
-            f"{r['term_accuracy']:.1%} ({r['terms_correct']}/{r['terms_total']})"
-            if r["term_accuracy"] is not None
-            else "—"
-        )
-        speed = f"{r['sentences_per_second']:.1f}" if r["sentences_per_second"] else "—"
-        lines.append(
-            f"| {r['system']} | {r['bleu']:.1f} ± {r['bleu_ci']:.1f} | {r['chrf']:.1f} ± {r['chrf_ci']:.1f} "
-            f"| {r['ter']:.1f} | {terms} | {speed} | {_p(r['p_bleu_bootstrap'])} / {_p(r['p_bleu_ar'])} "
-            f"| {_p(r['p_chrf_bootstrap'])} / {_p(r['p_chrf_ar'])} | {r['significant']} |"
-        )
+    lines += ["| " + " | ".join(cells) + " |" for cells in body]
     lines += ["", "Systems:", ""]
     for system in comparison.systems:
         extra = f", {system.seconds:.2f} s translating" if system.seconds is not None else ""
@@ -107,16 +140,16 @@ def markdown(comparison: Comparison) -> str:
     lines += [f"- {name}: `{sig}`" for name, sig in comparison.tests.signatures.items()]
     if comparison.disagreements:
         lines += ["", f"## The {len(comparison.disagreements)} sentences where the systems disagree most", ""]
-        lines.append("Ranked by the spread of sentence chrF++ between systems.")
+        lines.append(f"Ranked by the spread of sentence {ranked.name} between systems.")
         for d in comparison.disagreements:
-            lines += ["", f"### Segment {d.index} (chrF++ spread {d.spread:.1f})", ""]
-            lines.append("| | text | chrF++ |")
+            lines += ["", f"### Segment {d.index} ({ranked.name} spread {ranked.format(d.spread)})", ""]
+            lines.append(f"| | text | {ranked.name} |")
             lines.append("|---|---|---:|")
             if d.source:
                 lines.append(f"| source | {_cell(d.source)} | |")
             lines.append(f"| reference | {_cell(d.reference)} | |")
             for name, (hyp, value) in d.outputs.items():
-                lines.append(f"| {name} | {_cell(hyp)} | {value:.1f} |")
+                lines.append(f"| {name} | {_cell(hyp)} | {ranked.format(value)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -125,6 +158,7 @@ def _cell(text: str) -> str:
 
 
 def as_json(comparison: Comparison) -> dict:
+    ranked = registry.ranking()[0].key
     return {
         "reference": comparison.reference,
         "segments": comparison.segments,
@@ -138,12 +172,12 @@ def as_json(comparison: Comparison) -> dict:
                 "spread": d.spread,
                 "source": d.source,
                 "reference": d.reference,
-                "outputs": {k: {"hypothesis": h, "chrf": v} for k, (h, v) in d.outputs.items()},
+                "outputs": {k: {"hypothesis": h, ranked: v} for k, (h, v) in d.outputs.items()},
             }
             for d in comparison.disagreements
         ],
         "sentences": {
-            name: [{"segment": s.index, "bleu": s.bleu, "chrf": s.chrf} for s in scores.sentences]
+            name: [{"segment": s.index, **s.values} for s in scores.sentences]
             for name, scores in comparison.scores.items()
         },
     }
@@ -159,7 +193,11 @@ def csv_text(comparison: Comparison) -> str:
 
 
 def chart_png(comparison: Comparison) -> bytes:
-    """Grouped bars (BLEU, chrF++) per system with 95% CI whiskers; system names on the axis."""
+    """Grouped bars per system, one per tested metric, with 95% CI whiskers; system names on the axis.
+
+    Only tested metrics are drawn: they are the ones with a confidence interval, and on the
+    same higher-is-better 0-100 scale.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -167,34 +205,34 @@ def chart_png(comparison: Comparison) -> bytes:
 
     data = rows(comparison)
     names = [r["system"] for r in data]
-    width = 0.38
+    tested = _tested(comparison)
+    width = 0.76 / max(1, len(tested))
     fig, ax = plt.subplots(figsize=(max(6.0, 1.6 * len(names) + 2), 4.5), dpi=110)
     try:
         xs = range(len(names))
-        for offset, key, label, colour in (
-            (-width / 2, "bleu", "BLEU", "#4C72B0"),
-            (width / 2, "chrf", "chrF++", "#DD8452"),
-        ):
-            values = [r[key] for r in data]
+        for j, m in enumerate(tested):
+            offset = (j - (len(tested) - 1) / 2) * width
+            values = [r[m.key] for r in data]
+            cis = [r[f"{m.key}_ci"] for r in data]
             bars = ax.bar(
                 [x + offset for x in xs],
                 values,
                 width,
-                yerr=[r[f"{key}_ci"] for r in data],
+                yerr=cis,
                 capsize=4,
-                label=label,
-                color=colour,
+                label=m.name,
+                color=COLOURS[j % len(COLOURS)],
             )
             # each value above its whisker, so neither hides the other (even on a near-zero bar)
-            for bar, value, ci in zip(bars, values, [r[f"{key}_ci"] for r in data], strict=True):
+            for bar, value, ci in zip(bars, values, cis, strict=True):
                 x = bar.get_x() + bar.get_width() / 2
-                ax.text(x, value + ci + 1.5, f"{value:.1f}", ha="center", va="bottom", fontsize=8)
+                ax.text(x, value + ci + 1.5, m.format(value), ha="center", va="bottom", fontsize=8)
         ax.set_xticks(list(xs), [f"{r['system']}\n({_short(r['significant'])})" for r in data])
         ax.set_ylabel("score, 95% CI (paired bootstrap)")
         ax.set_ylim(0, 125)  # room for a label over a 100 bar below the legend
         ax.set_yticks(range(0, 101, 20))
         ax.set_title(f"tarjama compare: {comparison.segments} segments vs {Path(comparison.reference).name}")
-        ax.legend(loc="upper left", ncol=2, frameon=False)
+        ax.legend(loc="upper left", ncol=max(1, len(tested)), frameon=False)
         fig.tight_layout()
         out = io.BytesIO()
         fig.savefig(
@@ -229,11 +267,15 @@ def html_report(comparison: Comparison) -> str:
         + "</tr>",
     ]
     first = comparison.scores[comparison.baseline]
+    ranked = registry.ranking()[0]
     for i, sentence in enumerate(first.sentences):
         cells = []
         for system in comparison.systems:
             s = comparison.scores[system.name].sentences[i]
-            cells.append(f"<td>{_diff(s.hypothesis, s.reference)}<br><small>chrF++ {s.chrf:.1f}</small></td>")
+            score = f"{ranked.name} {ranked.format(s.values[ranked.key])}"
+            cells.append(
+                f"<td>{_diff(s.hypothesis, s.reference)}<br><small>{html.escape(score)}</small></td>"
+            )
         source = f"<div dir='rtl'>{html.escape(sentence.source)}</div>" if sentence.source else ""
         parts.append(
             f"<tr><td>{i + 1}</td><td>{source}{html.escape(sentence.reference)}</td>{''.join(cells)}</tr>"

@@ -1,9 +1,11 @@
-"""BLEU, chrF++ and TER through sacrebleu's API, with signatures, plus per-sentence scores.
+"""Corpus scores with sacrebleu's signatures, plus per-sentence scores, for every registered metric.
 
-Corpus scores and signatures are sacrebleu's own, so a number here can be compared with any
-paper that prints the same signature. Per-sentence scores (sentence BLEU with effective
-order, sentence chrF++) only rank sentences for the worst-N list; they are not averaged.
-Term accuracy comes from :mod:`tarjama.evaluation.term_accuracy` when the sources are known.
+Which metrics (BLEU, chrF++, TER by default) is :mod:`tarjama.evaluation.metrics`'s business;
+this module only loops over them. Corpus scores and signatures are sacrebleu's own, so a number
+here can be compared with any paper that prints the same signature. Per-sentence scores (sentence
+BLEU with effective order, sentence chrF++) only rank sentences for the worst-N list; they are
+not averaged. Term accuracy comes from :mod:`tarjama.evaluation.term_accuracy` when the sources
+are known.
 """
 
 from __future__ import annotations
@@ -11,65 +13,55 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
-from sacrebleu.metrics import BLEU, CHRF, TER
-
 from tarjama.errors import InputError
+from tarjama.evaluation import metrics as registry
 from tarjama.evaluation.hypotheses import Misaligned, Segments, State, check_aligned, documents
 from tarjama.evaluation.hypotheses import realign as realign_segments
 from tarjama.evaluation.term_accuracy import TermAccuracy, term_accuracy
 from tarjama.glossary import Glossary
 
 
-def bleu() -> BLEU:
-    return BLEU()
-
-
-def chrf() -> CHRF:
-    """chrF++ (character 6-grams plus word bigrams), as WMT reports it."""
-    return CHRF(word_order=2)
-
-
-def ter() -> TER:
-    return TER()
-
-
-def sentence_metrics() -> tuple[BLEU, CHRF]:
-    return BLEU(effective_order=True), chrf()
-
-
 @dataclass
 class SentenceScore:
     index: int  # 1-based segment number
-    bleu: float
-    chrf: float
+    values: dict[str, float]  # metric key → sentence score, for the sentence-level metrics
     hypothesis: str
     reference: str
     source: str | None = None
+
+    def rank_key(self) -> tuple[float, ...]:
+        """Worst first: the ranking metrics in turn (see metrics.RANKING), then the segment number."""
+        return (
+            *(self.values[m.key] if m.higher_is_better else -self.values[m.key] for m in registry.ranking()),
+            self.index,
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "index": self.index,
+            **self.values,
+            "hypothesis": self.hypothesis,
+            "reference": self.reference,
+            "source": self.source,
+        }
 
 
 @dataclass
 class Scores:
     segments: int
-    bleu: float
-    chrf: float
-    ter: float
-    signatures: dict[str, str]  # metric name → sacrebleu signature
+    values: dict[str, float]  # metric key → corpus score, in registry order
+    signatures: dict[str, str]  # sacrebleu metric name (e.g. chrF2++) → sacrebleu signature
     terms: TermAccuracy | None = None
     sentences: list[SentenceScore] = field(default_factory=list)
 
     def worst(self, n: int) -> list[SentenceScore]:
-        """The n lowest sentences by chrF++ (steadier than sentence BLEU), ties by BLEU."""
-        return sorted(self.sentences, key=lambda s: (s.chrf, s.bleu, s.index))[:n]
+        """The n lowest sentences by the ranking metrics (chrF++, then BLEU)."""
+        return sorted(self.sentences, key=SentenceScore.rank_key)[:n]
 
     def as_dict(self, worst: int = 0) -> dict:
-        d = {
-            "segments": self.segments,
-            "BLEU": self.bleu,
-            "chrF++": self.chrf,
-            "TER": self.ter,
-            "signatures": self.signatures,
-            "term_accuracy": None,
-        }
+        d: dict = {"segments": self.segments}
+        d |= {registry.get(key).name: value for key, value in self.values.items()}
+        d |= {"signatures": self.signatures, "term_accuracy": None}
         if self.terms is not None:
             d["term_accuracy"] = {
                 "accuracy": self.terms.accuracy,
@@ -78,21 +70,23 @@ class Scores:
                 "misses": [asdict(m) for m in self.terms.misses],
             }
         if worst:
-            d["worst"] = [asdict(s) for s in self.worst(worst)]
+            d["worst"] = [s.as_dict() for s in self.worst(worst)]
         return d
 
 
 def corpus_scores(
     hypotheses: Sequence[str], references: Sequence[str]
 ) -> tuple[dict[str, float], dict[str, str]]:
-    """(name → score, name → signature) for BLEU, chrF++ and TER over aligned segments."""
+    """(metric key → score, sacrebleu name → signature) for every registered metric."""
     if len(hypotheses) != len(references):
         raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} references")
     values, signatures = {}, {}
-    for metric in (bleu(), chrf(), ter()):
-        result = metric.corpus_score(list(hypotheses), [list(references)])
-        values[result.name] = result.score
-        signatures[result.name] = metric.get_signature().format()
+    for metric in registry.all_metrics():
+        measured = metric.measure(hypotheses, references)
+        if measured.label in signatures:  # signatures (and the paired tests) go by sacrebleu's name
+            raise ValueError(f"metric {metric.name!r}: sacrebleu calls it {measured.label!r}, as another one")
+        values[metric.key] = measured.score
+        signatures[measured.label] = measured.signature
     return values, signatures
 
 
@@ -103,12 +97,11 @@ def score(
     glossary: Glossary | None = None,
 ) -> Scores:
     values, signatures = corpus_scores(hypotheses, references)
-    sent_bleu, sent_chrf = sentence_metrics()
+    scorers = [(m.key, m.sentence()) for m in registry.sentence_level() if m.sentence is not None]
     sentences = [
         SentenceScore(
             i + 1,
-            sent_bleu.sentence_score(h, [r]).score,
-            sent_chrf.sentence_score(h, [r]).score,
+            {key: scorer.sentence_score(h, [r]).score for key, scorer in scorers},
             h,
             r,
             sources[i] if sources is not None else None,
@@ -118,16 +111,7 @@ def score(
     terms = None
     if sources is not None and glossary is not None:
         terms = term_accuracy(list(sources), list(hypotheses), glossary)
-    bleu_name, chrf_name, ter_name = values  # insertion order: BLEU, chrF2++, TER
-    return Scores(
-        len(hypotheses),
-        values[bleu_name],
-        values[chrf_name],
-        values[ter_name],
-        signatures,
-        terms,
-        sentences,
-    )
+    return Scores(len(hypotheses), values, signatures, terms, sentences)
 
 
 @dataclass

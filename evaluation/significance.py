@@ -9,16 +9,19 @@ One correction: sacrebleu counts resamples whose difference is *strictly greater
 observed one and adds one, so a system compared with an identical copy of the baseline
 (observed difference exactly 0) gets p = 1/1001 and looks "significant". With no
 difference at all there is nothing to test, so such a comparison is given p = 1.0.
+
+The tests run on the registered metrics marked ``tested`` (BLEU and chrF++ by default; see
+:mod:`tarjama.evaluation.metrics`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sacrebleu.significance import PairedTest
 
-from tarjama.evaluation.scoring import bleu, chrf
+from tarjama.evaluation import metrics as registry
 
 ALPHA = 0.05
 BOOTSTRAP_SAMPLES = 1000
@@ -47,9 +50,10 @@ class Tested:
 
 @dataclass
 class SignificanceResult:
-    metrics: list[str]  # sacrebleu metric names, e.g. BLEU, chrF2++
-    systems: dict[str, dict[str, Tested]]  # system → metric → result, baseline first
+    metrics: list[str]  # keys of the tested metrics (e.g. bleu, chrf), in registry order
+    systems: dict[str, dict[str, Tested]]  # system → metric key → result, baseline first
     signatures: dict[str, str]  # "BLEU (paired bootstrap)" → signature with bs:1000 and the seed
+    labels: dict[str, str] = field(default_factory=dict)  # metric key → sacrebleu's name (chrF2++)
 
 
 def paired_tests(
@@ -58,25 +62,30 @@ def paired_tests(
     bootstrap_samples: int = BOOTSTRAP_SAMPLES,
     ar_trials: int = AR_TRIALS,
 ) -> SignificanceResult:
-    """BLEU and chrF++ for every system; p-values of each against systems[0]."""
+    """Every tested metric for every system; p-values of each against systems[0]."""
     named = [(name, list(hyps)) for name, hyps in systems]
-    refs = [list(references)]
-    sig_bs, bs = PairedTest(
-        named, {"BLEU": bleu(), "chrF": chrf()}, refs, test_type="bs", n_samples=bootstrap_samples
-    )()
-    sig_ar, ar = PairedTest(
-        named, {"BLEU": bleu(), "chrF": chrf()}, refs, test_type="ar", n_samples=ar_trials
-    )()
-    metrics = [m for m in bs if m != "System"]
     out: dict[str, dict[str, Tested]] = {name: {} for name, _ in named}
-    for metric in metrics:
-        base = bs[metric][0].score
+    keys = [m.key for m in registry.tested()]
+    if not keys:
+        return SignificanceResult([], out, {})
+    refs = [list(references)]
+
+    def run(test_type: str, n_samples: int):
+        # fresh sacrebleu metrics per test; PairedTest renames its columns to sacrebleu's names
+        scorers = {m.key: m.corpus() for m in registry.tested()}
+        return PairedTest(named, scorers, refs, test_type=test_type, n_samples=n_samples)()
+
+    sig_bs, bs = run("bs", bootstrap_samples)
+    sig_ar, ar = run("ar", ar_trials)
+    labels = dict(zip(keys, [m for m in bs if m != "System"], strict=True))
+    for key, label in labels.items():
+        base = bs[label][0].score
         for i, (name, _) in enumerate(named):
-            b, a = bs[metric][i], ar[metric][i]
+            b, a = bs[label][i], ar[label][i]
             p_bs, p_ar = b.p_value, a.p_value
             if i and b.score == base:  # no observed difference: see the module docstring
                 p_bs = p_ar = 1.0
-            out[name][metric] = Tested(b.score, float(b.mean), float(b.ci), p_bs, p_ar)
-    signatures = {f"{m} (paired bootstrap)": sig_bs[m].format() for m in metrics}
-    signatures |= {f"{m} (approximate randomization)": sig_ar[m].format() for m in metrics}
-    return SignificanceResult(metrics, out, signatures)
+            out[name][key] = Tested(b.score, float(b.mean), float(b.ci), p_bs, p_ar)
+    signatures = {f"{m} (paired bootstrap)": sig_bs[m].format() for m in labels.values()}
+    signatures |= {f"{m} (approximate randomization)": sig_ar[m].format() for m in labels.values()}
+    return SignificanceResult(keys, out, signatures, labels)

@@ -6,6 +6,11 @@ occurrence); a hypothesis earns one point per occurrence it holds, counted with
 ``accuracy = correct / total``; a sentence with no terms adds nothing. Duplicates are
 reported separately: they are not credit, and enforcement must never produce them.
 
+Not an entry of the metric registry (:mod:`tarjama.evaluation.metrics`): it needs the Arabic
+sources and a glossary besides hypothesis and reference, it is a count with its misses listed
+rather than a sacrebleu score with a signature, and the paired tests cannot resample it. Score
+JSON, reports and terminal tables give it a column of its own.
+
 Also :func:`check_catalogs`, behind ``tarjama glossary check PO...``: report every entry
 the pipeline marked ``glossary-missing:``, and re-check translated entries against their
 msgid so a translator's edit that drops a term is caught too.

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from rich.console import Console
 
 from tarjama.errors import InputError, TarjamaError
 from tarjama.evaluation.compare import System, compare
 from tarjama.evaluation.hypotheses import Misaligned, read_reference, read_segments
-from tarjama.evaluation.report import FILES
+from tarjama.evaluation.report import FILES, markdown
+from tarjama.evaluation.terminal import comparison_table
 from tarjama.glossary import load_default
 from tarjama.run.systems import SystemSpec, parse_system
 from tarjama.translate.scratch_model import ScratchConfig, build_scratch_model
@@ -57,6 +60,29 @@ def test_degraded_is_significantly_worse_and_an_identical_copy_is_not_different(
     # the sentences the systems disagree on most are ranked by their spread of sentence chrF++
     spreads = [d.spread for d in result.disagreements]
     assert len(spreads) == 5 and spreads == sorted(spreads, reverse=True) and spreads[0] > 0
+
+
+def test_comparison_table_shows_the_report_table_on_the_terminal(hypothesis_files: dict[str, Path]) -> None:
+    ref = read_reference(REFERENCE)
+    systems = [System(name, read_segments(path), str(path)) for name, path in hypothesis_files.items()]
+    sources = [line.split("\t")[3] for line in GOLD_TSV.read_text(encoding="utf-8").splitlines()]
+    comparison = compare(systems, ref, sources, load_default())
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(comparison_table(comparison))
+    text = console.export_text()
+    md = markdown(comparison).splitlines()
+    top = next(i for i, line in enumerate(md) if line.startswith("| system |"))
+    md_header, md_rows = md[top], md[top + 2 : top + 5]
+
+    def cells(row: str, bar: str) -> list[str]:
+        return [c.strip() for c in row.strip().strip(bar).split(bar)]
+
+    assert [c.header for c in comparison_table(comparison).columns] == cells(md_header, "|")
+    for md_row, name in zip(md_rows, ["copy", "degraded", "near"], strict=True):
+        line = next(line for line in text.splitlines() if line.startswith(f"│ {name} "))
+        # the same cells as report.md's row, in the same order
+        assert cells(line, "│") == cells(md_row, "|")
+    assert "yes: worse (BLEU, chrF2++)" in text and "100.0% (101/101)" in text
 
 
 def test_two_identical_systems_are_not_significantly_different(hypothesis_files: dict[str, Path]) -> None:
@@ -109,6 +135,12 @@ def test_compare_two_tiny_models_end_to_end(
     assert res.returncode == 0, res.stderr
     for name in FILES:
         assert (out / name).stat().st_size > 0, name
+    # the results table on the terminal, then the files written
+    table, _, written = res.stdout.partition(str(out / "report.md"))
+    assert "┃ system " in table and "┃ significant " in table and "p chrF++ (bs / ar)" in table
+    assert all(f"│ {name} " in table for name in ("small", "other", "human"))
+    assert "baseline" in table and "yes: better" in table
+    assert str(out / "report.html") in written
 
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     rows = {r["system"]: r for r in report["systems"]}

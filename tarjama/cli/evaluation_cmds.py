@@ -69,10 +69,10 @@ def score_cmd(
     import json
 
     from rich.console import Console
-    from rich.table import Table
 
     from tarjama.evaluation.hypotheses import read_reference, read_segments
     from tarjama.evaluation.scoring import score_segments
+    from tarjama.evaluation.terminal import score_notes, score_table
 
     ref = read_reference(reference)
     sources = _term_sources(source_file)
@@ -92,30 +92,9 @@ def score_cmd(
     if as_json:
         click.echo(json.dumps([r.as_dict(worst) for r in results], ensure_ascii=False, indent=2))
         return
-    table = Table("hypothesis", "level", "segments", "BLEU", "chrF++", "TER", "term accuracy")
-    for r in results:
-        s = r.scores
-        segments = f"{s.segments}" + (f" ({r.excluded} unreviewed left out)" if r.excluded else "")
-        segments += f" ({r.merged} re-aligned groups)" if r.merged else ""
-        terms = f"{s.terms.accuracy:.1%} ({s.terms.correct}/{s.terms.total})" if s.terms else "—"
-        table.add_row(
-            r.hypothesis, r.level, segments, f"{s.bleu:.1f}", f"{s.chrf:.1f}", f"{s.ter:.1f}", terms
-        )
-    console = Console(width=200)
-    console.print(table)
-    for name, signature in results[0].scores.signatures.items():
-        click.echo(f"{name} signature: {signature}")
-    if results[0].scores.terms is None:
-        click.echo("term accuracy: needs the Arabic sources (a PO hypothesis or reference, or --source)")
-    for r in results:
-        if worst and r.level != "document":
-            click.echo(
-                f"\n{r.hypothesis}: the {min(worst, r.scores.segments)} worst sentences (chrF++, BLEU)"
-            )
-            for s in r.scores.worst(worst):
-                click.echo(
-                    f"  {s.index:>4}  {s.chrf:5.1f} {s.bleu:5.1f}  {s.hypothesis}\n{'':>20}ref: {s.reference}"
-                )
+    Console(width=200).print(score_table(results))
+    for line in score_notes(results, worst):
+        click.echo(line)
 
 
 @click.command("compare")
@@ -175,6 +154,7 @@ def compare_cmd(
     from tarjama.evaluation.compare import System, compare
     from tarjama.evaluation.hypotheses import Segments, read_reference, read_segments
     from tarjama.evaluation.report import write_report
+    from tarjama.evaluation.terminal import comparison_table
     from tarjama.run.core import check_can_write
     from tarjama.run.systems import parse_system, resolve_systems, source_sentences, translate_system
     from tarjama.sources import read
@@ -216,5 +196,6 @@ def compare_cmd(
                 hyps.extend(read_segments(po))
             systems.append(System(spec.name, hyps, spec.source, run.sentences_per_second, run.seconds))
     comparison = compare(systems, ref, sources, glossary, disagreements)
+    Console(width=200).print(comparison_table(comparison))
     for path in write_report(comparison, out_dir):
         click.echo(str(path))
