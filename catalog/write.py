@@ -16,9 +16,6 @@ from tarjama.catalog.po_file import load_po, save_po
 from tarjama.catalog.units import Unit
 from tarjama.files import locked
 
-# Header fields that say which engine produced the catalog's machine translations.
-ENGINE_FIELDS = ("X-Tarjama-Model", "X-Tarjama-Model-Revision", "X-Tarjama-Settings")
-
 
 def settings_string(backend: str, beam: int, compute_type: str, glossary_fingerprint: str) -> str:
     """What changes the output besides the model, as ``X-Tarjama-Settings`` records it.
@@ -58,11 +55,11 @@ def write_catalog(
 
 def _engine_kept(header: CatalogHeader, current: polib.POFile) -> CatalogHeader:
     meta = current.metadata
-    if not all(meta.get(f) for f in ENGINE_FIELDS):
+    if "X-Tarjama-Model" not in meta:  # not written by tarjama yet: nothing to keep
         return header
     return replace(
         header,
-        model_id=meta["X-Tarjama-Model"],
-        model_revision=meta["X-Tarjama-Model-Revision"],
-        settings=meta["X-Tarjama-Settings"],
+        model_id=meta.get("X-Tarjama-Model", ""),
+        model_revision=meta.get("X-Tarjama-Model-Revision", ""),
+        settings=meta.get("X-Tarjama-Settings", ""),
     )

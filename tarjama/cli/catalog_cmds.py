@@ -62,5 +62,3 @@ def status_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
         click.echo(f"tarjama: error: {problem}", err=True)
     if report.errors:
         sys.exit(1)
-
-

@@ -52,5 +52,3 @@ def glossary_check(catalogs: tuple[Path, ...], glossary_files: tuple[Path, ...],
         click.echo(f"tarjama: {len(problems)} missing glossary terms", err=True)
         sys.exit(1)
     click.echo(f"{len(catalogs)} catalog(s): no missing glossary terms", err=True)
-
-

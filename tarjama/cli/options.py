@@ -13,6 +13,7 @@ from tarjama.translate.model_source import DEFAULT_MODEL
 
 DEFAULT_OUT = Path("locales")
 
+
 def glossary_options(f):
     """--glossary FILE (repeatable; later files override earlier ones) and --no-glossary."""
     f = click.option(
@@ -130,5 +131,3 @@ def warn(message: str) -> None:
 def cli_glossary(glossary_files: tuple[Path, ...], no_glossary: bool) -> Glossary | None:
     """The glossary that --glossary/--no-glossary select (the shipped default when neither is given)."""
     return load_glossary(glossary_files or None, not no_glossary, warn)
-
-

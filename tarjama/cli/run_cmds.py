@@ -156,5 +156,3 @@ def batch_cmd(
         console.print(summary_line(report))
     if report.failed:
         sys.exit(1)
-
-

@@ -24,5 +24,3 @@ def segment_cmd(article: Path, as_json: bool) -> None:
             click.echo(json.dumps(record, ensure_ascii=False))
         else:
             click.echo(s.text)
-
-

@@ -57,7 +57,10 @@ def load_glossary(
 
 
 def open_resources(
-    resources: Resources, options: RunOptions, opener: Opener = open_backend, on_warning: OnWarning = ignore_warning
+    resources: Resources,
+    options: RunOptions,
+    opener: Opener = open_backend,
+    on_warning: OnWarning = ignore_warning,
 ) -> tuple[Model, Glossary | None, Callable[[], TranslationMemory]]:
     """Find the model (no load), read the glossary; the memory is read when first needed.
 
@@ -130,7 +133,11 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Articl
                 if p.is_file() and p.name.endswith(suffixes) and not p.name.startswith(".")
             )
             if not found:
-                failed.append(_failure(path, f"directory holds no article files ({', '.join('*' + s for s in suffixes)})"))
+                failed.append(
+                    _failure(
+                        path, f"directory holds no article files ({', '.join('*' + s for s in suffixes)})"
+                    )
+                )
             paths.extend(found)
         elif not path.exists() and glob.has_magic(text):
             matched = sorted(Path(p) for p in glob.glob(str(path), recursive=True) if Path(p).is_file())

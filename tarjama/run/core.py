@@ -257,7 +257,8 @@ class Run:
                 rep.po_path = po_path = catalog_path(opts.out_dir, opts.lang, doc.stem)
                 if po_path in targets:
                     raise InputError(
-                        f"writes the same catalog as {targets[po_path]} ({po_path}); rename one", path=doc.path
+                        f"writes the same catalog as {targets[po_path]} ({po_path}); rename one",
+                        path=doc.path,
                     )
                 targets[po_path] = doc.path
                 check_can_write(po_path)
