@@ -50,6 +50,7 @@ def produced(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> dict
         shutil.copyfile(article, work / article.name)
     shutil.copytree(tiny_model, work / "tiny-model")
     shutil.copyfile(REFERENCE, work / "reference.en.txt")
+    shutil.copyfile(ROOT / "locales" / "en" / "LC_MESSAGES" / "hanoi-convention.po", work / "reviewed.po")
     articles = [EXAMPLE.name, SECOND.name]
     out: dict[str, str] = {}
     cwd = Path.cwd()
@@ -72,7 +73,7 @@ def produced(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> dict
             "compare",
             EXAMPLE.name,
             "--system",
-            f"reviewed={ROOT / 'locales' / 'en' / 'LC_MESSAGES' / 'hanoi-convention.po'}",
+            "reviewed=reviewed.po",
             "--system",
             "tiny=./tiny-model",
             "--ref",
