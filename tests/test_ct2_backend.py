@@ -14,14 +14,9 @@ from tarjama.errors import TarjamaError
 from tarjama.glossary import Matcher, check_hypothesis, load_default, required_targets
 from tarjama.translate.backend import DecodeSettings
 from tarjama.translate.backends import open_backend
-from tarjama.translate.ct2_backend import (
-    CT2_FILES,
-    MAX_INSERT_SPOTS,
-    CTranslate2Backend,
-    converted_dir,
-    ensure_converted,
-    repair_spans,
-)
+from tarjama.translate.ct2_backend import CTranslate2Backend
+from tarjama.translate.ct2_convert import CT2_FILES, converted_dir, ensure_converted
+from tarjama.translate.ct2_repair import MAX_INSERT_SPOTS, repair_spans
 from tarjama.translate.model_source import resolve_model
 from tarjama.translate.segment import TRANSLATABLE, segment
 
