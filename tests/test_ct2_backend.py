@@ -75,6 +75,21 @@ def test_source_pieces_are_the_marian_tokenizers(tiny_model: Path, sentences: li
     assert any(len(p) == backend.model_max for p in ours)  # the truncation case is covered
 
 
+def test_token_counts_are_the_marian_tokenizers_untruncated(tiny_model: Path, sentences: list[str]) -> None:
+    """What a caller compares with max_source_tokens to tell a sentence would be cut."""
+    from transformers import MarianTokenizer
+
+    backend = CTranslate2Backend(resolve_model(str(tiny_model)), DecodeSettings(backend="ct2", beam=1))
+    tok = MarianTokenizer.from_pretrained(tiny_model)
+    texts = [*sentences, " ".join(sentences[:6])]
+    counts = backend.token_counts(texts)
+    assert counts == [len(ids) for ids in tok(texts, truncation=False)["input_ids"]]
+    assert backend.max_source_tokens == backend.model_max
+    assert counts[-1] > backend.max_source_tokens
+    cut = [i for i, n in enumerate(counts) if n > backend.max_source_tokens]
+    assert cut and all(len(backend.encode([texts[i]])[0]) == backend.max_source_tokens for i in cut)
+
+
 @pytest.mark.parametrize("compute_type", ["int8", "float32"])
 def test_translates_every_sentence_in_order_and_independently_of_batching(
     tiny_model: Path, sentences: list[str], compute_type: str
