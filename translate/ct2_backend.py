@@ -57,7 +57,7 @@ class CTranslate2Backend(BaseBackend):
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         # On CPU, one batch per core (inter_threads) rather than every core on one batch
         # (intra_threads): a Marian-sized model's matrices are too small to split well
-        # (measured: docs/benchmarks.md, CTranslate2 throughput).
+        # (measured: docs/benchmarks.md, "Batch throughput" and its "CTranslate2 settings sweep").
         inter, intra = (cores, 1) if settings.device == "cpu" else (1, 0)
         # batch_size counts the sentences decoded at once, as on the transformers backend, so
         # memory stays the same: each call's batch is split between the workers.
