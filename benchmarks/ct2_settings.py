@@ -43,7 +43,7 @@ def main() -> None:
     import ctranslate2
     import sentencepiece as spm
 
-    from tarjama.translate.ct2_backend import STORED_WEIGHTS, ensure_converted
+    from tarjama.translate.ct2_convert import STORED_WEIGHTS, ensure_converted
     from tarjama.translate.model_source import resolve_model
 
     model = throughput.build_model(args.work)

@@ -266,7 +266,7 @@ def _count_generated(backend: TransformersBackend) -> list[int]:
 
 def _time_enforcer() -> list[float]:
     """Accumulate the wall time spent inside TermEnforcer.__call__ (its own cost, whatever the load)."""
-    from tarjama.glossary.enforce import TermEnforcer
+    from tarjama.translate.hf_enforce import TermEnforcer
 
     spent = [0.0]
     call = TermEnforcer.__call__

@@ -186,7 +186,7 @@ def _runner(config: str, model: Path, beam: int):
         import ctranslate2
         import sentencepiece as spm
 
-        from tarjama.translate.ct2_backend import converted_dir
+        from tarjama.translate.ct2_convert import converted_dir
 
         sp = spm.SentencePieceProcessor(model_file=str(model / "source.spm"))
         translator = ctranslate2.Translator(
@@ -270,7 +270,7 @@ def main() -> None:
     model = build_model(args.work)
     sentences = make_sentences(model, args.sentences)
     (args.work / "sentences.json").write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
-    from tarjama.translate.ct2_backend import ensure_converted
+    from tarjama.translate.ct2_convert import ensure_converted
     from tarjama.translate.model_source import resolve_model
 
     ensure_converted(resolve_model(str(model)), "int8")  # once, outside every measurement

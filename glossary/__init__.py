@@ -12,8 +12,9 @@ Backend-independent API (what every backend and the evaluation use):
   (target → count), ``.ok``, ``.correct``/``.total``. A repair loop (e.g. CTranslate2's
   ``target_prefix``) re-decodes until ``.ok``; the pipeline marks what stays missing.
 
-Decoding-time enforcement for transformers lives in :mod:`tarjama.glossary.enforce`
-(imports torch; import it only where a model runs).
+Enforcement belongs to each backend: decoding-time for transformers in
+:mod:`tarjama.translate.hf_enforce` (a LogitsProcessor), n-best pick and ``target_prefix``
+repair for CTranslate2 in :mod:`tarjama.translate.ct2_repair`.
 """
 
 from tarjama.glossary.check import TermCheck, check_hypothesis, find_targets, required_targets

@@ -15,14 +15,9 @@ from tarjama.glossary import Matcher, check_hypothesis, load_default, required_t
 from tarjama.sources.segment import TRANSLATABLE, segment
 from tarjama.translate.backend import DecodeSettings
 from tarjama.translate.backends import open_backend
-from tarjama.translate.ct2_backend import (
-    CT2_FILES,
-    MAX_INSERT_SPOTS,
-    CTranslate2Backend,
-    converted_dir,
-    ensure_converted,
-    repair_spans,
-)
+from tarjama.translate.ct2_backend import CTranslate2Backend
+from tarjama.translate.ct2_convert import CT2_FILES, converted_dir, ensure_converted
+from tarjama.translate.ct2_repair import MAX_INSERT_SPOTS, repair_spans
 from tarjama.translate.model_source import resolve_model
 
 from .conftest import EXAMPLE, run_cli
@@ -78,6 +73,21 @@ def test_source_pieces_are_the_marian_tokenizers(tiny_model: Path, sentences: li
         ids = tok(text, truncation=True, max_length=backend.model_max)["input_ids"]
         assert pieces == tok.convert_ids_to_tokens(ids), text
     assert any(len(p) == backend.model_max for p in ours)  # the truncation case is covered
+
+
+def test_token_counts_are_the_marian_tokenizers_untruncated(tiny_model: Path, sentences: list[str]) -> None:
+    """What a caller compares with max_source_tokens to tell a sentence would be cut."""
+    from transformers import MarianTokenizer
+
+    backend = CTranslate2Backend(resolve_model(str(tiny_model)), DecodeSettings(backend="ct2", beam=1))
+    tok = MarianTokenizer.from_pretrained(tiny_model)
+    texts = [*sentences, " ".join(sentences[:6])]
+    counts = backend.token_counts(texts)
+    assert counts == [len(ids) for ids in tok(texts, truncation=False)["input_ids"]]
+    assert backend.max_source_tokens == backend.model_max
+    assert counts[-1] > backend.max_source_tokens
+    cut = [i for i, n in enumerate(counts) if n > backend.max_source_tokens]
+    assert cut and all(len(backend.encode([texts[i]])[0]) == backend.max_source_tokens for i in cut)
 
 
 @pytest.mark.parametrize("compute_type", ["int8", "float32"])

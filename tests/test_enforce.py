@@ -13,11 +13,11 @@ from transformers import AutoTokenizer
 
 from tarjama.evaluation.term_accuracy import term_accuracy
 from tarjama.glossary import Matcher, check_hypothesis, load_default, required_targets
-from tarjama.glossary.enforce import TargetVocab, TermEnforcer, term_budget
 from tarjama.sources import read
 from tarjama.sources.segment import TRANSLATABLE
-from tarjama.translate.backend import DecodeSettings
-from tarjama.translate.hf_backend import TransformersBackend, output_budget
+from tarjama.translate.backend import DecodeSettings, output_budget
+from tarjama.translate.hf_backend import TransformersBackend
+from tarjama.translate.hf_enforce import TargetVocab, TermEnforcer, term_budget
 from tarjama.translate.length_limit import PerSentenceLengthLimit
 from tarjama.translate.model_source import resolve_model
 

@@ -18,13 +18,13 @@ from click.testing import CliRunner
 from rich.console import Console
 from sacrebleu.metrics import BLEU, CHRF
 
+from tarjama.cli import main
 from tarjama.evaluation import metrics as registry
 from tarjama.evaluation.compare import System, compare
 from tarjama.evaluation.hypotheses import read_reference, read_segments
 from tarjama.evaluation.report import as_json, csv_text, markdown, rows
 from tarjama.evaluation.scoring import corpus_scores
 from tarjama.evaluation.terminal import comparison_table, score_table
-from tarjama.translate.cli import main
 
 from .conftest import GOLD_TSV, REFERENCE
 from .test_score import degrade, reference_lines

@@ -36,7 +36,9 @@ def reviewed_tree(tmp_path: Path) -> Path:
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
     return {
-        str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()
+        str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in root.rglob("*")
+        if p.is_file()
     }
 
 

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tarjama.errors import ModelNotAvailable
+from tarjama.translate.model_source import resolve_model
+
 from .conftest import EXAMPLE, run_cli
 
 
@@ -98,13 +101,47 @@ def test_model_dir_without_vocab_json_leaves_existing_po_untouched(
 def test_unavailable_hub_model_says_how_to_get_it(article: Path, tmp_path: Path) -> None:
     res = run_cli("translate", article, "--model", "Helsinki-NLP/opus-mt-ar-xx", "--out", tmp_path / "o")
     line = assert_one_line_error(res, "Helsinki-NLP/opus-mt-ar-xx", code=2)
-    assert "download" in line and "--model /path" in line
+    assert "`hf download Helsinki-NLP/opus-mt-ar-xx --local-dir opus-mt-ar-xx`" in line
+    assert "--model ./opus-mt-ar-xx" in line
     assert no_po(tmp_path)
 
 
 def test_missing_model_directory(article: Path, tmp_path: Path) -> None:
     res = run_cli("translate", article, "--model", str(tmp_path / "models" / "opus"), "--out", tmp_path / "o")
     assert_one_line_error(res, "no such model directory", code=2)
+
+
+# --- the advice itself (resolve_model directly; HF_HUB_OFFLINE=1 is set by conftest) -------
+
+
+def test_hub_id_advice_names_the_hf_command_and_the_local_copy() -> None:
+    with pytest.raises(ModelNotAvailable) as caught:
+        resolve_model("Helsinki-NLP/opus-mt-ar-xx")
+    message = str(caught.value)
+    assert "not in the local cache (HF_HUB_OFFLINE is set)" in message
+    assert (
+        "download it on a connected machine with `hf download Helsinki-NLP/opus-mt-ar-xx "
+        "--local-dir opus-mt-ar-xx`, copy the directory here and pass --model ./opus-mt-ar-xx"
+    ) in message
+    assert "huggingface-cli" not in message  # the installed hub ships `hf` only
+
+
+@pytest.mark.parametrize("model", ["./nonexistent-dir", "models/opus/ar-en", "~/no-such-model/"])
+def test_local_path_advice_never_suggests_downloading_the_path(model: str) -> None:
+    with pytest.raises(ModelNotAvailable) as caught:
+        resolve_model(model)
+    message = str(caught.value)
+    assert "no such model directory" in message
+    assert "--model takes a hub id" in message and "or a local checkpoint directory" in message
+    assert "config.json" in message and "source.spm, target.spm, vocab.json" in message
+    assert "download" not in message and "huggingface-cli" not in message
+
+
+def test_a_file_given_as_model_is_explained(tmp_path: Path) -> None:
+    f = tmp_path / "model.bin"
+    f.write_bytes(b"x")
+    with pytest.raises(ModelNotAvailable, match="is a file, not a model directory; --model takes a hub id"):
+        resolve_model(str(f))
 
 
 def test_example_article_is_bundled() -> None:

@@ -1,12 +1,24 @@
-"""The one interface every MT engine implements; the pipeline never knows which one runs."""
+"""The one interface every MT engine implements, and the base the engines share.
+
+The pipeline only ever sees :class:`Backend`. :class:`BaseBackend` holds what every engine
+must do the same way so that their outputs and errors agree: the model's length limits,
+the per-sentence output budget, length-sorted batching, the CUDA check and the wording of
+a model that cannot be loaded. An engine adds loading, tokenising and decoding.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from pathlib import Path
+from typing import ClassVar, Protocol
 
+from tarjama.errors import ModelNotAvailable, TarjamaError
 from tarjama.translate.model_source import ModelSource
+
+# No Marian model tarjama runs reads or writes more tokens than this.
+MAX_OUTPUT_TOKENS = 512
 
 
 @dataclass(frozen=True)
@@ -16,14 +28,15 @@ class DecodeSettings:
     beam: int = 4
     batch_size: int = 16
     device: str = "cpu"
-    backend: str = "transformers"  # "transformers" | "ct2" (see translate.backends)
-    compute_type: str = "default"  # ct2: int8 on CPU; transformers: float32 only
+    backend: str = "transformers"  # a name in translate.backends.BACKENDS
+    compute_type: str = "default"  # what "default" means and what is allowed: translate.backends
 
 
 class Backend(Protocol):
     name: str
     source: ModelSource
     settings: DecodeSettings
+    max_source_tokens: int  # the most source tokens (EOS included) the model reads; more are cut
 
     def translate(self, sentences: Sequence[str], terms: Sequence[Sequence[str]] | None = None) -> list[str]:
         """Translate sentences, returning outputs in the same order.
@@ -35,7 +48,13 @@ class Backend(Protocol):
         ...
 
     def encode(self, sentences: Sequence[str]) -> Sequence[Sequence[object]]:
-        """Source tokens per sentence (ids or pieces), as the model sees them; batching uses the lengths."""
+        """Source tokens per sentence (ids or pieces), as the model sees them (truncated to
+        ``max_source_tokens``); batching uses the lengths."""
+        ...
+
+    def token_counts(self, sentences: Sequence[str]) -> list[int]:
+        """Source tokens per sentence, EOS included, before truncation: a sentence with more
+        than ``max_source_tokens`` would lose its end and must be split first."""
         ...
 
 
@@ -43,3 +62,130 @@ def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[
     """Indices grouped so each batch holds sentences of similar length: less padding, same results."""
     order = sorted(range(len(lengths)), key=lambda i: (lengths[i], i))
     return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+def output_budget(source_tokens: int, model_max: int) -> int:
+    """The most tokens a sentence's translation may take, EOS included.
+
+    News sentences rarely grow more than 2x from Arabic to English; this bounds runaway
+    decoding. Every backend uses this one budget, so all stop at the same length.
+    """
+    return max(8, min(model_max, 2 * source_tokens + 10))
+
+
+def model_limits(gen_max: int | None, positions: int | None) -> tuple[int, int]:
+    """(model_max, hard_max) from a checkpoint's generation ``max_length`` and its
+    ``max_position_embeddings`` (either may be unknown: then MAX_OUTPUT_TOKENS).
+
+    ``model_max`` caps the source read and the usual output budget; ``hard_max`` (the
+    position embeddings, one kept for EOS) is how far a sentence's budget may grow to make
+    room for required glossary terms.
+    """
+    gen_max = int(gen_max or MAX_OUTPUT_TOKENS)
+    positions = int(positions or MAX_OUTPUT_TOKENS)
+    return min(gen_max, positions, MAX_OUTPUT_TOKENS), min(positions - 1, MAX_OUTPUT_TOKENS)
+
+
+def checkpoint_limits(path: Path) -> tuple[int | None, int | None]:
+    """(generation max_length, max_position_embeddings) read from a checkpoint's JSON files,
+    for engines that do not load it with transformers."""
+    config, gen = read_json(path / "config.json"), read_json(path / "generation_config.json")
+    return gen.get("max_length") or config.get("max_length"), config.get("max_position_embeddings")
+
+
+def read_json(path: Path) -> dict:
+    """A JSON object from ``path``, or ``{}`` when the file is missing or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception as one line (the CLI prints errors on one line), or its type when it says nothing."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def cannot_load(problem: str, exc: BaseException, path: str | Path) -> ModelNotAvailable:
+    """The error for a model an engine cannot read: ``<path>: <problem>: <first line of exc>``."""
+    return ModelNotAvailable(f"{problem}: {first_line(exc)}", path=path)
+
+
+class BaseBackend:
+    """What every engine shares. A subclass sets ``name``, and in ``__init__``:
+
+    1. calls ``super().__init__(source, settings)`` (stores them, checks the device with
+       :meth:`cuda_available`);
+    2. loads its model, raising :func:`cannot_load` when it cannot;
+    3. calls :meth:`set_limits` with the checkpoint's generation max_length and positions.
+
+    It implements :meth:`encode`, :meth:`token_counts` and :meth:`_start` (and :meth:`_finish`
+    if it decodes asynchronously); :meth:`translate` does the batching.
+    """
+
+    name: ClassVar[str] = ""
+    model_max: int = MAX_OUTPUT_TOKENS
+    hard_max: int = MAX_OUTPUT_TOKENS - 1
+
+    def __init__(self, source: ModelSource, settings: DecodeSettings) -> None:
+        self.source = source
+        self.settings = settings
+        if settings.device.startswith("cuda") and not self.cuda_available():
+            raise TarjamaError("--device cuda was asked for but no CUDA device is available")
+
+    # --- what an engine provides ------------------------------------------------------
+
+    def cuda_available(self) -> bool:
+        """Whether this engine sees a CUDA device (only asked when --device cuda is given)."""
+        return False
+
+    def encode(self, sentences: Sequence[str]) -> Sequence[Sequence[object]]:
+        raise NotImplementedError
+
+    def token_counts(self, sentences: Sequence[str]) -> list[int]:
+        raise NotImplementedError
+
+    def _start(self, tokens: list[Sequence[object]], terms: list[Sequence[str]]) -> object:
+        """Begin translating one batch (encoded sentences, their required terms). A synchronous
+        engine returns the texts; an asynchronous one returns whatever :meth:`_finish` needs."""
+        raise NotImplementedError
+
+    def _finish(self, started: object) -> list[str]:
+        """The texts of a batch :meth:`_start` began (after any glossary repair)."""
+        return started  # type: ignore[return-value]
+
+    # --- shared ------------------------------------------------------------------------
+
+    def set_limits(self, gen_max: int | None, positions: int | None) -> None:
+        self.model_max, self.hard_max = model_limits(gen_max, positions)
+
+    @property
+    def max_source_tokens(self) -> int:
+        """The most source tokens, EOS included, the model reads: ``encode`` truncates to this."""
+        return self.model_max
+
+    @property
+    def decode_batch_size(self) -> int:
+        """Sentences per batch handed to :meth:`_start`."""
+        return self.settings.batch_size
+
+    def output_budget(self, source_tokens: int) -> int:
+        return output_budget(source_tokens, self.model_max)
+
+    def translate(self, sentences: Sequence[str], terms: Sequence[Sequence[str]] | None = None) -> list[str]:
+        """Encode, batch by length, and decode; every batch is started before any is finished,
+        so an engine with parallel workers keeps them all busy."""
+        if not sentences:
+            return []
+        tokens = self.encode(sentences)
+        owed: Sequence[Sequence[str]] = terms or [()] * len(tokens)
+        started = [
+            (batch, self._start([tokens[i] for i in batch], [owed[i] for i in batch]))
+            for batch in length_sorted_batches([len(t) for t in tokens], self.decode_batch_size)
+        ]
+        out: list[str] = [""] * len(tokens)
+        for batch, handle in started:
+            for i, text in zip(batch, self._finish(handle), strict=True):
+                out[i] = text
+        return out

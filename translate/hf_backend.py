@@ -1,22 +1,18 @@
-"""MarianMT through Hugging Face transformers: loaded once, batched by length, no autograd."""
+"""MarianMT through Hugging Face transformers: loaded once, batched by length, no autograd.
+
+Glossary terms are enforced while decoding by :mod:`tarjama.translate.hf_enforce` (a
+``LogitsProcessor``); per-sentence output budgets by :mod:`tarjama.translate.length_limit`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tarjama.errors import ModelNotAvailable, TarjamaError
-from tarjama.translate.backend import DecodeSettings, length_sorted_batches
+from tarjama.translate.backend import BaseBackend, DecodeSettings, cannot_load
 from tarjama.translate.model_source import ModelSource
 
-MAX_OUTPUT_TOKENS = 512
 
-
-def output_budget(source_tokens: int, model_max: int) -> int:
-    """News sentences rarely grow more than 2x from Arabic to English; this bounds runaway decoding."""
-    return max(8, min(model_max, 2 * source_tokens + 10))
-
-
-class TransformersBackend:
+class TransformersBackend(BaseBackend):
     name = "transformers"
 
     def __init__(self, source: ModelSource, settings: DecodeSettings | None = None) -> None:
@@ -26,40 +22,33 @@ class TransformersBackend:
 
         transformers.logging.set_verbosity_error()
         transformers.utils.logging.disable_progress_bar()
-        settings = settings or DecodeSettings()
-        if settings.device.startswith("cuda") and not torch.cuda.is_available():
-            raise TarjamaError("--device cuda was asked for but no CUDA device is available")
-        self.source = source
-        self.settings = settings
         self._torch = torch
+        super().__init__(source, settings or DecodeSettings())
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(source.path)
             model = AutoModelForSeq2SeqLM.from_pretrained(source.path)
         except (OSError, ValueError, KeyError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ModelNotAvailable(f"cannot load the model: {first}", path=source.path) from None
-        self.model = model.to(settings.device).eval()
-        gen_max = getattr(model.generation_config, "max_length", None) or MAX_OUTPUT_TOKENS
-        positions = getattr(model.config, "max_position_embeddings", None) or MAX_OUTPUT_TOKENS
-        self.model_max = min(int(gen_max), int(positions), MAX_OUTPUT_TOKENS)
-        # the hard limit (position embeddings) a sentence's budget may grow to for required terms
-        self.hard_max = min(int(positions) - 1, MAX_OUTPUT_TOKENS)
+            raise cannot_load("cannot load the model", exc, source.path) from None
+        self.model = model.to(self.settings.device).eval()
+        self.set_limits(
+            getattr(model.generation_config, "max_length", None),
+            getattr(model.config, "max_position_embeddings", None),
+        )
         self._target_vocab = None
 
-    def encode(self, sentences: Sequence[str]) -> list[list[int]]:
-        return self.tokenizer(list(sentences), truncation=True, max_length=self.model_max)["input_ids"]
+    def cuda_available(self) -> bool:
+        return bool(self._torch.cuda.is_available())
 
-    def translate(self, sentences: Sequence[str], terms: Sequence[Sequence[str]] | None = None) -> list[str]:
-        if not sentences:
-            return []
-        ids = self.encode(sentences)
-        terms = terms or [()] * len(ids)
-        out: list[str] = [""] * len(ids)
-        for batch in length_sorted_batches([len(x) for x in ids], self.settings.batch_size):
-            texts = self._generate([ids[i] for i in batch], [terms[i] for i in batch])
-            for i, text in zip(batch, texts, strict=True):
-                out[i] = text
-        return out
+    def encode(self, sentences: Sequence[str]) -> list[list[int]]:
+        return self.tokenizer(list(sentences), truncation=True, max_length=self.max_source_tokens)[
+            "input_ids"
+        ]
+
+    def token_counts(self, sentences: Sequence[str]) -> list[int]:
+        return [len(ids) for ids in self.tokenizer(list(sentences), truncation=False)["input_ids"]]
+
+    def _start(self, tokens: list[list[int]], terms: list[Sequence[str]]) -> list[str]:
+        return self._generate(tokens, terms)
 
     def _generate(self, batch_ids: list[list[int]], batch_terms: Sequence[Sequence[str]] = ()) -> list[str]:
         torch = self._torch
@@ -69,10 +58,10 @@ class TransformersBackend:
 
         enc = self.tokenizer.pad({"input_ids": batch_ids}, return_tensors="pt")
         enc = {k: v.to(self.settings.device) for k, v in enc.items()}
-        budgets = [output_budget(len(x), self.model_max) for x in batch_ids]
+        budgets = [self.output_budget(len(x)) for x in batch_ids]
         processors = []
-        if any(batch_terms):  # glossary: decoding-time enforcement (tarjama.glossary.enforce)
-            from tarjama.glossary.enforce import TargetVocab, TermEnforcer, term_budget
+        if any(batch_terms):  # glossary: decoding-time enforcement (tarjama.translate.hf_enforce)
+            from tarjama.translate.hf_enforce import TargetVocab, TermEnforcer, term_budget
 
             if self._target_vocab is None:
                 self._target_vocab = TargetVocab(self.tokenizer)

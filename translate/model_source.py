@@ -36,9 +36,19 @@ def hub_offline() -> bool:
 
 
 def _how_to_get(model: str) -> str:
+    """Advice for a hub id: fetch it where the hub is reachable, then point --model at the copy."""
+    local = model.rstrip("/").rsplit("/", 1)[-1] or "model"
     return (
-        f"download it on a connected machine with `hf download {model}` "
-        f"(or `huggingface-cli download {model}`), or pass --model /path/to/local/dir"
+        f"download it on a connected machine with `hf download {model} --local-dir {local}`, "
+        f"copy the directory here and pass --model ./{local}"
+    )
+
+
+def _what_model_takes() -> str:
+    """Advice for something that is not a hub id: downloading it by that name cannot work."""
+    return (
+        f"--model takes a hub id (such as {DEFAULT_MODEL}) or a local checkpoint directory "
+        f"(config.json, weights, {', '.join(MARIAN_TOKENIZER_FILES)})"
     )
 
 
@@ -93,9 +103,9 @@ def resolve_model(model: str) -> ModelSource:
         check_marian_dir(path, model)
         return ModelSource(model_id=model, path=path, revision=local_revision(path))
     if path.exists():
-        raise ModelNotAvailable("is a file, not a model directory", path=path)
+        raise ModelNotAvailable(f"is a file, not a model directory; {_what_model_takes()}", path=path)
     if _looks_like_path(model):
-        raise ModelNotAvailable(f"no such model directory; {_how_to_get(model)}", path=path)
+        raise ModelNotAvailable(f"no such model directory; {_what_model_takes()}", path=path)
     return _resolve_hub(model)
 
 
@@ -107,7 +117,7 @@ def _resolve_hub(model: str) -> ModelSource:
         snapshot = Path(snapshot_download(model, allow_patterns=_ALLOW, local_files_only=hub_offline()))
     except HFValidationError:
         raise ModelNotAvailable(
-            f"'{model}' is neither a local directory nor a valid hub model id; {_how_to_get(model)}"
+            f"'{model}' is neither a local directory nor a valid hub model id; {_what_model_takes()}"
         ) from None
     except Exception as exc:  # hub errors: offline, not found, gated, network
         why = "not in the local cache and the hub is unreachable"

@@ -8,7 +8,7 @@ import click
 
 from tarjama.glossary import Glossary
 from tarjama.run import load_glossary
-from tarjama.translate.backends import BACKENDS
+from tarjama.translate.backends import BACKENDS, COMPUTE_TYPES
 from tarjama.translate.model_source import DEFAULT_MODEL
 
 DEFAULT_OUT = Path("locales")
@@ -69,19 +69,6 @@ def review_options(f):
     for option in reversed(options):
         f = option(f)
     return f
-
-
-COMPUTE_TYPES = (
-    "default",
-    "int8",
-    "int8_float32",
-    "int8_float16",
-    "int8_bfloat16",
-    "int16",
-    "float16",
-    "bfloat16",
-    "float32",
-)
 
 
 def backend_options(f):

@@ -1,4 +1,4 @@
-"""Decoding-time term enforcement for transformers (v5 has no constrained beam search offline).
+"""Decoding-time term enforcement for the transformers backend (v5 has no constrained beam search offline).
 
 :class:`TermEnforcer` is a ``LogitsProcessor``. Every hypothesis (beam row) carries a small
 state machine, derived from its own tokens, so beams can be reordered freely:

@@ -1,0 +1,276 @@
+"""Glossary enforcement on CTranslate2: the n-best pick, then repair rounds over the model's own output.
+
+CTranslate2 has no logits hook, so a required term is enforced after decoding: first the
+best hypothesis of the n-best list that has every term; else, one missing term per round,
+the term is put in place of the model's own rendering of it ("Dang Hoang Jiang"), or,
+where there is none, inserted where the model scores it best and the rest decoded again
+from that ``target_prefix`` (``docs/glossary.md``). :class:`TermRepair` does both for the
+CTranslate2 backend; :func:`repair_spans` decides where a term may go.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from tarjama.glossary.check import OPENERS, check_hypothesis
+
+WORD_START = "\u2581"  # SentencePiece's word-boundary mark
+# Glossary repair (see repair_spans): a run of words at least this similar to a missing term
+# (rapidfuzz ratio, 0-100) is taken for the model's own spelling of it: misspelt names score
+# 88-94 ("Jiang"/"Giang", "Tha"/"The"), unrelated words of the same length under 60.
+SPELLING_SIMILARITY = 70
+SPELLING_CANDIDATES = 2  # best-matching runs (not overlapping) tried, each replaced by the term
+PUNCTUATION = ".,;:!?\"'()[]«»“”‘’"
+MAX_INSERT_SPOTS = 16  # places tried when nothing in the output looks like the term
+TERM_SLACK = 8  # extra output tokens a forced term may need
+
+
+@dataclass
+class _Repair:
+    """A sentence whose glossary terms the n-best list did not satisfy, and its current best output."""
+
+    k: int
+    src: list[str]
+    budget: int
+    required: list[str]
+    hyp: list[str]
+
+    def missing_term(self, text: str) -> str | None:
+        missing = check_hypothesis(self.required, text).missing
+        return next((t for t in self.required if t in missing), None)
+
+
+class TermRepair:
+    """Picks, per sentence of a batch, the output that best carries its required terms.
+
+    ``translator``: the ``ctranslate2.Translator``; ``target``: the target SentencePiece model;
+    ``decode``: pieces -> text as the backend writes it; ``hard_max``: the position limit an
+    output must stay under; ``per_worker``: sentences per scoring batch. ``term_stats``
+    counts sentences met by the n-best list, repaired, and still missing a term.
+    """
+
+    def __init__(
+        self,
+        translator,
+        target,
+        decode: Callable[[Sequence[str]], str],
+        beam: int,
+        hard_max: int,
+        per_worker: int,
+    ) -> None:
+        self.translator = translator
+        self._tgt = target
+        self.decode = decode
+        self.beam = beam
+        self.hard_max = hard_max
+        self.per_worker = per_worker
+        self.term_stats: Counter[str] = Counter()  # n_best / repaired / unresolved sentences
+
+    def choose(
+        self,
+        batch: list[list[str]],
+        owed: list[list[str]],
+        budgets: list[int],
+        results: list[list[list[str]]],
+    ) -> list[list[str]]:
+        """Per sentence, the pieces to output: its best hypothesis, unless it owes terms that
+        the n-best list (step 1) or the repair rounds (step 2) can supply."""
+        chosen = [hyps[0] for hyps in results]
+        repair = [
+            _Repair(k, batch[k], budgets[k], owed[k], hyps[0])
+            for k, hyps in enumerate(results)
+            if owed[k] and not self._pick_n_best(owed[k], hyps, chosen, k)
+        ]
+        for _ in range(max((len(r.required) for r in repair), default=0)):
+            todo = [r for r in repair if r.missing_term(self.decode(r.hyp))]
+            if not todo:
+                break
+            self._repair_round(todo)
+        for r in repair:
+            chosen[r.k] = r.hyp
+            ok = not r.missing_term(self.decode(r.hyp))
+            self.term_stats["repaired" if ok else "unresolved"] += 1
+        return chosen
+
+    def _pick_n_best(self, required: list[str], hyps: list[list[str]], chosen: list, k: int) -> bool:
+        """Glossary step 1: the best hypothesis of the n-best list whose post-check passes."""
+        for hyp in hyps:
+            if check_hypothesis(required, self.decode(hyp)).ok:
+                chosen[k] = hyp
+                self.term_stats["n_best"] += 1
+                return True
+        return False
+
+    def _repair_round(self, todo: list[_Repair]) -> None:
+        """Glossary step 2, one missing term per sentence; all sentences share each model call.
+
+        a. Put the term where ``repair_spans`` says (over a misspelt rendering of it, or at a
+           word start) and let the model score each candidate: the best wins (no decoding).
+        b. Where the term was inserted, force the output up to that place, the term and the
+           word that stood there (so no letters get glued onto the term) as a ``target_prefix``
+           and decode the rest, so the model can drop its own rendering that may follow.
+        The candidate with the fewest missing and duplicated terms, then the best mean
+        log-probability, becomes the sentence's output.
+        """
+        wanted = [r.missing_term(self.decode(r.hyp)) or "" for r in todo]
+        terms = [self._tgt.encode(t, out_type=str) for t in wanted]
+        inserted: list[list[list[str]]] = []
+        # per sentence: candidate -> where an inserted term ends (None: it replaced a rendering)
+        term_end: list[dict[tuple[str, ...], int | None]] = []
+        for r, text, term in zip(todo, wanted, terms, strict=True):
+            ends: dict[tuple[str, ...], int | None] = {}
+            for a, b in repair_spans(r.hyp, text, self.decode, keep=[t for t in r.required if t != text]):
+                placed = self._after_opener(r.hyp[a - 1] if a else "", term)
+                cand = (*r.hyp[:a], *placed, *r.hyp[b:])
+                if len(cand) < self.hard_max:  # scoring needs room for EOS within the positions
+                    ends.setdefault(cand, a + len(placed) if a == b else None)
+            inserted.append([list(c) for c in ends])
+            term_end.append(ends)
+        best = self._best_candidates(todo, inserted)
+        sources, prefixes, owners, limit = [], [], [], 0
+        for n, r in enumerate(todo):
+            cand = best.get(n)
+            if cand is None:
+                continue
+            end = term_end[n][tuple(cand)]
+            # inserted, not at the very end: re-decode what follows, where the model's own
+            # rendering of the term may stand (a replaced rendering leaves nothing to drop)
+            if end is not None and end < len(cand):
+                sources.append(r.src)
+                prefixes.append(cand[: end + 1])
+                owners.append(n)
+                limit = max(limit, min(self.hard_max - 1, max(r.budget - 1, len(cand) + TERM_SLACK)))
+        decoded: list[list[list[str]]] = [
+            [c] if (c := best.get(n)) is not None else [] for n in range(len(todo))
+        ]
+        if prefixes:
+            results = self.translator.translate_batch(
+                sources,
+                target_prefix=prefixes,
+                beam_size=self.beam,
+                max_decoding_length=limit,
+                max_input_length=0,
+            )
+            for n, res in zip(owners, results, strict=True):
+                if len(res.hypotheses[0]) < self.hard_max:
+                    decoded[n].append(res.hypotheses[0])
+        for n, cand in self._best_candidates(todo, decoded).items():
+            todo[n].hyp = cand
+
+    def _after_opener(self, previous: str, term: list[str]) -> list[str]:
+        """The term's pieces glued to an opening bracket or quote before it, as SentencePiece
+        writes "(Hanoi" ("▁(", "Hanoi"), when the vocabulary has the unmarked piece."""
+        mark = previous.removeprefix(WORD_START)
+        if not (mark and all(c in OPENERS for c in mark) and term and term[0].startswith(WORD_START)):
+            return term
+        glued = term[0].removeprefix(WORD_START)
+        if not glued or self._tgt.piece_to_id(glued) == self._tgt.unk_id():
+            return term
+        return [glued, *term[1:]]
+
+    def _best_candidates(
+        self, todo: list[_Repair], candidates: list[list[list[str]]]
+    ) -> dict[int, list[str]]:
+        """Per sentence: fewest missing + duplicated terms, then best mean log-probability (one score call)."""
+        flat = [(n, c) for n, cands in enumerate(candidates) for c in cands]
+        if not flat:
+            return {}
+        # in batches, as decoding is: one batch of hundreds of long candidates is several
+        # times slower (padding) and leaves all but one worker idle
+        pending = self.translator.score_batch(
+            [todo[n].src for n, _ in flat],
+            [c for _, c in flat],
+            max_batch_size=self.per_worker,
+            max_input_length=0,
+            asynchronous=True,
+        )
+        scores = [p.result() for p in pending]
+        best: dict[int, tuple[tuple[int, float], list[str]]] = {}
+        for (n, cand), score in zip(flat, scores, strict=True):
+            check = check_hypothesis(todo[n].required, self.decode(cand))
+            logp = score.log_probs
+            key = (
+                sum(check.missing.values()) + sum(check.duplicated.values()),
+                -sum(logp) / max(1, len(logp)),
+            )
+            if n not in best or key < best[n][0]:
+                best[n] = (key, cand)
+        return {n: cand for n, (_, cand) in best.items()}
+
+
+def repair_spans(
+    hyp: Sequence[str], term: str, decode: Callable[[Sequence[str]], str], keep: Sequence[str] = ()
+) -> list[tuple[int, int]]:
+    """Where a missing term may go in ``hyp``: (start, end) piece spans that the term replaces.
+
+    A model that misses a term has usually written it otherwise ("Dang Hoang Jiang" for
+    "Dang Hoang Giang", "Hanoi Agreement" for "Hanoi Convention"): the runs of whole words most
+    like the term (``_likeness`` >= SPELLING_SIMILARITY) are replaced by it; a run holding one
+    of the sentence's other terms (``keep``: "United Nations Convention against Cybercrime" looks
+    like "United Nations Convention against Transnational Organized Crime") is never replaced. When nothing looks
+    like the term, it may go before any word or at the end, at most MAX_INSERT_SPOTS places
+    spread over the output, since each candidate costs a full scoring pass.
+    """
+    starts = [i for i, piece in enumerate(hyp) if piece.startswith(WORD_START)] or [0]
+    bounds = [*starts, len(hyp)]
+
+    def windows(n: int) -> Iterator[tuple[int, int, str]]:
+        for w in range(len(bounds) - n):
+            yield bounds[w], bounds[w + n], decode(hyp[bounds[w] : bounds[w + n]])
+
+    # a kept term inside the missing one ("Hanoi" in "Hanoi Convention") survives the replacement;
+    # an occurrence of the missing term itself (owed twice, written once) must stay whole
+    protect = [*(k for k in keep if k not in term), term]
+    kept = [(a, b) for k in protect for a, b, text in windows(len(k.split())) if k in text]
+
+    def breaks_a_kept_term(a: int, b: int) -> bool:
+        if a == b:  # an insertion breaks a term it lands inside
+            return any(ka < a < kb for ka, kb in kept)
+        return any(a < kb and ka < b for ka, kb in kept)
+
+    width = len(term.split())
+    found: list[tuple[float, int, int]] = []
+    for n in {max(1, width - 1), width, width + 1}:
+        for a, b, text in windows(n):
+            similarity = _likeness(text, term)
+            if similarity >= SPELLING_SIMILARITY and not breaks_a_kept_term(a, b):
+                found.append((similarity, a, b))
+    spans: list[tuple[int, int]] = []
+    for _, a, b in sorted(found, key=lambda f: -f[0]):  # the likeliest renderings, not overlapping
+        if len(spans) < SPELLING_CANDIDATES and all(b <= sa or sb <= a for sa, sb in spans):
+            while b - 1 > a and not hyp[b - 1].strip(WORD_START + PUNCTUATION):
+                b -= 1  # "Agreement" ")" ".": the closing marks stay
+            while a + 1 < b and not hyp[a].strip(WORD_START + PUNCTUATION):
+                a += 1  # "(" "Hanoi": so does the opening one
+            spans.append((a, b))
+    if spans:
+        return spans
+    spots = [i for i in bounds if not breaks_a_kept_term(i, i)]
+    if len(spots) > MAX_INSERT_SPOTS:
+        spots = _spread(spots, MAX_INSERT_SPOTS)
+    return [(i, i) for i in spots]
+
+
+def _likeness(text: str, term: str) -> float:
+    """How much ``text`` looks like ``term`` written otherwise (0-100): character similarity, or,
+    for a name of several words, the share of its words found in place ("Hanoi Agreement" is a
+    rendering of "Hanoi Convention", though only 58% alike by characters)."""
+    similarity = fuzz.ratio(text.lower(), term.lower())
+    core = text.strip(PUNCTUATION + " ")
+    mine = core.lower().split()
+    theirs = [w.lower() for w in term.split()]
+    # in place: "Hanoi (Hanoi" shares a word with "Hanoi Convention" but is two things
+    if len(theirs) > 1 and len(mine) == len(theirs) and not any(c in PUNCTUATION for c in core):
+        same = sum(x == y for x, y in zip(mine, theirs, strict=True))
+        if 2 * same >= len(theirs):
+            similarity = max(similarity, SPELLING_SIMILARITY)
+    return similarity
+
+
+def _spread(items: list[int], k: int) -> list[int]:
+    """``k`` items evenly spaced over ``items``, first and last included."""
+    return [items[round(j * (len(items) - 1) / (k - 1))] for j in range(k)]
