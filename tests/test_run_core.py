@@ -11,10 +11,12 @@ import polib
 import pytest
 
 from tarjama.errors import InputError, TarjamaError
+from tarjama.glossary import Matcher, load_default
 from tarjama.run import Resources, RunOptions, run_batch, translate_articles
 from tarjama.sources import read
 from tarjama.translate.backend import DecodeSettings
 from tarjama.translate.backends import open_backend
+from tarjama.translate.long_sentences import split_for_mt
 
 from .conftest import EXAMPLE, ROOT, run_cli
 from .test_translate_errors import assert_one_line_error
@@ -53,12 +55,14 @@ def test_an_invalid_model_fails_with_exit_2_even_when_every_sentence_is_reviewed
     assert snapshot(out) == before
 
 
-def test_a_run_that_translates_nothing_leaves_the_catalog_untouched(
-    tmp_path: Path, article: Path, tiny_model: Path
-) -> None:
+def test_a_run_that_translates_nothing_leaves_the_catalog_untouched(tmp_path: Path, tiny_model: Path) -> None:
     out = reviewed_tree(tmp_path)
+    (tmp_path / "examples").mkdir()
+    shutil.copyfile(EXAMPLE, tmp_path / "examples" / EXAMPLE.name)  # where the shipped PO says it is
     before = snapshot(out)
-    res = run_cli("translate", article, "--model", tiny_model, "--out", out)
+    res = run_cli(
+        "translate", f"examples/{EXAMPLE.name}", "--model", tiny_model, "--out", "locales", cwd=tmp_path
+    )
     assert res.returncode == 0, res.stderr
     assert "unchanged" in res.stdout and "0 machine-translated" in res.stdout
     assert snapshot(out) == before  # the header still names the engine of its translations
@@ -156,12 +160,16 @@ def test_a_sentence_longer_than_the_model_input_is_split_and_nothing_is_dropped(
     out = tmp_path / "out"
     options = RunOptions(out_dir=out, settings=DecodeSettings(beam=1))
     [report] = translate_articles([art], options, Resources(model=str(tiny_model)), opener=recording)
-    assert report.split == 1 and len(sent) > 1
-    assert "".join(sent).replace(" ", "") == long_line.replace(" ", "")  # every character went to the model
-    counts = open_backend(_source(tiny_model), options.settings).token_counts(sent)
-    assert max(counts) <= limit[0]
+    backend = open_backend(_source(tiny_model), options.settings)
+    terms = [(m.start, m.end) for m in Matcher(load_default()).find(long_line)]  # never cut inside
+    spans = split_for_mt(long_line, lambda s: backend.token_counts([s])[0], limit[0], terms)
+    parts = [long_line[a:b].strip() for a, b in spans]
+    assert "".join(long_line[a:b] for a, b in spans) == long_line  # the parts are the whole sentence
+    # every part went to the model (a part repeated word for word, once)
+    assert report.split == 1 and len(parts) > 1 and sorted(sent) == sorted(set(parts))
+    assert max(backend.token_counts(sent)) <= limit[0]
     entry = polib.pofile(str(out / "en" / "LC_MESSAGES" / "long.po"))[0]
-    assert f"split for MT: {len(sent)} parts" in entry.comment
+    assert f"split for MT: {len(parts)} parts" in entry.comment
     assert entry.msgid == long_line and entry.msgstr and "fuzzy" in entry.flags
 
 
@@ -178,3 +186,48 @@ def test_a_fifo_is_refused_in_one_line_without_blocking(tmp_path: Path, tiny_mod
         read(fifo)
     res = run_cli("translate", fifo, "--model", tiny_model, "--out", tmp_path / "out")
     assert_one_line_error(res, "not a regular file", code=1)
+
+
+def test_compare_finds_every_system_before_translating_any(
+    tmp_path: Path, article: Path, tiny_model: Path
+) -> None:
+    res = run_cli(
+        "compare",
+        article,
+        "--system",
+        f"first={tiny_model}",
+        "--system",
+        f"typo={tmp_path / 'no-such-model'}",
+        "--ref",
+        ROOT / "evaluation" / "references" / "hanoi-convention.en.txt",
+        "--out",
+        tmp_path / "report",
+    )
+    assert_one_line_error(res, "no-such-model", code=2)  # no "first: translating ..." line before it
+    assert not (tmp_path / "report").exists()
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.started: tuple[int, int] | None = None
+        self.articles = self.sentences = 0
+
+    def start(self, articles: int, sentences: int) -> None:
+        self.started = (articles, sentences)
+
+    def advance(self, articles: int = 0, sentences: int = 0) -> None:
+        self.articles += articles
+        self.sentences += sentences
+
+
+def test_a_compare_system_reports_progress_as_it_translates(tmp_path: Path, tiny_model: Path) -> None:
+    from tarjama.run.systems import translate_system
+
+    doc = read(EXAMPLE)
+    progress = Recorder()
+    run = translate_system(
+        _source(tiny_model), [doc], tmp_path / "work", DecodeSettings(beam=1), None, progress=progress
+    )
+    assert progress.started == (1, len(doc.translatable()))
+    assert (progress.articles, progress.sentences) == (1, len(doc.translatable()))
+    assert run.sentences == len(doc.translatable()) and len(run.po_files) == 1

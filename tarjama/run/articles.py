@@ -27,7 +27,7 @@ from tarjama.run.core import (
 )
 from tarjama.sources import Document, article_suffixes, read
 from tarjama.translate.backend import Backend, DecodeSettings
-from tarjama.translate.backends import open_backend
+from tarjama.translate.backends import check_compute_type, open_backend
 from tarjama.translate.model_source import DEFAULT_MODEL, ModelSource, resolve_model
 
 Opener = Callable[[ModelSource, DecodeSettings], Backend]
@@ -66,6 +66,7 @@ def open_resources(
 
     A missing model or a bad glossary fails here, before any catalog is read or written.
     """
+    check_compute_type(options.settings)
     model = Model(resolve_model(resources.model), options.settings, opener)
     glossary = load_glossary(resources.glossaries, resources.use_glossary, on_warning)
 

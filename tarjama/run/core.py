@@ -301,35 +301,37 @@ class Run:
         needed = [t for t in texts if t not in reviewed and t not in job.offers]
         job.report.reviewed_kept = sum(1 for t in texts if t in reviewed)
         job.report.from_memory = len(texts) - len(needed) - job.report.reviewed_kept
-        if self.matcher is not None:
-            for text in needed:
+        if self.matcher is not None:  # every entry shows its terms, reviewed ones included
+            for text in texts:
                 if text not in self.terms.matches:
                     self.terms.matches[text] = self.matcher.find(text)
         kept = self._machine_output_on_disk(job.existing)
         for text in needed:
             if text in kept and text not in self.translations:
-                self.translations[text] = kept[text]
-                self.terms.check(text, kept[text])
+                self.translations[text], parts = kept[text]
+                if parts:
+                    self.parts[text] = parts
+                self.terms.check(text, self.translations[text])
         job.report.kept_mt = sum(1 for t in needed if t in kept)
         job.report.glossary_misses = sum(sum(self.terms.missing(t).values()) for t in needed if t in kept)
         job.texts = [t for t in needed if t not in kept]
 
-    def _machine_output_on_disk(self, existing: polib.POFile | None) -> dict[str, str]:
+    def _machine_output_on_disk(self, existing: polib.POFile | None) -> dict[str, tuple[str, int]]:
         """MT this catalog already holds from this very model, revision and settings: reused, not redone.
 
         An edited article keeps its unchanged sentences' machine translations instead of
-        decoding them again (same engine, same settings: the same output).
+        decoding them again (same engine, same settings: the same output), with the number of
+        parts a too-long sentence was translated in (0: whole).
         """
         if existing is None or existing.metadata.get("X-Tarjama-Settings") != self.settings_str:
             return {}
-        return {
-            e.msgid: e.msgstr
-            for e in existing
-            if not e.obsolete
-            and "fuzzy" in e.flags
-            and e.msgstr
-            and self.mt_comment in (e.comment or "").splitlines()
-        }
+        kept = {}
+        for e in existing:
+            lines = (e.comment or "").splitlines()
+            if not e.obsolete and "fuzzy" in e.flags and e.msgstr and self.mt_comment in lines:
+                split = [c.removeprefix(SPLIT).split()[0] for c in lines if c.startswith(SPLIT)]
+                kept[e.msgid] = (e.msgstr, int(split[0]) if split and split[0].isdigit() else 0)
+        return kept
 
     def _translate_wave(self, wave: list[_Job]) -> None:
         waiting = {id(j): {t for t in j.texts if t not in self.translations} for j in wave}
