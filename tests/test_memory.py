@@ -165,7 +165,9 @@ def test_a_new_article_is_filled_from_memory_without_the_model(
         story.read_text(encoding="utf-8") + "\nقطة صغيرة تنام على السجادة الحمراء.", encoding="utf-8"
     )
     res = run_cli("translate", story, "--model", tiny_model, "--out", out, "--no-glossary")
-    assert res.returncode == 0 and "1 machine-translated, 1 from memory, 2 reviewed kept" in res.stdout, res.stdout
+    assert res.returncode == 0 and "1 machine-translated, 1 from memory, 2 reviewed kept" in res.stdout, (
+        res.stdout
+    )
 
 
 def test_no_memory_flag_and_a_broken_catalog_in_the_tree_is_only_a_warning(
