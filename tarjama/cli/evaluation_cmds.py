@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tarjama.cli.options import cli_glossary, glossary_options
+from tarjama.cli.options import cli_glossary, device_option, glossary_options
 from tarjama.errors import TarjamaError
 from tarjama.translate.backend import DecodeSettings
 
@@ -127,7 +127,7 @@ def score_cmd(
 )
 @click.option("--beam", default=4, show_default=True, type=click.IntRange(1, 64))
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 4096))
-@click.option("--device", default="cpu", show_default=True, type=click.Choice(["cpu", "cuda"]))
+@device_option
 @glossary_options
 def compare_cmd(
     articles: tuple[Path, ...],

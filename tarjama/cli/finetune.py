@@ -1,7 +1,7 @@
 """`tarjama finetune`: reviewed PO entries / TSV pairs in, a loadable Marian checkpoint out.
 
-Registered on the main group by tarjama.cli; kept here so the training options
-and their progress bar live with the training code.
+The training options and their progress bar (loss, dev chrF); the loop itself is
+``tarjama.training``, which knows nothing of click.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from tarjama.cli.options import device_option
 from tarjama.errors import TarjamaError
 
 
@@ -76,7 +77,7 @@ class _Progress:
     default=None,
     help="Train a new Marian from random weights: 'tiny' or a JSON file of ScratchConfig fields.",
 )
-@click.option("--device", default="cpu", show_default=True, type=click.Choice(["cpu", "cuda"]))
+@device_option
 @click.option("--threads", default=None, type=click.IntRange(1), help="CPU threads for torch.")
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")

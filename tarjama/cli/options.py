@@ -89,6 +89,11 @@ def backend_options(f):
     )(f)
 
 
+def device_option(f):
+    """--device cpu|cuda (a missing CUDA device is refused before anything loads)."""
+    return click.option("--device", default="cpu", show_default=True, type=click.Choice(["cpu", "cuda"]))(f)
+
+
 def model_options(f):
     """--model, --out, --lang and --beam, shared by translate and batch."""
     options = [

@@ -8,7 +8,14 @@ from typing import Any
 
 import click
 
-from tarjama.cli.options import backend_options, glossary_options, model_options, review_options, warn
+from tarjama.cli.options import (
+    backend_options,
+    device_option,
+    glossary_options,
+    model_options,
+    review_options,
+    warn,
+)
 from tarjama.translate.backend import DecodeSettings
 
 
@@ -28,7 +35,7 @@ def term_summary(correct: int, required: int) -> str:
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @model_options
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 4096))
-@click.option("--device", default="cpu", show_default=True, type=click.Choice(["cpu", "cuda"]))
+@device_option
 @backend_options
 @glossary_options
 @review_options
@@ -92,7 +99,7 @@ def translate_cmd(
     type=click.IntRange(1),
     help="Distinct sentences pooled before their articles are written (what an interrupted run keeps).",
 )
-@click.option("--device", default="cpu", show_default=True, type=click.Choice(["cpu", "cuda"]))
+@device_option
 @backend_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
 @glossary_options
