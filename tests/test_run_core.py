@@ -106,9 +106,11 @@ def test_batch_skips_what_translate_wrote_with_the_same_settings_without_loading
     tmp_path: Path, article: Path, tiny_model: Path
 ) -> None:
     out = tmp_path / "out"
-    res = run_cli("translate", article, "--model", tiny_model, "--out", out, "--backend", "ct2")
+    res = run_cli(
+        "translate", article, "--model", tiny_model, "--out", out, "--backend", "ct2", "--beam", "1"
+    )
     assert res.returncode == 0, res.stderr
-    options = RunOptions(out_dir=out, settings=DecodeSettings(backend="ct2"), skip_unchanged=True)
+    options = RunOptions(out_dir=out, settings=DecodeSettings(backend="ct2", beam=1), skip_unchanged=True)
     report = run_batch([article], options, Resources(model=str(tiny_model)), opener=never_opened)
     assert [a.status for a in report.articles] == ["unchanged"]
     assert not report.model_loaded
@@ -128,8 +130,8 @@ def test_the_summary_counts_sentences_filled_from_memory(tmp_path: Path, tiny_mo
 
 def test_no_lock_files_are_left_in_the_output_tree(tmp_path: Path, article: Path, tiny_model: Path) -> None:
     out = tmp_path / "out"
-    assert run_cli("translate", article, "--model", tiny_model, "--out", out).returncode == 0
-    assert run_cli("batch", "-q", article, "--model", tiny_model, "--out", out).returncode == 0
+    assert run_cli("translate", article, "--model", tiny_model, "--out", out, "--beam", "1").returncode == 0
+    assert run_cli("batch", "-q", article, "--model", tiny_model, "--out", out, "--beam", "1").returncode == 0
     names = sorted(p.name for p in out.rglob("*"))
     assert names == ["LC_MESSAGES", "en", "hanoi-convention.po"]
 
