@@ -84,7 +84,7 @@ class _Echo(BaseBackend):
 
     def __init__(self, source, settings) -> None:
         super().__init__(source, settings)
-        self.set_limits(6, 10)
+        self.set_limits(6, 7)
         self.batches: list[list[str]] = []
 
     def token_counts(self, sentences: Sequence[str]) -> list[int]:
@@ -107,11 +107,12 @@ def test_a_registered_backend_gets_batching_budgets_and_limits_from_the_base(
     monkeypatch.setitem(backends.SPECS, "echo", spec)
     echo = open_backend(ModelSource("x", tmp_path, "r"), DecodeSettings(backend="echo", batch_size=2))
     assert isinstance(echo, _Echo)
-    assert (echo.model_max, echo.hard_max, echo.max_source_tokens) == (6, 9, 6)
+    # the output cap comes from the generation max_length, what is read from the positions
+    assert (echo.model_max, echo.hard_max, echo.max_source_tokens) == (6, 6, 7)
     assert echo.output_budget(1) == 8
     out = echo.translate(["a b c", "d", "e f", "g h i j k l m"], terms=[["x"], [], [], []])
-    assert out == ["A B C X", "D", "E F", "G H I J K"]  # in order; the last one truncated to 6 tokens
-    assert echo.batches == [["d", "e f"], ["a b c", "g h i j k"]]  # length-sorted
+    assert out == ["A B C X", "D", "E F", "G H I J K L"]  # in order; the last one truncated to 7 tokens
+    assert echo.batches == [["d", "e f"], ["a b c", "g h i j k l"]]  # length-sorted
     assert echo.token_counts(["g h i j k l m"]) == [8] and echo.max_source_tokens < 8
     assert echo.translate([]) == []
     with pytest.raises(TarjamaError, match=r"^--device cuda was asked for but no CUDA device is available$"):
@@ -122,7 +123,8 @@ def test_transformers_token_counts_are_untruncated_and_match_encode(tiny_model: 
     hf = open_backend(resolve_model(str(tiny_model)), DecodeSettings(beam=1))
     short = ["قال الوزير إن الاتفاقية مهمة.", "هانوي"]
     assert hf.token_counts(short) == [len(ids) for ids in hf.encode(short)]
-    long = " ".join(["قال الوزير إن الاتفاقية مهمة،"] * 40)
+    long = " ".join(["قال الوزير إن الاتفاقية مهمة،"] * 80)
     (count,) = hf.token_counts([long])
-    assert count > hf.max_source_tokens == hf.model_max
+    # the encoder reads what its 256 positions hold, though generation stops at 48 tokens
+    assert count > hf.max_source_tokens == 256 > hf.model_max == 48
     assert len(hf.encode([long])[0]) == hf.max_source_tokens

@@ -77,7 +77,7 @@ def model_limits(gen_max: int | None, positions: int | None) -> tuple[int, int]:
     """(model_max, hard_max) from a checkpoint's generation ``max_length`` and its
     ``max_position_embeddings`` (either may be unknown: then MAX_OUTPUT_TOKENS).
 
-    ``model_max`` caps the source read and the usual output budget; ``hard_max`` (the
+    ``model_max`` caps the usual output budget; ``hard_max`` (the
     position embeddings, one kept for EOS) is how far a sentence's budget may grow to make
     room for required glossary terms.
     """
@@ -127,6 +127,7 @@ class BaseBackend:
     name: ClassVar[str] = ""
     model_max: int = MAX_OUTPUT_TOKENS
     hard_max: int = MAX_OUTPUT_TOKENS - 1
+    source_max: int = MAX_OUTPUT_TOKENS
 
     def __init__(self, source: ModelSource, settings: DecodeSettings) -> None:
         self.source = source
@@ -159,11 +160,15 @@ class BaseBackend:
 
     def set_limits(self, gen_max: int | None, positions: int | None) -> None:
         self.model_max, self.hard_max = model_limits(gen_max, positions)
+        # what the encoder can read is set by its position embeddings, not by the generation
+        # max_length (an output cap: a checkpoint may set it far below its positions)
+        self.source_max = min(int(positions or MAX_OUTPUT_TOKENS), MAX_OUTPUT_TOKENS)
 
     @property
     def max_source_tokens(self) -> int:
-        """The most source tokens, EOS included, the model reads: ``encode`` truncates to this."""
-        return self.model_max
+        """The most source tokens, EOS included, the model reads: ``encode`` truncates to this,
+        and the run core splits a longer sentence before it gets there."""
+        return self.source_max
 
     @property
     def decode_batch_size(self) -> int:
