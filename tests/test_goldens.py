@@ -15,6 +15,7 @@ import re
 import shutil
 from pathlib import Path
 
+import polib
 import pytest
 from click.testing import CliRunner
 
@@ -98,3 +99,40 @@ def test_commands_write_what_they_wrote_before_the_refactor(produced: dict[str, 
     assert set(produced) == expected
     for name, text in produced.items():
         assert text == (GOLDENS / name).read_text(encoding="utf-8"), name
+
+
+def _shape(text: str) -> list[tuple]:
+    """An entry's place and tarjama's comments, minus what depends on the engine's output."""
+    return [
+        (
+            e.msgid,
+            bool(e.msgstr.strip()),
+            tuple(e.flags),
+            tuple(e.occurrences),
+            tuple(c for c in (e.comment or "").splitlines() if not c.startswith("glossary-missing: ")),
+        )
+        for e in polib.pofile(text)
+    ]
+
+
+def test_both_commands_and_both_engines_write_catalogs_of_one_shape(produced: dict[str, str]) -> None:
+    """translate and batch write the same file; transformers and CTranslate2 differ only in the MT."""
+    for article in ("hanoi-convention.po", "seg-oil-market.po"):
+        for backend in ("transformers", "ct2"):
+            assert produced[f"translate-{backend}/{article}"] == produced[f"batch-{backend}/{article}"]
+        hf, ct2 = produced[f"translate-transformers/{article}"], produced[f"translate-ct2/{article}"]
+        assert _shape(hf) == _shape(ct2)
+        assert [e.msgstr for e in polib.pofile(hf)] != [
+            e.msgstr for e in polib.pofile(ct2)
+        ]  # two engines ran
+        settings = {
+            b: polib.pofile(produced[f"translate-{b}/{article}"]).metadata["X-Tarjama-Settings"]
+            for b in ("transformers", "ct2")
+        }
+        glossary = settings["transformers"].rsplit(" ", 1)[1]
+        assert glossary.startswith("glossary=sha256:")
+        assert settings == {
+            "transformers": f"backend=transformers beam=4 compute=float32 {glossary}",
+            "ct2": f"backend=ct2 beam=4 compute=int8 {glossary}",
+        }
+    assert len(polib.pofile(produced["translate-ct2/hanoi-convention.po"])) == 34

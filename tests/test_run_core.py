@@ -11,6 +11,7 @@ import polib
 import pytest
 
 from tarjama.errors import InputError, TarjamaError
+from tarjama.files import lock_path
 from tarjama.glossary import Matcher, load_default
 from tarjama.run import Resources, RunOptions, run_batch, translate_articles
 from tarjama.sources import read
@@ -106,12 +107,12 @@ def test_batch_skips_what_translate_wrote_with_the_same_settings_without_loading
     tmp_path: Path, article: Path, tiny_model: Path
 ) -> None:
     out = tmp_path / "out"
-    res = run_cli(
-        "translate", article, "--model", tiny_model, "--out", out, "--backend", "ct2", "--beam", "1"
-    )
-    assert res.returncode == 0, res.stderr
-    options = RunOptions(out_dir=out, settings=DecodeSettings(backend="ct2", beam=1), skip_unchanged=True)
-    report = run_batch([article], options, Resources(model=str(tiny_model)), opener=never_opened)
+    settings = DecodeSettings(backend="ct2", beam=1)
+    resources = Resources(model=str(tiny_model))
+    [written] = translate_articles([article], RunOptions(out_dir=out, settings=settings), resources)
+    assert written.status == "written"
+    options = RunOptions(out_dir=out, settings=settings, skip_unchanged=True)  # what `batch` runs
+    report = run_batch([article], options, resources, opener=never_opened)
     assert [a.status for a in report.articles] == ["unchanged"]
     assert not report.model_loaded
 
@@ -130,10 +131,15 @@ def test_the_summary_counts_sentences_filled_from_memory(tmp_path: Path, tiny_mo
 
 def test_no_lock_files_are_left_in_the_output_tree(tmp_path: Path, article: Path, tiny_model: Path) -> None:
     out = tmp_path / "out"
-    assert run_cli("translate", article, "--model", tiny_model, "--out", out, "--beam", "1").returncode == 0
-    assert run_cli("batch", "-q", article, "--model", tiny_model, "--out", out, "--beam", "1").returncode == 0
+    options = RunOptions(out_dir=out, settings=DecodeSettings(beam=1))
+    translate_articles([article], options, Resources(model=str(tiny_model)))
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\nجملة جديدة في آخر المقال.\n", encoding="utf-8"
+    )
+    run_batch([article], options, Resources(model=str(tiny_model)))  # writes again, under the lock
     names = sorted(p.name for p in out.rglob("*"))
     assert names == ["LC_MESSAGES", "en", "hanoi-convention.po"]
+    assert lock_path(out / "en" / "LC_MESSAGES" / "hanoi-convention.po").is_file()  # where it went
 
 
 def test_a_sentence_longer_than_the_model_input_is_split_and_nothing_is_dropped(
