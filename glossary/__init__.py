@@ -17,7 +17,15 @@ Enforcement belongs to each backend: decoding-time for transformers in
 repair for CTranslate2 in :mod:`tarjama.translate.ct2_repair`.
 """
 
-from tarjama.glossary.check import TermCheck, check_hypothesis, find_targets, required_targets
+from tarjama.glossary.check import (
+    TermCheck,
+    check_hypothesis,
+    find_forbidden,
+    find_targets,
+    forbidden_renderings,
+    required_targets,
+    spellings,
+)
 from tarjama.glossary.match import Match, Matcher
 from tarjama.glossary.terms import (
     Conflict,
@@ -40,11 +48,14 @@ __all__ = [
     "TermCheck",
     "check_hypothesis",
     "default_path",
+    "find_forbidden",
     "find_targets",
+    "forbidden_renderings",
     "load_default",
     "load_glossaries",
     "load_selected",
     "read_glossary_file",
     "required_targets",
+    "spellings",
     "term_key",
 ]

@@ -86,3 +86,20 @@ def check_hypothesis(required: Sequence[str], hypothesis: str) -> TermCheck:
     need = Counter(required)
     found = Counter(t for _, _, t in find_targets(hypothesis, need))
     return TermCheck(need, found)
+
+
+def forbidden_renderings(matches: Iterable[Match]) -> list[str]:
+    """The renderings a sentence's terms must never take, once each, in source order."""
+    return list(dict.fromkeys(f for m in matches for f in m.term.forbidden))
+
+
+def find_forbidden(hypothesis: str, forbidden: Iterable[str]) -> dict[str, int]:
+    """How often each forbidden rendering stands in ``hypothesis`` (matched as targets are)."""
+    return dict(Counter(t for _, _, t in find_targets(hypothesis, forbidden)))
+
+
+def spellings(rendering: str) -> list[str]:
+    """The ways a rendering can be written that decoding must ban: as given, and with its first
+    letter in the other case (the post-check accepts both, at a sentence start or not)."""
+    other = rendering[:1].swapcase() + rendering[1:]
+    return list(dict.fromkeys([rendering, other]))

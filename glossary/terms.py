@@ -39,6 +39,9 @@ class Term:
     type: str = ""
     note: str = ""
     origin: str = ""  # "file:line", for messages
+    # renderings that must never stand for this term ("Hanoi Agreement" for اتفاقية هانوي):
+    # banned while decoding, reported by the post-check and by `glossary check`
+    forbidden: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -153,6 +156,11 @@ def _check(source: str, target: str, where: str, path: Path) -> None:
         raise InputError(f"{where}: source {source.strip()!r} has no letters to match", path=path)
 
 
+def _check_forbidden(target: str, forbidden: Sequence[str], where: str, path: Path) -> None:
+    if target in forbidden:
+        raise InputError(f"{where}: {target!r} is both the approved and a forbidden rendering", path=path)
+
+
 def _read_csv(raw: bytes, path: Path) -> list[Term]:
     try:
         text = raw.decode("utf-8-sig")
@@ -167,7 +175,7 @@ def _read_csv(raw: bytes, path: Path) -> list[Term]:
         missing = [c for c in REQUIRED_COLUMNS if c not in columns]
         if missing:
             raise InputError(
-                f"line 1: missing column {', '.join(missing)} (header must be source,target,type,note)",
+                f"line 1: missing column {', '.join(missing)} (header must be source,target and may add type,note,forbidden)",
                 path=path,
             )
         terms: list[Term] = []
@@ -182,6 +190,9 @@ def _read_csv(raw: bytes, path: Path) -> list[Term]:
                 raise InputError(f"line {line}: {len(row)} cells, header has {len(columns)}", path=path)
             cell = dict(zip(columns, row, strict=True))
             _check(cell["source"], cell["target"], f"line {line}", path)
+            # several forbidden renderings in one cell are separated by "|"
+            forbidden = tuple(f.strip() for f in cell.get("forbidden", "").split("|") if f.strip())
+            _check_forbidden(cell["target"].strip(), forbidden, f"line {line}", path)
             terms.append(
                 Term(
                     cell["source"].strip(),
@@ -189,6 +200,7 @@ def _read_csv(raw: bytes, path: Path) -> list[Term]:
                     cell.get("type", "").strip(),
                     cell.get("note", "").strip(),
                     f"{path}:{line}",
+                    forbidden,
                 )
             )
     except csv.Error as exc:
@@ -220,6 +232,7 @@ def _read_tbx(raw: bytes, path: Path) -> list[Term]:
     terms: list[Term] = []
     for entry in entries:
         by_lang: dict[str, list[str]] = {}
+        banned: list[str] = []  # English terms marked forbidden or obsolete (as Weblate exports them)
         for lang_el in entry:
             if _local(lang_el.tag) not in ("langSet", "langSec"):
                 continue
@@ -227,20 +240,45 @@ def _read_tbx(raw: bytes, path: Path) -> list[Term]:
             for el in lang_el.iter():
                 if _local(el.tag) == "term":
                     text = "".join(el.itertext()).strip()
-                    if text:
-                        by_lang.setdefault(lang, []).append(text)
+                    if not text:
+                        continue
+                    if _is_forbidden(el):
+                        if lang == TARGET_LANG:
+                            banned.append(text)
+                        continue  # a forbidden Arabic spelling is no source to match
+                    by_lang.setdefault(lang, []).append(text)
         where = f"line {entry.sourceline}"
         if not by_lang.get(SOURCE_LANG):
             raise InputError(f'{where}: entry has no Arabic (xml:lang="ar") term', path=path)
         if not by_lang.get(TARGET_LANG):
             raise InputError(f'{where}: entry has no English (xml:lang="en") term', path=path)
         target = by_lang[TARGET_LANG][0]
+        forbidden = tuple(dict.fromkeys(banned))
+        _check_forbidden(target, forbidden, where, path)
         kind = _descrip(entry, ("subjectField", "type", "termType"))
         note = _descrip(entry, ("definition", "note", "context"))
         for source in by_lang[SOURCE_LANG]:
             _check(source, target, where, path)
-            terms.append(Term(source, target, kind, note, f"{path}:{entry.sourceline}"))
+            terms.append(Term(source, target, kind, note, f"{path}:{entry.sourceline}", forbidden))
     return terms
+
+
+# TBX administrativeStatus values that make a term one that must not be used (TBX's own
+# deprecated/superseded, and Weblate's forbidden/obsolete).
+_BANNED_STATUS = ("forbidden", "obsolete", "deprecated", "superseded")
+
+
+def _is_forbidden(term_el) -> bool:
+    """Whether the term's own group (tig, ntig, termSec) gives it a forbidden status."""
+    group = term_el.getparent()
+    if group is not None and _local(group.tag) == "termGrp" and group.getparent() is not None:
+        group = group.getparent()
+    for el in group.iter() if group is not None else ():
+        if _local(el.tag) == "termNote" and el.get("type") == "administrativeStatus":
+            status = "".join(el.itertext()).strip().lower()
+            if any(word in status for word in _BANNED_STATUS):
+                return True
+    return False
 
 
 def _descrip(entry, types: tuple[str, ...]) -> str:
