@@ -93,7 +93,7 @@ class _Echo(BaseBackend):
     def encode(self, sentences: Sequence[str]) -> list[list[str]]:
         return [[*s.split()[: self.max_source_tokens - 1], "</s>"] for s in sentences]
 
-    def _start(self, tokens, terms) -> list[str]:
+    def _start(self, tokens, terms, banned) -> list[str]:
         self.batches.append([" ".join(t[:-1]) for t in tokens])
         return [" ".join([*t[:-1], *owed]).upper() for t, owed in zip(tokens, terms, strict=True)]
 

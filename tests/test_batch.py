@@ -74,9 +74,9 @@ class Spy:
             def token_counts(self, texts):
                 return real.token_counts(texts)
 
-            def translate(self, texts, terms=None):
+            def translate(self, texts, terms=None, banned=None):
                 spy.calls.append(list(texts))
-                return real.translate(texts, terms=terms)
+                return real.translate(texts, terms=terms, banned=banned)
 
         return Recording()
 

@@ -158,9 +158,9 @@ def test_a_sentence_longer_than_the_model_input_is_split_and_nothing_is_dropped(
         limit.append(real.max_source_tokens)
         original = real.translate
 
-        def translate(texts, terms=None):
+        def translate(texts, terms=None, banned=None):
             sent.extend(texts)
-            return original(texts, terms=terms)
+            return original(texts, terms=terms, banned=banned)
 
         real.translate = translate
         return real

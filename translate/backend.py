@@ -38,12 +38,20 @@ class Backend(Protocol):
     settings: DecodeSettings
     max_source_tokens: int  # the most source tokens (EOS included) the model reads; more are cut
 
-    def translate(self, sentences: Sequence[str], terms: Sequence[Sequence[str]] | None = None) -> list[str]:
+    def translate(
+        self,
+        sentences: Sequence[str],
+        terms: Sequence[Sequence[str]] | None = None,
+        banned: Sequence[Sequence[str]] | None = None,
+    ) -> list[str]:
         """Translate sentences, returning outputs in the same order.
 
         ``terms[i]``: the approved English terms sentence ``i`` must contain, one per source
         occurrence (``tarjama.glossary.required_targets``); a backend enforces them as best it
         can, and the pipeline post-checks with ``tarjama.glossary.check_hypothesis``.
+        ``banned[i]``: renderings sentence ``i`` must not contain (a glossary's forbidden
+        translations of its terms, ``tarjama.glossary.forbidden_renderings``); a backend bans
+        every spelling of them (``tarjama.glossary.spellings``) while decoding.
         """
         ...
 
@@ -147,8 +155,11 @@ class BaseBackend:
     def token_counts(self, sentences: Sequence[str]) -> list[int]:
         raise NotImplementedError
 
-    def _start(self, tokens: list[Sequence[object]], terms: list[Sequence[str]]) -> object:
-        """Begin translating one batch (encoded sentences, their required terms). A synchronous
+    def _start(
+        self, tokens: list[Sequence[object]], terms: list[Sequence[str]], banned: list[Sequence[str]]
+    ) -> object:
+        """Begin translating one batch (encoded sentences, their required terms, the renderings
+        each must not contain). A synchronous
         engine returns the texts; an asynchronous one returns whatever :meth:`_finish` needs."""
         raise NotImplementedError
 
@@ -178,15 +189,24 @@ class BaseBackend:
     def output_budget(self, source_tokens: int) -> int:
         return output_budget(source_tokens, self.model_max)
 
-    def translate(self, sentences: Sequence[str], terms: Sequence[Sequence[str]] | None = None) -> list[str]:
+    def translate(
+        self,
+        sentences: Sequence[str],
+        terms: Sequence[Sequence[str]] | None = None,
+        banned: Sequence[Sequence[str]] | None = None,
+    ) -> list[str]:
         """Encode, batch by length, and decode; every batch is started before any is finished,
         so an engine with parallel workers keeps them all busy."""
         if not sentences:
             return []
         tokens = self.encode(sentences)
         owed: Sequence[Sequence[str]] = terms or [()] * len(tokens)
+        bans: Sequence[Sequence[str]] = banned or [()] * len(tokens)
         started = [
-            (batch, self._start([tokens[i] for i in batch], [owed[i] for i in batch]))
+            (
+                batch,
+                self._start([tokens[i] for i in batch], [owed[i] for i in batch], [bans[i] for i in batch]),
+            )
             for batch in length_sorted_batches([len(t) for t in tokens], self.decode_batch_size)
         ]
         out: list[str] = [""] * len(tokens)

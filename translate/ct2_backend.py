@@ -9,6 +9,7 @@ MarianTokenizer produces), so translating needs neither torch nor transformers.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -77,6 +78,7 @@ class CTranslate2Backend(BaseBackend):
             self.translator, self._tgt, self.decode, settings.beam, self.hard_max, self.per_worker
         )
         self.term_stats = self.repair.term_stats  # n_best / repaired / unresolved sentences
+        self._known: frozenset[str] | None = None  # the converted model's vocabulary, when a ban needs it
 
     def cuda_available(self) -> bool:
         return self._ct2.get_cuda_device_count() > 0
@@ -100,28 +102,81 @@ class CTranslate2Backend(BaseBackend):
         text = self._tgt.decode_pieces([t for t in tokens if t not in (EOS, UNK)])
         return text.replace(WORD_START, " ").strip()
 
-    def _start(self, tokens: list[list[str]], terms: list[Sequence[str]]) -> tuple:
+    def _start(
+        self, tokens: list[list[str]], terms: list[Sequence[str]], banned: list[Sequence[str]]
+    ) -> tuple:
         """Queue one batch (every batch is queued before any is finished, so CTranslate2's
-        workers decode them in parallel); sentences that owe terms ask for the n-best list."""
+        workers decode them in parallel); sentences that owe terms ask for the n-best list.
+
+        CTranslate2 suppresses sequences for a whole call, and a rendering is forbidden only in
+        sentences whose source holds its term, so sentences with other bans are queued apart.
+        """
         owed = [list(t) for t in terms]
+        bans = [self.suppressed(b) for b in banned]
         budgets = [self.output_budget(len(t)) for t in tokens]
         n_best = self.settings.beam if any(owed) else 1
-        return tokens, owed, budgets, self._submit(tokens, max(budgets) - 1, n_best)
+        pending: list = [None] * len(tokens)
+        groups: dict[tuple, list[int]] = {}
+        for k, ban in enumerate(bans):
+            groups.setdefault(tuple(map(tuple, ban)), []).append(k)
+        for ban, members in groups.items():
+            sub = [tokens[k] for k in members]
+            limit = max(budgets[k] for k in members) - 1
+            for k, handle in zip(
+                members, self._submit(sub, limit, n_best, list(map(list, ban))), strict=True
+            ):
+                pending[k] = handle
+        return tokens, owed, budgets, bans, pending
+
+    def suppressed(self, renderings: Sequence[str]) -> list[list[str]]:
+        """Target pieces of every spelling of the forbidden renderings, as decoding would write
+        them mid-sentence ("▁Hanoi ▁Agreement") and right after an opening bracket or quote."""
+        from tarjama.glossary.check import OPENERS, spellings
+
+        out: list[list[str]] = []
+        for rendering in renderings:
+            for text in spellings(rendering):
+                pieces = self._tgt.encode(text, out_type=str)
+                if not pieces:
+                    continue
+                out.append(pieces)
+                glued = pieces[0].removeprefix(WORD_START)
+                if glued != pieces[0]:
+                    out += [[f"{WORD_START}{o}", glued, *pieces[1:]] for o in OPENERS]
+        # CTranslate2 refuses a sequence with a piece its vocabulary lacks; such a spelling can
+        # never be decoded anyway
+        known = self._vocabulary()
+        return [list(p) for p in dict.fromkeys(map(tuple, out)) if all(t in known for t in p)]
+
+    def _vocabulary(self) -> frozenset[str]:
+        if self._known is None:
+            try:
+                words = json.loads((self.model_dir / "shared_vocabulary.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                words = []
+            self._known = frozenset(w for w in words if isinstance(w, str))
+        return self._known
 
     def _finish(self, started: tuple) -> list[str]:
-        batch, owed, budgets, pending = started
+        batch, owed, budgets, bans, pending = started
         results = [[list(h) for h in p.result().hypotheses] for p in pending]
         n_best = self.settings.beam if any(owed) else 1
         for k, budget in enumerate(budgets):
             # past its own budget (EOS counts, as in transformers): redone alone within it
             if len(results[k][0]) >= budget:
-                results[k] = self._run([batch[k]], budget - 1, n_best)[0]
-        return [self.decode(h) for h in self.repair.choose(batch, owed, budgets, results)]
+                results[k] = self._run([batch[k]], budget - 1, n_best, bans[k])[0]
+        return [self.decode(h) for h in self.repair.choose(batch, owed, budgets, results, bans)]
 
-    def _run(self, batch: list[list[str]], max_length: int, n_best: int = 1) -> list[list[list[str]]]:
-        return [[list(h) for h in p.result().hypotheses] for p in self._submit(batch, max_length, n_best)]
+    def _run(
+        self, batch: list[list[str]], max_length: int, n_best: int = 1, ban: list[list[str]] | None = None
+    ) -> list[list[list[str]]]:
+        pending = self._submit(batch, max_length, n_best, ban)
+        return [[list(h) for h in p.result().hypotheses] for p in pending]
 
-    def _submit(self, batch: list[list[str]], max_length: int, n_best: int = 1) -> list:
+    def _submit(
+        self, batch: list[list[str]], max_length: int, n_best: int = 1, ban: list[list[str]] | None = None
+    ) -> list:
+        extra = {"suppress_sequences": ban} if ban else {}
         return self.translator.translate_batch(
             batch,
             beam_size=self.settings.beam,
@@ -130,4 +185,5 @@ class CTranslate2Backend(BaseBackend):
             min_decoding_length=min(self.min_length, max_length),
             max_input_length=0,
             asynchronous=True,
+            **extra,
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
@@ -38,6 +38,7 @@ class _Repair:
     budget: int
     required: list[str]
     hyp: list[str]
+    ban: list[list[str]] = field(default_factory=list)  # target pieces decoding must not write
 
     def missing_term(self, text: str) -> str | None:
         missing = check_hypothesis(self.required, text).missing
@@ -76,12 +77,13 @@ class TermRepair:
         owed: list[list[str]],
         budgets: list[int],
         results: list[list[list[str]]],
+        bans: Sequence[list[list[str]]] = (),
     ) -> list[list[str]]:
         """Per sentence, the pieces to output: its best hypothesis, unless it owes terms that
         the n-best list (step 1) or the repair rounds (step 2) can supply."""
         chosen = [hyps[0] for hyps in results]
         repair = [
-            _Repair(k, batch[k], budgets[k], owed[k], hyps[0])
+            _Repair(k, batch[k], budgets[k], owed[k], hyps[0], list(bans[k]) if bans else [])
             for k, hyps in enumerate(results)
             if owed[k] and not self._pick_n_best(owed[k], hyps, chosen, k)
         ]
@@ -147,17 +149,23 @@ class TermRepair:
         decoded: list[list[list[str]]] = [
             [c] if (c := best.get(n)) is not None else [] for n in range(len(todo))
         ]
-        if prefixes:
+        # one call per set of forbidden renderings (CTranslate2 suppresses them for a whole call)
+        groups: dict[tuple, list[int]] = {}
+        for j, n in enumerate(owners):
+            groups.setdefault(tuple(map(tuple, todo[n].ban)), []).append(j)
+        for ban, members in groups.items():
+            extra = {"suppress_sequences": list(map(list, ban))} if ban else {}
             results = self.translator.translate_batch(
-                sources,
-                target_prefix=prefixes,
+                [sources[j] for j in members],
+                target_prefix=[prefixes[j] for j in members],
                 beam_size=self.beam,
                 max_decoding_length=limit,
                 max_input_length=0,
+                **extra,
             )
-            for n, res in zip(owners, results, strict=True):
+            for j, res in zip(members, results, strict=True):
                 if len(res.hypotheses[0]) < self.hard_max:
-                    decoded[n].append(res.hypotheses[0])
+                    decoded[owners[j]].append(res.hypotheses[0])
         for n, cand in self._best_candidates(todo, decoded).items():
             todo[n].hyp = cand
 

@@ -36,6 +36,14 @@ class TransformersBackend(BaseBackend):
         )
         self._target_vocab = None
 
+    def _vocab(self):
+        """The target side as the glossary processors need it, built on first use."""
+        if self._target_vocab is None:
+            from tarjama.translate.hf_enforce import TargetVocab
+
+            self._target_vocab = TargetVocab(self.tokenizer)
+        return self._target_vocab
+
     def cuda_available(self) -> bool:
         return bool(self._torch.cuda.is_available())
 
@@ -47,10 +55,17 @@ class TransformersBackend(BaseBackend):
     def token_counts(self, sentences: Sequence[str]) -> list[int]:
         return [len(ids) for ids in self.tokenizer(list(sentences), truncation=False)["input_ids"]]
 
-    def _start(self, tokens: list[list[int]], terms: list[Sequence[str]]) -> list[str]:
-        return self._generate(tokens, terms)
+    def _start(
+        self, tokens: list[list[int]], terms: list[Sequence[str]], banned: list[Sequence[str]]
+    ) -> list[str]:
+        return self._generate(tokens, terms, banned)
 
-    def _generate(self, batch_ids: list[list[int]], batch_terms: Sequence[Sequence[str]] = ()) -> list[str]:
+    def _generate(
+        self,
+        batch_ids: list[list[int]],
+        batch_terms: Sequence[Sequence[str]] = (),
+        batch_banned: Sequence[Sequence[str]] = (),
+    ) -> list[str]:
         torch = self._torch
         from transformers import LogitsProcessorList
 
@@ -60,12 +75,17 @@ class TransformersBackend(BaseBackend):
         enc = {k: v.to(self.settings.device) for k, v in enc.items()}
         budgets = [self.output_budget(len(x)) for x in batch_ids]
         processors = []
-        if any(batch_terms):  # glossary: decoding-time enforcement (tarjama.translate.hf_enforce)
-            from tarjama.translate.hf_enforce import TargetVocab, TermEnforcer, term_budget
+        if any(batch_banned):  # glossary: forbidden renderings, before the enforcer may force a term
+            from tarjama.glossary.check import spellings
+            from tarjama.translate.hf_enforce import BannedRenderings
 
-            if self._target_vocab is None:
-                self._target_vocab = TargetVocab(self.tokenizer)
-            plans = [self._target_vocab.plan(t) for t in batch_terms]
+            vocab = self._vocab()
+            bans = [[vocab.encode(v) for r in row for v in spellings(r)] for row in batch_banned]
+            processors.append(BannedRenderings(bans, self.settings.beam))
+        if any(batch_terms):  # glossary: decoding-time enforcement (tarjama.translate.hf_enforce)
+            from tarjama.translate.hf_enforce import TermEnforcer, term_budget
+
+            plans = [self._vocab().plan(t) for t in batch_terms]
             budgets = [term_budget(b, p, self.hard_max) for b, p in zip(budgets, plans, strict=True)]
             processors.append(
                 TermEnforcer(
@@ -74,7 +94,7 @@ class TransformersBackend(BaseBackend):
                     self.settings.beam,
                     self.model.config.eos_token_id,
                     self.model.config.pad_token_id,
-                    self._target_vocab.continuation,
+                    self._vocab().continuation,
                 )
             )
         limit = PerSentenceLengthLimit(budgets, self.settings.beam, self.model.config.eos_token_id)

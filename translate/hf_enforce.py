@@ -405,3 +405,32 @@ def term_budget(budget: int, plan: TermPlan | None, hard_cap: int) -> int:
     if plan is None:
         return budget
     return max(budget, min(hard_cap, plan.needed + 1 + TERM_SLACK))
+
+
+class BannedRenderings(LogitsProcessor):
+    """Forbidden renderings of a sentence's glossary terms ("Hanoi Agreement"), never written.
+
+    transformers' own ``NoBadWordsLogitsProcessor`` bans the same sequences in every row of a
+    batch; a rendering is forbidden only in sentences whose source holds its term, so the
+    bans here are per sentence. The last token of a banned sequence is blocked whenever the
+    hypothesis ends with the rest of it.
+    """
+
+    def __init__(
+        self, bans: Sequence[Sequence[tuple[int, ...]]], num_beams: int, prompt_len: int = 1
+    ) -> None:
+        self.bans = [[seq for seq in row if seq] for row in bans]
+        self.num_beams = num_beams
+        self.prompt_len = prompt_len  # the decoder start token
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        for row in range(input_ids.shape[0]):
+            seqs = self.bans[row // self.num_beams]
+            if not seqs:
+                continue
+            written = input_ids[row, self.prompt_len :].tolist()
+            for seq in seqs:
+                head = list(seq[:-1])
+                if not head or written[len(written) - len(head) :] == head:
+                    scores[row, seq[-1]] = float("-inf")
+        return scores
