@@ -13,10 +13,11 @@ KIND = "kind: "
 MT = "mt: "
 GLOSSARY = "glossary: "
 GLOSSARY_MISSING = "glossary-missing: "
+GLOSSARY_FORBIDDEN = "glossary-forbidden: "  # a forbidden rendering stands in the machine translation
 MEMORY = "memory: "
 FIXED = "fixed: "
 SPLIT = "split for MT: "  # a sentence longer than the model's input, translated in parts and rejoined
-OWN_PREFIXES = (KIND, MT, GLOSSARY, GLOSSARY_MISSING, MEMORY, FIXED, SPLIT)
+OWN_PREFIXES = (KIND, MT, GLOSSARY, GLOSSARY_MISSING, GLOSSARY_FORBIDDEN, MEMORY, FIXED, SPLIT)
 
 
 @dataclass

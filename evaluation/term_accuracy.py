@@ -24,7 +24,14 @@ from pathlib import Path
 
 from tarjama.catalog.po_file import load_po
 from tarjama.catalog.units import GLOSSARY_MISSING as MISSING_PREFIX
-from tarjama.glossary import Glossary, Matcher, check_hypothesis, required_targets
+from tarjama.glossary import (
+    Glossary,
+    Matcher,
+    check_hypothesis,
+    find_forbidden,
+    forbidden_renderings,
+    required_targets,
+)
 
 
 @dataclass(frozen=True)
@@ -101,9 +108,19 @@ def check_catalogs(paths: Sequence[Path], glossary: Glossary | None) -> list[Cat
             ]
             for m in marked:
                 problems.append(CatalogProblem(Path(path), line, entry.msgid, f"missing {m}"))
-            if matcher is None or not entry.msgstr.strip() or marked:
+            if matcher is None or not entry.msgstr.strip():
                 continue
-            check = check_hypothesis(required_targets(matcher.find(entry.msgid)), entry.msgstr)
+            matches = matcher.find(entry.msgid)
+            # a forbidden rendering is a problem wherever it came from: MT, memory or a translator
+            for target, n in find_forbidden(entry.msgstr, forbidden_renderings(matches)).items():
+                problems.append(
+                    CatalogProblem(
+                        Path(path), line, entry.msgid, f"forbidden {target!r}" + (f" x{n}" if n > 1 else "")
+                    )
+                )
+            if marked:
+                continue
+            check = check_hypothesis(required_targets(matches), entry.msgstr)
             for target, n in check.missing.items():
                 problems.append(
                     CatalogProblem(

@@ -42,13 +42,15 @@ def glossary_show(article: Path, glossary_files: tuple[Path, ...], no_glossary: 
 @click.argument("catalogs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @glossary_options
 def glossary_check(catalogs: tuple[Path, ...], glossary_files: tuple[Path, ...], no_glossary: bool) -> None:
-    """Report entries whose translation lacks a required term; exit 1 if there is any."""
+    """Report entries whose translation lacks a required term or holds a forbidden rendering; exit 1 if any."""
     from tarjama.evaluation.term_accuracy import check_catalogs
 
     problems = check_catalogs(list(catalogs), cli_glossary(glossary_files, no_glossary))
     for problem in problems:
         click.echo(str(problem))
     if problems:
-        click.echo(f"tarjama: {len(problems)} missing glossary terms", err=True)
+        click.echo(
+            f"tarjama: {len(problems)} glossary problems (missing terms, forbidden renderings)", err=True
+        )
         sys.exit(1)
-    click.echo(f"{len(catalogs)} catalog(s): no missing glossary terms", err=True)
+    click.echo(f"{len(catalogs)} catalog(s): no missing glossary terms, no forbidden renderings", err=True)

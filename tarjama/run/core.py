@@ -30,10 +30,19 @@ from tarjama.catalog.build import CatalogHeader, reviewed_msgids
 from tarjama.catalog.memory import DEFAULT_THRESHOLD, TranslationMemory
 from tarjama.catalog.po_file import load_po
 from tarjama.catalog.suggest import Offer, apply_offers, offers_for
-from tarjama.catalog.units import FIXED, GLOSSARY, GLOSSARY_MISSING, KIND, MT, SPLIT, Unit
+from tarjama.catalog.units import FIXED, GLOSSARY, GLOSSARY_FORBIDDEN, GLOSSARY_MISSING, KIND, MT, SPLIT, Unit
 from tarjama.catalog.write import catalog_path, settings_string, write_catalog
 from tarjama.errors import InputError, TarjamaError
-from tarjama.glossary import Glossary, Match, Matcher, TermCheck, check_hypothesis, required_targets
+from tarjama.glossary import (
+    Glossary,
+    Match,
+    Matcher,
+    TermCheck,
+    check_hypothesis,
+    find_forbidden,
+    forbidden_renderings,
+    required_targets,
+)
 from tarjama.sources import TRANSLATABLE, Document, Kind
 from tarjama.sources.fixed_lines import fixed_translation
 from tarjama.translate.backend import Backend, DecodeSettings
@@ -147,15 +156,22 @@ class TermReport:
 
     matches: dict[str, list[Match]] = field(default_factory=dict)
     checks: dict[str, TermCheck] = field(default_factory=dict)
+    forbidden: dict[str, dict[str, int]] = field(default_factory=dict)  # renderings found anyway
 
     def required(self, text: str) -> list[str]:
         return required_targets(self.matches.get(text, ()))
+
+    def banned(self, text: str) -> list[str]:
+        return forbidden_renderings(self.matches.get(text, ()))
 
     def check(self, text: str, output: str) -> None:
         """The one post-check, whatever the backend did to enforce the terms."""
         need = self.required(text)
         if need:
             self.checks[text] = check_hypothesis(need, output)
+        banned = self.banned(text)
+        if banned and (found := find_forbidden(output, banned)):
+            self.forbidden[text] = found
 
     def missing(self, text: str) -> dict[str, int]:
         check = self.checks.get(text)
@@ -169,6 +185,10 @@ class TermReport:
             shown.append(f"{GLOSSARY}{text} → {m.target}")
         marks = [
             f"{GLOSSARY_MISSING}{t!r}" + (f" x{n}" if n > 1 else "") for t, n in self.missing(msgid).items()
+        ]
+        marks += [
+            f"{GLOSSARY_FORBIDDEN}{t!r}" + (f" x{n}" if n > 1 else "")
+            for t, n in self.forbidden.get(msgid, {}).items()
         ]
         return [*dict.fromkeys(shown), *marks]
 
@@ -379,7 +399,11 @@ class Run:
             pool,
             self.options.max_batch_tokens,
             on_batch,
-            translate=lambda texts: backend.translate(texts, terms=[self.terms.required(t) for t in texts]),
+            translate=lambda texts: backend.translate(
+                texts,
+                terms=[self.terms.required(t) for t in texts],
+                banned=[self.terms.banned(t) for t in texts],
+            ),
         )
 
     def _pieces(self, backend: Backend, texts: list[str]) -> dict[str, list[str]]:
