@@ -74,20 +74,26 @@ def locked(path: Path, timeout: float = 30.0) -> Iterator[None]:
         ) from exc
 
 
-def check_writable_dir(directory: Path) -> None:
-    """Fail early, before a model load, when the output directory cannot be written.
+def check_can_write(path: Path) -> None:
+    """Fail, before any model load and without making a folder, when ``path`` could not be written.
 
-    Permission bits are not enough (root ignores them; read-only mounts and /proc don't),
-    so this creates the directory and a probe file for real.
+    Permission bits are not enough (root ignores them; read-only mounts don't), so the nearest
+    existing folder gets a probe file for real; the folders below it are made only when the
+    file is written.
     """
+    if path.is_dir():
+        raise TarjamaError("catalog path is a directory", path=path)
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise TarjamaError(f"cannot create the catalog: {folder} is not a directory", path=path)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".tarjama-probe-", dir=directory)
+        fd, probe = tempfile.mkstemp(prefix=".tarjama-probe-", dir=folder)
         os.close(fd)
-        os.unlink(probe)
-    except FileExistsError:
-        raise TarjamaError("output path exists and is not a directory", path=directory) from None
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(probe)
     except OSError as exc:
         raise TarjamaError(
-            f"output directory is not writable ({exc.strerror or exc})", path=directory
+            f"cannot write the catalog: {folder} is not writable ({exc.strerror or exc})", path=path
         ) from None

@@ -155,7 +155,7 @@ def compare_cmd(
     from tarjama.evaluation.hypotheses import Segments, read_reference, read_segments
     from tarjama.evaluation.report import write_report
     from tarjama.evaluation.terminal import comparison_table
-    from tarjama.run.core import check_can_write
+    from tarjama.files import check_can_write
     from tarjama.run.systems import parse_system, resolve_systems, source_sentences, translate_system
     from tarjama.sources import read
 

@@ -15,9 +15,6 @@ model is loaded and before any file or folder is made.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +30,7 @@ from tarjama.catalog.suggest import Offer, apply_offers, offers_for
 from tarjama.catalog.units import FIXED, GLOSSARY, GLOSSARY_FORBIDDEN, GLOSSARY_MISSING, KIND, MT, SPLIT, Unit
 from tarjama.catalog.write import catalog_path, settings_string, write_catalog
 from tarjama.errors import InputError, TarjamaError
+from tarjama.files import check_can_write
 from tarjama.glossary import (
     Glossary,
     Match,
@@ -201,7 +199,6 @@ class _Job:
     existing: polib.POFile | None
     offers: dict[str, Offer] = field(default_factory=dict)
     texts: list[str] = field(default_factory=list)  # distinct sentences this article needs from the model
-    new_mt: bool = False
 
 
 class Run:
@@ -423,7 +420,8 @@ class Run:
             self.parts[text] = len(pieces[text])
             if self.matcher is not None:
                 for part in pieces[text]:
-                    self.terms.matches.setdefault(part, self.matcher.find(part))
+                    if part not in self.terms.matches:
+                        self.terms.matches[part] = self.matcher.find(part)
         return pieces
 
     def _finish(self, job: _Job) -> None:
@@ -498,31 +496,6 @@ def plan_waves(jobs: Sequence[_Job], wave_sentences: int) -> list[list[_Job]]:
     if current:
         waves.append(current)
     return waves
-
-
-def check_can_write(po_path: Path) -> None:
-    """Fail, before any model load and without making a folder, when ``po_path`` could not be written.
-
-    Permission bits are not enough (root ignores them; read-only mounts don't), so the nearest
-    existing folder gets a probe file for real; the folders below it are made only when the
-    catalog is written.
-    """
-    if po_path.is_dir():
-        raise TarjamaError("catalog path is a directory", path=po_path)
-    folder = po_path.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir():
-        raise TarjamaError(f"cannot create the catalog: {folder} is not a directory", path=po_path)
-    try:
-        fd, probe = tempfile.mkstemp(prefix=".tarjama-probe-", dir=folder)
-        os.close(fd)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(probe)
-    except OSError as exc:
-        raise TarjamaError(
-            f"cannot write the catalog: {folder} is not writable ({exc.strerror or exc})", path=po_path
-        ) from None
 
 
 def token_budget_batches(lengths: Sequence[int], max_tokens: int, max_sentences: int) -> list[list[int]]:
