@@ -9,13 +9,14 @@ a model that cannot be loaded. An engine adds loading, tokenising and decoding.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Protocol
 
 from tarjama.errors import ModelNotAvailable, TarjamaError
 from tarjama.translate.model_source import ModelSource
+from tarjama.translate.stand_in import plan_stand_ins, restore
 
 # No Marian model tarjama runs reads or writes more tokens than this.
 MAX_OUTPUT_TOKENS = 512
@@ -52,7 +53,18 @@ class Backend(Protocol):
         ``banned[i]``: renderings sentence ``i`` must not contain (a glossary's forbidden
         translations of its terms, ``tarjama.glossary.forbidden_renderings``); a backend bans
         every spelling of them (``tarjama.glossary.spellings``) while decoding.
+        A term the target vocabulary cannot spell is decoded as its stand-in and written back
+        exactly (:meth:`stand_ins`).
         """
+        ...
+
+    def spells(self, text: str) -> bool:
+        """Whether the target vocabulary writes ``text`` exactly."""
+        ...
+
+    def stand_ins(self, targets: Iterable[str]) -> dict[str, str]:
+        """Which approved forms this model cannot spell, and the stand-in it decodes for each
+        ('' where it has none: such a term cannot be guaranteed)."""
         ...
 
     def encode(self, sentences: Sequence[str]) -> Sequence[Sequence[object]]:
@@ -140,6 +152,7 @@ class BaseBackend:
     def __init__(self, source: ModelSource, settings: DecodeSettings) -> None:
         self.source = source
         self.settings = settings
+        self._spelled: dict[str, bool] = {}  # text → whether the target vocabulary writes it
         if settings.device.startswith("cuda") and not self.cuda_available():
             raise TarjamaError("--device cuda was asked for but no CUDA device is available")
 
@@ -154,6 +167,11 @@ class BaseBackend:
 
     def token_counts(self, sentences: Sequence[str]) -> list[int]:
         raise NotImplementedError
+
+    def spells(self, text: str) -> bool:
+        """Whether the target vocabulary writes ``text`` exactly (no ``<unk>``, no letter changed).
+        An engine with an open vocabulary (byte fallback, a remote service) keeps this default."""
+        return True
 
     def _start(
         self, tokens: list[Sequence[object]], terms: list[Sequence[str]], banned: list[Sequence[str]]
@@ -189,6 +207,18 @@ class BaseBackend:
     def output_budget(self, source_tokens: int) -> int:
         return output_budget(source_tokens, self.model_max)
 
+    def stand_ins(self, targets: Iterable[str]) -> dict[str, str]:
+        """The approved forms among ``targets`` this model cannot spell → the stand-in decoded in
+        their place ('' where none is usable; :mod:`tarjama.translate.stand_in`)."""
+        known = self._spelled
+
+        def spells(text: str) -> bool:
+            if text not in known:
+                known[text] = self.spells(text)
+            return known[text]
+
+        return plan_stand_ins(targets, spells)
+
     def translate(
         self,
         sentences: Sequence[str],
@@ -201,6 +231,9 @@ class BaseBackend:
             return []
         tokens = self.encode(sentences)
         owed: Sequence[Sequence[str]] = terms or [()] * len(tokens)
+        stand = {t: s for t, s in self.stand_ins({t for row in owed for t in row}).items() if s}
+        if stand:  # the model decodes what it can spell; the approved form is written back below
+            owed = [[stand.get(t, t) for t in row] for row in owed]
         bans: Sequence[Sequence[str]] = banned or [()] * len(tokens)
         started = [
             (
@@ -212,5 +245,5 @@ class BaseBackend:
         out: list[str] = [""] * len(tokens)
         for batch, handle in started:
             for i, text in zip(batch, self._finish(handle), strict=True):
-                out[i] = text
+                out[i] = restore(text, terms[i], stand) if stand and terms else text
         return out

@@ -102,6 +102,11 @@ class CTranslate2Backend(BaseBackend):
         text = self._tgt.decode_pieces([t for t in tokens if t not in (EOS, UNK)])
         return text.replace(WORD_START, " ").strip()
 
+    def spells(self, text: str) -> bool:
+        pieces = self._tgt.encode(text, out_type=str)
+        known = self._vocabulary()
+        return bool(pieces) and all(p in known for p in pieces) and self.decode(pieces) == text.strip()
+
     def _start(
         self, tokens: list[list[str]], terms: list[Sequence[str]], banned: list[Sequence[str]]
     ) -> tuple:
@@ -150,10 +155,13 @@ class CTranslate2Backend(BaseBackend):
 
     def _vocabulary(self) -> frozenset[str]:
         if self._known is None:
-            try:
-                words = json.loads((self.model_dir / "shared_vocabulary.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                words = []
+            words = []
+            for name in ("shared_vocabulary.json", "target_vocabulary.json"):
+                try:
+                    words = json.loads((self.model_dir / name).read_text(encoding="utf-8"))
+                    break
+                except (OSError, ValueError):
+                    continue
             self._known = frozenset(w for w in words if isinstance(w, str))
         return self._known
 

@@ -55,6 +55,12 @@ class TransformersBackend(BaseBackend):
     def token_counts(self, sentences: Sequence[str]) -> list[int]:
         return [len(ids) for ids in self.tokenizer(list(sentences), truncation=False)["input_ids"]]
 
+    def spells(self, text: str) -> bool:
+        ids = self._vocab().encode(text)
+        if not ids or self.tokenizer.unk_token_id in ids:
+            return False
+        return self.tokenizer.decode(list(ids), skip_special_tokens=True).strip() == text.strip()
+
     def _start(
         self, tokens: list[list[int]], terms: list[Sequence[str]], banned: list[Sequence[str]]
     ) -> list[str]:

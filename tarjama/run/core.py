@@ -223,6 +223,7 @@ class Run:
         self.translations: dict[str, str] = {}
         self.parts: dict[str, int] = {}  # sentence → parts it was translated in, when split
         self.terms = TermReport()
+        self._spelling_reported = False
         source, settings = model.source, options.settings
         self.settings_str = settings_string(
             settings.backend,
@@ -362,6 +363,7 @@ class Run:
         if not owners:
             return
         backend = self.model.backend()
+        self._report_spelling(backend)
         pieces = self._pieces(backend, list(owners))
         part_of: dict[str, list[str]] = {}
         for text, parts in pieces.items():
@@ -402,6 +404,24 @@ class Run:
                 banned=[self.terms.banned(t) for t in texts],
             ),
         )
+
+    def _report_spelling(self, backend: Backend) -> None:
+        """Once per run and term: approved forms the model's vocabulary cannot write, and how
+        they are still guaranteed (a stand-in decoded, the exact form written back)."""
+        if self.glossary is None or self._spelling_reported:
+            return
+        self._spelling_reported = True
+        for target, stand in backend.stand_ins(self.glossary.targets).items():
+            lacks = ", ".join(
+                repr(c) for c in dict.fromkeys(target) if not c.isspace() and not backend.spells(c)
+            )
+            what = f"the model cannot spell {target!r}" + (f" (it has no {lacks})" if lacks else "")
+            if stand:
+                self.on_warning(
+                    f"glossary: {what}: it decodes {stand!r} and the approved form is written back"
+                )
+            else:
+                self.on_warning(f"glossary: {what} and no stand-in is possible: it may come out wrong")
 
     def _pieces(self, backend: Backend, texts: list[str]) -> dict[str, list[str]]:
         """Each sentence as the model reads it: whole, or in parts when it is longer than the model's
