@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import polib
 
 from tarjama import __version__
-from tarjama.catalog.units import MEMORY, Unit, is_own_comment, own_comments
+from tarjama.catalog.review import is_article_entry, is_reviewed, language_of, vouched
+from tarjama.catalog.units import MEMORY, Unit, foreign_comments, own_comments
 
 PLURAL_FORMS = {"en": "nplurals=2; plural=(n != 1);"}
 LANGUAGE_NAMES = {"en": "English", "ar": "Arabic"}
@@ -26,14 +27,13 @@ class CatalogHeader:
     settings: str
 
 
-def is_reviewed(entry: polib.POEntry) -> bool:
-    """A translator has vouched for this entry: not fuzzy and translated."""
-    return not entry.obsolete and "fuzzy" not in entry.flags and bool(entry.msgstr.strip())
-
-
 def reviewed_msgids(po: polib.POFile | None) -> set[str]:
-    """Sources whose reviewed translation a merge keeps (an obsolete review comes back to life)."""
-    return {e.msgid for e in po if _vouched(e)} if po is not None else set()
+    """Sources whose reviewed translation a merge keeps (an obsolete review comes back to life);
+    a copy of the source is no review, and an entry with a translator's msgctxt is not the article's."""
+    if po is None:
+        return set()
+    language = language_of(po)
+    return {e.msgid for e in po if is_article_entry(e) and vouched(e, language)}
 
 
 def header_metadata(h: CatalogHeader, now: datetime | None = None) -> dict[str, str]:
@@ -75,11 +75,6 @@ def new_entry(unit: Unit) -> polib.POEntry:
     )
 
 
-def _foreign(comment: str | None) -> list[str]:
-    """Extracted-comment lines that are not tarjama's (another tool's or a translator's)."""
-    return [c for c in (comment or "").splitlines() if not is_own_comment(c)]
-
-
 def _refresh(entry: polib.POEntry, unit: Unit) -> polib.POEntry:
     """Keep the translator's msgstr, comments and flags; refresh only tarjama's own data.
 
@@ -89,19 +84,25 @@ def _refresh(entry: polib.POEntry, unit: Unit) -> polib.POEntry:
     own = list(unit.comments)
     if not any(c.startswith(MEMORY) for c in own):
         own += [c for c in own_comments(entry.comment) if c.startswith(MEMORY)]
-    entry.comment = "\n".join([*own, *_foreign(entry.comment)]) or None
+    entry.comment = "\n".join([*own, *foreign_comments(entry.comment, own)]) or None
     entry.occurrences = list(unit.occurrences)
     entry.obsolete = False
     return entry
 
 
-def _replace(prior: polib.POEntry | None, unit: Unit) -> polib.POEntry:
-    """This run's unit, carrying over what a translator added to an unreviewed entry."""
+def _replace(prior: polib.POEntry | None, unit: Unit, earlier: polib.POEntry | None) -> polib.POEntry:
+    """This run's unit, carrying over what a translator added to an unreviewed entry.
+
+    ``earlier``: the entry of the sentence this one was edited from (the unit's
+    ``previous_msgid``), whose translator's note moves to the new entry, as msgmerge does.
+    """
     entry = new_entry(unit)
+    if prior is None and earlier is not None and (earlier.tcomment or "").strip():
+        entry.tcomment = earlier.tcomment
     if prior is not None:
         entry.tcomment = prior.tcomment
         entry.flags = [*entry.flags, *(f for f in prior.flags if f != "fuzzy" and f not in entry.flags)]
-        foreign = _foreign(prior.comment)
+        foreign = foreign_comments(prior.comment, unit.comments)
         if foreign:
             entry.comment = "\n".join([*unit.comments, *foreign])
     return entry
@@ -133,24 +134,26 @@ def merge_units(existing: polib.POFile | None, units: list[Unit], header: Catalo
     if existing is not None:
         po.header = existing.header
         po.metadata_is_fuzzy = False
-    old = {e.msgid: e for e in existing} if existing is not None else {}  # obsolete ones too
+    entries = list(existing) if existing is not None else []
+    language = language_of(existing)
+    # keyed by (msgctxt, msgid) as gettext does; tarjama's own entries have no context
+    old = {e.msgid: e for e in entries if is_article_entry(e)}  # obsolete ones too
     seen: set[str] = set()
     for unit in units:
         if unit.msgid in seen:
             raise ValueError(f"duplicate unit {unit.msgid!r}: merge occurrences before building")
         seen.add(unit.msgid)
         prior = old.get(unit.msgid)
-        if prior is not None and _vouched(prior):
+        if prior is not None and vouched(prior, language):
             po.append(_refresh(prior, unit))
         else:
-            po.append(_replace(prior, unit))
+            earlier = old.get(unit.previous_msgid) if unit.previous_msgid else None
+            po.append(_replace(prior, unit, earlier))
+    # a translator's own variants (an msgctxt tarjama never writes): kept as they are
+    po.extend(e for e in entries if not is_article_entry(e) and not e.obsolete)
     for msgid, entry in old.items():
         if msgid not in seen and _keep_when_gone(entry):
             entry.obsolete = True
             po.append(entry)
+    po.extend(e for e in entries if not is_article_entry(e) and e.obsolete)
     return po
-
-
-def _vouched(entry: polib.POEntry) -> bool:
-    """Reviewed, active or obsolete."""
-    return "fuzzy" not in entry.flags and bool(entry.msgstr.strip())

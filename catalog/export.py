@@ -13,7 +13,7 @@ from enum import StrEnum
 
 import polib
 
-from tarjama.catalog.build import is_reviewed
+from tarjama.catalog.review import holds_translation, is_reviewed, language_of
 
 
 class Layout(StrEnum):
@@ -44,6 +44,7 @@ def export_catalog(
     po: polib.POFile, *, include_fuzzy: bool = False, layout: Layout = Layout.PARAGRAPHS
 ) -> Export:
     result = Export(text="")
+    language = language_of(po)
     files: dict[str, int] = {}
     placed: list[tuple[int, int, int, str]] = []  # (file rank, line, catalog position, text)
     for position, entry in enumerate(e for e in po if not e.obsolete):
@@ -52,7 +53,7 @@ def export_catalog(
             result.unplaced += 1
             continue
         for file, line in spots:
-            text = _choose(entry, include_fuzzy, result)
+            text = _choose(entry, include_fuzzy, result, language)
             placed.append((files.setdefault(file, len(files)), line, position, text))
     placed.sort()
     if layout is Layout.SENTENCES:
@@ -66,11 +67,13 @@ def export_catalog(
     return result
 
 
-def _choose(entry: polib.POEntry, include_fuzzy: bool, tally: Export) -> str:
-    if is_reviewed(entry):
+def _choose(entry: polib.POEntry, include_fuzzy: bool, tally: Export, language: str | None) -> str:
+    """The reviewed msgstr, else (with ``include_fuzzy``) the unreviewed one, else the Arabic; a
+    copy of the source counts as Arabic, never as a translation."""
+    if is_reviewed(entry, language):
         tally.reviewed += 1
         return entry.msgstr
-    if include_fuzzy and "fuzzy" in entry.flags and entry.msgstr.strip():
+    if include_fuzzy and "fuzzy" in entry.flags and holds_translation(entry, language):
         tally.fuzzy += 1
         return entry.msgstr
     tally.arabic += 1

@@ -25,6 +25,7 @@ import polib
 from rapidfuzz import fuzz, process
 
 from tarjama.catalog.po_file import load_po
+from tarjama.catalog.review import is_article_entry, language_of, vouched
 from tarjama.errors import TarjamaError
 from tarjama.glossary.normalize import fold
 
@@ -95,9 +96,11 @@ class TranslationMemory:
             self._postings.setdefault(word, []).append(index)
 
     def add_catalog(self, po: polib.POFile, origin: str) -> None:
-        """Index a catalog's reviewed entries, obsolete ones too (a review outlives its article)."""
+        """Index a catalog's reviewed entries, obsolete ones too (a review outlives its article);
+        never a copy of the source, nor a translator's msgctxt variant (``catalog.review``)."""
+        language = language_of(po)
         for entry in po:
-            if _vouched(entry):
+            if is_article_entry(entry) and vouched(entry, language):
                 self.add(entry.msgid, entry.msgstr, origin)
 
     @classmethod
@@ -163,11 +166,6 @@ class TranslationMemory:
             counts.update(postings)
             budget -= len(postings)
         return [i for i, _ in counts.most_common(_CANDIDATES)]
-
-
-def _vouched(entry: polib.POEntry) -> bool:
-    """Reviewed, whether active or obsolete."""
-    return "fuzzy" not in entry.flags and bool(entry.msgstr.strip())
 
 
 def load_memory(root: Path | None) -> TranslationMemory:

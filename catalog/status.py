@@ -8,8 +8,8 @@ from pathlib import Path
 
 import polib
 
-from tarjama.catalog.build import is_reviewed
 from tarjama.catalog.po_file import load_po
+from tarjama.catalog.review import copies_source, is_reviewed, language_of
 from tarjama.catalog.suggest import is_exact_memory
 from tarjama.catalog.units import GLOSSARY_MISSING
 from tarjama.errors import InputError, TarjamaError
@@ -24,6 +24,7 @@ class Counts:
     obsolete: int = 0
     from_memory: int = 0  # filled from an exact translation-memory match
     glossary_misses: int = 0  # entries whose translation lacks a required glossary term
+    source_copies: int = 0  # msgstr is a copy of the Arabic (msginit, "copy source"): untranslated
 
     def add(self, other: Counts) -> None:
         for f in fields(self):
@@ -32,15 +33,18 @@ class Counts:
 
 def count(po: polib.POFile) -> Counts:
     c = Counts()
+    language = language_of(po)
     for entry in po:
         if entry.obsolete:
             c.obsolete += 1
             continue
         c.entries += 1
         fuzzy = "fuzzy" in entry.flags
-        c.reviewed += is_reviewed(entry)
+        copy = copies_source(entry.msgid, entry.msgstr, language)
+        c.reviewed += is_reviewed(entry, language)
         c.fuzzy += fuzzy
-        c.untranslated += not fuzzy and not entry.msgstr.strip()
+        c.untranslated += not fuzzy and (not entry.msgstr.strip() or copy)
+        c.source_copies += copy
         c.from_memory += not fuzzy and is_exact_memory(entry.comment)
         c.glossary_misses += any(
             line.startswith(GLOSSARY_MISSING) for line in (entry.comment or "").splitlines()

@@ -26,7 +26,8 @@ import polib
 
 from tarjama.catalog.build import reviewed_msgids
 from tarjama.catalog.memory import DEFAULT_THRESHOLD, Hit, TranslationMemory
-from tarjama.catalog.units import MEMORY, MT, Unit
+from tarjama.catalog.review import holds_translation, is_article_entry, language_of, vouched
+from tarjama.catalog.units import MEMORY, MT, Unit, own_comments
 
 EXACT = "exact match"
 
@@ -52,7 +53,7 @@ def is_exact_memory(comment: str | None) -> bool:
 
 
 def _memory_lines(entry: polib.POEntry) -> list[str]:
-    return [c for c in (entry.comment or "").splitlines() if c.startswith(MEMORY)]
+    return [c for c in own_comments(entry.comment) if c.startswith(MEMORY)]
 
 
 def offers_for(
@@ -68,12 +69,12 @@ def offers_for(
     entries = list(existing) if existing is not None else []
     present = set(msgids)
     reviewed = reviewed_msgids(existing)
+    language = language_of(existing)
+    entries = [e for e in entries if is_article_entry(e)]  # a translator's msgctxt variant is no offer
     prior = {e.msgid: e for e in entries if not e.obsolete}
     # This catalog's reviews of sentences no longer in the article: where an edited sentence came from.
     gone = TranslationMemory.from_pairs(
-        (e.msgid, e.msgstr, origin)
-        for e in entries
-        if e.msgid not in present and "fuzzy" not in e.flags and e.msgstr.strip()
+        (e.msgid, e.msgstr, origin) for e in entries if e.msgid not in present and vouched(e, language)
     )
     offers: dict[str, Offer] = {}
     for msgid in dict.fromkeys(msgids):
@@ -86,7 +87,12 @@ def offers_for(
         if retranslate_changed:
             continue
         entry = prior.get(msgid)
-        if entry is not None and "fuzzy" in entry.flags and entry.previous_msgid and entry.msgstr:
+        if (
+            entry is not None
+            and "fuzzy" in entry.flags
+            and entry.previous_msgid
+            and holds_translation(entry, language)
+        ):
             comment = (_memory_lines(entry) or [fuzzy_comment(0, origin)])[0]
             offers[msgid] = Offer(entry.msgstr, True, entry.previous_msgid, comment)
             continue

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import polib
 
-from tarjama.catalog.build import is_reviewed
 from tarjama.catalog.po_file import load_po
+from tarjama.catalog.review import is_reviewed
 from tarjama.errors import InputError
 
 TEXT_SUFFIXES = (".txt",)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tarjama.catalog.build import is_reviewed
+from tarjama.catalog.review import is_reviewed
 from tarjama.catalog.po_file import load_po
 from tarjama.errors import InputError
 

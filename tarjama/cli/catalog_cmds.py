@@ -58,6 +58,14 @@ def status_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
             table.add_row(path, *(str(getattr(counts, c)) for c in COLUMNS))
         table.add_row("total", *(str(getattr(report.total, c)) for c in COLUMNS), style="bold")
         Console(width=200).print(table)
+    copies = report.total.source_copies
+    if copies:
+        click.echo(
+            f"{copies} {'entry holds' if copies == 1 else 'entries hold'} a copy of the source "
+            "(msgstr = the Arabic, as msginit or an editor's 'copy source' leaves it): counted as "
+            "untranslated, never used as translation memory",
+            err=True,
+        )
     for problem in report.errors:
         click.echo(f"tarjama: error: {problem}", err=True)
     if report.errors:

@@ -1,0 +1,63 @@
+"""What counts as a translator's work in a catalog: one definition for the merge, the memory,
+`status` and `export`.
+
+An msgstr is a translation only when it is not a copy of its source. `msginit` and some
+editors' "copy source" fill msgstr with the Arabic msgid; counted as reviewed, such an
+entry went into the translation memory and filled other articles with Arabic, and `export`
+wrote Arabic as the English article. So a copy — the msgid itself, or text that is mostly
+Arabic script in a catalog whose language is not written in it — is untranslated.
+
+Entries with a ``msgctxt`` tarjama did not write (tarjama writes none) are a translator's own
+variants of a sentence ("headline"): kept untouched, never the article's entry, never memory.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import polib
+
+# Languages written in Arabic script: in their catalogs Arabic letters are target text.
+ARABIC_SCRIPT = frozenset({"ar", "fa", "ur", "ps", "ckb", "ku", "ug", "sd", "ks", "bal", "azb", "prs"})
+
+
+def _arabic_share(text: str) -> float:
+    """Arabic-script letters among all letters (0 when there are none)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    arabic = sum(1 for c in letters if "ARABIC" in unicodedata.name(c, ""))
+    return arabic / len(letters)
+
+
+def copies_source(msgid: str, msgstr: str, language: str | None = None) -> bool:
+    """Whether a non-empty msgstr is a copy of its source rather than a translation."""
+    if not msgstr.strip():
+        return False
+    if " ".join(msgstr.split()) == " ".join(msgid.split()):
+        return True
+    lang = (language or "").replace("-", "_").split("_")[0].lower()
+    return lang not in ARABIC_SCRIPT and _arabic_share(msgstr) > 0.5
+
+
+def language_of(po: polib.POFile | None) -> str | None:
+    return po.metadata.get("Language") if po is not None else None
+
+
+def holds_translation(entry: polib.POEntry, language: str | None = None) -> bool:
+    return bool(entry.msgstr.strip()) and not copies_source(entry.msgid, entry.msgstr, language)
+
+
+def is_article_entry(entry: polib.POEntry) -> bool:
+    """An entry for one of the article's sentences (tarjama's): no msgctxt."""
+    return entry.msgctxt is None
+
+
+def vouched(entry: polib.POEntry, language: str | None = None) -> bool:
+    """A translator has vouched for it: not fuzzy, a real translation (active or obsolete)."""
+    return "fuzzy" not in entry.flags and holds_translation(entry, language)
+
+
+def is_reviewed(entry: polib.POEntry, language: str | None = None) -> bool:
+    """Vouched for and active."""
+    return not entry.obsolete and vouched(entry, language)
