@@ -13,6 +13,7 @@ import difflib
 import html
 import io
 import json
+import re
 from pathlib import Path
 
 from tarjama.evaluation import metrics as registry
@@ -58,7 +59,22 @@ def _tested(comparison: Comparison) -> list[registry.Metric]:
 
 
 def rows(comparison: Comparison) -> list[dict]:
-    """One flat row per system (the CSV and the JSON summary): each metric, its CI if tested, then p-values."""
+    """One flat row per system (the CSV and the JSON summary): each metric, its CI if tested, then
+    p-values; scores rounded to ROUND decimals."""
+    out = []
+    for raw in _raw_rows(comparison):
+        row = dict(raw)
+        for m in _metrics(comparison):
+            row[m.key] = round(raw[m.key], ROUND)
+            if f"{m.key}_ci" in raw:
+                row[f"{m.key}_ci"] = round(raw[f"{m.key}_ci"], ROUND)
+        out.append(row)
+    return out
+
+
+def _raw_rows(comparison: Comparison) -> list[dict]:
+    """:func:`rows` before rounding: the tables format these once, as sacrebleu prints them
+    (rounded to 2 and then to 1 decimal, a CI of 3.4462 read "3.5")."""
     out = []
     tested = _tested(comparison)
     for system in comparison.systems:
@@ -66,9 +82,9 @@ def rows(comparison: Comparison) -> list[dict]:
         t = comparison.tests.systems[system.name]
         row: dict = {"system": system.name, "source": system.origin, "segments": s.segments}
         for m in _metrics(comparison):
-            row[m.key] = round(s.values[m.key], ROUND)
+            row[m.key] = s.values[m.key]
             if m in tested:
-                row[f"{m.key}_ci"] = round(t[m.key].ci, ROUND)
+                row[f"{m.key}_ci"] = t[m.key].ci
         row |= {
             "term_accuracy": round(s.terms.accuracy, 4) if s.terms else None,
             "terms_correct": s.terms.correct if s.terms else None,
@@ -98,7 +114,7 @@ def summary(comparison: Comparison) -> tuple[list[tuple[str, bool]], list[list[s
     header += [(f"p {m.name} (bs / ar)", True) for m in tested]
     header += [("significant", False)]
     body = []
-    for r in rows(comparison):
+    for r in _raw_rows(comparison):
         cells = [r["system"]]
         for m in metrics:
             ci = f" ± {m.format(r[f'{m.key}_ci'])}" if m in tested else ""
@@ -121,19 +137,19 @@ def markdown(comparison: Comparison) -> str:
     lines = [
         "# tarjama compare",
         "",
-        f"Reference: `{comparison.reference}` ({comparison.segments} segments). "
-        f"Baseline: **{comparison.baseline}**. 95% confidence intervals from paired bootstrap "
+        f"Reference: {_code(comparison.reference)} ({comparison.segments} segments). "
+        f"Baseline: **{_md(comparison.baseline)}**. 95% confidence intervals from paired bootstrap "
         f"resampling; p-values against the baseline from paired bootstrap (bs) and paired "
         f"approximate randomization (ar); *significant* means both tests give p < {comparison.alpha}.",
         "",
         "| " + " | ".join(label for label, _ in header) + " |",
         "|" + "".join("---:|" if right else "---|" for _, right in header),
     ]
-    lines += ["| " + " | ".join(cells) + " |" for cells in body]
+    lines += ["| " + " | ".join([_cell(cells[0]), *cells[1:]]) + " |" for cells in body]
     lines += ["", "Systems:", ""]
     for system in comparison.systems:
         extra = f", {system.seconds:.2f} s translating" if system.seconds is not None else ""
-        lines.append(f"- **{system.name}**: `{system.origin}`{extra}")
+        lines.append(f"- **{_md(system.name)}**: {_code(system.origin)}{extra}")
     lines += ["", "## Signatures", ""]
     first = comparison.scores[comparison.baseline].signatures
     lines += [f"- {name}: `{sig}`" for name, sig in first.items()]
@@ -149,12 +165,30 @@ def markdown(comparison: Comparison) -> str:
                 lines.append(f"| source | {_cell(d.source)} | |")
             lines.append(f"| reference | {_cell(d.reference)} | |")
             for name, (hyp, value) in d.outputs.items():
-                lines.append(f"| {name} | {_cell(hyp)} | {ranked.format(value)} |")
+                lines.append(f"| {_cell(name)} | {_cell(hyp)} | {ranked.format(value)} |")
     return "\n".join(lines) + "\n"
 
 
+# Markdown's backslash escapes for what can format inline text (CommonMark lets any ASCII
+# punctuation be escaped). A system name or a hypothesis is data: "**x**", "[a](b)", "<img>"
+# or "|" in it must show as typed, not as emphasis, a link, HTML or a new table column.
+_MD_SPECIAL = set("\\`*_[]<>|~&")
+
+
+def _md(text: str) -> str:
+    return "".join(f"\\{c}" if c in _MD_SPECIAL else c for c in " ".join(text.split()))
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ") or "*(empty)*"
+    return _md(text) or "*(empty)*"
+
+
+def _code(text: str) -> str:
+    """A code span that holds any text: fenced with more backticks than it has in a row."""
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def as_json(comparison: Comparison) -> dict:
@@ -183,8 +217,16 @@ def as_json(comparison: Comparison) -> dict:
     }
 
 
+# OWASP's CSV-injection rule: a cell a spreadsheet would read as a formula starts with a quote.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(value: object) -> object:
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def csv_text(comparison: Comparison) -> str:
-    data = rows(comparison)
+    data = [{k: _csv_safe(v) for k, v in row.items()} for row in rows(comparison)]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(data[0]), lineterminator="\n")
     writer.writeheader()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -204,3 +205,42 @@ def test_system_specs_tell_models_from_hypothesis_files(tiny_model: Path, tmp_pa
         parse_system(f"x={tmp_path / 'missing.po'}")
     with pytest.raises(TarjamaError, match="NAME=SOURCE"):
         parse_system("=x")
+
+
+def test_reports_treat_system_names_and_text_as_data_and_round_once(
+    hypothesis_files: dict[str, Path], tmp_path: Path
+) -> None:
+    from tarjama.evaluation.report import csv_text, summary
+
+    ref = read_reference(REFERENCE)
+    names = ['=HYPERLINK("http://x")', "**bold** | [link](http://x) <b>"]
+    systems = [
+        System(name, read_segments(path), str(path))
+        for name, path in zip(names, (hypothesis_files["copy"], hypothesis_files["degraded"]), strict=True)
+    ]
+    result = compare(systems, ref)
+    # CSV: a name a spreadsheet would run as a formula is neutralised (OWASP), the rest as written
+    rows = list(csv.DictReader(io.StringIO(csv_text(result))))
+    assert [r["system"] for r in rows] == ["'" + names[0], names[1]]
+    # Markdown: the name shows as typed, no emphasis, link, HTML or extra column
+    md = markdown(result)
+    line = next(row for row in md.splitlines() if row.startswith("| \\*\\*bold"))
+    assert line.startswith("| \\*\\*bold\\*\\* \\| \\[link\\](http://x) \\<b\\> |")
+    assert line.count(" | ") == md.splitlines()[md.splitlines().index(line) - 1].count(" | ")
+    # one rounding, as sacrebleu prints: the table's CI is the unrounded value to 1 decimal
+    tests = result.tests.systems[names[1]]
+    tests["bleu"] = dataclasses.replace(tests["bleu"], ci=3.4462)  # 3.45 if rounded to 2 first
+    _, body = summary(result)
+    assert body[1][1] == f"{result.scores[names[1]].values['bleu']:.1f} ± 3.4"
+
+
+def test_a_failed_compare_leaves_no_report_folder(hypothesis_files: dict[str, Path], tmp_path: Path) -> None:
+    short = tmp_path / "short.en.txt"
+    short.write_text("one line\n", encoding="utf-8")
+    out = tmp_path / "report"
+    res = run_cli(
+        "compare", "--system", f"a={hypothesis_files['copy']}", "--system", f"b={short}",
+        "--ref", REFERENCE, "--out", out,
+    )  # fmt: skip
+    assert res.returncode == 1 and res.stderr.count("\n") == 1, res.stderr
+    assert not out.exists()
