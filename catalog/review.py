@@ -44,8 +44,17 @@ def language_of(po: polib.POFile | None) -> str | None:
     return po.metadata.get("Language") if po is not None else None
 
 
+def is_copy(entry: polib.POEntry, language: str | None = None) -> bool:
+    """A copy of the source in place of a translation. A fuzzy entry is judged by the msgid rule
+    alone: its msgstr is a model's output or an offer, shown for review whatever its script (a
+    model trained on too little writes the source's script, and that is what the reviewer must see)."""
+    if "fuzzy" in entry.flags:
+        return bool(entry.msgstr.strip()) and " ".join(entry.msgstr.split()) == " ".join(entry.msgid.split())
+    return copies_source(entry.msgid, entry.msgstr, language)
+
+
 def holds_translation(entry: polib.POEntry, language: str | None = None) -> bool:
-    return bool(entry.msgstr.strip()) and not copies_source(entry.msgid, entry.msgstr, language)
+    return bool(entry.msgstr.strip()) and not is_copy(entry, language)
 
 
 def is_article_entry(entry: polib.POEntry) -> bool:

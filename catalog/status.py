@@ -8,11 +8,13 @@ from pathlib import Path
 
 import polib
 
+from tarjama.catalog.checks import lost_numbers, lost_placeholders
 from tarjama.catalog.po_file import load_po
-from tarjama.catalog.review import copies_source, is_reviewed, language_of
+from tarjama.catalog.review import is_copy, is_reviewed, language_of
 from tarjama.catalog.suggest import is_exact_memory
 from tarjama.catalog.units import GLOSSARY_MISSING
 from tarjama.errors import InputError, TarjamaError
+from tarjama.glossary import Glossary, Matcher, check_hypothesis, required_targets
 
 
 @dataclass
@@ -23,7 +25,9 @@ class Counts:
     untranslated: int = 0
     obsolete: int = 0
     from_memory: int = 0  # filled from an exact translation-memory match
-    glossary_misses: int = 0  # entries whose translation lacks a required glossary term
+    glossary_misses: int = 0  # translated entries lacking a required glossary term (marked, or found now)
+    numbers_lost: int = 0  # translated entries without a number their source has
+    placeholders_lost: int = 0  # translated entries without a placeholder (%s, {name}) their source has
     source_copies: int = 0  # msgstr is a copy of the Arabic (msginit, "copy source"): untranslated
 
     def add(self, other: Counts) -> None:
@@ -31,7 +35,9 @@ class Counts:
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
-def count(po: polib.POFile) -> Counts:
+def count(po: polib.POFile, matcher: Matcher | None = None) -> Counts:
+    """Counts of one catalog; with ``matcher`` every translated entry is checked against the
+    glossary again, so a term a translator's edit lost shows as work still to do."""
     c = Counts()
     language = language_of(po)
     for entry in po:
@@ -40,15 +46,20 @@ def count(po: polib.POFile) -> Counts:
             continue
         c.entries += 1
         fuzzy = "fuzzy" in entry.flags
-        copy = copies_source(entry.msgid, entry.msgstr, language)
+        copy = is_copy(entry, language)
         c.reviewed += is_reviewed(entry, language)
         c.fuzzy += fuzzy
         c.untranslated += not fuzzy and (not entry.msgstr.strip() or copy)
         c.source_copies += copy
         c.from_memory += not fuzzy and is_exact_memory(entry.comment)
-        c.glossary_misses += any(
-            line.startswith(GLOSSARY_MISSING) for line in (entry.comment or "").splitlines()
-        )
+        translated = bool(entry.msgstr.strip()) and not copy
+        marked = any(line.startswith(GLOSSARY_MISSING) for line in (entry.comment or "").splitlines())
+        if translated and matcher is not None and not marked:
+            needed = required_targets(matcher.find(entry.msgid))
+            marked = bool(needed) and bool(check_hypothesis(needed, entry.msgstr).missing)
+        c.glossary_misses += marked
+        c.numbers_lost += translated and bool(lost_numbers(entry.msgid, entry.msgstr))
+        c.placeholders_lost += translated and bool(lost_placeholders(entry.msgid, entry.msgstr))
     return c
 
 
@@ -85,11 +96,12 @@ class Report:
         }
 
 
-def status(paths: Iterable[Path]) -> Report:
+def status(paths: Iterable[Path], glossary: Glossary | None = None) -> Report:
     report = Report({}, [])
+    matcher = Matcher(glossary) if glossary is not None else None
     for path in find_catalogs(paths):
         try:
-            report.files[str(path)] = count(load_po(path))
+            report.files[str(path)] = count(load_po(path), matcher)
         except TarjamaError as exc:
             report.errors.append(str(exc))
     return report

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tarjama.cli.options import DEFAULT_OUT
+from tarjama.cli.options import DEFAULT_OUT, cli_glossary, glossary_options
 
 
 @click.command("export")
@@ -40,24 +40,33 @@ def export_cmd(catalog: Path, include_fuzzy: bool, sentences: bool, output: Path
 @click.command("status")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def status_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
-    """Review progress per PO file under PATHS (files or folders; default: locales) and in total."""
+@glossary_options
+def status_cmd(
+    paths: tuple[Path, ...], as_json: bool, glossary_files: tuple[Path, ...], no_glossary: bool
+) -> None:
+    """Review progress per PO file under PATHS (files or folders; default: locales) and in total.
+
+    Translated entries are checked again, so work a translator's edit undid shows: a glossary
+    term (the shipped glossary unless --glossary/--no-glossary), a number or a placeholder
+    of the source missing from the msgstr.
+    """
     import json
 
     from rich.console import Console
-    from rich.table import Table
+    from rich.table import Column, Table
 
     from tarjama.catalog.status import COLUMNS, status
 
-    report = status(list(paths) or [DEFAULT_OUT])
+    report = status(list(paths) or [DEFAULT_OUT], cli_glossary(glossary_files, no_glossary))
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
-        table = Table("catalog", *(c.replace("_", " ") for c in COLUMNS))
+        # a path is read whole: the count columns give way
+        table = Table(Column("catalog", no_wrap=True), *(c.replace("_", " ") for c in COLUMNS))
         for path, counts in report.files.items():
             table.add_row(path, *(str(getattr(counts, c)) for c in COLUMNS))
         table.add_row("total", *(str(getattr(report.total, c)) for c in COLUMNS), style="bold")
-        Console(width=200).print(table)
+        Console(width=250).print(table)
     copies = report.total.source_copies
     if copies:
         click.echo(

@@ -346,7 +346,13 @@ class Run:
         kept = {}
         for e in existing:
             lines = (e.comment or "").splitlines()
-            if e.msgctxt is None and not e.obsolete and "fuzzy" in e.flags and e.msgstr and self.mt_comment in lines:
+            if (
+                e.msgctxt is None
+                and not e.obsolete
+                and "fuzzy" in e.flags
+                and e.msgstr
+                and self.mt_comment in lines
+            ):
                 split = [c.removeprefix(SPLIT).split()[0] for c in lines if c.startswith(SPLIT)]
                 kept[e.msgid] = (e.msgstr, int(split[0]) if split and split[0].isdigit() else 0)
         return kept
