@@ -5,7 +5,11 @@ Backend-independent API (what every backend and the evaluation use):
 - ``load_glossaries([path, ...]) -> Glossary`` (CSV/TBX; later files override earlier ones,
   overrides in ``Glossary.conflicts``); ``load_default()`` reads the shipped ``ar-en.csv``.
 - ``Matcher(glossary).find(text) -> list[Match]``: term occurrences with original offsets,
-  surface form (clitics included) and ``.target``.
+  surface form (clitics included), ``.target`` and ``.family`` (matched as a spelling of a
+  name's transliteration family, :mod:`tarjama.glossary.families`).
+- ``Matcher(glossary).scan(text) -> Scan``: ``.matches`` (what ``find`` returns) and
+  ``.ambiguous``: ``Ambiguity(start, end, surface, clitics, terms)`` (``.targets``) for each
+  span the families of several names with different targets reach equally; not matched.
 - ``required_targets(matches) -> list[str]``: a sentence's required English terms, one per
   source occurrence, in source order. This is what ``Backend.translate(..., terms=...)`` takes.
 - ``check_hypothesis(required, hypothesis) -> TermCheck``: ``.missing`` / ``.duplicated``
@@ -26,7 +30,7 @@ from tarjama.glossary.check import (
     required_targets,
     spellings,
 )
-from tarjama.glossary.match import Match, Matcher
+from tarjama.glossary.match import Ambiguity, Match, Matcher, Scan
 from tarjama.glossary.terms import (
     Conflict,
     Glossary,
@@ -40,10 +44,12 @@ from tarjama.glossary.terms import (
 )
 
 __all__ = [
+    "Ambiguity",
     "Conflict",
     "Glossary",
     "Match",
     "Matcher",
+    "Scan",
     "Term",
     "TermCheck",
     "check_hypothesis",

@@ -1,7 +1,8 @@
 """Glossary files → one :class:`Glossary`: CSV and TBX, several files, later ones win.
 
 CSV: UTF-8 (a BOM is accepted), RFC 4180, header ``source,target,type,note`` (``source`` and
-``target`` required, ``type``/``note`` optional). TBX: TBX-Basic / TBX v3 core —
+``target`` required, ``type``/``note``/``forbidden``/``variants`` optional; ``variants`` yes/no
+turns transliteration families on or off for a row, overriding its ``type``). TBX: TBX-Basic / TBX v3 core —
 ``termEntry``/``conceptEntry`` → ``langSet``/``langSec`` (``xml:lang``) → ``tig``/``ntig``/
 ``termSec`` → ``term``; several Arabic terms in one entry are spellings of one concept, the
 first English term is the approved target.
@@ -42,6 +43,9 @@ class Term:
     # renderings that must never stand for this term ("Hanoi Agreement" for اتفاقية هانوي):
     # banned while decoding, reported by the post-check and by `glossary check`
     forbidden: tuple[str, ...] = ()
+    # transliteration families (glossary/families.py): True/False from the CSV column
+    # `variants` (or TBX <descrip type="variants">); None: by type (names get them)
+    variants: bool | None = None
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -161,6 +165,20 @@ def _check_forbidden(target: str, forbidden: Sequence[str], where: str, path: Pa
         raise InputError(f"{where}: {target!r} is both the approved and a forbidden rendering", path=path)
 
 
+_YES = ("yes", "y", "true", "1")
+_NO = ("no", "n", "false", "0")
+
+
+def _flag(value: str, where: str, path: Path) -> bool | None:
+    """The ``variants`` flag: yes/true/1, no/false/0, or empty (None: decided by the type)."""
+    v = value.strip().lower()
+    if not v:
+        return None
+    if v in _YES or v in _NO:
+        return v in _YES
+    raise InputError(f"{where}: variants must be yes or no, not {value.strip()!r}", path=path)
+
+
 def _read_csv(raw: bytes, path: Path) -> list[Term]:
     try:
         text = raw.decode("utf-8-sig")
@@ -175,7 +193,7 @@ def _read_csv(raw: bytes, path: Path) -> list[Term]:
         missing = [c for c in REQUIRED_COLUMNS if c not in columns]
         if missing:
             raise InputError(
-                f"line 1: missing column {', '.join(missing)} (header must be source,target and may add type,note,forbidden)",
+                f"line 1: missing column {', '.join(missing)} (header must be source,target and may add type,note,forbidden,variants)",
                 path=path,
             )
         terms: list[Term] = []
@@ -193,6 +211,7 @@ def _read_csv(raw: bytes, path: Path) -> list[Term]:
             # several forbidden renderings in one cell are separated by "|"
             forbidden = tuple(f.strip() for f in cell.get("forbidden", "").split("|") if f.strip())
             _check_forbidden(cell["target"].strip(), forbidden, f"line {line}", path)
+            variants = _flag(cell.get("variants", ""), f"line {line}", path)
             terms.append(
                 Term(
                     cell["source"].strip(),
@@ -201,6 +220,7 @@ def _read_csv(raw: bytes, path: Path) -> list[Term]:
                     cell.get("note", "").strip(),
                     f"{path}:{line}",
                     forbidden,
+                    variants,
                 )
             )
     except csv.Error as exc:
@@ -257,9 +277,10 @@ def _read_tbx(raw: bytes, path: Path) -> list[Term]:
         _check_forbidden(target, forbidden, where, path)
         kind = _descrip(entry, ("subjectField", "type", "termType"))
         note = _descrip(entry, ("definition", "note", "context"))
+        variants = _flag(_descrip(entry, ("variants",)), where, path)
         for source in by_lang[SOURCE_LANG]:
             _check(source, target, where, path)
-            terms.append(Term(source, target, kind, note, f"{path}:{entry.sourceline}", forbidden))
+            terms.append(Term(source, target, kind, note, f"{path}:{entry.sourceline}", forbidden, variants))
     return terms
 
 

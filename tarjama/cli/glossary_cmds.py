@@ -19,7 +19,11 @@ def glossary_group() -> None:
 @click.argument("article", type=click.Path(path_type=Path))
 @glossary_options
 def glossary_show(article: Path, glossary_files: tuple[Path, ...], no_glossary: bool) -> None:
-    """Every glossary match in ARTICLE: sentence, offsets (in the sentence and the file), surface, target."""
+    """Every glossary match in ARTICLE: sentence, offsets (in the sentence and the file), surface, target.
+
+    A spelling that the transliteration families of several names reach equally is not
+    matched; it is listed with "ambiguous: " and the candidate targets in place of a target.
+    """
     from tarjama.glossary import Matcher
     from tarjama.sources import read
 
@@ -28,14 +32,17 @@ def glossary_show(article: Path, glossary_files: tuple[Path, ...], no_glossary: 
         return
     matcher = Matcher(glossary)
     sentences = read(article).sentences
-    count = 0
+    count = ambiguous = 0
     for s in sentences:
-        for m in matcher.find(s.text):
-            count += 1
-            click.echo(
-                f"{s.n}\t{m.start}-{m.end}\t{s.start + m.start}-{s.start + m.end}\t{m.surface}\t{m.target}"
-            )
-    click.echo(f"{article}: {count} matches in {len(sentences)} sentences", err=True)
+        scan = matcher.scan(s.text)
+        rows = [(m.start, m.end, m.surface, m.target) for m in scan.matches]
+        rows += [(a.start, a.end, a.surface, "ambiguous: " + " | ".join(a.targets)) for a in scan.ambiguous]
+        count += len(scan.matches)
+        ambiguous += len(scan.ambiguous)
+        for start, end, surface, target in sorted(rows):
+            click.echo(f"{s.n}\t{start}-{end}\t{s.start + start}-{s.start + end}\t{surface}\t{target}")
+    found = f"{count} matches, {ambiguous} ambiguous" if ambiguous else f"{count} matches"
+    click.echo(f"{article}: {found} in {len(sentences)} sentences", err=True)
 
 
 @glossary_group.command("check")
