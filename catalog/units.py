@@ -16,10 +16,21 @@ MT = "mt: "
 GLOSSARY = "glossary: "
 GLOSSARY_MISSING = "glossary-missing: "
 GLOSSARY_FORBIDDEN = "glossary-forbidden: "  # a forbidden rendering stands in the machine translation
+GLOSSARY_AMBIGUOUS = "glossary-ambiguous: "  # a spelling several glossary names reach equally: not enforced
 MEMORY = "memory: "
 FIXED = "fixed: "
 SPLIT = "split for MT: "  # a sentence longer than the model's input, translated in parts and rejoined
-OWN_PREFIXES = (KIND, MT, GLOSSARY, GLOSSARY_MISSING, GLOSSARY_FORBIDDEN, MEMORY, FIXED, SPLIT)
+OWN_PREFIXES = (
+    KIND,
+    MT,
+    GLOSSARY,
+    GLOSSARY_MISSING,
+    GLOSSARY_FORBIDDEN,
+    GLOSSARY_AMBIGUOUS,
+    MEMORY,
+    FIXED,
+    SPLIT,
+)
 
 
 @dataclass

@@ -217,3 +217,29 @@ def test_glossary_show_prints_ambiguities(tmp_path: Path) -> None:
     lines = res.stdout.splitlines()
     assert lines == ["1\t4-9\t4-9\tترامپ\tambiguous: Trump | Tromp", "1\t13-17\t13-17\tترمب\tTromp"]
     assert "1 matches, 1 ambiguous in 1 sentences" in res.stderr
+
+
+def test_a_run_marks_an_ambiguous_name_and_warns_once(tiny_model, tmp_path) -> None:
+    import polib
+
+    from .conftest import run_cli
+
+    glossary = tmp_path / "g.csv"
+    glossary.write_text(
+        "source,target,type\nترامب,Trump,person\nترمب,Tromp,person\nهانوي,Hanoi,place\n", encoding="utf-8"
+    )
+    article = tmp_path / "a.ar.txt"
+    article.write_text("قال ترامپ إن هانوي جميلة.\n\nثم عاد ترامپ إلى هانوي.\n", encoding="utf-8")
+    res = run_cli(
+        "translate", article, "--model", tiny_model, "--beam", "1", "--glossary", glossary,
+        "--out", tmp_path / "out",
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    warnings = [line for line in res.stderr.splitlines() if "ترامپ" in line]
+    assert len(warnings) == 1 and "'Trump' or 'Tromp'" in warnings[0], res.stderr
+    po = polib.pofile(str(tmp_path / "out" / "en" / "LC_MESSAGES" / "a.po"))
+    for entry in po:
+        lines = entry.comment.splitlines()
+        assert "glossary-ambiguous: ترامپ → 'Trump' or 'Tromp'" in lines
+        assert "glossary: هانوي → Hanoi" in lines  # the unambiguous term is still enforced
+        assert "Hanoi" in entry.msgstr and "Trump" not in entry.msgstr and "Tromp" not in entry.msgstr

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tarjama.catalog.review import is_reviewed
 from tarjama.catalog.po_file import load_po
+from tarjama.catalog.review import is_reviewed
 from tarjama.errors import InputError
 
 # The gold-segmentation layout of examples/*.gold.tsv: n, paragraph, kind, arabic, english.

@@ -27,11 +27,22 @@ from tarjama.catalog.build import CatalogHeader, reviewed_msgids
 from tarjama.catalog.memory import DEFAULT_THRESHOLD, TranslationMemory
 from tarjama.catalog.po_file import load_po
 from tarjama.catalog.suggest import Offer, apply_offers, offers_for
-from tarjama.catalog.units import FIXED, GLOSSARY, GLOSSARY_FORBIDDEN, GLOSSARY_MISSING, KIND, MT, SPLIT, Unit
+from tarjama.catalog.units import (
+    FIXED,
+    GLOSSARY,
+    GLOSSARY_AMBIGUOUS,
+    GLOSSARY_FORBIDDEN,
+    GLOSSARY_MISSING,
+    KIND,
+    MT,
+    SPLIT,
+    Unit,
+)
 from tarjama.catalog.write import catalog_path, settings_string, write_catalog
 from tarjama.errors import InputError, TarjamaError
 from tarjama.files import check_can_write
 from tarjama.glossary import (
+    Ambiguity,
     Glossary,
     Match,
     Matcher,
@@ -155,6 +166,7 @@ class TermReport:
     matches: dict[str, list[Match]] = field(default_factory=dict)
     checks: dict[str, TermCheck] = field(default_factory=dict)
     forbidden: dict[str, dict[str, int]] = field(default_factory=dict)  # renderings found anyway
+    ambiguous: dict[str, list[Ambiguity]] = field(default_factory=dict)  # spellings several names reach
 
     def required(self, text: str) -> list[str]:
         return required_targets(self.matches.get(text, ()))
@@ -187,6 +199,10 @@ class TermReport:
         marks += [
             f"{GLOSSARY_FORBIDDEN}{t!r}" + (f" x{n}" if n > 1 else "")
             for t, n in self.forbidden.get(msgid, {}).items()
+        ]
+        marks += [
+            f"{GLOSSARY_AMBIGUOUS}{a.surface} → {' or '.join(map(repr, a.targets))}"
+            for a in self.ambiguous.get(msgid, ())
         ]
         return [*dict.fromkeys(shown), *marks]
 
@@ -224,6 +240,7 @@ class Run:
         self.parts: dict[str, int] = {}  # sentence → parts it was translated in, when split
         self.terms = TermReport()
         self._spelling_reported = False
+        self._warned: set[str] = set()
         source, settings = model.source, options.settings
         self.settings_str = settings_string(
             settings.backend,
@@ -322,7 +339,15 @@ class Run:
         if self.matcher is not None:  # every entry shows its terms, reviewed ones included
             for text in texts:
                 if text not in self.terms.matches:
-                    self.terms.matches[text] = self.matcher.find(text)
+                    scan = self.matcher.scan(text)
+                    self.terms.matches[text] = scan.matches
+                    if scan.ambiguous:
+                        self.terms.ambiguous[text] = scan.ambiguous
+                        for a in scan.ambiguous:
+                            self._warn_once(
+                                f"glossary: {a.surface!r} is spelt as several names write it "
+                                f"({' or '.join(map(repr, a.targets))}): not enforced, see #. {GLOSSARY_AMBIGUOUS}"
+                            )
         kept = self._machine_output_on_disk(job.existing)
         for text in needed:
             if text in kept and text not in self.translations:
@@ -410,6 +435,11 @@ class Run:
                 banned=[self.terms.banned(t) for t in texts],
             ),
         )
+
+    def _warn_once(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            self.on_warning(message)
 
     def _report_spelling(self, backend: Backend) -> None:
         """Once per run and term: approved forms the model's vocabulary cannot write, and how
