@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polib
 
+from tarjama.catalog.po_format import render_po
 from tarjama.errors import InputError
 from tarjama.files import atomic_write_text
 
@@ -78,37 +79,9 @@ def load_po(path: Path) -> polib.POFile:
     return po
 
 
-def render_entry(entry: polib.POEntry, wrapwidth: int) -> str:
-    """polib's rendering, except that comment lines are never wrapped.
-
-    polib wraps long ``#`` and ``#.`` lines like xgettext; read back, one wrapped line
-    becomes two, which would change a translator's comment and turn the tail of one of
-    tarjama's own comments into a foreign line that piles up run after run.
-    """
-    tcomment, comment = entry.tcomment, entry.comment
-    entry.tcomment = entry.comment = None
-    try:
-        body = entry.__unicode__(wrapwidth)
-    finally:
-        entry.tcomment, entry.comment = tcomment, comment
-    lines = [f"# {c}" for c in tcomment.split("\n")] if tcomment else []
-    if comment and not entry.obsolete:
-        lines += [f"#. {c}" for c in comment.split("\n")]
-    return "\n".join([*lines, body])
-
-
-def render_po(po: polib.POFile) -> str:
-    entries = [po.metadata_as_entry(), *(e for e in po if not e.obsolete), *po.obsolete_entries()]
-    header = "".join(
-        "#\n" if not line else f"#{line}\n" if line[:1] in ",:" else f"# {line}\n"
-        for line in po.header.split("\n")
-    )  # as polib writes the file's header comment
-    text = header + "\n".join(render_entry(e, po.wrapwidth) for e in entries)
-    return text if text.endswith("\n") else text + "\n"
-
-
 def save_po(po: polib.POFile, path: Path) -> bool:
-    """Write ``po`` atomically; return False (and keep the file) if only volatile dates would change."""
+    """Write ``po`` atomically, as msgcat would write it (see po_format); return False (and keep the
+    file) if only volatile dates would change."""
     new = render_po(po)
     if path.exists():
         try:
