@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import polib
 
 from tarjama.catalog.po_format import render_po
 from tarjama.errors import InputError
-from tarjama.files import atomic_write_text
+from tarjama.files import atomic_write_text, check_regular_file
 
 # Header fields that change on every write; a file that differs only in these is left alone,
 # so that re-running on unchanged input gives a byte-identical file (and no VCS noise).
@@ -39,22 +40,53 @@ def check_syntax(text: str) -> tuple[int, str] | None:
             continue
         if _KEYWORD_LINE.match(body) or _STRING_LINE.match(body):
             continue
+        if '"' not in body:  # a line that lost its quotes, or text pasted outside any string
+            return number, f"not a PO line: {line.strip()[:40]!r}"
         if body.count('"') % 2 or not body.rstrip().endswith('"'):
             return number, "unterminated string"
         return number, f"not PO syntax: {line.strip()[:40]!r}"
     return None
 
 
+_CHARSET = re.compile(rb'^"Content-Type:[^"\n]*charset=([A-Za-z0-9_.:-]+)', re.M)
+
+
+def decode_po(raw: bytes, path: Path) -> str:
+    """The file's text in the charset its header declares (UTF-8 when none); a UTF-8 byte-order mark is skipped.
+
+    tarjama writes UTF-8 back (its header says so), as ``msgconv --to-code=UTF-8`` would.
+    """
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    declared = _CHARSET.search(raw)
+    charset = declared.group(1).decode("ascii") if declared else "UTF-8"
+    if charset.upper() == "CHARSET":  # the template's placeholder
+        charset = "UTF-8"
+    try:
+        codec = codecs.lookup(charset).name
+    except LookupError:
+        line = raw[: declared.start()].count(b"\n") + 1 if declared else 1
+        raise InputError(
+            f"line {line}: charset {charset} is not supported, convert with msgconv --to-code=UTF-8",
+            path=path,
+        ) from None
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"line {line}: PO file is not valid {charset} (offset {exc.start}), as its header declares",
+            path=path,
+        ) from None
+
+
 def load_po(path: Path) -> polib.POFile:
     """Parse a PO file, or fail naming the file and the line a translator's edit broke."""
+    check_regular_file(path, "PO file")
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read PO file ({exc.strerror})", path=path) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"PO file is not valid UTF-8 (offset {exc.start})", path=path) from None
+    text = decode_po(raw, path)
     problem = check_syntax(text)
     if problem is not None:
         line, what = problem
