@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
 import polib
 
+from tarjama.catalog.po_format import render_po
 from tarjama.errors import InputError
-from tarjama.files import atomic_write_text
+from tarjama.files import atomic_write_text, check_regular_file
 
 # Header fields that change on every write; a file that differs only in these is left alone,
 # so that re-running on unchanged input gives a byte-identical file (and no VCS noise).
@@ -38,22 +40,53 @@ def check_syntax(text: str) -> tuple[int, str] | None:
             continue
         if _KEYWORD_LINE.match(body) or _STRING_LINE.match(body):
             continue
+        if '"' not in body:  # a line that lost its quotes, or text pasted outside any string
+            return number, f"not a PO line: {line.strip()[:40]!r}"
         if body.count('"') % 2 or not body.rstrip().endswith('"'):
             return number, "unterminated string"
         return number, f"not PO syntax: {line.strip()[:40]!r}"
     return None
 
 
+_CHARSET = re.compile(rb'^"Content-Type:[^"\n]*charset=([A-Za-z0-9_.:-]+)', re.M)
+
+
+def decode_po(raw: bytes, path: Path) -> str:
+    """The file's text in the charset its header declares (UTF-8 when none); a UTF-8 byte-order mark is skipped.
+
+    tarjama writes UTF-8 back (its header says so), as ``msgconv --to-code=UTF-8`` would.
+    """
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    declared = _CHARSET.search(raw)
+    charset = declared.group(1).decode("ascii") if declared else "UTF-8"
+    if charset.upper() == "CHARSET":  # the template's placeholder
+        charset = "UTF-8"
+    try:
+        codec = codecs.lookup(charset).name
+    except LookupError:
+        line = raw[: declared.start()].count(b"\n") + 1 if declared else 1
+        raise InputError(
+            f"line {line}: charset {charset} is not supported, convert with msgconv --to-code=UTF-8",
+            path=path,
+        ) from None
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"line {line}: PO file is not valid {charset} (offset {exc.start}), as its header declares",
+            path=path,
+        ) from None
+
+
 def load_po(path: Path) -> polib.POFile:
     """Parse a PO file, or fail naming the file and the line a translator's edit broke."""
+    check_regular_file(path, "PO file")
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read PO file ({exc.strerror})", path=path) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"PO file is not valid UTF-8 (offset {exc.start})", path=path) from None
+    text = decode_po(raw, path)
     problem = check_syntax(text)
     if problem is not None:
         line, what = problem
@@ -78,37 +111,9 @@ def load_po(path: Path) -> polib.POFile:
     return po
 
 
-def render_entry(entry: polib.POEntry, wrapwidth: int) -> str:
-    """polib's rendering, except that comment lines are never wrapped.
-
-    polib wraps long ``#`` and ``#.`` lines like xgettext; read back, one wrapped line
-    becomes two, which would change a translator's comment and turn the tail of one of
-    tarjama's own comments into a foreign line that piles up run after run.
-    """
-    tcomment, comment = entry.tcomment, entry.comment
-    entry.tcomment = entry.comment = None
-    try:
-        body = entry.__unicode__(wrapwidth)
-    finally:
-        entry.tcomment, entry.comment = tcomment, comment
-    lines = [f"# {c}" for c in tcomment.split("\n")] if tcomment else []
-    if comment and not entry.obsolete:
-        lines += [f"#. {c}" for c in comment.split("\n")]
-    return "\n".join([*lines, body])
-
-
-def render_po(po: polib.POFile) -> str:
-    entries = [po.metadata_as_entry(), *(e for e in po if not e.obsolete), *po.obsolete_entries()]
-    header = "".join(
-        "#\n" if not line else f"#{line}\n" if line[:1] in ",:" else f"# {line}\n"
-        for line in po.header.split("\n")
-    )  # as polib writes the file's header comment
-    text = header + "\n".join(render_entry(e, po.wrapwidth) for e in entries)
-    return text if text.endswith("\n") else text + "\n"
-
-
 def save_po(po: polib.POFile, path: Path) -> bool:
-    """Write ``po`` atomically; return False (and keep the file) if only volatile dates would change."""
+    """Write ``po`` atomically, as msgcat would write it (see po_format); return False (and keep the
+    file) if only volatile dates would change."""
     new = render_po(po)
     if path.exists():
         try:

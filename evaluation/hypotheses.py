@@ -24,6 +24,7 @@ import polib
 from tarjama.catalog.po_file import load_po
 from tarjama.catalog.review import is_reviewed
 from tarjama.errors import InputError
+from tarjama.files import check_regular_file
 
 TEXT_SUFFIXES = (".txt",)
 PO_SUFFIXES = (".po",)
@@ -81,6 +82,7 @@ def read_segments(path: Path) -> Segments:
         return result
     if not path.exists():
         raise InputError("no such file or directory", path=path)
+    check_regular_file(path, "text or PO file")
     if path.suffix in PO_SUFFIXES:
         return _from_po(load_po(path), path)
     return _from_text(path)

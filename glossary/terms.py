@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 
 from tarjama.errors import InputError
+from tarjama.files import check_regular_file
 from tarjama.glossary.normalize import fold, words
 from tarjama.glossary.variants import canonical
 
@@ -121,6 +122,7 @@ def load_selected(paths: Sequence[Path] | None) -> Glossary:
 
 
 def read_glossary_file(path: Path) -> list[Term]:
+    check_regular_file(path, "glossary file")
     try:
         raw = path.read_bytes()
     except OSError as exc:

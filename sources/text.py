@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import unicodedata
 from pathlib import Path
@@ -20,10 +21,41 @@ def is_arabic_letter(ch: str) -> bool:
     return any(lo <= code <= hi for lo, hi in _ARABIC_RANGES) and unicodedata.category(ch) == "Lo"
 
 
+def wide_unicode(raw: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' when the bytes are text in one of them (a byte-order mark, or NUL bytes
+    that decode, in one byte order, to printable text), else None."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    if b"\x00" not in raw:
+        return None
+    head = raw[:4096]
+    for name, codec in (
+        ("UTF-32", "utf-32-le"),
+        ("UTF-32", "utf-32-be"),
+        ("UTF-16", "utf-16-le"),
+        ("UTF-16", "utf-16-be"),
+    ):
+        try:
+            text = codecs.getincrementaldecoder(codec)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        if text and sum(ch.isprintable() or ch in "\n\r\t" for ch in text) >= 0.95 * len(text):
+            return name
+    return None
+
+
 def decode_article(raw: bytes, path: Path) -> str:
     """UTF-8 (BOM allowed) with LF line ends; everything else is an error naming the problem."""
     if not raw:
         raise InputError("file is empty", path=path)
+    wide = wide_unicode(raw)
+    if wide is not None:
+        raise InputError(
+            f"{wide} text, not UTF-8; convert it first: iconv -f {wide} -t UTF-8 {path} > {path}.utf8",
+            path=path,
+        )
     if b"\x00" in raw:
         raise InputError("binary file (contains NUL bytes), not a text article", path=path)
     try:

@@ -15,7 +15,12 @@ from tarjama.errors import TarjamaError
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write via a temp file in the same directory and rename, so readers see old or new, never half."""
+    """Write via a temp file in the same directory and rename, so readers see old or new, never half.
+
+    A symbolic link is kept: its target is written (temp file beside the target, renamed over it).
+    """
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -74,15 +79,26 @@ def locked(path: Path, timeout: float = 30.0) -> Iterator[None]:
         ) from exc
 
 
-def check_can_write(path: Path) -> None:
+def check_regular_file(path: Path, what: str) -> None:
+    """Refuse at once a FIFO, socket or device given as a file to read: a read would block or never end."""
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise TarjamaError(f"not a regular file (a pipe, socket or device), not a {what}", path=path)
+
+
+def check_can_write(path: Path, force: bool = False) -> None:
     """Fail, before any model load and without making a folder, when ``path`` could not be written.
 
+    A catalog whose permission bits say read-only is refused unless ``force``.
     Permission bits are not enough (root ignores them; read-only mounts don't), so the nearest
     existing folder gets a probe file for real; the folders below it are made only when the
     file is written.
     """
     if path.is_dir():
         raise TarjamaError("catalog path is a directory", path=path)
+    check_regular_file(path, "catalog")
+    if path.exists() and not force and not path.stat().st_mode & 0o222:
+        # a rename would replace it anyway (and root may write it): the user marked it read-only
+        raise TarjamaError("is read-only; make it writable or pass --force", path=path)
     folder = path.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import polib
 
+from tarjama.catalog.po_format import render_entry
+
 from .conftest import read_gold
 
 
@@ -46,8 +48,8 @@ def review_in_text_editor(path: Path, msgid: str, msgstr: str, note: str) -> Non
     text = path.read_text(encoding="utf-8")
     entry = polib.pofile(text, wrapwidth=78).find(msgid)
     assert entry is not None, msgid
-    block = entry.__unicode__(wrapwidth=78)
-    assert block in text, "tarjama's wrapping differs from polib's"
+    block = render_entry(entry)
+    assert block in text, "tarjama's entry is not written as po_format renders it"
     head, _, _ = block.partition("msgstr ")
     head = head.replace("#, fuzzy\n", "")
     escaped = msgstr.replace("\\", "\\\\").replace('"', '\\"')

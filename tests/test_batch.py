@@ -74,6 +74,12 @@ class Spy:
             def token_counts(self, texts):
                 return real.token_counts(texts)
 
+            def stand_ins(self, targets):
+                return real.stand_ins(targets)
+
+            def spells(self, text):
+                return real.spells(text)
+
             def translate(self, texts, terms=None, banned=None):
                 spy.calls.append(list(texts))
                 return real.translate(texts, terms=terms, banned=banned)

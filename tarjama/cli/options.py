@@ -29,7 +29,7 @@ def glossary_options(f):
 
 
 def review_options(f):
-    """Translation memory, fuzzy offers and locking."""
+    """Translation memory, fuzzy offers, locking and --force (read-only catalogs)."""
     options = [
         click.option(
             "--memory",
@@ -64,6 +64,11 @@ def review_options(f):
             default=30.0,
             show_default=True,
             help="Seconds to wait for another tarjama process writing the same PO file.",
+        ),
+        click.option(
+            "--force",
+            is_flag=True,
+            help="Write catalogs even where their permission bits say read-only (the mode is kept).",
         ),
     ]
     for option in reversed(options):

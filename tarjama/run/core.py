@@ -83,6 +83,7 @@ class RunOptions:
     wave_sentences: int = 0
     skip_unchanged: bool = False  # leave catalogs whose header records this source, model and settings
     isolate_failures: bool = False  # a bad document fails alone (batch) instead of the whole run
+    force: bool = False  # write catalogs whose permission bits say read-only
 
 
 class Model:
@@ -296,7 +297,7 @@ class Run:
                         path=doc.path,
                     )
                 targets[po_path] = doc.path
-                check_can_write(po_path)
+                check_can_write(po_path, force=opts.force)
                 existing = load_po(po_path) if po_path.exists() else None
                 if opts.skip_unchanged and existing is not None and self._unchanged(existing, doc):
                     rep.status = "unchanged"
