@@ -248,6 +248,14 @@ def _read_tbx(raw: bytes, path: Path) -> list[Term]:
         line = exc.lineno if exc.lineno else "?"
         msg = str(exc.msg if hasattr(exc, "msg") else exc).split(" (line")[0]
         raise InputError(f"line {line}: bad XML ({msg})", path=path) from None
+    # Entities are not expanded (no file or network reads); one left in place would become
+    # "&xxe;" in an approved target, so it is refused with its line.
+    for el in root.iter(etree.Entity):
+        raise InputError(
+            f"line {el.sourceline}: entity reference {el.text} is not allowed in a glossary; "
+            "write the text itself",
+            path=path,
+        )
     entries = [el for el in root.iter() if _local(el.tag) in ("termEntry", "conceptEntry")]
     if not entries:
         raise InputError("no termEntry/conceptEntry elements: not a TBX glossary", path=path)

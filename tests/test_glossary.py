@@ -286,6 +286,11 @@ def test_tbx_v3_and_tbx_basic_are_read(tmp_path: Path) -> None:
         ),
         (TBX.replace("<term>Dang Hoang Giang</term>", "<term> </term>"), "line 4: entry has no English"),
         ("<a><b/></a>", "not a TBX glossary"),
+        (
+            '<!DOCTYPE tbx [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+            + TBX.split("\n", 1)[1].replace("<term>Dang Hoang Giang</term>", "<term>&xxe;</term>"),
+            "entity reference &xxe; is not allowed in a glossary",
+        ),
     ],
 )
 def test_malformed_tbx_names_file_line_and_reason(tmp_path: Path, text: str, message: str) -> None:
