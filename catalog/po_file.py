@@ -113,14 +113,28 @@ def load_po(path: Path) -> polib.POFile:
 
 def save_po(po: polib.POFile, path: Path) -> bool:
     """Write ``po`` atomically, as msgcat would write it (see po_format); return False (and keep the
-    file) if only volatile dates would change."""
-    new = render_po(po)
+    file) if only volatile dates would change.
+
+    A file another writer laid out differently (an older tarjama wrapped like polib) whose content
+    is the same is kept too: it is re-wrapped the first time its content changes, never for nothing.
+    """
+    new = _VOLATILE.sub("", render_po(po))
     if path.exists():
         try:
             old = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             old = None
-        if old is not None and _VOLATILE.sub("", old) == _VOLATILE.sub("", new):
+        if old is not None and _VOLATILE.sub("", old) == new:
             return False
-    atomic_write_text(path, new)
+        if old is not None and _same_content(old, new):
+            return False
+    atomic_write_text(path, render_po(po))
     return True
+
+
+def _same_content(old: str, new: str) -> bool:
+    """``old`` says what ``new`` says once written the same way (dates aside)."""
+    try:
+        return _VOLATILE.sub("", render_po(polib.pofile(old, check_for_duplicates=False))) == new
+    except (OSError, ValueError):
+        return False

@@ -203,3 +203,19 @@ def test_random_entries_match_msgcat(tmp_path: Path) -> None:
             entry.obsolete = True
         po.append(entry)
     assert_msgcat_keeps(save(po, tmp_path / "random.po"))
+
+
+def test_a_catalog_laid_out_by_polib_is_not_rewritten_for_layout_alone(tmp_path: Path) -> None:
+    """Catalogs an older tarjama wrote (polib's wrapping) change on disk only when their content does."""
+    po = new_po()
+    po.append(polib.POEntry(msgid=LONG_AR, msgstr=LONG_EN))
+    path = tmp_path / "old.po"
+    po.save(str(path))
+    before = path.read_bytes()
+    assert msgcat(path) != before  # polib's layout
+    assert not save_po(load_po(path), path)
+    assert path.read_bytes() == before
+    changed = load_po(path)
+    changed[0].msgstr = "A reviewed translation."
+    assert save_po(changed, path)
+    assert_msgcat_keeps(path)
