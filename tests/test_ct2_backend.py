@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -221,9 +222,12 @@ def _owing_several(sentences: list[str]) -> tuple[list[str], list[list[str]]]:
 
 
 def _bigram(text: str) -> str:
-    words = [w for w in text.split() if w.isalpha()]
-    assert len(words) >= 2, text
-    return f"{words[0]} {words[1]}"
+    """Two consecutive Latin words of an output, to forbid (what the model wrote unasked; an
+    Arabic run may be copied source pieces, which no target-side ban can reach)."""
+    words = re.findall(r"[A-Za-z]+", text)
+    pairs = [f"{a} {b}" for a, b in itertools.pairwise(words)]
+    assert pairs, text
+    return max(pairs, key=lambda p: (find_forbidden(text, [p]).get(p, 0), p))
 
 
 def test_every_missing_term_is_put_in_by_one_pass_with_forbidden_renderings_still_banned(
@@ -244,11 +248,9 @@ def test_every_missing_term_is_put_in_by_one_pass_with_forbidden_renderings_stil
         assert not find_forbidden(o, ban), (ban, o)
     assert backend.term_stats == {"repaired": 4}
     assert backend.repair_stats == {"one_pass": 4}
-    # the repair's model calls: no scoring, at most one re-decoding call per set of bans
-    # (three sets here: two different bans and none), each sentence in at most one of them
+    # the repair's model calls: no scoring, and each sentence in at most one re-decoding call
     # (none where the last term went at the end: nothing follows it to decode again)
     assert [c[0] for c in counted.calls] == ["translate_batch"] * len(counted.calls)
-    assert len(counted.calls) <= 3
     assert sum(n for _, n, _ in counted.calls) <= 4
 
 
@@ -258,7 +260,7 @@ def test_the_rounds_still_settle_what_the_one_pass_splice_leaves(
     """The one-term-per-round repair is the fallback: with the splice finding nothing, the
     rounds alone still put every term in, each once."""
     texts, terms = _owing_several(sentences)
-    monkeypatch.setattr(TermRepair, "_splice", lambda self, r, attention: (None, []))
+    monkeypatch.setattr(TermRepair, "_splice", lambda self, r: (None, []))
     backend = open_backend(resolve_model(str(tiny_model)), DecodeSettings(backend="ct2", beam=2))
     out = backend.translate(texts, terms=terms)
     for t, o in zip(terms, out, strict=True):

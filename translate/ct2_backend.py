@@ -116,7 +116,6 @@ class CTranslate2Backend(BaseBackend):
         bans = [self.suppressed(b) for b in banned]
         budgets = [self.output_budget(len(t)) for t in tokens]
         n_best = self.settings.beam if any(owed) else 1
-        attend = any(owed)  # the repair places missing terms by the attention
         pending: list = [None] * len(tokens)
         groups: dict[tuple, list[int]] = {}
         for k, ban in enumerate(bans):
@@ -125,7 +124,7 @@ class CTranslate2Backend(BaseBackend):
             sub = [tokens[k] for k in members]
             limit = max(budgets[k] for k in members) - 1
             for k, handle in zip(
-                members, self._submit(sub, limit, n_best, list(map(list, ban)), attend), strict=True
+                members, self._submit(sub, limit, n_best, list(map(list, ban))), strict=True
             ):
                 pending[k] = handle
         return tokens, owed, budgets, bans, pending
@@ -161,31 +160,19 @@ class CTranslate2Backend(BaseBackend):
 
     def _finish(self, started: tuple) -> list[str]:
         batch, owed, budgets, bans, pending = started
-        done = [p.result() for p in pending]
-        results = [[list(h) for h in r.hypotheses] for r in done]
-        attention = [r.attention[0] if r.attention else None for r in done]
+        results = [[list(h) for h in p.result().hypotheses] for p in pending]
         n_best = self.settings.beam if any(owed) else 1
         for k, budget in enumerate(budgets):
             # past its own budget (EOS counts, as in transformers): redone alone within it
             if len(results[k][0]) >= budget:
-                (redone,) = self._submit([batch[k]], budget - 1, n_best, bans[k], bool(owed[k]))
-                done[k] = redone.result()
-                results[k] = [list(h) for h in done[k].hypotheses]
-                attention[k] = done[k].attention[0] if done[k].attention else None
-        chosen = self.repair.choose(batch, owed, budgets, results, bans, attention)
-        return [self.decode(h) for h in chosen]
+                (redone,) = self._submit([batch[k]], budget - 1, n_best, bans[k])
+                results[k] = [list(h) for h in redone.result().hypotheses]
+        return [self.decode(h) for h in self.repair.choose(batch, owed, budgets, results, bans)]
 
     def _submit(
-        self,
-        batch: list[list[str]],
-        max_length: int,
-        n_best: int = 1,
-        ban: list[list[str]] | None = None,
-        attention: bool = False,
+        self, batch: list[list[str]], max_length: int, n_best: int = 1, ban: list[list[str]] | None = None
     ) -> list:
         extra = {"suppress_sequences": ban} if ban else {}
-        if attention:
-            extra["return_attention"] = True
         return self.translator.translate_batch(
             batch,
             beam_size=self.settings.beam,

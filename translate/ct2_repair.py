@@ -10,6 +10,7 @@ CTranslate2 backend; :func:`repair_spans` decides where a term may go.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -80,19 +81,17 @@ class TermRepair:
         budgets: list[int],
         results: list[list[list[str]]],
         bans: Sequence[list[list[str]]] = (),
-        attention: Sequence[list[list[float]] | None] = (),
     ) -> list[list[str]]:
         """Per sentence, the pieces to output: its best hypothesis, unless it owes terms that
         the n-best list (step 1), the one-pass splice (step 2) or the repair rounds (step 3)
-        can supply. ``attention[k]``: the best hypothesis' attention over the source, one row
-        per target piece (places the terms the model left out), when decoding returned it."""
+        can supply."""
         chosen = [hyps[0] for hyps in results]
         repair = [
             _Repair(k, batch[k], budgets[k], owed[k], hyps[0], list(bans[k]) if bans else [])
             for k, hyps in enumerate(results)
             if owed[k] and not self._pick_n_best(owed[k], hyps, chosen, k)
         ]
-        left = self._splice_all(repair, [attention[r.k] if attention else None for r in repair])
+        left = self._splice_all(repair)
         self.repair_stats += Counter(one_pass=len(repair) - len(left), fallback=len(left))
         for _ in range(max((len(r.required) for r in left), default=0)):
             todo = [r for r in left if r.missing_term(self.decode(r.hyp))]
@@ -105,12 +104,12 @@ class TermRepair:
             self.term_stats["repaired" if ok else "unresolved"] += 1
         return chosen
 
-    def _splice_all(self, repair: list[_Repair], attention: list) -> list[_Repair]:
+    def _splice_all(self, repair: list[_Repair]) -> list[_Repair]:
         """Glossary step 2: every missing term of every sentence put in at once, then what follows
         the last one inserted decoded again, all sentences in one call per set of bans. Returns
         the sentences it could not settle, each left at the output the rounds should start from.
         """
-        spliced = [self._splice(r, att) for r, att in zip(repair, attention, strict=True)]
+        spliced = [self._splice(r) for r in repair]
         jobs = [(n, cand, prefix) for n, (cand, prefix) in enumerate(spliced) if prefix]
         decoded = self._continue(
             [repair[n] for n, _, _ in jobs],
@@ -141,16 +140,15 @@ class TermRepair:
                 left.append(r)
         return left
 
-    def _splice(self, r: _Repair, attention: list[list[float]] | None) -> tuple[list[str] | None, list[str]]:
+    def _splice(self, r: _Repair) -> tuple[list[str] | None, list[str]]:
         """One sentence's output with every missing term in: (candidate or None when it would not
         fit the positions, the ``target_prefix`` to decode the rest from, or [] when nothing
         follows an inserted term).
 
         A term the model wrote otherwise (``rendering_spans``) takes that rendering's place;
-        the others are inserted. Terms come in source order, so the i-th one owed is taken to
-        sit at the i-th share of the source, and goes before the first word whose attention
-        has reached that far into the source (a monotone alignment: never before a term put
-        in ahead of it). Without attention, the share of the output stands for it.
+        the others are inserted. Terms come in source order, so the i-th of n is taken to sit
+        at the i-th share of the sentence and goes before the first word that far into the
+        output (a monotone alignment: never before a term put in ahead of it).
         """
         hyp = r.hyp
         check = check_hypothesis(r.required, self.decode(hyp))
@@ -179,7 +177,6 @@ class TermRepair:
                 taken.append((a, b))
             inserts += [(i, t) for i in mine[len(spans) :]]
         if inserts:
-            reach = self._reach(hyp, attention, len(r.src) - 1)
             total = max(1, len(r.required))
             spot = 0
             for i, t in sorted(inserts):
@@ -188,8 +185,8 @@ class TermRepair:
                     for a in insertion_spots(hyp, t, self.decode, [u for u in r.required if u != t])
                     if a >= spot and not any(ta < a < tb for ta, tb in taken)
                 ] or [len(hyp)]
-                share = (i + 0.5) / total * max(1, len(r.src) - 1)
-                spot = next((a for a in spots if a < len(hyp) and reach[a] >= share), spots[-1])
+                share = (i + 0.5) / total * len(hyp)
+                spot = next((a for a in spots if a >= share), spots[-1])
                 edits.append((spot, spot, i, t))
         out: list[str] = []
         pos, last_insert, last_end = 0, -1, 0
@@ -209,38 +206,23 @@ class TermRepair:
         prefix = out[: max(last_insert, last_end) + 1] if 0 <= last_insert < len(out) else []
         return out, prefix
 
-    @staticmethod
-    def _reach(hyp: list[str], attention: list[list[float]] | None, length: int) -> list[float]:
-        """Per output piece, how far into the source the output has got by then: the running
-        maximum of the attention's mean source position (the output's share of its length
-        when there is no attention)."""
-        rows = attention[: len(hyp)] if attention else []
-        if len(rows) < len(hyp):
-            return [length * j / max(1, len(hyp)) for j in range(len(hyp))]
-        reach, far = [], 0.0
-        for row in rows:
-            mass = sum(row) or 1.0
-            far = max(far, sum(s * w for s, w in enumerate(row)) / mass)
-            reach.append(far)
-        return reach
-
     def _continue(
         self, todo: list[_Repair], prefixes: list[list[str]], lengths: list[int]
     ) -> list[list[str] | None]:
         """Each sentence decoded on from its ``target_prefix``: one asynchronous call per set of
-        forbidden renderings (CTranslate2 suppresses them for a whole call), split over the
-        workers; None where the output would not fit the positions."""
+        forbidden renderings (CTranslate2 suppresses them for a whole call) and length limit
+        (a call's limit is shared, and a sentence's output must not depend on which others
+        share its batch: ``translate`` and ``batch`` group sentences differently), split over
+        the workers; None where the output would not fit the positions."""
         out: list[list[str] | None] = [None] * len(todo)
         groups: dict[tuple, list[int]] = {}
         for j, r in enumerate(todo):
-            groups.setdefault(tuple(map(tuple, r.ban)), []).append(j)
+            limit = min(self.hard_max - 1, max(r.budget - 1, lengths[j] + TERM_SLACK))
+            groups.setdefault((limit, tuple(map(tuple, r.ban))), []).append(j)
         pending = []
         workers = max(1, getattr(self.translator, "num_translators", 1))
-        for ban, members in groups.items():
+        for (limit, ban), members in groups.items():
             extra = {"suppress_sequences": list(map(list, ban))} if ban else {}
-            limit = max(
-                min(self.hard_max - 1, max(todo[j].budget - 1, lengths[j] + TERM_SLACK)) for j in members
-            )
             handles = self.translator.translate_batch(
                 [todo[j].src for j in members],
                 target_prefix=[prefixes[j] for j in members],
@@ -402,14 +384,21 @@ def _kept_spans(
     """Piece spans no repair of ``term`` may break: the sentence's other terms (``keep``) and the
     occurrences of ``term`` already written (owed twice, written once: that one stays whole).
     A kept term inside the missing one ("Hanoi" in "Hanoi Convention") survives a replacement."""
-    bounds = _word_bounds(hyp)
+    bounds, words = _words(hyp, decode)
     protect = [*(k for k in keep if k not in term), term]
     out = []
     for n in sorted({len(k.split()) for k in protect}):
         for w in range(len(bounds) - n):
-            text = decode(hyp[bounds[w] : bounds[w + n]])
+            text = " ".join(words[w : w + n])
             out += [(bounds[w], bounds[w + n]) for k in protect if len(k.split()) == n and k in text]
     return out
+
+
+def _words(hyp: Sequence[str], decode: Callable[[Sequence[str]], str]) -> tuple[list[int], list[str]]:
+    """Word bounds and each word's text: a run of words reads as its words joined by spaces,
+    without decoding every run again (the repair looks at thousands of runs per batch)."""
+    bounds = _word_bounds(hyp)
+    return bounds, [decode(hyp[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
 def _breaks(kept: Sequence[tuple[int, int]], a: int, b: int) -> bool:
@@ -426,14 +415,14 @@ def rendering_spans(
     overlapping, brackets and quotes around them left out. A run holding one of the sentence's
     other terms (``keep``: "United Nations Convention against Cybercrime" looks like "United
     Nations Convention against Transnational Organized Crime") is never one."""
-    bounds = _word_bounds(hyp)
+    bounds, words = _words(hyp, decode)
     kept = _kept_spans(hyp, term, decode, keep)
     width = len(term.split())
     found: list[tuple[float, int, int]] = []
     for n in {max(1, width - 1), width, width + 1}:
         for w in range(len(bounds) - n):
             a, b = bounds[w], bounds[w + n]
-            similarity = _likeness(decode(hyp[a:b]), term)
+            similarity = _likeness(" ".join(words[w : w + n]), term)
             if similarity >= SPELLING_SIMILARITY and not _breaks(kept, a, b):
                 found.append((similarity, a, b))
     spans: list[tuple[int, int]] = []
