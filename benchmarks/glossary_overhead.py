@@ -16,10 +16,14 @@ Models, all with SentencePiece trained on the example article:
 
 With ``--backends transformers,ct2`` the same models also run on the CTranslate2 backend
 (int8), where enforcement is n-best selection and ``target_prefix`` repair instead of a logits
-hook; its table counts how many sentences each step settled.
+hook; its table counts how many sentences each step settled (``(fallback)``: of the repaired,
+those the one-pass splice left to the one-term-per-round repair).
 
-Each configuration is timed ``--repeat`` times, interleaved, and the fastest run is kept
-(other work on the machine only ever adds time). Prints one table per backend.
+Each configuration is timed ``--repeat`` times, interleaved (off, on, off, on, ...), and the
+median run is reported (a shared machine's load drifts; the median is steadier than the best).
+BLEU: sacrebleu corpus BLEU of each configuration's outputs (its last run) against the gold
+English of ``examples/hanoi-convention.gold.tsv`` for the same sentences. Prints one table per
+backend.
 
     .venv/bin/python benchmarks/glossary_overhead.py [--models opus,trained,misspelled,tiny] [--beam 4] [--repeat 3]
         [--backends transformers,ct2]
@@ -30,6 +34,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -131,6 +136,8 @@ def main() -> None:
     matcher = Matcher(load_default())
     required = [required_targets(matcher.find(t)) for t in texts]
     src, tgt = gold_pairs()
+    gold = dict(zip(src, tgt, strict=True))
+    refs = [gold[t] for t in texts]
     rows, ct2_rows = [], []
     with contextlib.ExitStack() as stack:
         tmp = args.work or Path(stack.enter_context(tempfile.TemporaryDirectory()))
@@ -148,9 +155,9 @@ def main() -> None:
             backend = TransformersBackend(resolve_model(str(path)), settings)
             generated = _count_generated(backend)
             backend.translate(texts[:2])  # warm-up
-            best = {"off": float("inf"), "on": float("inf")}
+            times: dict[str, list[float]] = {"off": [], "on": []}
             steps = {"off": 0, "on": 0}
-            share = 1.0
+            shares: list[float] = []
             outs: dict[str, list[str]] = {}
             for _ in range(args.repeat):
                 for mode in ("off", "on"):
@@ -159,25 +166,27 @@ def main() -> None:
                     t0 = time.perf_counter()
                     outs[mode] = backend.translate(texts, terms=required if mode == "on" else None)
                     took = time.perf_counter() - t0
-                    best[mode] = min(best[mode], took)
+                    times[mode].append(took)
                     steps[mode] = generated[0]
                     if mode == "on":
-                        share = min(share, enforcer_time[0] / took)
+                        shares.append(enforcer_time[0] / took)
                     print(
-                        f"  {name} glossary {mode}: {time.perf_counter() - t0:.2f}s",
+                        f"  {name} glossary {mode}: {took:.2f}s",
                         file=sys.stderr,
                         flush=True,
                     )
             acc = {m: accuracy_of(required, outs[m]) for m in outs}
-            rows.append((name, best, steps, acc, share))
+            med = {m: statistics.median(t) for m, t in times.items()}
+            rows.append((name, med, steps, acc, statistics.median(shares), _bleu(outs, refs)))
     print(
         f"glossary overhead: {len(texts)} sentences, {sum(map(len, required))} term occurrences, beam {args.beam}, "
-        f"batch {args.batch_size}, {torch.get_num_threads()} threads, best of {args.repeat}"
+        f"batch {args.batch_size}, {torch.get_num_threads()} threads, median of {args.repeat}, "
+        f"{time.strftime('%Y-%m-%d %H:%M %Z')}"
     )
     if rows:
         _print_transformers(rows)
     if ct2_rows:
-        _print_ct2(ct2_rows, texts, required)
+        _print_ct2(ct2_rows, texts, required, refs)
 
 
 def run_to_budget(path: Path) -> None:
@@ -192,44 +201,55 @@ def run_to_budget(path: Path) -> None:
 
 
 def _ct2_run(path: Path, texts: list[str], required: list, args) -> tuple[dict, dict, dict]:
-    """Best time off/on, outputs, and how the glossary was met (one pass's term_stats)."""
+    """Median time off/on, outputs, and how the glossary was met (one pass's term_stats)."""
     from tarjama.translate.ct2_backend import CTranslate2Backend
 
     settings = DecodeSettings(backend="ct2", beam=args.beam, batch_size=args.batch_size, compute_type="int8")
     backend = CTranslate2Backend(resolve_model(str(path)), settings)
     backend.translate(texts[:2])  # warm-up
-    best = {"off": float("inf"), "on": float("inf")}
+    times: dict[str, list[float]] = {"off": [], "on": []}
     outs: dict[str, list[str]] = {}
     stats: dict = {}
     for _ in range(args.repeat):
         for mode in ("off", "on"):
             backend.term_stats.clear()
+            getattr(backend, "repair_stats", {}).clear()
             t0 = time.perf_counter()
             outs[mode] = backend.translate(texts, terms=required if mode == "on" else None)
-            best[mode] = min(best[mode], time.perf_counter() - t0)
+            took = time.perf_counter() - t0
+            times[mode].append(took)
             if mode == "on":
-                stats = dict(backend.term_stats)
+                stats = {**backend.term_stats, **getattr(backend, "repair_stats", {})}
             print(
-                f"  {path.name} ct2 glossary {mode}: {time.perf_counter() - t0:.2f}s",
+                f"  {path.name} ct2 glossary {mode}: {took:.2f}s",
                 file=sys.stderr,
                 flush=True,
             )
-    return best, outs, stats
+    return {m: statistics.median(t) for m, t in times.items()}, outs, stats
 
 
-def _print_ct2(ct2_rows: list, texts: list[str], required: list) -> None:
+def _bleu(outs: dict[str, list[str]], refs: list[str]) -> dict[str, float]:
+    import sacrebleu
+
+    return {m: sacrebleu.corpus_bleu(o, [refs]).score for m, o in outs.items()}
+
+
+def _print_ct2(ct2_rows: list, texts: list[str], required: list, refs: list[str]) -> None:
     with_terms = sum(1 for r in required if r)
     print(f"\nCTranslate2 int8 ({with_terms} of {len(texts)} sentences owe terms)")
     print(
         f"{'model':7} {'no glossary':>12} {'glossary':>10} {'slower':>8} {'term acc off':>13} {'term acc on':>12} "
-        f"{'in n-best':>10} {'repaired':>9} {'unresolved':>11}"
+        f"{'BLEU off/on':>12} {'dup on':>7} {'in n-best':>10} {'repaired':>9} {'(fallback)':>10} {'unresolved':>11}"
     )
     for name, best, outs, stats in ct2_rows:
         acc = {m: accuracy_of(required, outs[m]) for m in outs}
+        bleu = _bleu(outs, refs)
         print(
             f"{name:7} {best['off']:>11.2f}s {best['on']:>9.2f}s {best['on'] / best['off'] - 1:>+8.1%} "
             f"{acc['off'].accuracy:>13.1%} {acc['on'].accuracy:>12.1%} "
-            f"{stats.get('n_best', 0):>10} {stats.get('repaired', 0):>9} {stats.get('unresolved', 0):>11}"
+            f"{bleu['off']:>5.1f}/{bleu['on']:<6.1f} {len(acc['on'].duplicates):>7} "
+            f"{stats.get('n_best', 0):>10} {stats.get('repaired', 0):>9} {stats.get('fallback', 0):>10} "
+            f"{stats.get('unresolved', 0):>11}"
         )
 
 
@@ -237,15 +257,16 @@ def _print_transformers(rows: list) -> None:
     print("\ntransformers (logits processor)")
     print(
         f"{'model':7} {'no glossary':>12} {'glossary':>10} {'slower':>8} {'generated off/on':>17} "
-        f"{'s/1k tok off/on':>16} {'term acc off':>13} {'term acc on':>12} {'enforcer share':>14}"
+        f"{'s/1k tok off/on':>16} {'term acc off':>13} {'term acc on':>12} {'BLEU off/on':>12} {'dup on':>7} "
+        f"{'enforcer share':>14}"
     )
-    for name, best, n_tok, acc, share in rows:  # n_tok: tokens generated, best hypotheses
+    for name, best, n_tok, acc, share, bleu in rows:  # n_tok: tokens generated, best hypotheses
         slower = best["on"] / best["off"] - 1
         per_k = f"{1000 * best['off'] / n_tok['off']:.2f}/{1000 * best['on'] / n_tok['on']:.2f}"
         print(
             f"{name:7} {best['off']:>11.2f}s {best['on']:>9.2f}s {slower:>+8.1%} "
             f"{n_tok['off']:>8}/{n_tok['on']:<8} {per_k:>16} {acc['off'].accuracy:>13.1%} {acc['on'].accuracy:>12.1%}"
-            f" {share:>14.1%}"
+            f" {bleu['off']:>5.1f}/{bleu['on']:<6.1f} {len(acc['on'].duplicates):>7} {share:>14.1%}"
         )
 
 

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from tarjama.errors import TarjamaError
-from tarjama.glossary import Matcher, check_hypothesis, load_default, required_targets
+from tarjama.glossary import Matcher, check_hypothesis, find_forbidden, load_default, required_targets
 from tarjama.sources.segment import TRANSLATABLE, segment
 from tarjama.translate.backend import DecodeSettings
 from tarjama.translate.backends import open_backend
 from tarjama.translate.ct2_backend import CTranslate2Backend
 from tarjama.translate.ct2_convert import CT2_FILES, converted_dir, ensure_converted
-from tarjama.translate.ct2_repair import MAX_INSERT_SPOTS, repair_spans
+from tarjama.translate.ct2_repair import MAX_INSERT_SPOTS, TermRepair, repair_spans
 from tarjama.translate.model_source import resolve_model
 
 from .conftest import EXAMPLE, run_cli
@@ -191,6 +192,81 @@ def test_glossary_terms_are_enforced(tiny_model: Path, sentences: list[str]) -> 
     for t, with_terms, without in zip(terms, out, plain, strict=True):
         if not t:
             assert with_terms == without
+
+
+class _CountedCalls:
+    """The real translator, its calls counted (how many model calls the repair made)."""
+
+    def __init__(self, translator) -> None:
+        self.translator = translator
+        self.calls: list[tuple[str, int, bool]] = []  # (method, sentences, with suppress_sequences)
+
+    def translate_batch(self, source, *args, **kwargs):
+        self.calls.append(("translate_batch", len(source), bool(kwargs.get("suppress_sequences"))))
+        return self.translator.translate_batch(source, *args, **kwargs)
+
+    def score_batch(self, source, *args, **kwargs):
+        self.calls.append(("score_batch", len(source), False))
+        return self.translator.score_batch(source, *args, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self.translator, name)
+
+
+def _owing_several(sentences: list[str]) -> tuple[list[str], list[list[str]]]:
+    matcher = Matcher(load_default())
+    picked = [(s, required_targets(matcher.find(s))) for s in sentences]
+    picked = [(s, t) for s, t in picked if len(t) >= 3][:4]
+    assert len(picked) == 4
+    return [s for s, _ in picked], [t for _, t in picked]
+
+
+def _bigram(text: str) -> str:
+    """Two consecutive Latin words of an output, to forbid (what the model wrote unasked; an
+    Arabic run may be copied source pieces, which no target-side ban can reach)."""
+    words = re.findall(r"[A-Za-z]+", text)
+    pairs = [f"{a} {b}" for a, b in itertools.pairwise(words)]
+    assert pairs, text
+    return max(pairs, key=lambda p: (find_forbidden(text, [p]).get(p, 0), p))
+
+
+def test_every_missing_term_is_put_in_by_one_pass_with_forbidden_renderings_still_banned(
+    tiny_model: Path, sentences: list[str]
+) -> None:
+    """Random weights write no term: each sentence owes several, and one splice plus one
+    re-decoding call (per set of bans) puts them all in, each once, nothing scored."""
+    texts, terms = _owing_several(sentences)
+    backend = open_backend(resolve_model(str(tiny_model)), DecodeSettings(backend="ct2", beam=2))
+    free = backend.translate(texts)
+    banned = [[_bigram(free[0])], [], [_bigram(free[2])], []]
+    assert find_forbidden(free[0], banned[0]) and find_forbidden(free[2], banned[2])
+    counted = _CountedCalls(backend.repair.translator)
+    backend.repair.translator = counted
+    out = backend.translate(texts, terms=terms, banned=banned)
+    for t, o, ban in zip(terms, out, banned, strict=True):
+        assert check_hypothesis(t, o).ok, (t, o)  # every term, each once
+        assert not find_forbidden(o, ban), (ban, o)
+    assert backend.term_stats == {"repaired": 4}
+    assert backend.repair_stats == {"one_pass": 4}
+    # the repair's model calls: no scoring, and each sentence in at most one re-decoding call
+    # (none where the last term went at the end: nothing follows it to decode again)
+    assert [c[0] for c in counted.calls] == ["translate_batch"] * len(counted.calls)
+    assert sum(n for _, n, _ in counted.calls) <= 4
+
+
+def test_the_rounds_still_settle_what_the_one_pass_splice_leaves(
+    tiny_model: Path, sentences: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one-term-per-round repair is the fallback: with the splice finding nothing, the
+    rounds alone still put every term in, each once."""
+    texts, terms = _owing_several(sentences)
+    monkeypatch.setattr(TermRepair, "_splice", lambda self, r: (None, []))
+    backend = open_backend(resolve_model(str(tiny_model)), DecodeSettings(backend="ct2", beam=2))
+    out = backend.translate(texts, terms=terms)
+    for t, o in zip(terms, out, strict=True):
+        assert check_hypothesis(t, o).ok, (t, o)
+    assert backend.term_stats == {"repaired": 4}
+    assert backend.repair_stats == {"fallback": 4}
 
 
 def test_unsupported_compute_type_is_one_line(tiny_model: Path, article: Path, tmp_path: Path) -> None:

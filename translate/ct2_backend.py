@@ -78,6 +78,7 @@ class CTranslate2Backend(BaseBackend):
             self.translator, self._tgt, self.decode, settings.beam, self.hard_max, self.per_worker
         )
         self.term_stats = self.repair.term_stats  # n_best / repaired / unresolved sentences
+        self.repair_stats = self.repair.repair_stats  # repaired in one pass / by the rounds
         self._known: frozenset[str] | None = None  # the converted model's vocabulary, when a ban needs it
 
     def cuda_available(self) -> bool:
@@ -172,14 +173,9 @@ class CTranslate2Backend(BaseBackend):
         for k, budget in enumerate(budgets):
             # past its own budget (EOS counts, as in transformers): redone alone within it
             if len(results[k][0]) >= budget:
-                results[k] = self._run([batch[k]], budget - 1, n_best, bans[k])[0]
+                (redone,) = self._submit([batch[k]], budget - 1, n_best, bans[k])
+                results[k] = [list(h) for h in redone.result().hypotheses]
         return [self.decode(h) for h in self.repair.choose(batch, owed, budgets, results, bans)]
-
-    def _run(
-        self, batch: list[list[str]], max_length: int, n_best: int = 1, ban: list[list[str]] | None = None
-    ) -> list[list[list[str]]]:
-        pending = self._submit(batch, max_length, n_best, ban)
-        return [[list(h) for h in p.result().hypotheses] for p in pending]
 
     def _submit(
         self, batch: list[list[str]], max_length: int, n_best: int = 1, ban: list[list[str]] | None = None

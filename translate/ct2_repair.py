@@ -10,8 +10,9 @@ CTranslate2 backend; :func:`repair_spans` decides where a term may go.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -70,6 +71,8 @@ class TermRepair:
         self.hard_max = hard_max
         self.per_worker = per_worker
         self.term_stats: Counter[str] = Counter()  # n_best / repaired / unresolved sentences
+        # repaired sentences settled by the one-pass splice / left to the rounds
+        self.repair_stats: Counter[str] = Counter()
 
     def choose(
         self,
@@ -80,15 +83,18 @@ class TermRepair:
         bans: Sequence[list[list[str]]] = (),
     ) -> list[list[str]]:
         """Per sentence, the pieces to output: its best hypothesis, unless it owes terms that
-        the n-best list (step 1) or the repair rounds (step 2) can supply."""
+        the n-best list (step 1), the one-pass splice (step 2) or the repair rounds (step 3)
+        can supply."""
         chosen = [hyps[0] for hyps in results]
         repair = [
             _Repair(k, batch[k], budgets[k], owed[k], hyps[0], list(bans[k]) if bans else [])
             for k, hyps in enumerate(results)
             if owed[k] and not self._pick_n_best(owed[k], hyps, chosen, k)
         ]
-        for _ in range(max((len(r.required) for r in repair), default=0)):
-            todo = [r for r in repair if r.missing_term(self.decode(r.hyp))]
+        left = self._splice_all(repair)
+        self.repair_stats += Counter(one_pass=len(repair) - len(left), fallback=len(left))
+        for _ in range(max((len(r.required) for r in left), default=0)):
+            todo = [r for r in left if r.missing_term(self.decode(r.hyp))]
             if not todo:
                 break
             self._repair_round(todo)
@@ -97,6 +103,142 @@ class TermRepair:
             ok = not r.missing_term(self.decode(r.hyp))
             self.term_stats["repaired" if ok else "unresolved"] += 1
         return chosen
+
+    def _splice_all(self, repair: list[_Repair]) -> list[_Repair]:
+        """Glossary step 2: every missing term of every sentence put in at once, then what follows
+        the last one inserted decoded again, all sentences in one call per set of bans. Returns
+        the sentences it could not settle, each left at the output the rounds should start from.
+        """
+        spliced = [self._splice(r) for r in repair]
+        jobs = [(n, cand, prefix) for n, (cand, prefix) in enumerate(spliced) if prefix]
+        decoded = self._continue(
+            [repair[n] for n, _, _ in jobs],
+            [prefix for _, _, prefix in jobs],
+            [len(cand) for _, cand, _ in jobs],
+        )
+        options: list[list[list[str]]] = [[cand] if cand else [] for cand, _ in spliced]
+        for (n, _, _), hyp in zip(jobs, decoded, strict=True):
+            if hyp is not None:
+                options[n].insert(0, hyp)  # the model's own continuation first
+        left = []
+        for r, opts in zip(repair, options, strict=True):
+            before = check_hypothesis(r.required, self.decode(r.hyp))
+            allowed = sum(before.duplicated.values())  # the model's own, no repair takes them out
+            fit = None
+            for cand in opts:
+                check = check_hypothesis(r.required, self.decode(cand))
+                if not check.missing and sum(check.duplicated.values()) <= allowed:
+                    fit = cand
+                    break
+            if fit is not None:
+                r.hyp = fit
+            else:
+                # the rounds go on from the splice when it only left terms out, else start over
+                usable = [c for c in opts if not check_hypothesis(r.required, self.decode(c)).duplicated]
+                if usable and not before.duplicated:
+                    r.hyp = usable[0]
+                left.append(r)
+        return left
+
+    def _splice(self, r: _Repair) -> tuple[list[str] | None, list[str]]:
+        """One sentence's output with every missing term in: (candidate or None when it would not
+        fit the positions, the ``target_prefix`` to decode the rest from, or [] when nothing
+        follows an inserted term).
+
+        A term the model wrote otherwise (``rendering_spans``) takes that rendering's place;
+        the others are inserted. Terms come in source order, so the i-th of n is taken to sit
+        at the i-th share of the sentence and goes before the first word that far into the
+        output (a monotone alignment: never before a term put in ahead of it).
+        """
+        hyp = r.hyp
+        check = check_hypothesis(r.required, self.decode(hyp))
+        owed = dict(check.missing)
+        # which occurrences are owed: the last ones of each term, in source order
+        slots: list[tuple[int, str]] = []
+        for i in range(len(r.required) - 1, -1, -1):
+            t = r.required[i]
+            if owed.get(t, 0) > 0:
+                owed[t] -= 1
+                slots.append((i, t))
+        slots.reverse()
+        edits: list[tuple[int, int, int, str]] = []  # (start, end, source-order index, term)
+        taken: list[tuple[int, int]] = []
+        inserts: list[tuple[int, str]] = []
+        for t in dict.fromkeys(t for _, t in slots):
+            mine = [i for i, u in slots if u == t]
+            keep = [u for u in r.required if u != t]
+            spans = [
+                (a, b)
+                for a, b in rendering_spans(hyp, t, self.decode, keep)
+                if all(b <= sa or sb <= a for sa, sb in taken)
+            ][: len(mine)]
+            for i, (a, b) in zip(mine, sorted(spans), strict=False):
+                edits.append((a, b, i, t))
+                taken.append((a, b))
+            inserts += [(i, t) for i in mine[len(spans) :]]
+        if inserts:
+            total = max(1, len(r.required))
+            spot = 0
+            for i, t in sorted(inserts):
+                spots = [
+                    a
+                    for a in insertion_spots(hyp, t, self.decode, [u for u in r.required if u != t])
+                    if a >= spot and not any(ta < a < tb for ta, tb in taken)
+                ] or [len(hyp)]
+                share = (i + 0.5) / total * len(hyp)
+                spot = next((a for a in spots if a >= share), spots[-1])
+                edits.append((spot, spot, i, t))
+        out: list[str] = []
+        pos, last_insert, last_end = 0, -1, 0
+        for a, b, _, t in sorted(edits):
+            out += hyp[pos:a]
+            out += self._after_opener(out[-1] if out else "", self._tgt.encode(t, out_type=str))
+            pos = max(pos, b if b > a else a)
+            last_end = len(out)
+            if a == b:
+                last_insert = len(out)
+        out += hyp[pos:]
+        if len(out) >= self.hard_max:  # no room for EOS within the positions
+            return None, []
+        # inserted, not at the very end: the rest is decoded again from the term and the word
+        # that stood there (so no letters get glued onto it), where the model's own rendering
+        # of the term may stand (a replaced rendering leaves nothing to drop)
+        prefix = out[: max(last_insert, last_end) + 1] if 0 <= last_insert < len(out) else []
+        return out, prefix
+
+    def _continue(
+        self, todo: list[_Repair], prefixes: list[list[str]], lengths: list[int]
+    ) -> list[list[str] | None]:
+        """Each sentence decoded on from its ``target_prefix``: one asynchronous call per set of
+        forbidden renderings (CTranslate2 suppresses them for a whole call) and length limit
+        (a call's limit is shared, and a sentence's output must not depend on which others
+        share its batch: ``translate`` and ``batch`` group sentences differently), split over
+        the workers; None where the output would not fit the positions."""
+        out: list[list[str] | None] = [None] * len(todo)
+        groups: dict[tuple, list[int]] = {}
+        for j, r in enumerate(todo):
+            limit = min(self.hard_max - 1, max(r.budget - 1, lengths[j] + TERM_SLACK))
+            groups.setdefault((limit, tuple(map(tuple, r.ban))), []).append(j)
+        pending = []
+        workers = max(1, getattr(self.translator, "num_translators", 1))
+        for (limit, ban), members in groups.items():
+            extra = {"suppress_sequences": list(map(list, ban))} if ban else {}
+            handles = self.translator.translate_batch(
+                [todo[j].src for j in members],
+                target_prefix=[prefixes[j] for j in members],
+                beam_size=self.beam,
+                max_decoding_length=limit,
+                max_input_length=0,
+                max_batch_size=max(1, -(-len(members) // workers)),
+                asynchronous=True,
+                **extra,
+            )
+            pending += zip(members, handles, strict=True)
+        for j, handle in pending:
+            hyp = list(handle.result().hypotheses[0])
+            if len(hyp) < self.hard_max:
+                out[j] = hyp
+        return out
 
     def _pick_n_best(self, required: list[str], hyps: list[list[str]], chosen: list, k: int) -> bool:
         """Glossary step 1: the best hypothesis of the n-best list whose post-check passes."""
@@ -217,35 +359,71 @@ def repair_spans(
 
     A model that misses a term has usually written it otherwise ("Dang Hoang Jiang" for
     "Dang Hoang Giang", "Hanoi Agreement" for "Hanoi Convention"): the runs of whole words most
-    like the term (``_likeness`` >= SPELLING_SIMILARITY) are replaced by it; a run holding one
-    of the sentence's other terms (``keep``: "United Nations Convention against Cybercrime" looks
-    like "United Nations Convention against Transnational Organized Crime") is never replaced. When nothing looks
-    like the term, it may go before any word or at the end, at most MAX_INSERT_SPOTS places
-    spread over the output, since each candidate costs a full scoring pass.
+    like the term (``rendering_spans``) are replaced by it. When nothing looks like the term, it
+    may go before any word or at the end, at most MAX_INSERT_SPOTS places spread over the
+    output, since each candidate costs a full scoring pass.
     """
+    spans = rendering_spans(hyp, term, decode, keep)
+    if spans:
+        return spans
+    spots = insertion_spots(hyp, term, decode, keep)
+    if len(spots) > MAX_INSERT_SPOTS:
+        spots = _spread(spots, MAX_INSERT_SPOTS)
+    return [(i, i) for i in spots]
+
+
+def _word_bounds(hyp: Sequence[str]) -> list[int]:
+    """Piece indices where a word starts, and the end."""
     starts = [i for i, piece in enumerate(hyp) if piece.startswith(WORD_START)] or [0]
-    bounds = [*starts, len(hyp)]
+    return [*starts, len(hyp)]
 
-    def windows(n: int) -> Iterator[tuple[int, int, str]]:
-        for w in range(len(bounds) - n):
-            yield bounds[w], bounds[w + n], decode(hyp[bounds[w] : bounds[w + n]])
 
-    # a kept term inside the missing one ("Hanoi" in "Hanoi Convention") survives the replacement;
-    # an occurrence of the missing term itself (owed twice, written once) must stay whole
+def _kept_spans(
+    hyp: Sequence[str], term: str, decode: Callable[[Sequence[str]], str], keep: Sequence[str]
+) -> list[tuple[int, int]]:
+    """Piece spans no repair of ``term`` may break: the sentence's other terms (``keep``) and the
+    occurrences of ``term`` already written (owed twice, written once: that one stays whole).
+    A kept term inside the missing one ("Hanoi" in "Hanoi Convention") survives a replacement."""
+    bounds, words = _words(hyp, decode)
     protect = [*(k for k in keep if k not in term), term]
-    kept = [(a, b) for k in protect for a, b, text in windows(len(k.split())) if k in text]
+    out = []
+    for n in sorted({len(k.split()) for k in protect}):
+        for w in range(len(bounds) - n):
+            text = " ".join(words[w : w + n])
+            out += [(bounds[w], bounds[w + n]) for k in protect if len(k.split()) == n and k in text]
+    return out
 
-    def breaks_a_kept_term(a: int, b: int) -> bool:
-        if a == b:  # an insertion breaks a term it lands inside
-            return any(ka < a < kb for ka, kb in kept)
-        return any(a < kb and ka < b for ka, kb in kept)
 
+def _words(hyp: Sequence[str], decode: Callable[[Sequence[str]], str]) -> tuple[list[int], list[str]]:
+    """Word bounds and each word's text: a run of words reads as its words joined by spaces,
+    without decoding every run again (the repair looks at thousands of runs per batch)."""
+    bounds = _word_bounds(hyp)
+    return bounds, [decode(hyp[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
+def _breaks(kept: Sequence[tuple[int, int]], a: int, b: int) -> bool:
+    if a == b:  # an insertion breaks a term it lands inside
+        return any(ka < a < kb for ka, kb in kept)
+    return any(a < kb and ka < b for ka, kb in kept)
+
+
+def rendering_spans(
+    hyp: Sequence[str], term: str, decode: Callable[[Sequence[str]], str], keep: Sequence[str] = ()
+) -> list[tuple[int, int]]:
+    """The model's own renderings of a missing term in ``hyp``, likeliest first: runs of whole
+    words most like it (``_likeness`` >= SPELLING_SIMILARITY), at most SPELLING_CANDIDATES, not
+    overlapping, brackets and quotes around them left out. A run holding one of the sentence's
+    other terms (``keep``: "United Nations Convention against Cybercrime" looks like "United
+    Nations Convention against Transnational Organized Crime") is never one."""
+    bounds, words = _words(hyp, decode)
+    kept = _kept_spans(hyp, term, decode, keep)
     width = len(term.split())
     found: list[tuple[float, int, int]] = []
     for n in {max(1, width - 1), width, width + 1}:
-        for a, b, text in windows(n):
-            similarity = _likeness(text, term)
-            if similarity >= SPELLING_SIMILARITY and not breaks_a_kept_term(a, b):
+        for w in range(len(bounds) - n):
+            a, b = bounds[w], bounds[w + n]
+            similarity = _likeness(" ".join(words[w : w + n]), term)
+            if similarity >= SPELLING_SIMILARITY and not _breaks(kept, a, b):
                 found.append((similarity, a, b))
     spans: list[tuple[int, int]] = []
     for _, a, b in sorted(found, key=lambda f: -f[0]):  # the likeliest renderings, not overlapping
@@ -255,12 +433,15 @@ def repair_spans(
             while a + 1 < b and not hyp[a].strip(WORD_START + PUNCTUATION):
                 a += 1  # "(" "Hanoi": so does the opening one
             spans.append((a, b))
-    if spans:
-        return spans
-    spots = [i for i in bounds if not breaks_a_kept_term(i, i)]
-    if len(spots) > MAX_INSERT_SPOTS:
-        spots = _spread(spots, MAX_INSERT_SPOTS)
-    return [(i, i) for i in spots]
+    return spans
+
+
+def insertion_spots(
+    hyp: Sequence[str], term: str, decode: Callable[[Sequence[str]], str], keep: Sequence[str] = ()
+) -> list[int]:
+    """Every place a term may be inserted: before a word or at the end, never inside a kept term."""
+    kept = _kept_spans(hyp, term, decode, keep)
+    return [i for i in _word_bounds(hyp) if not _breaks(kept, i, i)]
 
 
 def _likeness(text: str, term: str) -> float:
