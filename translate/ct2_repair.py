@@ -386,19 +386,38 @@ def _kept_spans(
     A kept term inside the missing one ("Hanoi" in "Hanoi Convention") survives a replacement."""
     bounds, words = _words(hyp, decode)
     protect = [*(k for k in keep if k not in term), term]
+    # the words joined once; each occurrence of a kept term maps back to the words it covers
+    text = " ".join(words)
+    word_at = [w for w, word in enumerate(words) for _ in range(len(word) + 1)]
     out = []
-    for n in sorted({len(k.split()) for k in protect}):
-        for w in range(len(bounds) - n):
-            text = " ".join(words[w : w + n])
-            out += [(bounds[w], bounds[w + n]) for k in protect if len(k.split()) == n and k in text]
+    for k in dict.fromkeys(protect):
+        n = len(k.split())
+        start = text.find(k)
+        while start >= 0 and k:
+            first = word_at[start]
+            last = max(first + n, word_at[min(start + len(k), len(text)) - 1] + 1)
+            for w in range(max(0, last - n), min(first, len(words) - n) + 1):
+                out.append((bounds[w], bounds[w + n]))  # every n-word run holding it, as before
+            start = text.find(k, start + 1)
     return out
+
+
+_WORDS_CACHE: dict[tuple[int, tuple[str, ...]], tuple[list[int], list[str]]] = {}
 
 
 def _words(hyp: Sequence[str], decode: Callable[[Sequence[str]], str]) -> tuple[list[int], list[str]]:
     """Word bounds and each word's text: a run of words reads as its words joined by spaces,
-    without decoding every run again (the repair looks at thousands of runs per batch)."""
-    bounds = _word_bounds(hyp)
-    return bounds, [decode(hyp[a:b]) for a, b in itertools.pairwise(bounds)]
+    without decoding every run again (the repair looks at thousands of runs per batch). The
+    last few outputs are remembered: each missing term of a sentence looks at the same one."""
+    key = (id(decode), tuple(hyp))
+    hit = _WORDS_CACHE.get(key)
+    if hit is None:
+        bounds = _word_bounds(hyp)
+        hit = bounds, [decode(hyp[a:b]) for a, b in itertools.pairwise(bounds)]
+        if len(_WORDS_CACHE) > 256:
+            _WORDS_CACHE.clear()
+        _WORDS_CACHE[key] = hit
+    return hit
 
 
 def _breaks(kept: Sequence[tuple[int, int]], a: int, b: int) -> bool:
@@ -448,12 +467,15 @@ def _likeness(text: str, term: str) -> float:
     """How much ``text`` looks like ``term`` written otherwise (0-100): character similarity, or,
     for a name of several words, the share of its words found in place ("Hanoi Agreement" is a
     rendering of "Hanoi Convention", though only 58% alike by characters)."""
-    similarity = fuzz.ratio(text.lower(), term.lower())
+    # below the cutoff the exact figure does not matter: rapidfuzz stops early and says 0
+    similarity = fuzz.ratio(text.lower(), term.lower(), score_cutoff=SPELLING_SIMILARITY)
+    theirs = term.lower().split()
+    if len(theirs) < 2 or similarity >= SPELLING_SIMILARITY:
+        return similarity
     core = text.strip(PUNCTUATION + " ")
     mine = core.lower().split()
-    theirs = [w.lower() for w in term.split()]
     # in place: "Hanoi (Hanoi" shares a word with "Hanoi Convention" but is two things
-    if len(theirs) > 1 and len(mine) == len(theirs) and not any(c in PUNCTUATION for c in core):
+    if len(mine) == len(theirs) and not any(c in PUNCTUATION for c in core):
         same = sum(x == y for x, y in zip(mine, theirs, strict=True))
         if 2 * same >= len(theirs):
             similarity = max(similarity, SPELLING_SIMILARITY)
