@@ -30,11 +30,15 @@ def _arabic_share(text: str) -> float:
     return arabic / len(letters)
 
 
+def _same_text(a: str, b: str) -> bool:
+    return bool(a.strip()) and " ".join(a.split()) == " ".join(b.split())
+
+
 def copies_source(msgid: str, msgstr: str, language: str | None = None) -> bool:
     """Whether a non-empty msgstr is a copy of its source rather than a translation."""
     if not msgstr.strip():
         return False
-    if " ".join(msgstr.split()) == " ".join(msgid.split()):
+    if _same_text(msgstr, msgid):
         return True
     lang = (language or "").replace("-", "_").split("_")[0].lower()
     return lang not in ARABIC_SCRIPT and _arabic_share(msgstr) > 0.5
@@ -49,7 +53,7 @@ def is_copy(entry: polib.POEntry, language: str | None = None) -> bool:
     alone: its msgstr is a model's output or an offer, shown for review whatever its script (a
     model trained on too little writes the source's script, and that is what the reviewer must see)."""
     if "fuzzy" in entry.flags:
-        return bool(entry.msgstr.strip()) and " ".join(entry.msgstr.split()) == " ".join(entry.msgid.split())
+        return _same_text(entry.msgstr, entry.msgid)
     return copies_source(entry.msgid, entry.msgstr, language)
 
 

@@ -10,7 +10,7 @@ import polib
 
 from tarjama.catalog.checks import lost_numbers, lost_placeholders
 from tarjama.catalog.po_file import load_po
-from tarjama.catalog.review import is_copy, is_reviewed, language_of
+from tarjama.catalog.review import holds_translation, is_copy, is_reviewed, language_of
 from tarjama.catalog.suggest import is_exact_memory
 from tarjama.catalog.units import GLOSSARY_MISSING
 from tarjama.errors import InputError, TarjamaError
@@ -52,7 +52,7 @@ def count(po: polib.POFile, matcher: Matcher | None = None) -> Counts:
         c.untranslated += not fuzzy and (not entry.msgstr.strip() or copy)
         c.source_copies += copy
         c.from_memory += not fuzzy and is_exact_memory(entry.comment)
-        translated = bool(entry.msgstr.strip()) and not copy
+        translated = holds_translation(entry, language)
         marked = any(line.startswith(GLOSSARY_MISSING) for line in (entry.comment or "").splitlines())
         if translated and matcher is not None and not marked:
             needed = required_targets(matcher.find(entry.msgid))

@@ -58,13 +58,17 @@ def article(tmp_path: Path) -> Path:
     return dst
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed `tarjama` entry point as a user would."""
+def run_cli(
+    *args: str | Path, cwd: Path | None = None, timeout: float | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `tarjama` entry point as a user would (``timeout``: a command that
+    would hang fails the test instead of hanging it)."""
     return subprocess.run(
         [sys.executable, "-m", "tarjama", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=cwd,
+        timeout=timeout,
         env={**os.environ, "HF_HUB_OFFLINE": "1"},
         check=False,
     )

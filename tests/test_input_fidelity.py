@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 from tarjama.catalog.po_file import load_po
@@ -13,19 +11,6 @@ from tarjama.catalog.po_file import load_po
 from .conftest import run_cli
 from .test_catalog_safety import SENTENCE, reviewed_setup
 from .test_translate_errors import assert_one_line_error
-
-
-def run_cli_timeout(*args: str | Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """A command that would hang on a FIFO fails the test instead of hanging it."""
-    return subprocess.run(
-        [sys.executable, "-m", "tarjama", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-        check=False,
-    )
-
 
 # ---- item 5: read-only and symlinked POs ------------------------------------------------
 
@@ -108,13 +93,13 @@ def test_a_fifo_as_glossary_or_catalog_is_refused_at_once(tmp_path: Path, tiny_m
     art, out, path = reviewed_setup(tmp_path)
     fifo = tmp_path / "terms.csv"
     os.mkfifo(fifo)
-    res = run_cli_timeout("translate", art, "--model", tiny_model, "--out", out, "--glossary", fifo)
+    res = run_cli("translate", art, "--model", tiny_model, "--out", out, "--glossary", fifo, timeout=60)
     assert_one_line_error(res, f"{fifo}: not a regular file", code=1)
     path.unlink()
     os.mkfifo(path)
-    res = run_cli_timeout("translate", art, "--model", tiny_model, "--out", out)
+    res = run_cli("translate", art, "--model", tiny_model, "--out", out, timeout=60)
     assert_one_line_error(res, f"{path}: not a regular file", code=1)
-    res = run_cli_timeout("export", path)
+    res = run_cli("export", path, timeout=60)
     assert_one_line_error(res, f"{path}: not a regular file", code=1)
 
 

@@ -25,6 +25,15 @@ def translate(article: Path, model: Path, out: Path, *extra: str | Path) -> str:
     return res.stdout + res.stderr
 
 
+def translate_another(model: Path, out: Path, tmp_path: Path) -> tuple[str, polib.POFile]:
+    """A second article with the same sentences, translated into the same catalogs (memory on):
+    the run's log and its catalog."""
+    other = tmp_path / "other.ar.txt"
+    shutil.copyfile(EXAMPLE, other)
+    log = translate(other, model, out)
+    return log, polib.pofile(str(po_for(out, "other")))
+
+
 @pytest.fixture
 def translated(tmp_path: Path, tiny_model: Path) -> tuple[Path, Path]:
     article = tmp_path / "hanoi-convention.ar.txt"
@@ -77,11 +86,9 @@ def test_msginit_copies_are_not_reviews_memory_or_export(
     assert "0 reviewed" in res.stdout + res.stderr
 
     # another article with the same sentences: the copies are no memory for it
-    other = tmp_path / "other.ar.txt"
-    shutil.copyfile(EXAMPLE, other)
-    log = translate(other, tiny_model, out)
+    log, other = translate_another(tiny_model, out, tmp_path)
     assert "0 from memory" in log
-    assert not any("memory:" in (e.comment or "") for e in polib.pofile(str(po_for(out, "other"))))
+    assert not any("memory:" in (e.comment or "") for e in other)
 
     # and a re-run machine-translates them: nothing is "kept" as if reviewed
     log = translate(article, tiny_model, out)
@@ -154,10 +161,8 @@ def test_msgctxt_entries_belong_to_the_translator(
     assert plain.msgstr != "HEADLINE VERSION" and "fuzzy" in plain.flags  # the article's MT, not the variant
     assert (kept.msgstr, kept.tcomment, kept.obsolete, kept.flags) == ("HEADLINE VERSION", "mine", False, [])
 
-    other = tmp_path / "other.ar.txt"
-    shutil.copyfile(EXAMPLE, other)
-    translate(other, tiny_model, out)
-    assert not any(e.msgstr == "HEADLINE VERSION" for e in polib.pofile(str(po_for(out, "other"))))
+    _, other = translate_another(tiny_model, out, tmp_path)
+    assert not any(e.msgstr == "HEADLINE VERSION" for e in other)
     msgfmt_check(po_path)
 
 

@@ -402,14 +402,14 @@ def _kept_spans(
     return out
 
 
-_WORDS_CACHE: dict[tuple[int, tuple[str, ...]], tuple[list[int], list[str]]] = {}
+_WORDS_CACHE: dict[tuple[Callable, tuple[str, ...]], tuple[list[int], list[str]]] = {}
 
 
 def _words(hyp: Sequence[str], decode: Callable[[Sequence[str]], str]) -> tuple[list[int], list[str]]:
     """Word bounds and each word's text: a run of words reads as its words joined by spaces,
     without decoding every run again (the repair looks at thousands of runs per batch). The
     last few outputs are remembered: each missing term of a sentence looks at the same one."""
-    key = (id(decode), tuple(hyp))
+    key = (decode, tuple(hyp))  # the callable itself: an id could be reused by another backend
     hit = _WORDS_CACHE.get(key)
     if hit is None:
         bounds = _word_bounds(hyp)
