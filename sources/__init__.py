@@ -6,11 +6,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from tarjama.errors import InputError
 from tarjama.sources.document import Document
+from tarjama.sources.html import read_html
 from tarjama.sources.segment import TRANSLATABLE, Kind, Sentence
 from tarjama.sources.text import read_text
 
@@ -20,16 +22,28 @@ Reader = Callable[[Path], Document]
 # Markdown reader exists, .md files, which that export resembles) go to the text reader.
 READERS: dict[str, tuple[Reader, tuple[str, ...]]] = {
     "text": (read_text, (".txt", ".md")),
+    "html": (read_html, (".html", ".htm", ".xhtml")),
 }
+
+_HTML_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|article|div|p|h[1-6])\b",
+    re.I | re.S,
+)
 
 
 def format_for(path: Path) -> str:
-    """The format a file is read as: by its ending, else plain text."""
+    """The format a file is read as: by its ending; a file whose ending says nothing (a CMS
+    export named ``article.dat``, a file without one) by its first bytes; else plain text."""
     name = path.name.lower()
     for fmt, (_, endings) in READERS.items():
         if name.endswith(endings):
             return fmt
-    return "text"
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096) if path.is_file() else b""
+    except OSError:
+        return "text"  # the reader says what is wrong with the file
+    return "html" if _HTML_START.match(head) else "text"
 
 
 def article_suffixes() -> tuple[str, ...]:

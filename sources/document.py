@@ -7,7 +7,18 @@ from pathlib import Path
 
 from tarjama.sources.segment import TRANSLATABLE, Sentence
 
-STEM_SUFFIXES = (".ar.txt", ".txt", ".md")
+STEM_SUFFIXES = (
+    ".ar.txt",
+    ".txt",
+    ".ar.html",
+    ".ar.htm",
+    ".html",
+    ".htm",
+    ".xhtml",
+    ".ar.md",
+    ".md",
+    ".markdown",
+)
 
 
 @dataclass(frozen=True)

@@ -47,32 +47,46 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tarjama.sources.markup import Markup
 
 
 class Kind(StrEnum):
     BODY = "body"
     CAPTION = "caption"
+    ALT = "alt"  # an image's alt text (HTML, Markdown)
+    TITLE = "title"  # an element's title attribute (HTML)
     SOURCE = "source"
     BOILERPLATE = "boilerplate"
 
 
 # Sentences of these kinds go to the model; the others are kept but not machine-translated.
-TRANSLATABLE = frozenset({Kind.BODY, Kind.CAPTION})
+TRANSLATABLE = frozenset({Kind.BODY, Kind.CAPTION, Kind.ALT, Kind.TITLE})
 
 
 @dataclass(frozen=True)
 class Sentence:
     n: int  # 1-based position in the document
-    start: int
+    start: int  # offsets into the document's text (for marked-up formats: the sentence's source range)
     end: int
     kind: Kind
     line: int  # 1-based physical line of the article file
-    text: str
+    text: str  # the msgid: for marked-up formats, inline markup included
+    path: str = ""  # where it sits in a marked-up document (an element path); "" for text
+    markup: Markup | None = None  # inline markup, when ``text`` is more than what the model reads
 
     @property
     def locator(self) -> str:
-        """Where the sentence is in its file, as PO occurrences and export use it: the line, for text."""
-        return str(self.line)
+        """Where the sentence is in its file, as PO occurrences show it: the line for text, else the
+        element path."""
+        return self.path or str(self.line)
+
+    @property
+    def mt_text(self) -> str:
+        """What the model reads: the text without its markup."""
+        return self.markup.plain if self.markup is not None else self.text
 
 
 # --- layout --------------------------------------------------------------------------
@@ -250,6 +264,31 @@ def segment(text: str) -> list[Sentence]:
             spans = [(lo, hi)] if whole else _split_sentences(line, lo, hi)
             for s, e in spans:
                 out.append(Sentence(len(out) + 1, line_start + s, line_start + e, kind, lineno, line[s:e]))
+    return out
+
+
+def segment_paragraph(text: str) -> list[tuple[int, int, Kind]]:
+    """Sentence spans and kinds of one paragraph of a marked-up document (HTML, Markdown).
+
+    The page layout of the text export (image markup, table pipes, list markers) means
+    nothing here: the reader has already taken the structure from the markup. A line end
+    (a ``<br>``) is a boundary, as in text.
+    """
+    out: list[tuple[int, int, Kind]] = []
+    pos = 0
+    for line in text.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        lo, hi = 0, len(line)
+        while lo < hi and (line[lo].isspace() or _is_invisible(line[lo])):
+            lo += 1
+        while hi > lo and (line[hi - 1].isspace() or _is_invisible(line[hi - 1])):
+            hi -= 1
+        if lo == hi:
+            continue
+        kind = _line_kind(line, False)
+        spans = [(lo, hi)] if kind in (Kind.SOURCE, Kind.BOILERPLATE) else _split_sentences(line, lo, hi)
+        out.extend((line_start + s, line_start + e, kind) for s, e in spans)
     return out
 
 

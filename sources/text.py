@@ -48,6 +48,16 @@ def wide_unicode(raw: bytes) -> str | None:
 
 def decode_article(raw: bytes, path: Path) -> str:
     """UTF-8 (BOM allowed) with LF line ends; everything else is an error naming the problem."""
+    text = decode_utf8(raw, path).removeprefix("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError("file contains only whitespace", path=path)
+    check_arabic(text, path)
+    return text
+
+
+def decode_utf8(raw: bytes, path: Path) -> str:
+    """The bytes as UTF-8, exactly (a BOM and line ends kept); what is not UTF-8 text is refused."""
     if not raw:
         raise InputError("file is empty", path=path)
     wide = wide_unicode(raw)
@@ -59,7 +69,7 @@ def decode_article(raw: bytes, path: Path) -> str:
     if b"\x00" in raw:
         raise InputError("binary file (contains NUL bytes), not a text article", path=path)
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad = raw[exc.start : exc.start + 1].hex()
         raise InputError(
@@ -67,24 +77,31 @@ def decode_article(raw: bytes, path: Path) -> str:
             f"convert it first: iconv -f cp1256 -t utf-8",
             path=path,
         ) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise InputError("file contains only whitespace", path=path)
+
+
+def check_arabic(text: str, path: Path, what: str = "an Arabic article") -> None:
+    """Most letters must be Arabic: an English page or a wrong file is refused, not translated."""
     letters = [ch for ch in text if ch.isalpha()]
     arabic = sum(1 for ch in letters if is_arabic_letter(ch))
     if arabic == 0:
         raise InputError("no Arabic text found", path=path)
     if arabic / len(letters) < MIN_ARABIC_SHARE:
         raise InputError(
-            f"does not look like an Arabic article (only {arabic / len(letters):.0%} of letters are Arabic)",
+            f"does not look like {what} (only {arabic / len(letters):.0%} of letters are Arabic)",
             path=path,
         )
-    return text
 
 
 def read_text(path: str | Path) -> Document:
     """A text article: decoded, checked and segmented; each sentence's locator is its line."""
     path = Path(path)
+    raw = read_article_bytes(path)
+    text = decode_article(raw, path)
+    return Document(path, text, hashlib.sha256(raw).hexdigest(), tuple(segment(text)), "text")
+
+
+def read_article_bytes(path: Path) -> bytes:
+    """The file's bytes, once it is known to be a readable regular file (a FIFO would block)."""
     if not path.exists():
         raise InputError("no such file", path=path)
     if path.is_dir():
@@ -95,5 +112,4 @@ def read_text(path: str | Path) -> Document:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror})", path=path) from None
-    text = decode_article(raw, path)
-    return Document(path, text, hashlib.sha256(raw).hexdigest(), tuple(segment(text)), "text")
+    return raw

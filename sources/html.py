@@ -1,0 +1,644 @@
+"""The HTML reader: a page or a fragment as a CMS exports it → sentences, and the page back in English.
+
+Why the standard library's tokenizer and a small tree builder, not html5lib, lxml or
+selectolax: tarjama must give back the page byte for byte outside the translated text, so
+every sentence needs its exact source offsets, and none of those parsers reports them.
+``html.parser.HTMLParser`` tokenizes as browsers do (unclosed tags, unquoted attributes,
+entities with or without ``;``, script and style as raw text) and tells where each token
+starts; the builder below applies the HTML5 rules that decide paragraph structure
+(``<p>`` closed by the next block, ``<li>`` by the next ``<li>``, cells by cells, stray end
+tags ignored, everything closed at the end). The tests compare its paragraphs with
+html5lib's on broken pages.
+
+What is translated: the text of block elements (``p``, ``h1``–``h6``, ``li``, ``td``/``th``,
+``blockquote``, ``figcaption``, ``dt``/``dd``, ``div`` text …), the page ``<title>``, and the
+``alt`` and ``title`` attributes, in sentences that contain Arabic. Never: ``script``,
+``style``, ``code``, ``pre`` and the like, anything marked ``translate="no"``,
+``class="notranslate"`` or ``data-translate-ignore``. ``nav``, ``footer``, share bars and
+comment counters are boilerplate (kept, not machine-translated), as in text exports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from tarjama.errors import InputError
+from tarjama.sources.document import Document
+from tarjama.sources.inline import Paragraph, Piece, T, Token, paragraph_sentences, to_sentences
+from tarjama.sources.markup import escape_html
+from tarjama.sources.segment import TRANSLATABLE, Kind
+from tarjama.sources.text import check_arabic, decode_utf8, read_article_bytes
+
+VOID_ELEMENTS = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+BLOCK_ELEMENTS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "legend",
+        "li",
+        "listing",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "optgroup",
+        "option",
+        "p",
+        "search",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "title",
+        "tr",
+        "ul",
+    ]
+)
+# Block starts that close an open <p> (the HTML5 tree-construction rules).
+_CLOSES_P = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "center",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dd",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "li",
+        "listing",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "search",
+        "section",
+        "summary",
+        "table",
+        "ul",
+    ]
+)
+_HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+# Content never translated. Those that are text (code) are kept in place inside a sentence;
+# the others (scripts, styles, embedded documents) end the paragraph around them.
+SKIPPED = frozenset(
+    [
+        "script",
+        "style",
+        "template",
+        "noscript",
+        "svg",
+        "math",
+        "textarea",
+        "select",
+        "iframe",
+        "object",
+        "canvas",
+        "pre",
+        "code",
+        "kbd",
+        "samp",
+        "var",
+    ]
+)
+_KEPT_INLINE = frozenset(["code", "kbd", "samp", "var", "svg", "math"])
+_BOILERPLATE_ELEMENTS = frozenset({"nav", "footer"})
+_BOILERPLATE_ROLES = frozenset({"navigation", "contentinfo", "banner", "complementary"})
+# Class or id words CMSs give share bars, social buttons, comment counters and breadcrumbs.
+_BOILERPLATE_NAME = re.compile(
+    r"(?:^|[-_\s])(?:share|sharing|social|breadcrumbs?|comments?-count|comment-count|comments?-counter)"
+    r"(?:$|[-_\s])",
+    re.IGNORECASE,
+)
+_CAPTIONS = frozenset({"figcaption", "caption"})
+_ATTR = re.compile(r"""([^\s/>"'=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+_TAG_NAME = re.compile(r"</?[^\s/>]+")
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_PLAIN_ID = re.compile(r"^[A-Za-z][\w.:-]*$")
+
+
+@dataclass
+class Attribute:
+    name: str
+    value: str  # decoded
+    start: int  # source range of the value (inside its quotes)
+    end: int
+
+
+def parse_attributes(tag: str, offset: int) -> list[Attribute]:
+    """A start tag's attributes with the source range of each value (``offset``: where ``tag`` starts)."""
+    name = _TAG_NAME.match(tag)
+    pos = name.end() if name else 1
+    out = []
+    for m in _ATTR.finditer(tag, pos):
+        key = m.group(1).lower()
+        for g in (2, 3, 4):
+            if m.group(g) is not None:
+                out.append(Attribute(key, html.unescape(m.group(g)), offset + m.start(g), offset + m.end(g)))
+                break
+        else:
+            out.append(Attribute(key, "", offset + m.end(1), offset + m.end(1)))
+    return out
+
+
+@dataclass
+class _Event:
+    kind: str  # start | startend | end | data | ref | other
+    start: int
+    name: str = ""
+    raw: str = ""
+
+
+class _Tokenizer(HTMLParser):
+    """Records every token with its start offset; a token ends where the next begins."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.events: list[_Event] = []
+        self._lines = [0]
+        pos = text.find("\n")
+        while pos != -1:
+            self._lines.append(pos + 1)
+            pos = text.find("\n", pos + 1)
+
+    def _at(self) -> int:
+        line, col = self.getpos()
+        return self._lines[line - 1] + col
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.events.append(_Event("start", self._at(), tag, self.get_starttag_text() or ""))
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        self.events.append(_Event("startend", self._at(), tag, self.get_starttag_text() or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.events.append(_Event("end", self._at(), tag))
+
+    def handle_data(self, data: str) -> None:
+        self.events.append(_Event("data", self._at(), raw=data))
+
+    def handle_entityref(self, name: str) -> None:
+        self.events.append(_Event("ref", self._at()))
+
+    def handle_charref(self, name: str) -> None:
+        self.events.append(_Event("ref", self._at()))
+
+    def handle_comment(self, data: str) -> None:
+        self.events.append(_Event("other", self._at()))
+
+    def handle_decl(self, decl: str) -> None:
+        self.events.append(_Event("other", self._at()))
+
+    def handle_pi(self, data: str) -> None:
+        self.events.append(_Event("other", self._at()))
+
+    def unknown_decl(self, data: str) -> None:
+        self.events.append(_Event("other", self._at()))
+
+
+@dataclass
+class _Element:
+    name: str
+    path: str
+    block: bool
+    kind: Kind | None  # the paragraph kind it imposes (caption, boilerplate), inherited
+    children: dict[str, int] = field(default_factory=dict)
+    token: int = -1  # inline: index of its OPEN token in the current paragraph
+    paragraph: int = -1  # inline: which paragraph that token is in
+
+
+@dataclass
+class Page:
+    """What the reader found: sentences (as pieces, in page order) with their element paths."""
+
+    pieces: list[tuple[Piece, str]]
+    lang_attributes: list[Attribute]  # lang/xml:lang/dir attributes outside the translated text
+    visible: str = (
+        ""  # a sample of the page's text: every paragraph, Arabic or not (what the language check reads)
+    )
+
+
+class _Builder:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.stack: list[_Element] = []
+        self.root = _Element("", "", True, None)
+        self.par: Paragraph | None = None
+        self.par_number = 0
+        self.pieces: list[tuple[Piece, str]] = []
+        self.attributes: list[tuple[Piece, str]] = []
+        self.lang: list[Attribute] = []
+        self.opaque: tuple[str, int, int, list[str]] | None = None  # (name, depth, start, text)
+        self.skip_depth = 0  # > 0 inside a skipped element that is not in a paragraph
+        self.skip_name = ""
+        self.last_end = 0  # where the last token read ends
+        self.visible: list[str] = []
+        self.visible_chars = 0
+
+    # --- structure -----------------------------------------------------------------
+    def current(self) -> _Element:
+        return self.stack[-1] if self.stack else self.root
+
+    def container(self) -> _Element:
+        for el in reversed(self.stack):
+            if el.block:
+                return el
+        return self.root
+
+    def context_kind(self) -> Kind | None:
+        for el in reversed(self.stack):
+            if el.kind is not None:
+                return el.kind
+        return None
+
+    def child_path(self, name: str, attrs: list[Attribute]) -> str:
+        parent = self.current()
+        n = parent.children[name] = parent.children.get(name, 0) + 1
+        ident = next((a.value for a in attrs if a.name == "id"), "")
+        if ident and _PLAIN_ID.match(ident):
+            return f"id('{ident}')"
+        if name in ("html", "head", "body"):
+            return f"{parent.path}/{name}"
+        return f"{parent.path}/{name}[{n}]"
+
+    def pop_to(self, name: str) -> None:
+        while self.stack:
+            el = self.stack.pop()
+            if el.block:
+                self.flush()
+            if el.name == name:
+                return
+
+    def in_scope(self, name: str, boundaries: frozenset[str]) -> bool:
+        for el in reversed(self.stack):
+            if el.name == name:
+                return True
+            if el.name in boundaries:
+                return False
+        return False
+
+    # --- events --------------------------------------------------------------------
+    def start(self, name: str, raw: str, at: int, self_closing: bool) -> None:
+        if self.opaque is not None:
+            if name == self.opaque[0] and not self_closing:
+                self.opaque = (name, self.opaque[1] + 1, self.opaque[2], self.opaque[3])
+            return
+        if self.skip_depth:
+            if name == self.skip_name and not self_closing and name not in VOID_ELEMENTS:
+                self.skip_depth += 1
+            return
+        attrs = parse_attributes(raw, at)
+        self._implied_ends(name)
+        void = name in VOID_ELEMENTS or self_closing
+        if not void and (name in SKIPPED or _marked_no_translate(attrs)):
+            if name in _KEPT_INLINE or (name not in BLOCK_ELEMENTS and name not in SKIPPED):
+                self.paragraph()  # kept as it is, in its place in the sentence
+                self.opaque = (name, 1, at, [])
+                return
+            self.flush()
+            self.skip_depth, self.skip_name = 1, name
+            return
+        path = self.child_path(name, attrs)
+        self._attributes(name, attrs, path)
+        source = " ".join(raw.split())
+        if void:
+            if name == "br":
+                if self.par is not None:
+                    self.par.tokens.append(Token(T.BREAK, at, at + len(raw), source))
+            elif name in BLOCK_ELEMENTS:
+                self.flush()
+            elif self.par is not None:
+                self.par.tokens.append(Token(T.VOID, at, at + len(raw), source))
+            return
+        kind = self.context_kind()
+        if name in _CAPTIONS:
+            kind = Kind.CAPTION if kind is None else kind
+        if _is_boilerplate(name, attrs):
+            kind = Kind.BOILERPLATE
+        el = _Element(name, path, name in BLOCK_ELEMENTS, kind)
+        if el.block:
+            self.flush()
+        else:
+            par = self.paragraph()
+            el.token, el.paragraph = len(par.tokens), self.par_number
+            par.tokens.append(Token(T.OPEN, at, at + len(raw), source))
+        self.stack.append(el)
+
+    def end(self, name: str, at: int, end: int) -> None:
+        if self.opaque is not None:
+            oname, depth, start, text = self.opaque
+            if name == oname:
+                depth -= 1
+            if depth:
+                self.opaque = (oname, depth, start, text)
+                return
+            self.opaque = None
+            source = " ".join(self.text[start:end].split())
+            self.paragraph().tokens.append(Token(T.OPAQUE, start, end, source, "".join(text)))
+            return
+        if self.skip_depth:
+            if name == self.skip_name:
+                self.skip_depth -= 1
+            return
+        if name == "br":  # </br> is read as <br>
+            self.start("br", "<br>", at, True)
+            return
+        if not any(el.name == name for el in self.stack):
+            return  # a stray end tag: ignored, as browsers do
+        while self.stack:
+            el = self.stack.pop()
+            if el.block:
+                self.flush()
+            elif el.name == name and el.paragraph == self.par_number and self.par is not None:
+                close = len(self.par.tokens)
+                self.par.tokens.append(Token(T.CLOSE, at, end, f"</{name}>", partner=el.token))
+                self.par.tokens[el.token].partner = close
+            if el.name == name:
+                return
+
+    def data(self, start: int, end: int, refs: list[tuple[int, int]]) -> None:
+        """A run of text and character references from ``start`` to ``end``."""
+        raw = self.text[start:end]
+        if self.opaque is not None:
+            self.opaque[3].append(html.unescape(raw))
+            return
+        if self.skip_depth:
+            return
+        if self.par is None and not raw.strip(" \t\n\r\f"):
+            return
+        chars: list[int] = []
+        decoded: list[str] = []
+        pos = start
+        for a, b in refs:
+            if a > pos:
+                decoded.append(self.text[pos:a])
+                chars.extend(range(pos, a))
+            value = html.unescape(self.text[a:b])
+            decoded.append(value)
+            chars.extend([a] * len(value))  # each character of a reference: where it starts
+            pos = b
+        if pos < end:
+            decoded.append(self.text[pos:end])
+            chars.extend(range(pos, end))
+        chars.append(end)
+        token = Token(T.TEXT, start, end, text="".join(decoded), chars=chars)
+        self.paragraph().tokens.append(token)
+
+    def paragraph(self) -> Paragraph:
+        if self.par is None:
+            self.par = Paragraph(path=self.container().path or "/", kind=self.context_kind())
+            self.par_number += 1
+        return self.par
+
+    def flush(self) -> None:
+        if self.opaque is not None:  # an element left open: ends with its paragraph
+            _name, _, start, text = self.opaque
+            self.opaque = None
+            end = max(self.last_end, start)
+            self.paragraph().tokens.append(
+                Token(T.OPAQUE, start, end, " ".join(self.text[start:end].split()), "".join(text))
+            )
+        par, self.par = self.par, None
+        if par is None or not _has_text(par):
+            return
+        for piece in paragraph_sentences(par, escape_html, "html"):
+            if self.visible_chars < _VISIBLE_SAMPLE:
+                text = piece.markup.plain if piece.markup else piece.text
+                self.visible.append(text)
+                self.visible_chars += len(text)
+            if _ARABIC.search(piece.text):
+                self.pieces.append((piece, par.path))
+
+    def _implied_ends(self, name: str) -> None:
+        if name in _CLOSES_P and self.in_scope("p", _P_SCOPE):
+            self.pop_to("p")
+        if name == "li" and self.in_scope("li", frozenset({"ul", "ol", "menu"})):
+            self.pop_to("li")
+        elif name in ("dd", "dt"):
+            for other in ("dd", "dt"):
+                if self.in_scope(other, frozenset({"dl"})):
+                    self.pop_to(other)
+        elif name in _HEADINGS and self.stack and self.stack[-1].name in _HEADINGS:
+            self.pop_to(self.stack[-1].name)
+        elif name in ("td", "th"):
+            for other in ("td", "th"):
+                if self.in_scope(other, frozenset({"table", "tr"})):
+                    self.pop_to(other)
+        elif name == "tr" and self.in_scope("tr", frozenset({"table"})):
+            self.pop_to("tr")
+        elif name in ("thead", "tbody", "tfoot"):
+            for other in ("thead", "tbody", "tfoot"):
+                if self.in_scope(other, frozenset({"table"})):
+                    self.pop_to(other)
+        elif name == "option" and self.in_scope("option", frozenset({"select"})):
+            self.pop_to("option")
+
+    def _attributes(self, name: str, attrs: list[Attribute], element_path: str) -> None:
+        """``alt`` and ``title`` values are sentences of their own; lang and dir are noted for export."""
+        for a in attrs:
+            if a.name in ("lang", "xml:lang", "dir"):
+                self.lang.append(a)
+            wanted = (a.name == "alt" and name in ("img", "area", "input")) or (
+                a.name == "title" and name != "link"
+            )
+            if not wanted or not _ARABIC.search(a.value):
+                continue
+            kind = Kind.ALT if a.name == "alt" else Kind.TITLE
+            if self.context_kind() is Kind.BOILERPLATE:
+                kind = Kind.BOILERPLATE
+            path = f"{element_path}/@{a.name}"
+            text = Token(T.TEXT, a.start, a.end, text=a.value, chars=_value_chars(self.text, a))
+            par = Paragraph([text], path, kind)
+            for piece in paragraph_sentences(par, str, "html"):
+                self.attributes.append((piece, path))
+
+
+_P_SCOPE = frozenset(
+    {"applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "button"}
+)
+
+
+def _value_chars(text: str, a: Attribute) -> list[int]:
+    """Source offset of each decoded character of an attribute value (references: their start)."""
+    chars: list[int] = []
+    pos = a.start
+    raw = text[a.start : a.end]
+    for m in re.finditer(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)", raw):
+        s, e = a.start + m.start(), a.start + m.end()
+        chars.extend(range(pos, s))
+        chars.extend([s] * len(html.unescape(m.group(0))))
+        pos = e
+    chars.extend(range(pos, a.end))
+    chars.append(a.end)
+    return chars if len(chars) == len(a.value) + 1 else [*range(a.start, a.start + len(a.value)), a.end]
+
+
+def _has_text(par: Paragraph) -> bool:
+    return any(t.kind is T.TEXT and t.text.strip(" \t\n\r\f") for t in par.tokens)
+
+
+def _marked_no_translate(attrs: list[Attribute]) -> bool:
+    for a in attrs:
+        if a.name == "translate" and a.value.strip().lower() == "no":
+            return True
+        if a.name == "data-translate-ignore":
+            return True
+        if a.name == "class" and "notranslate" in a.value.split():
+            return True
+    return False
+
+
+def _is_boilerplate(name: str, attrs: list[Attribute]) -> bool:
+    if name in _BOILERPLATE_ELEMENTS:
+        return True
+    for a in attrs:
+        if a.name == "role" and a.value.strip().lower() in _BOILERPLATE_ROLES:
+            return True
+        if a.name in ("class", "id") and _BOILERPLATE_NAME.search(a.value):
+            return True
+    return False
+
+
+def read_page(text: str) -> Page:
+    """Sentences of an HTML page or fragment, each with its source range and element path."""
+    tokenizer = _Tokenizer(text)
+    tokenizer.feed(text)
+    tokenizer.close()
+    events = tokenizer.events
+    builder = _Builder(text)
+    i = 0
+    n = len(events)
+    while i < n:
+        ev = events[i]
+        end = events[i + 1].start if i + 1 < n else len(text)
+        builder.last_end = end
+        if ev.kind in ("data", "ref"):
+            j, refs = i, []
+            while j < n and events[j].kind in ("data", "ref"):
+                e_end = events[j + 1].start if j + 1 < n else len(text)
+                if events[j].kind == "ref":
+                    refs.append((events[j].start, e_end))
+                j += 1
+            run_end = events[j].start if j < n else len(text)
+            builder.last_end = run_end
+            builder.data(ev.start, run_end, refs)
+            i = j
+            continue
+        if ev.kind == "start":
+            builder.start(ev.name, ev.raw, ev.start, False)
+        elif ev.kind == "startend":
+            builder.start(ev.name, ev.raw, ev.start, True)
+        elif ev.kind == "end":
+            builder.end(ev.name, ev.start, end)
+        i += 1
+    while builder.stack:
+        builder.pop_to(builder.stack[-1].name)
+    builder.flush()
+    inside = sorted((p.start, p.end) for p, _ in builder.pieces)
+    starts = [s for s, _ in inside]
+
+    def covered(pos: int) -> bool:
+        k = bisect_right(starts, pos) - 1
+        return k >= 0 and inside[k][0] <= pos < inside[k][1]
+
+    # an attribute inside a translated sentence travels in that sentence's msgid
+    attributes = [(p, path) for p, path in builder.attributes if not covered(p.start)]
+    pieces = sorted(builder.pieces + attributes, key=lambda x: x[0].start)
+    lang = [a for a in builder.lang if not covered(a.start)]
+    return Page(pieces, lang, " ".join(builder.visible))
+
+
+_VISIBLE_SAMPLE = 200_000
+
+
+def read_html(path: str | Path) -> Document:
+    """An HTML article: decoded, parsed as browsers parse it, segmented; locators are element paths."""
+    path = Path(path)
+    raw = read_article_bytes(path)
+    text = decode_utf8(raw, path)
+    if not text.strip():
+        raise InputError("file contains only whitespace", path=path)
+    page = read_page(text)
+    sentences = to_sentences(text, page.pieces)
+    if not any(s.kind in TRANSLATABLE for s in sentences):
+        raise InputError(
+            "no translatable Arabic text in this page (scripts, code and boilerplate aside)", path=path
+        )
+    check_arabic(page.visible, path, "an Arabic page")
+    return Document(path, text, hashlib.sha256(raw).hexdigest(), sentences, "html")

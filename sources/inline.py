@@ -1,0 +1,246 @@
+"""Paragraphs of marked-up text → sentences whose msgid keeps inline markup; every reader of a
+marked-up format (HTML, Markdown) hands its paragraphs here as tokens, so both split and keep
+markup the same way.
+
+A paragraph is a run of tokens: text (with the source offset of every character, so a
+sentence maps back to exact source bytes), the opening and closing markers of inline
+elements, void elements, opaque elements (kept as they are: ``<code>``, ``translate="no"``)
+and breaks (``<br>``, a line end for the segmenter). Whitespace collapses as browsers
+collapse it, and the existing segmenter splits the paragraph's plain text.
+
+Where a sentence boundary meets markup: a tag that opens right before a sentence and closes
+inside it belongs to the sentence (a link on its first words); a tag around several whole
+sentences stays outside them (``<strong>`` around a two-sentence lead), so every msgid's tags
+pair up. A boundary inside an element that neither rule settles (``a <b>b. c</b> d``) is not
+a boundary: those sentences stay one entry, as ``html2po`` keeps whole paragraphs.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tarjama.sources.markup import OPAQUE, PAIR, VOID, Markup, Span
+from tarjama.sources.segment import Kind, Sentence, segment_paragraph
+
+_COLLAPSIBLE = " \t\n\r\f"  # HTML's ASCII whitespace; a no-break space is kept
+
+
+class T(StrEnum):
+    TEXT = "text"
+    OPEN = "open"
+    CLOSE = "close"
+    VOID = "void"
+    OPAQUE = "opaque"
+    BREAK = "break"
+
+
+@dataclass
+class Token:
+    kind: T
+    start: int  # source offsets in the document text
+    end: int
+    source: str = ""  # how a msgid writes it (tags, opaque elements); text uses ``escape``
+    text: str = ""  # TEXT: decoded text; OPAQUE: its visible text
+    chars: list[int] | None = None  # TEXT: source offset of each decoded character, plus the end
+    partner: int = -1  # OPEN/CLOSE: index of the matching marker in the paragraph, -1 if none
+
+
+@dataclass
+class Paragraph:
+    tokens: list[Token] = field(default_factory=list)
+    path: str = ""
+    kind: Kind | None = None  # a kind the structure decides (caption, boilerplate, alt); None: the segmenter
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One sentence of a paragraph: its source range, msgid, kind and markup."""
+
+    start: int
+    end: int
+    text: str
+    kind: Kind
+    markup: Markup | None
+
+
+def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) -> list[Piece]:
+    toks = par.tokens
+    plain: list[str] = []
+    owner: list[int] = []
+    raw_at: list[int] = []
+    raw_after: list[int] = []
+    tag_pos: dict[int, int] = {}
+
+    def emit(ch: str, i: int, a: int, b: int) -> None:
+        plain.append(ch)
+        owner.append(i)
+        raw_at.append(a)
+        raw_after.append(b)
+
+    for i, tok in enumerate(toks):
+        if tok.kind in (T.TEXT, T.OPAQUE):
+            for k, ch in enumerate(tok.text):
+                if tok.kind is T.TEXT:
+                    a, b = tok.chars[k], tok.chars[k + 1]  # type: ignore[index]
+                else:
+                    a, b = tok.start, tok.end
+                if ch in _COLLAPSIBLE:
+                    if not plain or plain[-1] in " \n":
+                        continue
+                    ch = " "
+                emit(ch, i, a, b)
+        elif tok.kind is T.BREAK:
+            while plain and plain[-1] == " ":
+                for lst in (plain, owner, raw_at, raw_after):
+                    lst.pop()
+            emit("\n", i, tok.start, tok.end)
+        else:
+            tag_pos[i] = len(plain)
+    text = "".join(plain)
+    spans = [[a, b, kind] for a, b, kind in segment_paragraph(text)]
+    first = [0] * len(toks)
+    last = [0] * len(toks)
+    seen: set[int] = set()
+    for p, i in enumerate(owner):
+        if i not in seen:
+            seen.add(i)
+            first[i] = p
+        last[i] = p + 1
+    pieces: list[Piece] = []
+    starts: list[int] = []  # each piece's first plain character
+    k = 0
+    while k < len(spans):
+        a, b, kind = spans[k]
+        i0, i1 = owner[a], owner[b - 1]
+        i0, i1 = _extend(toks, i0, i1, not text[first[i0] : a].strip(), not text[b : last[i1]].strip())
+        if not _balanced(toks, i0, i1):
+            if k + 1 < len(spans):  # not a boundary after all: one entry with the next sentence
+                spans[k + 1] = [a, spans[k + 1][1], kind]
+                k += 1
+                continue
+            if pieces:  # the last sentence: one entry with the one before
+                pieces.pop()
+                spans[k] = [starts.pop(), b, kind]
+                continue
+        pieces.append(
+            _piece(toks, i0, i1, a, b, kind, text, first, last, raw_at, raw_after, tag_pos, escape, fmt)
+        )
+        starts.append(a)
+        k += 1
+    if par.kind is not None:
+        pieces = [Piece(p.start, p.end, p.text, par.kind, p.markup) for p in pieces]
+    return pieces
+
+
+def _extend(toks: list[Token], i0: int, i1: int, at_left: bool, at_right: bool) -> tuple[int, int]:
+    """Take in tags right outside the sentence that pair with markers inside it (``at_left``: the
+    sentence starts its token, so the token before is right outside it)."""
+    if at_left:
+        j = i0 - 1
+        while j >= 0:
+            t = toks[j]
+            if t.kind is T.TEXT and not t.text.strip(_COLLAPSIBLE):
+                j -= 1
+                continue
+            if t.kind is T.OPEN and i0 <= t.partner <= i1:
+                i0 = j
+                j -= 1
+                continue
+            break
+    j = i1 + 1 if at_right else len(toks)
+    while j < len(toks):
+        t = toks[j]
+        if t.kind is T.TEXT and not t.text.strip(_COLLAPSIBLE):
+            j += 1
+            continue
+        if t.kind is T.CLOSE and i0 <= t.partner <= i1:
+            i1 = j
+            j += 1
+            continue
+        break
+    return i0, i1
+
+
+def _balanced(toks: list[Token], i0: int, i1: int) -> bool:
+    return all(
+        t.partner == -1 or i0 <= t.partner <= i1 for t in toks[i0 : i1 + 1] if t.kind in (T.OPEN, T.CLOSE)
+    )
+
+
+def _piece(
+    toks: list[Token],
+    i0: int,
+    i1: int,
+    a: int,
+    b: int,
+    kind: Kind,
+    plain: str,
+    first: list[int],
+    last: list[int],
+    raw_at: list[int],
+    raw_after: list[int],
+    tag_pos: dict[int, int],
+    escape: Callable[[str], str],
+    fmt: str,
+) -> Piece:
+    parts: list[str] = []
+    spans: list[Span] = []
+    n = b - a
+
+    def rel(p: int) -> int:
+        return min(max(p - a, 0), n)
+
+    for j in range(i0, i1 + 1):
+        t = toks[j]
+        if t.kind is T.TEXT:
+            lo, hi = max(first[j], a), min(last[j], b)
+            if lo < hi:
+                parts.append(escape(plain[lo:hi]))
+        elif t.kind is T.OPAQUE:
+            parts.append(t.source)
+            spans.append(Span(rel(first[j]), rel(last[j]), t.source, "", OPAQUE))
+        elif t.kind is T.OPEN:
+            parts.append(t.source)
+            if t.partner == -1:
+                spans.append(Span(rel(tag_pos[j]), rel(tag_pos[j]), t.source, "", VOID))
+            else:
+                close = toks[t.partner]
+                spans.append(Span(rel(tag_pos[j]), rel(tag_pos[t.partner]), t.source, close.source, PAIR))
+        elif t.kind is T.CLOSE:
+            parts.append(t.source)
+            if t.partner == -1:
+                spans.append(Span(rel(tag_pos[j]), rel(tag_pos[j]), t.source, "", VOID))
+        elif t.kind is T.VOID:
+            parts.append(t.source)
+            spans.append(Span(rel(tag_pos[j]), rel(tag_pos[j]), t.source, "", VOID))
+    msgid = "".join(parts)
+    start = raw_at[a] if toks[i0].kind in (T.TEXT, T.OPAQUE) else toks[i0].start
+    end = raw_after[b - 1] if toks[i1].kind in (T.TEXT, T.OPAQUE) else toks[i1].end
+    sentence = plain[a:b]
+    markup = None if msgid == sentence and not spans else Markup(sentence, tuple(spans), fmt)
+    return Piece(start, end, msgid, kind, markup)
+
+
+def to_sentences(text: str, pieces: list[tuple[Piece, str]]) -> tuple[Sentence, ...]:
+    """Pieces in page order as the sentences of a document: numbered, with their line and path."""
+    line_starts = [0]
+    pos = text.find("\n")
+    while pos != -1:
+        line_starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return tuple(
+        Sentence(
+            n,
+            p.start,
+            p.end,
+            p.kind,
+            bisect_right(line_starts, p.start),
+            p.text,
+            path,
+            p.markup,
+        )
+        for n, (p, path) in enumerate(pieces, start=1)
+    )
