@@ -1,4 +1,5 @@
-"""What a translated entry lost on the way: numbers and placeholders of its source (`tarjama status`).
+"""What a translated entry lost on the way: markup, numbers and placeholders of its source
+(`tarjama status`, `tarjama check`).
 
 The numbers check follows Translate Toolkit's `pofilter` `numbers` check (digit runs compared
 between source and translation), after Arabic-Indic ٠–٩ and Persian ۰–۹ digits are mapped to
@@ -41,3 +42,77 @@ def placeholders(text: str) -> Counter[str]:
 
 def lost_placeholders(source: str, translation: str) -> list[str]:
     return sorted((placeholders(source) - placeholders(translation)).elements())
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)[^>]*?(/?)>")
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+_MD_LINK = re.compile(r"\]\(([^)\s]*)")
+
+
+def markup_problem(source: str, translation: str) -> str | None:
+    """What is wrong with a translation's markup against its source's, as Weblate's "XML markup"
+    check sees it: the same tags (as often), properly paired; and every Markdown link target."""
+    src, out = _tags(source), _tags(translation)
+    if src or out:
+        missing = Counter(src) - Counter(out)
+        extra = Counter(out) - Counter(src)
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append("lacks " + " ".join(f"<{t}>" for t in sorted(missing.elements())))
+            if extra:
+                parts.append("adds " + " ".join(f"<{t}>" for t in sorted(extra.elements())))
+            return "markup: " + ", ".join(parts)
+        if (bad := _unpaired(out)) is not None:
+            return f"markup: <{bad}> is not paired as in the source"
+    lost = Counter(_MD_LINK.findall(source)) - Counter(_MD_LINK.findall(translation))
+    if lost:
+        return "markup: lacks the link to " + ", ".join(sorted(lost))
+    return None
+
+
+def _tags(text: str) -> list[str]:
+    return [
+        f"{m.group(1)}{m.group(2).lower()}"
+        for m in _TAG.finditer(text)
+        if not (m.group(1) == "" and (m.group(3) or m.group(2).lower() in _VOID))
+    ]
+
+
+def _unpaired(tags: list[str]) -> str | None:
+    stack: list[str] = []
+    for t in tags:
+        if not t.startswith("/"):
+            stack.append(t)
+        elif not stack or stack.pop() != t[1:]:
+            return t
+    return stack[-1] if stack else None
+
+
+def entry_problems(msgid: str, msgstr: str) -> list[str]:
+    """Everything a translated entry lost or broke: markup, numbers, placeholders."""
+    problems = []
+    if (markup := markup_problem(msgid, msgstr)) is not None:
+        problems.append(markup)
+    if numbers_lost := lost_numbers(msgid, msgstr):
+        problems.append("numbers: lacks " + ", ".join(numbers_lost))
+    if placeholders_lost := lost_placeholders(msgid, msgstr):
+        problems.append("placeholders: lacks " + ", ".join(placeholders_lost))
+    return problems

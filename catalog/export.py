@@ -8,12 +8,17 @@ the paragraph of its own line, so it stays where it was.
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 import polib
 
 from tarjama.catalog.review import holds_translation, is_reviewed, language_of
+from tarjama.sources import Document, Sentence
+from tarjama.sources.markup import ATTRIBUTE_ESCAPES, SANITISERS
 
 
 class Layout(StrEnum):
@@ -78,3 +83,132 @@ def _choose(entry: polib.POEntry, include_fuzzy: bool, tally: Export, language: 
         return entry.msgstr
     tally.arabic += 1
     return entry.msgid
+
+
+def entries_by_msgid(po: polib.POFile) -> dict[str, polib.POEntry]:
+    """The catalog's live entries by msgid; a tarjama entry (no msgctxt) wins over a translator's
+    context variant of the same sentence."""
+    out: dict[str, polib.POEntry] = {}
+    for e in po:
+        if not e.obsolete and (e.msgid not in out or e.msgctxt is None):
+            out[e.msgid] = e
+    return out
+
+
+def rebuild_document(doc: Document, po: polib.POFile, *, include_fuzzy: bool = False) -> Export:
+    """The source document with each translated sentence in place of its source, and nothing else
+    changed: every byte outside the translated sentences is the source's, except the language
+    and direction the page declares (``lang="ar"`` → the catalog's language, ``dir="rtl"`` →
+    ``ltr``). A translation goes in sanitised (``sources.markup.SANITISERS``), so a msgstr
+    cannot bring markup the source did not have at that place."""
+    result = Export(text="")
+    language = language_of(po) or "en"
+    entries = entries_by_msgid(po)
+    sanitise = SANITISERS.get(doc.format)
+    edits: list[tuple[int, int, str]] = []
+    for s in doc.sentences:
+        entry = entries.get(s.text)
+        if entry is None:
+            result.arabic += (
+                1  # a sentence the catalog does not have (the page changed): as the source has it
+            )
+            continue
+        text = _choose(entry, include_fuzzy, result, language)
+        if text == entry.msgid:
+            continue  # left as the source has it, byte for byte
+        if s.path.endswith(("/@alt", "/@title")):
+            text = ATTRIBUTE_ESCAPES.get(doc.format, str)(_plain_text(text, doc.format))
+        elif sanitise is not None:
+            text = sanitise(text, s.text)
+        edits.append((s.start, s.end, text))
+    if edits and not _is_right_to_left(language):  # a page with no sentence translated stays Arabic
+        for start, end, name in doc.language_marks:
+            value = doc.text[start:end].strip().lower()
+            if name == "dir" and value == "rtl":
+                edits.append((start, end, "ltr"))
+            elif name != "dir" and (value == "ar" or value.startswith("ar-")):
+                edits.append((start, end, language))
+    result.text = splice(doc.text, edits)
+    return result
+
+
+def document_paragraphs(
+    doc: Document, po: polib.POFile, *, include_fuzzy: bool = False, sentences: bool = False
+) -> Export:
+    """A marked-up document's translation as plain text: one line per paragraph (block element),
+    or per sentence, in page order, markup dropped."""
+    result = Export(text="")
+    language = language_of(po)
+    entries = entries_by_msgid(po)
+    lines: list[list[str]] = []
+    last_path = None
+    for s in doc.sentences:
+        entry = entries.get(s.text)
+        if entry is None:
+            result.arabic += 1
+            text = s.mt_text
+        else:
+            text = _choose(entry, include_fuzzy, result, language)
+            text = s.mt_text if text == entry.msgid else _plain_text(text, doc.format, s)
+        if s.path != last_path or sentences:
+            lines.append([])
+            last_path = s.path
+        lines[-1].append(" ".join(text.split()))
+    result.text = "".join(" ".join(line) + "\n" for line in lines)
+    return result
+
+
+def splice(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """``text`` with each [start, end) replaced; the ranges never overlap."""
+    out: list[str] = []
+    pos = 0
+    for start, end, new in sorted(edits):
+        out.append(text[pos:start])
+        out.append(new)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _plain_text(fragment: str, fmt: str, sentence: Sentence | None = None) -> str:
+    if sentence is not None and sentence.markup is not None:
+        fragment = sentence.markup.strip(fragment)
+        return fragment if fmt != "html" else html.unescape(_TAGS.sub("", fragment))
+    if fmt == "html":
+        return html.unescape(_TAGS.sub("", fragment))
+    return fragment
+
+
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def _is_right_to_left(language: str) -> bool:
+    return language.split("_")[0].split("-")[0] in {"ar", "he", "fa", "ur", "ps", "yi", "ckb", "sd", "ug"}
+
+
+def find_source(po: polib.POFile, catalog: Path, given: Path | None = None) -> Path | None:
+    """The article a catalog was made from: ``given``, else the path its occurrences record (as the
+    run was given it: from here, or from the folder above the catalog tree), else its header's
+    file name next to here."""
+    if given is not None:
+        return given
+    names: list[str] = []
+    for e in po:
+        for file, _ in e.occurrences:
+            if file and file not in names:
+                names.append(file)
+        if names:
+            break
+    header = po.metadata.get("X-Tarjama-Source-File")
+    if header:
+        names.append(header)
+    roots = [
+        Path.cwd(),
+        *catalog.resolve().parents[3:4],
+    ]  # <out>/<lang>/LC_MESSAGES/x.po: the out dir's parent
+    for name in names:
+        for root in roots:
+            candidate = root / name
+            if candidate.is_file():
+                return candidate
+    return None

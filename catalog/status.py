@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polib
 
-from tarjama.catalog.checks import lost_numbers, lost_placeholders
+from tarjama.catalog.checks import lost_numbers, lost_placeholders, markup_problem
 from tarjama.catalog.po_file import load_po
 from tarjama.catalog.review import holds_translation, is_copy, is_reviewed, language_of
 from tarjama.catalog.suggest import is_exact_memory
@@ -28,6 +28,7 @@ class Counts:
     glossary_misses: int = 0  # translated entries lacking a required glossary term (marked, or found now)
     numbers_lost: int = 0  # translated entries without a number their source has
     placeholders_lost: int = 0  # translated entries without a placeholder (%s, {name}) their source has
+    markup_broken: int = 0  # translated entries whose tags or links do not match their source's
     source_copies: int = 0  # msgstr is a copy of the Arabic (msginit, "copy source"): untranslated
 
     def add(self, other: Counts) -> None:
@@ -60,6 +61,7 @@ def count(po: polib.POFile, matcher: Matcher | None = None) -> Counts:
         c.glossary_misses += marked
         c.numbers_lost += translated and bool(lost_numbers(entry.msgid, entry.msgstr))
         c.placeholders_lost += translated and bool(lost_placeholders(entry.msgid, entry.msgstr))
+        c.markup_broken += translated and markup_problem(entry.msgid, entry.msgstr) is not None
     return c
 
 

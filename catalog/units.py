@@ -20,6 +20,7 @@ GLOSSARY_AMBIGUOUS = "glossary-ambiguous: "  # a spelling several glossary names
 MEMORY = "memory: "
 FIXED = "fixed: "
 SPLIT = "split for MT: "  # a sentence longer than the model's input, translated in parts and rejoined
+MARKUP = "markup: "  # an inline element (a link, emphasis) the run could not place in the translation
 OWN_PREFIXES = (
     KIND,
     MT,
@@ -30,6 +31,7 @@ OWN_PREFIXES = (
     MEMORY,
     FIXED,
     SPLIT,
+    MARKUP,
 )
 
 
@@ -112,6 +114,7 @@ _COMPLETE = {
     MEMORY: re.compile(r"^memory: .+, .+\.(po|tmx)$"),
     GLOSSARY_MISSING: re.compile(r"^glossary-missing: '.*'( x\d+)?$"),
     GLOSSARY_FORBIDDEN: re.compile(r"^glossary-forbidden: '.*'( x\d+)?$"),
+    MARKUP: re.compile(r"^markup: .* could not be placed$"),
 }
 
 

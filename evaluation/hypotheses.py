@@ -13,7 +13,9 @@ know them, raise an error that says what to do (`--document` scores whole docume
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -113,13 +115,22 @@ def _from_po(po: polib.POFile, path: Path) -> Segments:
     placed.sort(key=lambda p: p[:3])
     result = Segments(str(path))
     for *_, entry in placed:
-        result.texts.append(entry.msgstr if entry.msgstr.strip() else "")
-        result.sources.append(entry.msgid)
+        markup = bool(_TAG.search(entry.msgid))  # an HTML article's entry: scored on its words
+        msgstr = _words(entry.msgstr) if markup else entry.msgstr
+        result.texts.append(msgstr if msgstr.strip() else "")
+        result.sources.append(_words(entry.msgid) if markup else entry.msgid)
         result.states.append(_state(entry))
         result.docs.append(doc_name(path))
     if not result.texts:
         raise InputError("PO file has no entries to score", path=path)
     return result
+
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+def _words(fragment: str) -> str:
+    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
 
 
 def _state(entry: polib.POEntry) -> State:

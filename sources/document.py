@@ -30,6 +30,9 @@ class Document:
     sha256: str
     sentences: tuple[Sentence, ...]
     format: str = "text"
+    # Source ranges of attribute values that declare the language or direction (lang="ar",
+    # dir="rtl"), which an export in the target language rewrites: (start, end, attribute).
+    language_marks: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def stem(self) -> str:

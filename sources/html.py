@@ -641,4 +641,5 @@ def read_html(path: str | Path) -> Document:
             "no translatable Arabic text in this page (scripts, code and boilerplate aside)", path=path
         )
     check_arabic(page.visible, path, "an Arabic page")
-    return Document(path, text, hashlib.sha256(raw).hexdigest(), sentences, "html")
+    marks = tuple((a.start, a.end, a.name) for a in page.lang_attributes)
+    return Document(path, text, hashlib.sha256(raw).hexdigest(), sentences, "html", marks)

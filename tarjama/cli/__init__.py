@@ -10,7 +10,7 @@ import sys
 import click
 
 from tarjama import __version__
-from tarjama.cli.catalog_cmds import export_cmd, status_cmd
+from tarjama.cli.catalog_cmds import check_cmd, export_cmd, status_cmd
 from tarjama.cli.evaluation_cmds import compare_cmd, score_cmd
 from tarjama.cli.finetune import finetune_cmd
 from tarjama.cli.glossary_cmds import glossary_group
@@ -46,6 +46,7 @@ for command in (
     segment_cmd,
     export_cmd,
     status_cmd,
+    check_cmd,
     score_cmd,
     compare_cmd,
     finetune_cmd,

@@ -13,23 +13,81 @@ from tarjama.cli.options import DEFAULT_OUT, cli_glossary, glossary_options
 @click.command("export")
 @click.argument("catalog", type=click.Path(path_type=Path))
 @click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "markdown", "text"]),
+    help="What to write: the article's own format rebuilt with the translations in place (html, "
+    "markdown), or text. Default: the format of the article the catalog was made from.",
+)
+@click.option(
+    "--source",
+    type=click.Path(path_type=Path),
+    help="The article the catalog was made from, when it is not where the catalog records it.",
+)
+@click.option(
     "--include-fuzzy", is_flag=True, help="Fill unreviewed (fuzzy) sentences with their machine translation."
 )
 @click.option(
-    "--sentences", is_flag=True, help="One sentence per line (the layout of reference translations)."
+    "--sentences", is_flag=True, help="Text: one sentence per line (the layout of reference translations)."
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here instead of stdout.")
-def export_cmd(catalog: Path, include_fuzzy: bool, sentences: bool, output: Path | None) -> None:
-    """The English article from CATALOG's reviewed entries, in the article's order and paragraphs.
+def export_cmd(
+    catalog: Path,
+    fmt: str | None,
+    source: Path | None,
+    include_fuzzy: bool,
+    sentences: bool,
+    output: Path | None,
+) -> None:
+    """The English article from CATALOG's reviewed entries, in the article's order and layout.
 
-    Unreviewed sentences stay in Arabic unless --include-fuzzy is given; the count goes to stderr.
+    An HTML or Markdown article comes back as the same document, every byte outside the
+    translated sentences as the source has it. Unreviewed sentences stay in Arabic unless
+    --include-fuzzy is given; the count goes to stderr.
     """
-    from tarjama.catalog.export import Layout, export_catalog
+    from tarjama.catalog.export import (
+        Layout,
+        document_paragraphs,
+        export_catalog,
+        find_source,
+        rebuild_document,
+    )
     from tarjama.catalog.po_file import load_po
+    from tarjama.errors import InputError
     from tarjama.files import atomic_write_text
+    from tarjama.sources import format_for, read
 
-    layout = Layout.SENTENCES if sentences else Layout.PARAGRAPHS
-    result = export_catalog(load_po(catalog), include_fuzzy=include_fuzzy, layout=layout)
+    po = load_po(catalog)
+    source_path = find_source(po, catalog, source)
+    source_format = format_for(source_path) if source_path is not None else None
+    fmt = fmt or (source_format if source_format in ("html", "markdown") else "text")
+    if fmt != "text" or source_format in ("html", "markdown"):
+        if source_path is None:
+            raise InputError(
+                f"cannot find the article this catalog was made from; give it with --source "
+                f"(the catalog records {po.metadata.get('X-Tarjama-Source-File') or 'no file name'})",
+                path=catalog,
+            )
+        if fmt != "text" and source_format != fmt:
+            raise InputError(
+                f"{source_path} is {source_format}, not {fmt}: export it as {source_format} or text",
+                path=catalog,
+            )
+        doc = read(source_path)
+        recorded = po.metadata.get("X-Tarjama-Source-SHA256")
+        if recorded and recorded != doc.sha256:
+            click.echo(
+                f"tarjama: warning: {source_path} changed since {catalog} was written: sentences the "
+                "catalog does not have stay as the source has them; run translate again to update it",
+                err=True,
+            )
+        if fmt == "text":
+            result = document_paragraphs(doc, po, include_fuzzy=include_fuzzy, sentences=sentences)
+        else:
+            result = rebuild_document(doc, po, include_fuzzy=include_fuzzy)
+    else:
+        layout = Layout.SENTENCES if sentences else Layout.PARAGRAPHS
+        result = export_catalog(po, include_fuzzy=include_fuzzy, layout=layout)
     if output is None:
         click.echo(result.text, nl=False)
     else:
@@ -79,3 +137,34 @@ def status_cmd(
         click.echo(f"tarjama: error: {problem}", err=True)
     if report.errors:
         sys.exit(1)
+
+
+@click.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def check_cmd(paths: tuple[Path, ...]) -> None:
+    """List translated entries whose markup, numbers or placeholders do not match their source.
+
+    Tags must be the source's, as often and paired as in the source (Weblate's "XML markup"
+    check); Markdown links keep their targets. PATHS are PO files or folders (default: locales).
+    Exits 1 when anything is found. Glossary terms: `tarjama glossary check`.
+    """
+    from tarjama.catalog.checks import entry_problems
+    from tarjama.catalog.po_file import load_po
+    from tarjama.catalog.review import holds_translation, language_of
+    from tarjama.catalog.status import find_catalogs
+
+    found = 0
+    catalogs = find_catalogs(list(paths) or [DEFAULT_OUT])
+    for path in catalogs:
+        po = load_po(path)
+        language = language_of(po)
+        for entry in po:
+            if entry.obsolete or not holds_translation(entry, language):
+                continue
+            for problem in entry_problems(entry.msgid, entry.msgstr):
+                found += 1
+                click.echo(f"{path}:{entry.linenum}: {problem}")
+    if found:
+        click.echo(f"tarjama: {found} problems in {len(catalogs)} catalog(s)", err=True)
+        sys.exit(1)
+    click.echo(f"{len(catalogs)} catalog(s): markup, numbers and placeholders match their sources", err=True)

@@ -34,9 +34,11 @@ from tarjama.catalog.units import (
     GLOSSARY_FORBIDDEN,
     GLOSSARY_MISSING,
     KIND,
+    MARKUP,
     MT,
     SPLIT,
     Unit,
+    own_comments,
 )
 from tarjama.catalog.write import catalog_path, settings_string, write_catalog
 from tarjama.errors import InputError, TarjamaError
@@ -54,6 +56,7 @@ from tarjama.glossary import (
 )
 from tarjama.sources import TRANSLATABLE, Document, Kind
 from tarjama.sources.fixed_lines import fixed_translation
+from tarjama.sources.markup import OPAQUE, PAIR, Markup, Span, place
 from tarjama.translate.backend import Backend, DecodeSettings
 from tarjama.translate.backends import effective_compute_type, open_backend
 from tarjama.translate.long_sentences import split_for_mt
@@ -237,8 +240,15 @@ class Run:
         self.progress = progress or NoProgress()
         self.on_warning = on_warning
         self.matcher = Matcher(glossary) if glossary is not None else None
-        self.translations: dict[str, str] = {}
+        self.translations: dict[str, str] = {}  # what the model read → its translation
         self.parts: dict[str, int] = {}  # sentence → parts it was translated in, when split
+        # Entries with inline markup: msgid → its markup; msgid → (msgstr with the markup put back,
+        # labels of elements that could not be placed); msgid → each element's English where it is
+        # known without the model (a glossary name, kept-as-is text), else None.
+        self.markups: dict[str, Markup] = {}
+        self.placed: dict[str, tuple[str, list[str]]] = {}
+        self.span_targets: dict[str, list[str | None]] = {}
+        self._span_only: set[str] = set()  # texts translated only to place an element
         self.terms = TermReport()
         self._spelling_reported = False
         self._warned: set[str] = set()
@@ -325,6 +335,9 @@ class Run:
         """Reviewed work first (own catalog, memory), then MT left by an earlier run; the rest is MT."""
         opts = self.options
         texts = job.document.translatable()
+        for s in job.document.sentences:
+            if s.markup is not None:
+                self.markups.setdefault(s.text, s.markup)
         job.offers = offers_for(
             job.existing,
             texts,
@@ -338,7 +351,7 @@ class Run:
         job.report.reviewed_kept = sum(1 for t in texts if t in reviewed)
         job.report.from_memory = len(texts) - len(needed) - job.report.reviewed_kept
         if self.matcher is not None:  # every entry shows its terms, reviewed ones included
-            for text in texts:
+            for text in map(self.mt_text, texts):
                 if text not in self.terms.matches:
                     scan = self.matcher.scan(text)
                     self.terms.matches[text] = scan.matches
@@ -351,21 +364,64 @@ class Run:
                             )
         kept = self._machine_output_on_disk(job.existing)
         for text in needed:
-            if text in kept and text not in self.translations:
-                self.translations[text], parts = kept[text]
-                if parts:
-                    self.parts[text] = parts
-                self.terms.check(text, self.translations[text])
+            if text not in kept:
+                continue
+            msgstr, parts, notes = kept[text]
+            plain = self.mt_text(text)
+            if text in self.markups:
+                if text not in self.placed:
+                    self.placed[text] = (msgstr, notes)
+                    self.terms.check(plain, self.markups[text].strip(msgstr))
+            elif text not in self.translations:
+                self.translations[text] = msgstr
+                self.terms.check(text, msgstr)
+            if parts:
+                self.parts[plain] = parts
         job.report.kept_mt = sum(1 for t in needed if t in kept)
-        job.report.glossary_misses = sum(sum(self.terms.missing(t).values()) for t in needed if t in kept)
-        job.texts = [t for t in needed if t not in kept]
+        job.report.glossary_misses = sum(
+            sum(self.terms.missing(self.mt_text(t)).values()) for t in needed if t in kept
+        )
+        job.texts = list(dict.fromkeys(m for t in needed if t not in kept for m in self._model_inputs(t)))
 
-    def _machine_output_on_disk(self, existing: polib.POFile | None) -> dict[str, tuple[str, int]]:
+    def mt_text(self, msgid: str) -> str:
+        """What the model reads for an entry: the msgid without its inline markup."""
+        markup = self.markups.get(msgid)
+        return markup.plain if markup is not None else msgid
+
+    def _model_inputs(self, msgid: str) -> list[str]:
+        """What an entry needs from the model: its sentence, and the text of each inline element whose
+        English cannot be known otherwise (to find where the element goes in the translation)."""
+        markup = self.markups.get(msgid)
+        if markup is None:
+            return [msgid]
+        targets: list[str | None] = []
+        inputs = [markup.plain]
+        matches = self.terms.matches.get(markup.plain, [])
+        for span in markup.spans:
+            text = markup.span_text(span).strip()
+            if span.kind == OPAQUE:
+                targets.append(text)
+            elif span.kind != PAIR or not text:
+                targets.append(None)
+            elif (term := _term_of(matches, markup, span)) is not None:
+                targets.append(term)
+            else:
+                targets.append(None)
+                inputs.append(text)
+                if text not in self.terms.matches:
+                    self._span_only.add(text)
+                    if self.matcher is not None:
+                        self.terms.matches[text] = self.matcher.find(text)
+        self.span_targets[msgid] = targets
+        return inputs
+
+    def _machine_output_on_disk(self, existing: polib.POFile | None) -> dict[str, tuple[str, int, list[str]]]:
         """MT this catalog already holds from this very model, revision and settings: reused, not redone.
 
         An edited article keeps its unchanged sentences' machine translations instead of
         decoding them again (same engine, same settings: the same output), with the number of
-        parts a too-long sentence was translated in (0: whole).
+        parts a too-long sentence was translated in (0: whole), and the inline elements it could
+        not place.
         """
         if existing is None or existing.metadata.get("X-Tarjama-Settings") != self.settings_str:
             return {}
@@ -380,7 +436,12 @@ class Run:
                 and self.mt_comment in lines
             ):
                 split = [c.removeprefix(SPLIT).split()[0] for c in lines if c.startswith(SPLIT)]
-                kept[e.msgid] = (e.msgstr, int(split[0]) if split and split[0].isdigit() else 0)
+                notes = [
+                    c.removeprefix(MARKUP).removesuffix(_UNPLACED)
+                    for c in own_comments(e.comment)
+                    if c.startswith(MARKUP) and c.endswith(_UNPLACED)
+                ]
+                kept[e.msgid] = (e.msgstr, int(split[0]) if split and split[0].isdigit() else 0, notes)
         return kept
 
     def _translate_wave(self, wave: list[_Job]) -> None:
@@ -417,7 +478,7 @@ class Run:
                         finished.append(text)
             for text in finished:
                 for job in owners[text]:
-                    job.report.translated += 1
+                    job.report.translated += text not in self._span_only
                     job.report.glossary_misses += sum(self.terms.missing(text).values())
                     waiting[id(job)].discard(text)
                     if not waiting[id(job)]:
@@ -502,7 +563,7 @@ class Run:
             result = write_catalog(job.po_path, units, header, opts.lock_timeout, new_mt=new_mt)
             rep.status = "written" if result.written else "unchanged"
             rep.reviewed_kept = result.reviewed_kept
-            for text in dict.fromkeys(s.text for s in doc.sentences if s.text in job.texts):
+            for text in dict.fromkeys(s.mt_text for s in doc.sentences if s.mt_text in job.texts):
                 check = self.terms.checks.get(text)
                 if check is not None:
                     rep.terms_required += check.total
@@ -524,17 +585,51 @@ class Run:
                 continue
             comments = [] if s.kind == Kind.BODY else [f"{KIND}{s.kind}"]
             if s.kind in TRANSLATABLE:
-                msgstr = self.translations.get(s.text, "")
+                msgstr, unplaced = self._translation(s.text)
                 if msgstr:
                     comments.append(self.mt_comment)
-                if s.text in self.parts:
-                    comments.append(f"{SPLIT}{self.parts[s.text]} parts")
-                comments += self.terms.comments(s.text)
+                plain = self.mt_text(s.text)
+                if plain in self.parts:
+                    comments.append(f"{SPLIT}{self.parts[plain]} parts")
+                comments += self.terms.comments(plain)
+                comments += [f"{MARKUP}{label}{_UNPLACED}" for label in unplaced]
             else:
                 msgstr = fixed_translation(s.text, self.options.lang)
                 comments.append(f"{FIXED}not machine-translated")
             units[s.text] = Unit(s.text, msgstr, [occurrence], comments, fuzzy=bool(msgstr))
         return list(units.values())
+
+    def _translation(self, msgid: str) -> tuple[str, list[str]]:
+        """The entry's machine translation ('' if none), its inline markup put back."""
+        markup = self.markups.get(msgid)
+        if markup is None:
+            return self.translations.get(msgid, ""), []
+        if msgid not in self.placed:
+            plain = self.translations.get(markup.plain, "")
+            if not plain:
+                return "", []
+            known = self.span_targets.get(msgid, [None] * len(markup.spans))
+            targets = [
+                t if t is not None or s.kind != PAIR else self.translations.get(markup.span_text(s).strip())
+                for t, s in zip(known, markup.spans, strict=True)
+            ]
+            result = place(markup, plain, targets)
+            self.placed[msgid] = (result.text, result.unplaced)
+        return self.placed[msgid]
+
+
+_UNPLACED = " could not be placed"
+
+
+def _term_of(matches: Sequence[Match], markup: Markup, span: Span) -> str | None:
+    """The approved form, when an inline element holds one glossary term and nothing else but
+    clitics and punctuation (a link on a name)."""
+    inside = [m for m in matches if span.start <= m.start and m.end <= span.end]
+    if len(inside) != 1:
+        return None
+    m = inside[0]
+    rest = markup.plain[span.start : m.start] + markup.plain[m.end : span.end]
+    return m.target if not any(ch.isalpha() for ch in rest) else None
 
 
 def plan_waves(jobs: Sequence[_Job], wave_sentences: int) -> list[list[_Job]]:

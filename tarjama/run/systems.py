@@ -103,4 +103,4 @@ def translate_system(
 
 def source_sentences(documents: Sequence[Document]) -> list[str]:
     """Every sentence of the documents, in order, as the sources stage segments them (term-accuracy sources)."""
-    return [s.text for doc in documents for s in doc.sentences]
+    return [s.mt_text for doc in documents for s in doc.sentences]
