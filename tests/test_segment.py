@@ -226,7 +226,8 @@ def test_cli_lines_and_json(tmp_path: Path) -> None:
     assert [r["kind"] for r in records] == ["body", "body", "body", "boilerplate"]
     assert [r["n"] for r in records] == [1, 2, 3, 4]
     assert all(text[r["start"] : r["end"]] == r["text"] for r in records)
-    assert set(records[0]) == {"n", "start", "end", "kind", "text"}
+    assert set(records[0]) == {"n", "start", "end", "kind", "text", "where", "plain"}
+    assert records[0]["where"] == "1" and records[0]["plain"] == records[0]["text"]  # text: line, no markup
 
 
 def test_cli_bad_input_is_one_line(tmp_path: Path) -> None:

@@ -66,6 +66,7 @@ def test_status_cli_per_file_and_total_json_and_table(tmp_path: Path) -> None:
         "glossary_misses": 0,
         "numbers_lost": 0,
         "placeholders_lost": 0,
+        "markup_broken": 0,
         "source_copies": 0,
     }
     assert data["total"] == {
@@ -79,6 +80,7 @@ def test_status_cli_per_file_and_total_json_and_table(tmp_path: Path) -> None:
         "glossary_misses": 1,
         "numbers_lost": 0,
         "placeholders_lost": 0,
+        "markup_broken": 0,
         "source_copies": 0,
     }
     table = run_cli("status", a, b)
@@ -94,6 +96,7 @@ def test_status_cli_per_file_and_total_json_and_table(tmp_path: Path) -> None:
         "1",
         "0",
         "0",
+        "0",  # markup broken
         "0",
     ]
     assert str(b) in rows

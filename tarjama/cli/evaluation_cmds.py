@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from tarjama.cli.options import cli_glossary, device_option, glossary_options
+from tarjama.cli.options import (
+    chosen_format,
+    cli_glossary,
+    device_option,
+    glossary_options,
+    input_format_option,
+)
 from tarjama.errors import TarjamaError
 from tarjama.translate.backend import DecodeSettings
 
@@ -129,6 +135,7 @@ def score_cmd(
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 4096))
 @device_option
 @glossary_options
+@input_format_option
 def compare_cmd(
     articles: tuple[Path, ...],
     system_specs: tuple[str, ...],
@@ -140,6 +147,7 @@ def compare_cmd(
     device: str,
     glossary_files: tuple[Path, ...],
     no_glossary: bool,
+    input_format: str,
 ) -> None:
     """Compare systems on REF with paired significance tests; write a report for QA.
 
@@ -169,7 +177,7 @@ def compare_cmd(
     if models and not articles:
         raise TarjamaError(f"model system(s) {', '.join(models)} need ARTICLE arguments to translate")
     # everything that can be wrong is found before the first system is translated
-    documents = [read(a) for a in articles]
+    documents = [read(a, chosen_format(input_format)) for a in articles]
     sources = source_sentences(documents) if documents else None
     ref = read_reference(reference)
     resolved = resolve_systems(specs)

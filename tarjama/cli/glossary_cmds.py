@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tarjama.cli.options import cli_glossary, glossary_options
+from tarjama.cli.options import chosen_format, cli_glossary, glossary_options, input_format_option
 
 
 @click.group("glossary")
@@ -18,7 +18,10 @@ def glossary_group() -> None:
 @glossary_group.command("show")
 @click.argument("article", type=click.Path(path_type=Path))
 @glossary_options
-def glossary_show(article: Path, glossary_files: tuple[Path, ...], no_glossary: bool) -> None:
+@input_format_option
+def glossary_show(
+    article: Path, glossary_files: tuple[Path, ...], no_glossary: bool, input_format: str
+) -> None:
     """Every glossary match in ARTICLE: sentence, offsets (in the sentence and the file), surface, target.
 
     A spelling that the transliteration families of several names reach equally is not
@@ -31,16 +34,18 @@ def glossary_show(article: Path, glossary_files: tuple[Path, ...], no_glossary: 
     if glossary is None:
         return
     matcher = Matcher(glossary)
-    sentences = read(article).sentences
+    sentences = read(article, chosen_format(input_format)).sentences
     count = ambiguous = 0
     for s in sentences:
-        scan = matcher.scan(s.text)
+        scan = matcher.scan(s.mt_text)  # through inline markup: a name inside a link is still a term
         rows = [(m.start, m.end, m.surface, m.target) for m in scan.matches]
         rows += [(a.start, a.end, a.surface, "ambiguous: " + " | ".join(a.targets)) for a in scan.ambiguous]
         count += len(scan.matches)
         ambiguous += len(scan.ambiguous)
         for start, end, surface, target in sorted(rows):
-            click.echo(f"{s.n}\t{start}-{end}\t{s.start + start}-{s.start + end}\t{surface}\t{target}")
+            # file offsets only where the sentence is its source text (not through markup)
+            in_file = f"{s.start + start}-{s.start + end}" if s.markup is None else "-"
+            click.echo(f"{s.n}\t{start}-{end}\t{in_file}\t{surface}\t{target}")
     found = f"{count} matches, {ambiguous} ambiguous" if ambiguous else f"{count} matches"
     click.echo(f"{article}: {found} in {len(sentences)} sentences", err=True)
 

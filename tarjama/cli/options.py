@@ -14,6 +14,24 @@ from tarjama.translate.model_source import DEFAULT_MODEL
 DEFAULT_OUT = Path("locales")
 
 
+def input_format_option(f):
+    """--format: how articles are read (default: by file ending, else by content)."""
+    from tarjama.sources import READERS
+
+    return click.option(
+        "--format",
+        "input_format",
+        type=click.Choice(["auto", *READERS]),
+        default="auto",
+        show_default=True,
+        help="Read the articles as this format instead of guessing it from their names and content.",
+    )(f)
+
+
+def chosen_format(input_format: str) -> str | None:
+    return None if input_format == "auto" else input_format
+
+
 def glossary_options(f):
     """--glossary FILE (repeatable; later files override earlier ones) and --no-glossary."""
     f = click.option(

@@ -10,8 +10,10 @@ import click
 
 from tarjama.cli.options import (
     backend_options,
+    chosen_format,
     device_option,
     glossary_options,
+    input_format_option,
     model_options,
     review_options,
     warn,
@@ -39,6 +41,7 @@ def term_summary(correct: int, required: int) -> str:
 @backend_options
 @glossary_options
 @review_options
+@input_format_option
 def translate_cmd(
     articles: tuple[Path, ...],
     model: str,
@@ -51,9 +54,10 @@ def translate_cmd(
     compute_type: str,
     glossary_files: tuple[Path, ...],
     no_glossary: bool,
+    input_format: str,
     **review: Any,
 ) -> None:
-    """Translate ARTICLES (UTF-8 Arabic text) into PO files for review."""
+    """Translate ARTICLES (UTF-8 Arabic text, HTML or Markdown) into PO files for review."""
     from tarjama.run import Resources, RunOptions, translate_articles
 
     memory, run = split_review(review)
@@ -66,7 +70,8 @@ def translate_cmd(
         **run,
     )
     resources = Resources(model, glossary_files or None, not no_glossary, **memory)
-    for r in translate_articles(list(articles), options, resources, on_warning=warn):
+    fmt = chosen_format(input_format)
+    for r in translate_articles(list(articles), options, resources, on_warning=warn, fmt=fmt):
         split = f", {r.split} split for MT" if r.split else ""
         click.echo(
             f"{r.po_path}: {r.status} ({r.sentences} sentences, {r.machine_translated} machine-translated, "
@@ -104,6 +109,7 @@ def translate_cmd(
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
 @glossary_options
 @review_options
+@input_format_option
 def batch_cmd(
     inputs: tuple[str, ...],
     model: str,
@@ -119,6 +125,7 @@ def batch_cmd(
     quiet: bool,
     glossary_files: tuple[Path, ...],
     no_glossary: bool,
+    input_format: str,
     **review: Any,
 ) -> None:
     """Translate many articles (files, directories, globs) with one model load; resumable.
@@ -152,7 +159,9 @@ def batch_cmd(
     resources = Resources(model, glossary_files or None, not no_glossary, **memory)
     progress = RichProgress(Console(stderr=True), enabled=not quiet)
     try:
-        report = run_batch(inputs, options, resources, progress=progress, on_warning=warn)
+        report = run_batch(
+            inputs, options, resources, progress=progress, on_warning=warn, fmt=chosen_format(input_format)
+        )
     finally:
         progress.stop()
     for failed in report.failed:

@@ -87,12 +87,13 @@ def translate_articles(
     resources: Resources,
     opener: Opener = open_backend,
     on_warning: OnWarning = ignore_warning,
+    fmt: str | None = None,
 ) -> list[ArticleReport]:
     """Every article read and checked, then the model and glossary, then one pooled run.
 
     Any bad input stops the run before a model is loaded or a file is touched.
     """
-    documents = [read(path) for path in paths]
+    documents = [read(path, fmt) for path in paths]
     model, glossary, memory = open_resources(resources, options, opener, on_warning)
     options = replace(options, isolate_failures=False)
     return Run(options, model, glossary, memory, on_warning=on_warning).run(documents).articles
@@ -105,6 +106,7 @@ def run_batch(
     opener: Opener = open_backend,
     progress: Progress | None = None,
     on_warning: OnWarning = ignore_warning,
+    fmt: str | None = None,
 ) -> RunReport:
     """Many articles with one model load; a bad article is reported and skipped, the others go on."""
     paths, failed = expand_inputs(inputs)
@@ -112,7 +114,7 @@ def run_batch(
     documents: list[Document] = []
     for path in paths:
         try:
-            documents.append(read(path))
+            documents.append(read(path, fmt))
         except TarjamaError as exc:
             failed.append(ArticleReport(path, status="failed", error=str(exc)))
     options = replace(options, isolate_failures=True)
