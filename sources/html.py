@@ -366,6 +366,7 @@ class _Builder:
         attrs = parse_attributes(raw, at)
         self._implied_ends(name)
         void = name in VOID_ELEMENTS or self_closing
+        path = self.child_path(name, attrs)  # skipped elements count too: paths are the page's
         if not void and (name in SKIPPED or _marked_no_translate(attrs)):
             if name in _KEPT_INLINE or (name not in BLOCK_ELEMENTS and name not in SKIPPED):
                 self.paragraph()  # kept as it is, in its place in the sentence
@@ -374,7 +375,6 @@ class _Builder:
             self.flush()
             self.skip_depth, self.skip_name = 1, name
             return
-        path = self.child_path(name, attrs)
         self._attributes(name, attrs, path)
         source = " ".join(raw.split())
         if void:
