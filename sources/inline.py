@@ -17,6 +17,7 @@ a boundary: those sentences stay one entry, as ``html2po`` keeps whole paragraph
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from tarjama.sources.markup import OPAQUE, PAIR, VOID, Markup, Span
 from tarjama.sources.segment import Kind, Sentence, segment_paragraph
 
 _COLLAPSIBLE = " \t\n\r\f"  # HTML's ASCII whitespace; a no-break space is kept
+_SQUEEZE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")  # whitespace that is not one plain space
 
 
 class T(StrEnum):
@@ -68,47 +70,64 @@ class Piece:
 
 def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) -> list[Piece]:
     toks = par.tokens
-    plain: list[str] = []
-    owner: list[int] = []
+    chunks: list[
+        str
+    ] = []  # the plain text, built a run at a time (a character loop is too slow for big pages)
+    owner: list[int] = []  # per plain character: its token, and its source range
     raw_at: list[int] = []
     raw_after: list[int] = []
     tag_pos: dict[int, int] = {}
-
-    def emit(ch: str, i: int, a: int, b: int) -> None:
-        plain.append(ch)
-        owner.append(i)
-        raw_at.append(a)
-        raw_after.append(b)
+    first = [0] * len(toks)  # per token: its plain characters are [first, last)
+    last = [0] * len(toks)
+    end_char = "\n"  # the plain text's last character ("\n": none yet, or a break)
 
     for i, tok in enumerate(toks):
-        if tok.kind in (T.TEXT, T.OPAQUE):
-            for k, ch in enumerate(tok.text):
-                if tok.kind is T.TEXT:
-                    a, b = tok.chars[k], tok.chars[k + 1]  # type: ignore[index]
-                else:
-                    a, b = tok.start, tok.end
-                if ch in _COLLAPSIBLE:
-                    if not plain or plain[-1] in " \n":
-                        continue
-                    ch = " "
-                emit(ch, i, a, b)
+        first[i] = len(owner)
+        if tok.kind is T.TEXT or tok.kind is T.OPAQUE:
+            text = tok.text
+            pos = 0
+            # copy text in bulk between the whitespace that collapses (runs, tabs, newlines)
+            for m in [*_SQUEEZE.finditer(text), None]:
+                a, b = m.span() if m is not None else (len(text), len(text))
+                if pos < a and text[pos] == " " and end_char in " \n":
+                    pos += 1
+                if pos < a:
+                    piece = text[pos:a]
+                    chunks.append(piece)
+                    owner.extend([i] * len(piece))
+                    if tok.kind is T.TEXT:
+                        raw_at.extend(tok.chars[pos:a])  # type: ignore[index]
+                        raw_after.extend(tok.chars[pos + 1 : a + 1])  # type: ignore[index]
+                    else:
+                        raw_at.extend([tok.start] * len(piece))
+                        raw_after.extend([tok.end] * len(piece))
+                    end_char = piece[-1]
+                if m is not None and end_char not in " \n":
+                    chunks.append(" ")
+                    owner.append(i)
+                    raw_at.append(_at(tok, a))
+                    raw_after.append(_at(tok, b))
+                    end_char = " "
+                pos = b
         elif tok.kind is T.BREAK:
-            while plain and plain[-1] == " ":
-                for lst in (plain, owner, raw_at, raw_after):
+            if end_char == " ":
+                chunks.pop()
+                for lst in (owner, raw_at, raw_after):
                     lst.pop()
-            emit("\n", i, tok.start, tok.end)
+                if i and last[i - 1] > len(owner):
+                    last[i - 1] = len(owner)
+                first[i] = len(owner)
+            chunks.append("\n")
+            owner.append(i)
+            raw_at.append(tok.start)
+            raw_after.append(tok.end)
+            end_char = "\n"
         else:
-            tag_pos[i] = len(plain)
+            tag_pos[i] = len(owner)
+        last[i] = len(owner)
+    plain = chunks
     text = "".join(plain)
     spans = [[a, b, kind] for a, b, kind in segment_paragraph(text)]
-    first = [0] * len(toks)
-    last = [0] * len(toks)
-    seen: set[int] = set()
-    for p, i in enumerate(owner):
-        if i not in seen:
-            seen.add(i)
-            first[i] = p
-        last[i] = p + 1
     pieces: list[Piece] = []
     starts: list[int] = []  # each piece's first plain character
     k = 0
@@ -133,6 +152,13 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
     if par.kind is not None:
         pieces = [Piece(p.start, p.end, p.text, par.kind, p.markup) for p in pieces]
     return pieces
+
+
+def _at(tok: Token, k: int) -> int:
+    """Source offset of a token's k-th decoded character (k == len: where the token's text ends)."""
+    if tok.kind is T.TEXT:
+        return tok.chars[k]  # type: ignore[index]
+    return tok.start if k == 0 else tok.end
 
 
 def _extend(toks: list[Token], i0: int, i1: int, at_left: bool, at_right: bool) -> tuple[int, int]:
