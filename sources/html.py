@@ -187,6 +187,7 @@ _BOILERPLATE_NAME = re.compile(
     re.IGNORECASE,
 )
 _CAPTIONS = frozenset({"figcaption", "caption"})
+_SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
 _ATTR = re.compile(r"""([^\s/>"'=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 _TAG_NAME = re.compile(r"</?[^\s/>]+")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -389,8 +390,8 @@ class _Builder:
         kind = self.context_kind()
         if name in _CAPTIONS:
             kind = Kind.CAPTION if kind is None else kind
-        if _is_boilerplate(name, attrs):
-            kind = Kind.BOILERPLATE
+        if _is_boilerplate(name, attrs) or (name == "header" and not self._in_sectioning()):
+            kind = Kind.BOILERPLATE  # a header outside any article or section is the site's banner
         el = _Element(name, path, name in BLOCK_ELEMENTS, kind)
         if el.block:
             self.flush()
@@ -484,6 +485,9 @@ class _Builder:
                 self.visible_chars += len(text)
             if _ARABIC.search(piece.text):
                 self.pieces.append((piece, par.path))
+
+    def _in_sectioning(self) -> bool:
+        return any(el.name in _SECTIONING for el in self.stack)
 
     def _implied_ends(self, name: str) -> None:
         if name in _CLOSES_P and self.in_scope("p", _P_SCOPE):
