@@ -194,7 +194,9 @@ def find_source(po: polib.POFile, catalog: Path, given: Path | None = None) -> P
         return given
     names: list[str] = []
     for e in po:
-        for file, _ in e.occurrences:
+        for file, line in e.occurrences:
+            if not line and ":" in file:  # polib leaves an element path (not a line) in the file part
+                file = file.rsplit(":", 1)[0]
             if file and file not in names:
                 names.append(file)
         if names:

@@ -85,7 +85,7 @@ def check_regular_file(path: Path, what: str) -> None:
         raise TarjamaError(f"not a regular file (a pipe, socket or device), not a {what}", path=path)
 
 
-def check_can_write(path: Path, force: bool = False) -> None:
+def check_can_write(path: Path, force: bool = False, what: str = "catalog") -> None:
     """Fail, before any model load and without making a folder, when ``path`` could not be written.
 
     A catalog whose permission bits say read-only is refused unless ``force``.
@@ -94,8 +94,8 @@ def check_can_write(path: Path, force: bool = False) -> None:
     file is written.
     """
     if path.is_dir():
-        raise TarjamaError("catalog path is a directory", path=path)
-    check_regular_file(path, "catalog")
+        raise TarjamaError(f"{what} path is a directory", path=path)
+    check_regular_file(path, what)
     if path.exists() and not force and not path.stat().st_mode & 0o222:
         # a rename would replace it anyway (and root may write it): the user marked it read-only
         raise TarjamaError("is read-only; make it writable or pass --force", path=path)
@@ -103,7 +103,7 @@ def check_can_write(path: Path, force: bool = False) -> None:
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     if not folder.is_dir():
-        raise TarjamaError(f"cannot create the catalog: {folder} is not a directory", path=path)
+        raise TarjamaError(f"cannot create the {what}: {folder} is not a directory", path=path)
     try:
         fd, probe = tempfile.mkstemp(prefix=".tarjama-probe-", dir=folder)
         os.close(fd)
@@ -111,5 +111,5 @@ def check_can_write(path: Path, force: bool = False) -> None:
             os.unlink(probe)
     except OSError as exc:
         raise TarjamaError(
-            f"cannot write the catalog: {folder} is not writable ({exc.strerror or exc})", path=path
+            f"cannot write the {what}: {folder} is not writable ({exc.strerror or exc})", path=path
         ) from None

@@ -54,9 +54,11 @@ def export_cmd(
     )
     from tarjama.catalog.po_file import load_po
     from tarjama.errors import InputError
-    from tarjama.files import atomic_write_text
+    from tarjama.files import atomic_write_text, check_can_write
     from tarjama.sources import format_for, read
 
+    if output is not None:
+        check_can_write(output, what="output")
     po = load_po(catalog)
     source_path = find_source(po, catalog, source)
     source_format = format_for(source_path) if source_path is not None else None
