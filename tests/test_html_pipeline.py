@@ -67,7 +67,7 @@ def test_an_element_that_cannot_be_placed_is_appended_and_noted(tmp_path: Path, 
 
 
 def test_reviews_survive_an_edit_of_the_page(tmp_path: Path, tiny_model: Path) -> None:
-    page, po_path = translate(tmp_path, tiny_model)
+    _page, po_path = translate(tmp_path, tiny_model)
     po = load_po(po_path)
     link = entry_for(po, "<a href")
     assert where(link) == ["story.html:/html/body/main[1]/p[1]"]
@@ -92,7 +92,7 @@ def test_reviews_survive_an_edit_of_the_page(tmp_path: Path, tiny_model: Path) -
 
 
 def test_a_translation_cannot_bring_scripts_into_the_page(tmp_path: Path, tiny_model: Path) -> None:
-    page, po_path = translate(tmp_path, tiny_model)
+    _page, po_path = translate(tmp_path, tiny_model)
     po = load_po(po_path)
     link = entry_for(po, "<a href")
     link.msgstr = (
