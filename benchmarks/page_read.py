@@ -1,0 +1,91 @@
+"""Reading big pages: HTML and Markdown readers against the text segmenter on the same article text.
+
+    .venv/bin/python benchmarks/page_read.py [--mb 4] [--repeat 3]
+
+Builds an HTML page and a Markdown file of at least ``--mb`` MB by repeating the test pages
+(tests/pages), and a text export with the same sentences, then times each reader on its
+file, interleaved, median of ``--repeat``, and measures the peak memory of one read of each
+(tracemalloc) against the file's size. The issue's target: at least 1 MB/s, memory
+proportional to the page. Numbers go to docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+from tarjama.sources.segment import segment
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT / "tests" / "pages"
+
+
+def build(mb: float) -> dict[str, str]:
+    html = (PAGES / "hanoi-convention.ar.html").read_text(encoding="utf-8")
+    head, _, rest = html.partition("<body")
+    body = "<body" + rest.rsplit("</body>", 1)[0]
+    markdown = (PAGES / "hanoi-convention.ar.md").read_text(encoding="utf-8")
+    front, body_md = "", markdown
+    if markdown.startswith("---\n"):
+        end = markdown.index("\n---\n", 4) + 5
+        front, body_md = markdown[:end], markdown[end:]
+    text = (ROOT / "examples" / "hanoi-convention.ar.txt").read_text(encoding="utf-8")
+    n = max(1, int(mb * 1e6 / len(body.encode())) + 1)
+    m = max(1, int(mb * 1e6 / len(body_md.encode())) + 1)
+    t = max(1, int(mb * 1e6 / len(text.encode())) + 1)
+    return {
+        "html": head + body * n + "</body></html>\n",
+        "markdown": front + body_md * m,
+        "text": text * t,
+    }
+
+
+def readers() -> dict[str, Callable[[str], int]]:
+    from tarjama.sources.html import read_page
+
+    out: dict[str, Callable[[str], int]] = {
+        "html": lambda page: len(read_page(page).pieces),
+        "text": lambda text: len(segment(text)),
+    }
+    try:
+        from tarjama.sources.markdown import read_markdown_text
+    except ImportError:  # before the Markdown reader exists
+        return out
+    out["markdown"] = lambda page: len(read_markdown_text(page)[0])
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mb", type=float, default=4.0)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    docs = build(args.mb)
+    fns = readers()
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    sentences: dict[str, int] = {}
+    for _ in range(args.repeat):
+        for name, fn in fns.items():  # interleaved: drift hits every reader alike
+            t0 = time.perf_counter()
+            sentences[name] = fn(docs[name])
+            times[name].append(time.perf_counter() - t0)
+    print(f"{'reader':<10} {'MB':>6} {'sentences':>10} {'seconds':>8} {'MB/s':>7} {'peak MB':>8} {'peak/size':>9}")
+    for name, fn in fns.items():
+        size = len(docs[name].encode()) / 1e6
+        tracemalloc.start()
+        fn(docs[name])
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        median = statistics.median(times[name])
+        print(
+            f"{name:<10} {size:>6.2f} {sentences[name]:>10} {median:>8.2f} {size / median:>7.2f} "
+            f"{peak / 1e6:>8.1f} {peak / 1e6 / size:>9.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
