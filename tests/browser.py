@@ -14,6 +14,7 @@ not a skip, so CI cannot pass without running these checks.
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -47,19 +48,47 @@ BLOCK_SELECTOR = "p, h1, h2, h3, h4, h5, h6, li, td, th, figcaption, blockquote,
 _LOAD_FAILURE_PREFIX = "Failed to load resource:"
 
 _BLOCKS_JS = """
-(selector) => Array.from(document.querySelectorAll(selector))
-  .filter((e) => e.innerText.trim() !== "" && e.checkVisibility({visibilityProperty: true}))
-  .map((e) => {
-    const r = e.getBoundingClientRect();
-    const scope = e.closest("[lang]");
-    return {
-      tag: e.localName,
-      text: e.innerText,
-      direction: getComputedStyle(e).direction,
-      lang: scope === null ? "" : scope.getAttribute("lang"),
-      box: [r.left + window.scrollX, r.top + window.scrollY, r.width, r.height],
-    };
-  })
+(selector) => {
+  // Line boxes: the text's fragments grouped by height (one starting more than half a
+  // fragment below the line's top starts a new line), from text nodes only, so that a child
+  // block's border box does not cover several lines at once.
+  const countLines = (e) => {
+    const rects = [];
+    const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n !== null; n = walker.nextNode()) {
+      if (n.data.trim() === "") continue;
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      for (const r of range.getClientRects()) if (r.width > 0 && r.height > 0) rects.push(r);
+    }
+    rects.sort((a, b) => a.top - b.top);
+    let lines = 0;
+    let top = -Infinity;
+    let height = 0;
+    for (const r of rects) {
+      if (r.top >= top + height / 2) {
+        lines += 1;
+        top = r.top;
+        height = r.height;
+      }
+    }
+    return lines;
+  };
+  return Array.from(document.querySelectorAll(selector))
+    .filter((e) => e.innerText.trim() !== "" && e.checkVisibility({visibilityProperty: true}))
+    .map((e) => {
+      const r = e.getBoundingClientRect();
+      const scope = e.closest("[lang]");
+      return {
+        tag: e.localName,
+        text: e.innerText,
+        direction: getComputedStyle(e).direction,
+        lang: scope === null ? "" : scope.getAttribute("lang"),
+        box: [r.left + window.scrollX, r.top + window.scrollY, r.width, r.height],
+        lines: countLines(e),
+      };
+    });
+}
 """
 
 
@@ -82,6 +111,7 @@ class Block:
     direction: str  # computed CSS direction: 'ltr' or 'rtl'
     lang: str  # the lang attribute it inherits ('' when no ancestor has one)
     box: Box
+    lines: int  # line boxes the browser laid its text out in (for `ink_alignment`)
 
 
 @dataclass(frozen=True)
@@ -189,8 +219,7 @@ class Harness:
         finally:
             context.close()
         blocks = [
-            Block(tag=b["tag"], text=b["text"], direction=b["direction"], lang=b["lang"], box=Box(*b["box"]))
-            for b in raw
+            Block(b["tag"], b["text"], b["direction"], b["lang"], Box(*b["box"]), b["lines"]) for b in raw
         ]
         return Rendered(out_png, blocks, console_errors, page_errors, failed)
 
@@ -211,7 +240,7 @@ def _pixels(png: Path, mtime_ns: int) -> np.ndarray:
         return np.asarray(im.convert("RGB"), dtype=np.int16)
 
 
-def _ink_lines(png: Path, box: Box) -> tuple[int, list[tuple[int, int]]]:
+def _ink_lines(png: Path, box: Box, lines: int | None = None) -> tuple[int, list[tuple[int, int]]]:
     """The crop's width and each text line's leftmost and rightmost ink column, top to bottom.
 
     Ink is any pixel far from the crop's commonest colour (its background, whatever it is);
@@ -236,55 +265,72 @@ def _ink_lines(png: Path, box: Box) -> tuple[int, list[tuple[int, int]]]:
     text_rows = max(1, int(ink.any(axis=1).sum()))
     ink[:, ink.sum(axis=0) > 0.9 * text_rows] = False  # vertical rules, a blockquote's bar
 
-    # Lines of text: runs of rows with real ink. Where lines nearly touch (Arabic dots and
-    # descenders at a normal line height) the rows between them hold a pixel or two: those
-    # count as gaps. One gap row inside a run (a letter and its dots) does not end it.
+    # Lines of text: runs of rows with ink. Where lines nearly touch (Arabic dots and descenders
+    # at a normal line height) the rows between them hold a pixel or two: those end a run too.
     row_ink = ink.sum(axis=1)
-    dense = row_ink >= max(2, 0.04 * row_ink.max())
-    bands: list[tuple[int, int]] = []
-    start: int | None = None
-    gap = 0
-    for y, is_text in enumerate(dense):
-        if is_text:
-            if start is None:
-                start = y
-            gap = 0
-        elif start is not None:
-            gap += 1
-            if gap > 1:
-                bands.append((start, y - gap + 1))
-                start, gap = None, 0
-    if start is not None:
-        bands.append((start, h - gap))
+    bands: list[list[int]] = []  # [first row, last row + 1]
+    for y in np.flatnonzero(row_ink > 2):
+        if bands and bands[-1][1] == y:
+            bands[-1][1] = y + 1
+        else:
+            bands.append([int(y), int(y) + 1])
     if not bands:
         return w, []
-    # Bands much thinner than a line are accents or dots standing apart: not lines.
-    tallest = max(b - a for a, b in bands)
-    lines = []
+    # Runs much thinner than a line are parts of one (dots, accents, an underline, the top of
+    # an 'l' above a near-empty row): each joins the nearer of its neighbours, until every run
+    # is a line and there are no more runs than the browser laid out lines.
+    typical = float(np.median([b - a for a, b in bands]))
+    while len(bands) > 1:
+        i = min(range(len(bands)), key=lambda k: bands[k][1] - bands[k][0])
+        thin = bands[i][1] - bands[i][0] < 0.5 * typical
+        if not thin and (lines is None or len(bands) <= lines):
+            break
+        above = bands[i][0] - bands[i - 1][1] if i > 0 else None
+        below = bands[i + 1][0] - bands[i][1] if i + 1 < len(bands) else None
+        j = i - 1 if below is None or (above is not None and above < below) else i + 1
+        lo, hi = min(i, j), max(i, j)
+        bands[lo : hi + 1] = [[bands[lo][0], bands[hi][1]]]
+    if lines is not None and len(bands) < lines:
+        # Lines set tight touch and run together: cut the ink into as many lines of equal
+        # pitch, each cut at the emptiest row near where the pitch puts it.
+        first, last = bands[0][0], bands[-1][1]
+        pitch = (last - first) / lines
+        cuts = [first]
+        for k in range(1, lines):
+            lo = max(cuts[-1] + 1, round(first + (k - 0.3) * pitch))
+            hi = min(last - 1, round(first + (k + 0.3) * pitch))
+            if lo < hi:
+                cuts.append(lo + int(np.argmin(row_ink[lo:hi])))
+        cuts.append(last)
+        bands = [[a, b] for a, b in itertools.pairwise(cuts) if row_ink[a:b].any()]
+    extents = []
     for a, b in bands:
-        if b - a < 0.4 * tallest:
-            continue
         cols = np.flatnonzero(ink[a:b].any(axis=0))
-        lines.append((int(cols[0]), int(cols[-1])))
-    return w, lines
+        extents.append((int(cols[0]), int(cols[-1])))
+    return w, extents
 
 
-def ink_alignment(png: Path, box: Box) -> Alignment:
+def ink_alignment(png: Path, box: Box, lines: int | None = None) -> Alignment:
     """Which way the text in ``box`` of the screenshot ``png`` is laid out, from its pixels.
 
     'ltr': every line's ink starts at the box's left edge and some line (the last of a
     paragraph, a short heading) ends well short of the right edge; 'rtl' is the mirror;
     'unclear' when neither holds: centred or justified text with no short line, an empty box.
     Up to ``pad`` pixels of padding between the box's edge and the text are allowed.
+
+    ``lines``: how many lines the browser laid out there (`Block.lines`). The pixels find
+    lines on their own where rows of background separate them; where a tight line height
+    lets them touch, the count says how many to cut the ink into. Alignment is read from the
+    pixels either way.
     """
-    width, lines = _ink_lines(png, box)
-    if not lines:
+    width, extents = _ink_lines(png, box, lines)
+    if not extents:
         return "unclear"
     pad = 24  # the box's edge to the text: padding, a blockquote's indent, a glyph's bearing
     align = 4  # lines aligned on one side start within this many pixels of each other
     short = max(24, width // 20)  # a line ends "short" of the other side by at least this
-    lefts = [a for a, _ in lines]
-    rights = [b for _, b in lines]
+    lefts = [a for a, _ in extents]
+    rights = [b for _, b in extents]
     far_right = width - 1
     starts_left = min(lefts) <= pad and max(lefts) - min(lefts) <= align
     starts_right = far_right - max(rights) <= pad and max(rights) - min(rights) <= align

@@ -19,6 +19,9 @@ ARABIC = (
     "في عصر يوم 8 أكتوبر، عقدت وزارة الخارجية ووزارة الأمن العام مؤتمرا صحفيا دوليا مشتركا "
     "لافتتاح حفل توقيع اتفاقية الأمم المتحدة لمكافحة الجرائم الإلكترونية في هانوي (اتفاقية هانوي)."
 )
+# A line that is short in any font: the evidence of the side text starts from.
+SHORT_EN = "Hanoi, October 8."
+SHORT_AR = "هانوي، 8 أكتوبر."
 ARABIC_2 = "من المقرر أن يحضر الأمين العام للأمم المتحدة حفل توقيع اتفاقية هانوي ."
 
 # Narrow columns so that every paragraph wraps onto several lines; a blockquote with a bar
@@ -41,43 +44,59 @@ def render(harness: Harness, tmp_path: Path, name: str, html: str) -> Rendered:
 
 def test_english_page_is_left_to_right_in_the_pixels(browser: Harness, tmp_path: Path) -> None:
     html = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>t</title>{STYLE}</head>
-<body><h1>Hanoi Convention</h1><p>{ENGLISH}</p><blockquote>{ENGLISH_2}</blockquote></body></html>"""
+<body><h1>Hanoi Convention</h1><p>{ENGLISH}<br>{SHORT_EN}</p><blockquote>{ENGLISH_2}</blockquote></body></html>"""
     rendered = render(browser, tmp_path, "en", html)
     assert not rendered.errors and not rendered.failed_requests
     assert [b.tag for b in rendered.blocks] == ["h1", "p", "blockquote"]
     for block in rendered.blocks:
         assert (block.direction, block.lang) == ("ltr", "en")
-        assert ink_alignment(rendered.screenshot, block.box) == "ltr", block
+        assert ink_alignment(rendered.screenshot, block.box, block.lines) == "ltr", block
     p = rendered.blocks[1]
-    assert p.text == ENGLISH
-    assert p.box.height > 3 * 16, "the paragraph should wrap onto several lines"
+    assert p.text == f"{ENGLISH}\n{SHORT_EN}"
+    assert p.lines >= 4, "the paragraph should wrap onto several lines"
 
 
 def test_arabic_page_is_right_to_left_in_the_pixels(browser: Harness, tmp_path: Path) -> None:
     html = f"""<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>t</title>{STYLE}</head>
-<body><h1>اتفاقية هانوي</h1><p>{ARABIC}</p><blockquote>{ARABIC_2}</blockquote></body></html>"""
+<body><h1>اتفاقية هانوي</h1><p>{ARABIC}<br>{SHORT_AR}</p><blockquote>{ARABIC_2}</blockquote></body></html>"""
     rendered = render(browser, tmp_path, "ar", html)
     assert not rendered.errors and not rendered.failed_requests
     assert [b.tag for b in rendered.blocks] == ["h1", "p", "blockquote"]
     for block in rendered.blocks:
         assert (block.direction, block.lang) == ("rtl", "ar")
-        assert ink_alignment(rendered.screenshot, block.box) == "rtl", block
-    assert rendered.blocks[1].box.height > 3 * 16
+        assert ink_alignment(rendered.screenshot, block.box, block.lines) == "rtl", block
+    assert rendered.blocks[1].lines >= 4
+
+
+@pytest.mark.parametrize(("lang", "direction", "text"), [("en", "ltr", ENGLISH), ("ar", "rtl", ARABIC)])
+def test_touching_lines_are_cut_by_the_browsers_line_count(
+    browser: Harness, tmp_path: Path, lang: str, direction: str, text: str
+) -> None:
+    """At line-height 1 one line's descenders meet the next line's dots and ascenders, so no
+    row of background separates them; the browser's line count says where to cut."""
+    html = f"""<!DOCTYPE html><html lang="{lang}" dir="{direction}"><meta charset="utf-8"><title>t</title>
+<body><p style="width: 450px; font-size: 24px; line-height: 1">{text} {text}</p></body></html>"""
+    rendered = render(browser, tmp_path, f"tight-{lang}", html)
+    (p,) = rendered.blocks
+    assert p.lines >= 5
+    assert ink_alignment(rendered.screenshot, p.box, p.lines) == direction
+    # Without the count the pixels may not tell, but they never tell the wrong way.
+    assert ink_alignment(rendered.screenshot, p.box) in (direction, "unclear")
 
 
 def test_a_wrong_direction_shows_in_the_pixels(browser: Harness, tmp_path: Path) -> None:
     """English in an rtl page (the mistake a writer must not make) is right-aligned on screen;
     centred text is neither."""
     html = f"""<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>t</title>{STYLE}</head>
-<body><p lang="en">{ENGLISH}</p><p style="text-align: center">{ARABIC_2}</p>
+<body><p lang="en">{ENGLISH}<br>{SHORT_EN}</p><p style="text-align: center">{ARABIC_2}</p>
 <p lang="en" dir="ltr">{ENGLISH_2}</p></body></html>"""
     rendered = render(browser, tmp_path, "mixed", html)
     wrong, centred, right = rendered.blocks
     assert (wrong.lang, wrong.direction) == ("en", "rtl")
-    assert ink_alignment(rendered.screenshot, wrong.box) == "rtl"
-    assert ink_alignment(rendered.screenshot, centred.box) == "unclear"
+    assert ink_alignment(rendered.screenshot, wrong.box, wrong.lines) == "rtl"
+    assert ink_alignment(rendered.screenshot, centred.box, centred.lines) == "unclear"
     assert (right.lang, right.direction) == ("en", "ltr")
-    assert ink_alignment(rendered.screenshot, right.box) == "ltr"
+    assert ink_alignment(rendered.screenshot, right.box, right.lines) == "ltr"
 
 
 def test_empty_box_is_unclear(browser: Harness, tmp_path: Path) -> None:
