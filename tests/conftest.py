@@ -72,3 +72,13 @@ def run_cli(
         env={**os.environ, "HF_HUB_OFFLINE": "1"},
         check=False,
     )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for all the session's page tests (tests/browser.py); it fails, not
+    skips, where /usr/bin/chromium is missing."""
+    from .browser import Harness
+
+    with Harness() as harness:
+        yield harness
