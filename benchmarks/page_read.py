@@ -21,14 +21,13 @@ from pathlib import Path
 from tarjama.sources.segment import segment
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ROOT / "tests" / "pages"
 
 
 def build(mb: float) -> dict[str, str]:
-    html = (PAGES / "hanoi-convention.ar.html").read_text(encoding="utf-8")
+    html = (ROOT / "examples" / "hanoi-convention.ar.html").read_text(encoding="utf-8")
     head, _, rest = html.partition("<body")
     body = "<body" + rest.rsplit("</body>", 1)[0]
-    markdown = (PAGES / "hanoi-convention.ar.md").read_text(encoding="utf-8")
+    markdown = (ROOT / "examples" / "hanoi-convention.ar.md").read_text(encoding="utf-8")
     front, body_md = "", markdown
     if markdown.startswith("---\n"):
         end = markdown.index("\n---\n", 4) + 5
@@ -73,7 +72,9 @@ def main() -> None:
             t0 = time.perf_counter()
             sentences[name] = fn(docs[name])
             times[name].append(time.perf_counter() - t0)
-    print(f"{'reader':<10} {'MB':>6} {'sentences':>10} {'seconds':>8} {'MB/s':>7} {'peak MB':>8} {'peak/size':>9}")
+    print(
+        f"{'reader':<10} {'MB':>6} {'sentences':>10} {'seconds':>8} {'MB/s':>7} {'peak MB':>8} {'peak/size':>9}"
+    )
     for name, fn in fns.items():
         size = len(docs[name].encode()) / 1e6
         tracemalloc.start()

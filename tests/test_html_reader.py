@@ -226,3 +226,26 @@ def test_place_keeps_tags_nested() -> None:
     markup = Markup("أ ب ج د", (Span(0, 3, "<b>", "</b>"), Span(4, 7, "<i>", "</i>")))
     placed = place(markup, "one two three four", ["one two", "two three"])
     assert placed.text.count("<b>") == 1 and placed.unplaced == ["<i>"]
+
+
+@pytest.mark.parametrize(
+    ("page", "gold"),
+    [
+        ("hanoi-convention.ar.html", "hanoi-convention.gold.tsv"),
+        ("oil-market.ar.html", "seg-oil-market.gold.tsv"),
+    ],
+)
+def test_cms_pages_give_the_gold_sentences(page: str, gold: str) -> None:
+    """The pages hold the gold articles' lines in CMS markup: every gold sentence with an Arabic
+    letter comes out as one sentence, in order (a table cell of digits only is left as it is)."""
+    pages = Path(__file__).resolve().parent / "pages"
+    gold_path = next(
+        p for p in (pages.parent / "data" / gold, pages.parent.parent / "examples" / gold) if p.exists()
+    )
+    with gold_path.open(encoding="utf-8") as fh:
+        golds = [line.split("\t")[3] for line in fh.read().splitlines() if line]
+    wanted = [" ".join(g.split()) for g in golds if re.search("[\u0621-\u064a]", g)]
+    page_path = pages / page if (pages / page).exists() else pages.parent.parent / "examples" / page
+    got = [" ".join(s.mt_text.split()) for s in read(page_path).sentences]
+    found = [g for g in got if g in wanted]
+    assert found == wanted

@@ -16,10 +16,11 @@ from tarjama.glossary import Matcher, load_default
 from tarjama.sources import read
 from tarjama.sources.markup import OPAQUE, PAIR, place
 
+from .browser import Harness, ink_alignment
 from .conftest import EXAMPLE, GOLD_TSV, read_gold, run_cli
 
 PAGES = Path(__file__).resolve().parent / "pages"
-PAGE = PAGES / "hanoi-convention.ar.html"
+PAGE = PAGES.parent.parent / "examples" / "hanoi-convention.ar.html"
 ADDED = PAGES / "hanoi-convention.added.tsv"
 TRANSLATED_ATTRIBUTES = ("alt", "title")
 TERMS = re.compile(r"glossary terms (?P<correct>\d+)/(?P<required>\d+) \((?P<share>[\d.]+)% term accuracy\)")
@@ -177,9 +178,9 @@ def test_page_to_po_to_reviewed_page(tmp_path: Path, tiny_model: Path, backend: 
     assert pos == len(result)
 
 
-def test_the_exported_page_opens_in_a_real_browser_left_to_right(tmp_path: Path, tiny_model: Path) -> None:
-    from .browser import ink_alignment, render
-
+def test_the_exported_page_opens_in_a_real_browser_left_to_right(
+    tmp_path: Path, tiny_model: Path, browser: Harness
+) -> None:
     page = tmp_path / PAGE.name
     shutil.copyfile(PAGE, page)
     out = tmp_path / "locales"
@@ -198,10 +199,10 @@ def test_the_exported_page_opens_in_a_real_browser_left_to_right(tmp_path: Path,
     exported = tmp_path / "page.en.html"
     assert run_cli("export", po_path, "-o", exported, cwd=tmp_path).returncode == 0
     shot = tmp_path / "page.png"
-    rendered = render(exported, shot, width=900)
+    rendered = browser.render(exported, shot, width=900)
     assert rendered.console_errors == [] and rendered.page_errors == []
     english = [b for b in rendered.blocks if b.tag == "p" and re.search(r"[A-Za-z]{4}", b.text)]
     assert len(english) >= 10
     for block in english:
         assert block.direction == "ltr" and block.lang == "en", block
-        assert ink_alignment(shot, block.box) == "ltr", block.text[:60]
+        assert ink_alignment(shot, block.box, block.lines) == "ltr", block.text[:60]

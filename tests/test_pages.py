@@ -20,8 +20,8 @@ from .browser import Harness, ink_alignment
 from .conftest import GOLD_TSV, ROOT, read_gold
 
 PAGES = ROOT / "tests" / "pages"
-HANOI_HTML = PAGES / "hanoi-convention.ar.html"
-HANOI_MD = PAGES / "hanoi-convention.ar.md"
+HANOI_HTML = ROOT / "examples" / "hanoi-convention.ar.html"
+HANOI_MD = ROOT / "examples" / "hanoi-convention.ar.md"
 OIL_HTML = PAGES / "oil-market.ar.html"
 OIL_GOLD = ROOT / "tests" / "data" / "seg-oil-market.gold.tsv"
 
