@@ -54,7 +54,7 @@ from tarjama.glossary import (
     forbidden_renderings,
     required_targets,
 )
-from tarjama.sources import TRANSLATABLE, Document, Kind
+from tarjama.sources import TRANSLATABLE, Document, Kind, Sentence
 from tarjama.sources.fixed_lines import fixed_translation
 from tarjama.sources.markup import OPAQUE, PAIR, Markup, Span, place
 from tarjama.translate.backend import Backend, DecodeSettings
@@ -212,6 +212,17 @@ class TermReport:
 
 
 @dataclass
+class Translated:
+    """One sentence's translation outside a catalog (``Run.translate_sentences``)."""
+
+    text: str
+    via: str  # memory | mt | fixed
+    origin: str = ""  # the memory's file, for a memory hit
+    unplaced: list[str] = field(default_factory=list)  # inline elements appended, not placed
+    missing: dict[str, int] = field(default_factory=dict)  # glossary terms still missing after MT
+
+
+@dataclass
 class _Job:
     document: Document
     report: ArticleReport
@@ -350,18 +361,7 @@ class Run:
         needed = [t for t in texts if t not in reviewed and t not in job.offers]
         job.report.reviewed_kept = sum(1 for t in texts if t in reviewed)
         job.report.from_memory = len(texts) - len(needed) - job.report.reviewed_kept
-        if self.matcher is not None:  # every entry shows its terms, reviewed ones included
-            for text in map(self.mt_text, texts):
-                if text not in self.terms.matches:
-                    scan = self.matcher.scan(text)
-                    self.terms.matches[text] = scan.matches
-                    if scan.ambiguous:
-                        self.terms.ambiguous[text] = scan.ambiguous
-                        for a in scan.ambiguous:
-                            self._warn_once(
-                                f"glossary: {a.surface!r} is spelt as several names write it "
-                                f"({' or '.join(map(repr, a.targets))}): not enforced, see #. {GLOSSARY_AMBIGUOUS}"
-                            )
+        self._scan_terms(texts)  # every entry shows its terms, reviewed ones included
         kept = self._machine_output_on_disk(job.existing)
         for text in needed:
             if text not in kept:
@@ -382,6 +382,54 @@ class Run:
             sum(self.terms.missing(self.mt_text(t)).values()) for t in needed if t in kept
         )
         job.texts = list(dict.fromkeys(m for t in needed if t not in kept for m in self._model_inputs(t)))
+
+    def _scan_terms(self, msgids: Sequence[str]) -> None:
+        if self.matcher is None:
+            return
+        for text in map(self.mt_text, msgids):
+            if text not in self.terms.matches:
+                scan = self.matcher.scan(text)
+                self.terms.matches[text] = scan.matches
+                if scan.ambiguous:
+                    self.terms.ambiguous[text] = scan.ambiguous
+                    for a in scan.ambiguous:
+                        self._warn_once(
+                            f"glossary: {a.surface!r} is spelt as several names write it "
+                            f"({' or '.join(map(repr, a.targets))}): not enforced, see #. {GLOSSARY_AMBIGUOUS}"
+                        )
+
+    def translate_sentences(self, sentences: Sequence[Sentence]) -> dict[str, Translated]:
+        """Sentences in, translations out, no catalog: what a service answers a request with.
+
+        The same steps as a run, on the same code: an exact translation-memory hit answers
+        without the model; the rest is decoded in pooled batches with the glossary enforced
+        and checked, and inline markup is put back.
+        """
+        for s in sentences:
+            if s.markup is not None:
+                self.markups.setdefault(s.text, s.markup)
+        msgids = list(dict.fromkeys(s.text for s in sentences if s.kind in TRANSLATABLE))
+        out: dict[str, Translated] = {}
+        memory = self.memory()
+        needed = []
+        for msgid in msgids:
+            hit = memory.exact(msgid)
+            if hit is not None:
+                out[msgid] = Translated(hit.target, "memory", origin=hit.origin)
+            else:
+                needed.append(msgid)
+        self._scan_terms(needed)
+        inputs = list(dict.fromkeys(m for t in needed for m in self._model_inputs(t)))
+        if inputs:
+            self._decode(inputs, lambda finished: None)
+        for msgid in needed:
+            text, unplaced = self._translation(msgid)
+            plain = self.mt_text(msgid)
+            out[msgid] = Translated(text, "mt", unplaced=unplaced, missing=dict(self.terms.missing(plain)))
+        for s in sentences:
+            if s.kind not in TRANSLATABLE and s.text not in out:
+                out[s.text] = Translated(fixed_translation(s.text, self.options.lang) or s.text, "fixed")
+        return out
 
     def mt_text(self, msgid: str) -> str:
         """What the model reads for an entry: the msgid without its inline markup."""
@@ -455,29 +503,10 @@ class Run:
                 self._finish(job)
         if not owners:
             return
-        backend = self.model.backend()
-        self._report_spelling(backend)
-        pieces = self._pieces(backend, list(owners))
-        part_of: dict[str, list[str]] = {}
-        for text, parts in pieces.items():
-            for part in parts:
-                part_of.setdefault(part, []).append(text)
-        done_parts: dict[str, str] = {}
 
-        def on_batch(texts: list[str], outputs: list[str], lengths: list[int], seconds: float) -> None:
-            total = sum(lengths) or 1
-            finished: list[str] = []
-            for part, out, n in zip(texts, outputs, lengths, strict=True):
-                done_parts[part] = out
-                # a batch's time goes to its articles by source tokens (a shared sentence: its first owner)
-                owners[part_of[part][0]][0].report.seconds += seconds * n / total
-                for text in part_of[part]:
-                    if text not in self.translations and all(p in done_parts for p in pieces[text]):
-                        self.translations[text] = " ".join(done_parts[p] for p in pieces[text])
-                        self.terms.check(text, self.translations[text])
-                        finished.append(text)
+        def on_done(finished: list[str]) -> None:
             for text in finished:
-                for job in owners[text]:
+                for job in owners.get(text, ()):
                     job.report.translated += text not in self._span_only
                     job.report.glossary_misses += sum(self.terms.missing(text).values())
                     waiting[id(job)].discard(text)
@@ -485,16 +514,53 @@ class Run:
                         self._finish(job)
             self.progress.advance(sentences=len(finished))
 
-        pool = list(part_of)
+        def time_to(text: str, seconds: float) -> None:
+            # a batch's time goes to its articles by source tokens (a shared sentence: its first owner)
+            owners[text][0].report.seconds += seconds
+
+        self._decode(list(owners), on_done, time_to)
+
+    def _decode(
+        self,
+        texts: list[str],
+        on_done: Callable[[list[str]], None],
+        time_to: Callable[[str, float], None] | None = None,
+    ) -> None:
+        """Decode ``texts`` (split when longer than the model's input) in token-budget batches, with
+        the glossary enforced; each finished text is checked by the one post-check and handed to
+        ``on_done`` batch by batch."""
+        backend = self.model.backend()
+        self._report_spelling(backend)
+        pieces = self._pieces(backend, texts)
+        part_of: dict[str, list[str]] = {}
+        for text, parts in pieces.items():
+            for part in parts:
+                part_of.setdefault(part, []).append(text)
+        done_parts: dict[str, str] = {}
+
+        def on_batch(batch: list[str], outputs: list[str], lengths: list[int], seconds: float) -> None:
+            total = sum(lengths) or 1
+            finished: list[str] = []
+            for part, out, n in zip(batch, outputs, lengths, strict=True):
+                done_parts[part] = out
+                if time_to is not None:
+                    time_to(part_of[part][0], seconds * n / total)
+                for text in part_of[part]:
+                    if text not in self.translations and all(p in done_parts for p in pieces[text]):
+                        self.translations[text] = " ".join(done_parts[p] for p in pieces[text])
+                        self.terms.check(text, self.translations[text])
+                        finished.append(text)
+            on_done(finished)
+
         translate_pool(
             backend,
-            pool,
+            list(part_of),
             self.options.max_batch_tokens,
             on_batch,
-            translate=lambda texts: backend.translate(
-                texts,
-                terms=[self.terms.required(t) for t in texts],
-                banned=[self.terms.banned(t) for t in texts],
+            translate=lambda batch: backend.translate(
+                batch,
+                terms=[self.terms.required(t) for t in batch],
+                banned=[self.terms.banned(t) for t in batch],
             ),
         )
 
