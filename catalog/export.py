@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -97,39 +98,58 @@ def entries_by_msgid(po: polib.POFile) -> dict[str, polib.POEntry]:
 
 def rebuild_document(doc: Document, po: polib.POFile, *, include_fuzzy: bool = False) -> Export:
     """The source document with each translated sentence in place of its source, and nothing else
-    changed: every byte outside the translated sentences is the source's, except the language
-    and direction the page declares (``lang="ar"`` → the catalog's language, ``dir="rtl"`` →
-    ``ltr``). A translation goes in sanitised (``sources.markup.SANITISERS``), so a msgstr
-    cannot bring markup the source did not have at that place."""
+    changed (``render``)."""
     result = Export(text="")
     language = language_of(po) or "en"
     entries = entries_by_msgid(po)
-    sanitise = SANITISERS.get(doc.format)
-    edits: list[tuple[int, int, str]] = []
-    for s in doc.sentences:
+
+    def translation(s: Sentence) -> str | None:
         entry = entries.get(s.text)
         if entry is None:
             result.arabic += (
                 1  # a sentence the catalog does not have (the page changed): as the source has it
             )
-            continue
+            return None
         text = _choose(entry, include_fuzzy, result, language)
-        if text == entry.msgid:
-            continue  # left as the source has it, byte for byte
+        return None if text == entry.msgid else text
+
+    result.text = render(doc.text, doc.sentences, translation, doc.format, doc.language_marks, language)
+    return result
+
+
+def render(
+    text: str,
+    sentences: Sequence[Sentence],
+    translation: Callable[[Sentence], str | None],
+    fmt: str,
+    language_marks: Sequence[tuple[int, int, str]] = (),
+    language: str = "en",
+) -> str:
+    """A marked-up document with each sentence's translation in place of its source range: every
+    byte outside those ranges is the source's, except the language and direction the page
+    declares (``lang="ar"`` → ``language``, ``dir="rtl"`` → ``ltr``) once something is
+    translated. A translation goes in sanitised (``sources.markup.SANITISERS``), so it cannot
+    bring markup the source did not have at that place; ``None`` leaves the source as it is.
+    Export and the service both write documents through here."""
+    sanitise = SANITISERS.get(fmt)
+    edits: list[tuple[int, int, str]] = []
+    for s in sentences:
+        new = translation(s)
+        if new is None:
+            continue
         if s.path.endswith(("/@alt", "/@title")):
-            text = ATTRIBUTE_ESCAPES.get(doc.format, str)(_plain_text(text, doc.format))
+            new = ATTRIBUTE_ESCAPES.get(fmt, str)(_plain_text(new, fmt))
         elif sanitise is not None:
-            text = sanitise(text, s.text)
-        edits.append((s.start, s.end, text))
+            new = sanitise(new, s.text)
+        edits.append((s.start, s.end, new))
     if edits and not _is_right_to_left(language):  # a page with no sentence translated stays Arabic
-        for start, end, name in doc.language_marks:
-            value = doc.text[start:end].strip().lower()
+        for start, end, name in language_marks:
+            value = text[start:end].strip().lower()
             if name == "dir" and value == "rtl":
                 edits.append((start, end, "ltr"))
             elif name != "dir" and (value == "ar" or value.startswith("ar-")):
                 edits.append((start, end, language))
-    result.text = splice(doc.text, edits)
-    return result
+    return splice(text, edits)
 
 
 def document_paragraphs(

@@ -38,8 +38,12 @@ def escape_markdown(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-ESCAPES = {"html": escape_html, "markdown": escape_markdown}
-UNESCAPES = {"html": html.unescape, "markdown": lambda text: re.sub(r"\\([\\`*_\[\]<>])", r"\1", text)}
+ESCAPES = {"html": escape_html, "markdown": escape_markdown, "text": str}
+UNESCAPES = {
+    "text": str,
+    "html": html.unescape,
+    "markdown": lambda text: re.sub(r"\\([\\`*_\[\]<>])", r"\1", text),
+}
 
 
 @dataclass(frozen=True)
@@ -90,13 +94,18 @@ class Placed:
 _WORD = re.compile(r"\w", re.UNICODE)
 
 
-def place(markup: Markup, translation: str, targets: Sequence[str | None]) -> Placed:
+def place(
+    markup: Markup, translation: str, targets: Sequence[str | None], atoms_in_place: bool = False
+) -> Placed:
     """The translation with each inline element put back; ``targets[i]`` is what span i's text
-    became in English (None: nothing to look for)."""
+    became in English (None: nothing to look for). With ``atoms_in_place``, an element with no
+    text to find (a placeholder, an image) that the translation does not show goes to the word
+    boundary at its share of the sentence instead of the end."""
     escape = ESCAPES[markup.fmt]
     plain_len = max(len(markup.plain), 1)
     order = sorted(range(len(markup.spans)), key=lambda i: (markup.spans[i].start, -markup.spans[i].end))
     placed: dict[int, tuple[int, int]] = {}  # span index → [start, end) in the translation
+    spaced: dict[int, str] = {}  # atoms put at their share of the sentence, with a space
     parent: dict[int, int] = {}
     for i in order:
         s = markup.spans[i]
@@ -108,13 +117,23 @@ def place(markup: Markup, translation: str, targets: Sequence[str | None]) -> Pl
                 parent[i] = j
         lo, hi = placed.get(parent[i], (0, len(translation))) if i in parent else (0, len(translation))
         where = _locate(s, targets[i], translation, lo, hi, s.start / plain_len)
+        if where is None and atoms_in_place and s.kind != PAIR:
+            share = 0.0 if s.start == 0 else 1.0 if s.end >= len(markup.plain) else s.start / plain_len
+            where = _at_share(translation, lo, hi, share)
+            p = where[0]
+            # set off by spaces as the words around it are
+            spaced[i] = (
+                f" {s.open}" if p == len(translation) or translation[p : p + 1].isspace() else f"{s.open} "
+            )
         if where is not None and all(_nests(where, other) for other in placed.values()):
             placed[i] = where
     inserts: list[tuple[int, int, int, str]] = []  # (position, order class, tie, text)
     replaced: list[tuple[int, int, str]] = []
     for i, (a, b) in placed.items():
         s = markup.spans[i]
-        if s.kind == OPAQUE:
+        if i in spaced:
+            inserts.append((a, 1, 0, spaced[i]))
+        elif s.kind == OPAQUE:
             replaced.append((a, b, s.open))
         elif s.kind == VOID:
             inserts.append((a, 1, 0, s.open))
@@ -148,6 +167,15 @@ def place(markup: Markup, translation: str, targets: Sequence[str | None]) -> Pl
     if tail:
         text = text.rstrip() + " " + " ".join(tail)
     return Placed(text, unplaced)
+
+
+def _at_share(text: str, lo: int, hi: int, share: float) -> tuple[int, int]:
+    """The word boundary nearest ``share`` of ``text[lo:hi]`` (an empty range: insert there)."""
+    target = lo + round((hi - lo) * share)
+    bounds = [lo, hi, *(m.start() for m in re.finditer(r"(?<=\S)\s", text[lo:hi]))]
+    bounds = [b if b in (lo, hi) else lo + b for b in bounds]
+    best = min(bounds, key=lambda b: abs(b - target))
+    return (best, best)
 
 
 def _nests(a: tuple[int, int], b: tuple[int, int]) -> bool:

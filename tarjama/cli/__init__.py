@@ -15,6 +15,7 @@ from tarjama.cli.evaluation_cmds import compare_cmd, score_cmd
 from tarjama.cli.finetune import finetune_cmd
 from tarjama.cli.glossary_cmds import glossary_group
 from tarjama.cli.run_cmds import batch_cmd, translate_cmd
+from tarjama.cli.serve_cmd import serve_cmd
 from tarjama.cli.sources_cmds import segment_cmd
 from tarjama.errors import TarjamaError
 
@@ -47,6 +48,7 @@ for command in (
     export_cmd,
     status_cmd,
     check_cmd,
+    serve_cmd,
     score_cmd,
     compare_cmd,
     finetune_cmd,

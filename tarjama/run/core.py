@@ -87,6 +87,10 @@ class RunOptions:
     skip_unchanged: bool = False  # leave catalogs whose header records this source, model and settings
     isolate_failures: bool = False  # a bad document fails alone (batch) instead of the whole run
     force: bool = False  # write catalogs whose permission bits say read-only
+    # An element without translatable text (a placeholder such as Weblate's [X7X], <img>) that the
+    # translation does not show: put at its share of the sentence (the service: a client has no
+    # reviewer) instead of appended for a translator to move (catalogs).
+    atoms_in_place: bool = False
 
 
 class Model:
@@ -243,6 +247,7 @@ class Run:
         memory: TranslationMemory | Callable[[], TranslationMemory] | None = None,
         progress: Progress | None = None,
         on_warning: OnWarning = ignore_warning,
+        matcher: Matcher | None = None,
     ) -> None:
         self.options = options
         self.model = model
@@ -250,7 +255,8 @@ class Run:
         self._memory = memory  # opened at the first lookup: a run that skips every catalog never reads it
         self.progress = progress or NoProgress()
         self.on_warning = on_warning
-        self.matcher = Matcher(glossary) if glossary is not None else None
+        # a long-lived caller (the service) indexes its glossary once and passes the matcher
+        self.matcher = matcher or (Matcher(glossary) if glossary is not None else None)
         self.translations: dict[str, str] = {}  # what the model read → its translation
         self.parts: dict[str, int] = {}  # sentence → parts it was translated in, when split
         # Entries with inline markup: msgid → its markup; msgid → (msgstr with the markup put back,
@@ -679,7 +685,7 @@ class Run:
                 t if t is not None or s.kind != PAIR else self.translations.get(markup.span_text(s).strip())
                 for t, s in zip(known, markup.spans, strict=True)
             ]
-            result = place(markup, plain, targets)
+            result = place(markup, plain, targets, atoms_in_place=self.options.atoms_in_place)
             self.placed[msgid] = (result.text, result.unplaced)
         return self.placed[msgid]
 

@@ -1,0 +1,448 @@
+"""`tarjama serve`: the desk's MT, glossary and memory behind LibreTranslate's API (FastAPI, uvicorn).
+
+Weblate's LibreTranslate machinery, `libretranslatepy` and any LibreTranslate client get
+tarjama's pipeline, not just a model: each ``q`` is segmented, exact translation-memory hits
+answer without the model, glossary terms are enforced, inline markup and Weblate's ``[X7X]``
+placeholders are kept, and the sentences are joined back as the text had them. Every
+sentence goes through the run core (`Run.translate_sentences`), the same code `translate` and
+`batch` use; concurrent requests are batched (`batcher.py`).
+
+Endpoints: ``POST /translate``, ``GET /languages``, ``POST /detect``, ``GET /frontend/settings``,
+``GET /health``, ``POST /suggest`` (a correction recorded for review, never approved by
+itself), and the amaGama/tmserver lookup Weblate's "tmserver" machinery reads,
+``GET /tmserver/{source}/{target}/unit/{text}``. Errors are ``{"error": …}`` with 400, 403,
+413, 429 or 500, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tarjama.catalog.build import CatalogHeader
+from tarjama.catalog.export import render
+from tarjama.catalog.memory import TranslationMemory
+from tarjama.catalog.po_file import load_po
+from tarjama.catalog.units import Unit
+from tarjama.catalog.write import write_catalog
+from tarjama.errors import TarjamaError
+from tarjama.glossary import Glossary, Matcher
+from tarjama.run.core import Model, Run, RunOptions, Translated
+from tarjama.service.batcher import Batcher, Busy
+from tarjama.sources import Sentence
+from tarjama.sources.html import read_page
+from tarjama.sources.inline import Paragraph, T, Token, paragraph_sentences, to_sentences
+from tarjama.sources.text import is_arabic_letter
+
+SOURCE = "ar"
+NAMES = {"ar": "Arabic", "en": "English"}
+# Weblate hides placeholders and markup behind [X7X]-style tokens before it asks for MT.
+PLACEHOLDER = re.compile(r"\[X\d+X\]")
+
+
+@dataclass
+class ServiceConfig:
+    lang: str = "en"
+    api_keys: frozenset[str] | None = None  # None: no key needed
+    char_limit: int = 5000  # characters of q per request
+    body_limit: int = 1_000_000  # bytes of a request body
+    max_batch: int = 32
+    max_wait_ms: float = 5.0
+    max_queue: int = 1024  # sentences waiting before requests are refused (429)
+    suggestions: Path | None = None  # POST /suggest writes here (a PO a translator accepts)
+    label: str = ""  # what the ready line says is loaded
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+@dataclass
+class Service:
+    """What the process holds for its life: the model (loaded at start), glossary, memory, batcher."""
+
+    config: ServiceConfig
+    model: Model
+    options: RunOptions
+    glossary: Glossary | None
+    memory: TranslationMemory
+    matcher: Matcher | None = None
+    batcher: Batcher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.matcher = Matcher(self.glossary) if self.glossary is not None else None
+        self.batcher = Batcher(
+            self.translate_now,
+            max_batch=self.config.max_batch,
+            max_wait=self.config.max_wait_ms / 1000,
+            max_queue=self.config.max_queue,
+        )
+
+    def translate_now(self, sentences: Sequence[Sentence]) -> dict[str, Translated]:
+        """One batch through the run core (a fresh `Run`: no state grows across requests)."""
+        run = Run(self.options, self.model, self.glossary, self.memory, matcher=self.matcher)
+        return run.translate_sentences(sentences)
+
+
+def create_app(service: Service) -> FastAPI:
+    config = service.config
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        service.model.backend()  # loaded once, before the first request
+        await service.batcher.start()
+        print(f"tarjama serve: ready ({config.label})", file=sys.stderr, flush=True)
+        yield
+        await service.batcher.stop()  # requests already accepted are answered first
+
+    app = FastAPI(title="tarjama", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(BodyLimit, limit=config.body_limit)
+
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse({"error": exc.message}, status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def internal(_: Request, exc: Exception) -> JSONResponse:
+        print(f"tarjama serve: error: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        return JSONResponse({"error": f"internal error: {type(exc).__name__}"}, status_code=500)
+
+    @app.post("/translate")
+    async def translate(request: Request) -> JSONResponse:
+        params = await _params(request)
+        _check_key(config, params)
+        q = params.get("q")
+        texts = q if isinstance(q, list) else [q]
+        if q is None or not texts or any(not isinstance(t, str) for t in texts):
+            raise ApiError(400, "Invalid request: missing q parameter (a string or a list of strings)")
+        if all(not t.strip() for t in texts):
+            raise ApiError(400, "Invalid request: q is empty")
+        source = str(params.get("source") or "")
+        target = str(params.get("target") or "")
+        _check_pair(config, source, target)
+        chars = sum(len(t) for t in texts)
+        if config.char_limit and chars > config.char_limit:
+            raise ApiError(
+                400, f"Invalid request: request ({chars}) exceeds text limit ({config.char_limit})"
+            )
+        fmt = str(params.get("format") or "text")
+        if fmt not in ("text", "html"):
+            raise ApiError(400, f"Invalid request: format must be text or html, not {fmt!r}")
+        try:
+            alternatives = int(params.get("alternatives") or 0)
+        except (TypeError, ValueError):
+            raise ApiError(400, "Invalid request: alternatives must be a number") from None
+        documents = [_read(text, fmt) for text in texts]
+        sentences = [s for doc in documents for s in doc[1]]
+        try:
+            done = await service.batcher.submit(sentences) if sentences else {}
+        except Busy as exc:
+            raise ApiError(429, f"Too many requests: {exc}", {"Retry-After": "1"}) from None
+        outputs = [
+            _write(text, doc_sentences, marks, done, fmt, config.lang)
+            for text, (_, doc_sentences, marks) in zip(texts, documents, strict=True)
+        ]
+        body: dict[str, Any] = {"translatedText": outputs if isinstance(q, list) else outputs[0]}
+        if alternatives > 0:
+            # memory's near matches are the alternatives a desk has; the model gives one answer
+            alts = [_alternatives(service.memory, text, alternatives) for text in texts]
+            body["alternatives"] = alts if isinstance(q, list) else alts[0]
+        if source == "auto":
+            detected = [{"confidence": round(100 * _arabic_share(t), 1), "language": SOURCE} for t in texts]
+            body["detectedLanguage"] = detected if isinstance(q, list) else detected[0]
+        return JSONResponse(body)
+
+    @app.api_route("/languages", methods=["GET", "POST"])
+    async def languages() -> JSONResponse:
+        # libretranslatepy sends a urlencoded body with its GET: it is simply not read
+        return JSONResponse(
+            [
+                {"code": SOURCE, "name": NAMES[SOURCE], "targets": [config.lang]},
+                {"code": config.lang, "name": NAMES.get(config.lang, config.lang), "targets": []},
+            ]
+        )
+
+    @app.post("/detect")
+    async def detect(request: Request) -> JSONResponse:
+        params = await _params(request)
+        _check_key(config, params)
+        q = params.get("q")
+        if not isinstance(q, str) or not q.strip():
+            raise ApiError(400, "Invalid request: missing q parameter")
+        share = _arabic_share(q)
+        language = SOURCE if share >= 0.5 else config.lang
+        return JSONResponse(
+            [
+                {
+                    "confidence": round(100 * (share if language == SOURCE else 1 - share), 1),
+                    "language": language,
+                }
+            ]
+        )
+
+    @app.get("/frontend/settings")
+    async def frontend_settings() -> JSONResponse:
+        return JSONResponse(
+            {
+                "charLimit": config.char_limit,
+                "frontendTimeout": 500,
+                "apiKeys": config.api_keys is not None,
+                "keyRequired": config.api_keys is not None,
+                "suggestions": config.suggestions is not None,
+                "filesTranslation": False,
+                "supportedFilesFormat": [],
+                "language": {
+                    "source": {"code": SOURCE, "name": NAMES[SOURCE]},
+                    "target": {"code": config.lang, "name": NAMES.get(config.lang, config.lang)},
+                },
+            }
+        )
+
+    @app.get("/health")
+    async def health() -> JSONResponse:
+        stats = service.batcher.stats
+        return JSONResponse(
+            {
+                "status": "ok",
+                "model": service.model.source.model_id,
+                "requests": stats.requests,
+                "batches": stats.batches,
+                "largest_batch": stats.largest_batch,
+                "sentences": stats.sentences,
+                "decoded": stats.decoded,
+                "memory_hits": stats.memory_hits,
+                "memory_entries": len(service.memory),
+            }
+        )
+
+    @app.get("/tmserver/{source}/{target}/unit/{text:path}")
+    async def tmserver(source: str, target: str, text: str) -> JSONResponse:
+        _check_pair(config, source, target)
+        hits = []
+        exact = service.memory.exact(text)
+        if exact is not None:
+            hits.append({"source": exact.source, "target": exact.target, "quality": 100})
+        near = service.memory.fuzzy(text)
+        if near is not None and (exact is None or near.source != exact.source):
+            hits.append({"source": near.source, "target": near.target, "quality": round(near.score * 100)})
+        return JSONResponse(hits)
+
+    @app.post("/suggest")
+    async def suggest(request: Request) -> JSONResponse:
+        params = await _params(request)
+        _check_key(config, params)
+        if config.suggestions is None:
+            raise ApiError(403, "Suggestions are disabled on this server (start it with --suggestions FILE)")
+        q, s = params.get("q"), params.get("s")
+        if not isinstance(q, str) or not q.strip() or not isinstance(s, str) or not s.strip():
+            raise ApiError(
+                400, "Invalid request: q (the source) and s (the suggested translation) are required"
+            )
+        _check_pair(config, str(params.get("source") or ""), str(params.get("target") or ""))
+        record_suggestion(config.suggestions, q.strip(), s.strip(), config.lang)
+        return JSONResponse({"success": True})
+
+    return app
+
+
+class BodyLimit:
+    """A request body larger than ``limit`` bytes gets 413 before it is read into memory."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await _too_large(send, self.limit)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise ApiError(413, f"Request body exceeds {self.limit} bytes")
+            return message
+
+        await self.app(scope, counted, send)
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    body = json.dumps({"error": f"Request body exceeds {limit} bytes"}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _params(request: Request) -> dict[str, Any]:
+    """The request's fields, from JSON or a form (urlencoded or multipart), as LibreTranslate takes them."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/json":
+        try:
+            data = json.loads(await request.body() or b"null")
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ApiError(400, f"Invalid request: malformed JSON ({exc})") from None
+        if not isinstance(data, dict):
+            raise ApiError(400, "Invalid request: the JSON body must be an object")
+        return data
+    try:
+        form = await request.form()
+    except Exception as exc:  # a form the parser cannot read: the client's mistake
+        raise ApiError(400, f"Invalid request: malformed form data ({exc})") from None
+    params: dict[str, Any] = {}
+    for key in form:
+        values = [v for v in form.getlist(key) if isinstance(v, str)]
+        params[key] = values if key == "q" and len(values) > 1 else (values[0] if values else None)
+    return params
+
+
+def _check_key(config: ServiceConfig, params: dict[str, Any]) -> None:
+    if config.api_keys is None:
+        return
+    key = params.get("api_key")
+    if not isinstance(key, str) or key not in config.api_keys:
+        raise ApiError(403, "Invalid API key" if key else "Please provide an API key")
+
+
+def _check_pair(config: ServiceConfig, source: str, target: str) -> None:
+    if (
+        source.lower() not in (SOURCE, "auto")
+        or target.lower().replace("_", "-").split("-")[0] != config.lang
+    ):
+        raise ApiError(
+            400,
+            f"Invalid request: this server translates {SOURCE} → {config.lang} only "
+            f"(source {SOURCE} or auto, target {config.lang}); got {source or '?'} → {target or '?'}",
+        )
+
+
+def _read(text: str, fmt: str) -> tuple[str, list[Sentence], tuple[tuple[int, int, str], ...]]:
+    """A request text as sentences with source ranges: an HTML fragment by the HTML reader; plain
+    text line by line, Weblate's placeholders kept as they are."""
+    if fmt == "html":
+        page = read_page(text)
+        marks = tuple((a.start, a.end, a.name) for a in page.lang_attributes)
+        return text, list(to_sentences(text, page.pieces)), marks
+    pieces = []
+    pos = 0
+    for line in text.split("\n"):
+        tokens, at = [], 0
+        for m in PLACEHOLDER.finditer(line):
+            if m.start() > at:
+                tokens.append(_text_token(line, pos, at, m.start()))
+            tokens.append(Token(T.OPAQUE, pos + m.start(), pos + m.end(), m.group(0), m.group(0)))
+            at = m.end()
+        if at < len(line):
+            tokens.append(_text_token(line, pos, at, len(line)))
+        if any(t.kind is T.TEXT and t.text.strip() for t in tokens):
+            pieces += [(p, "") for p in paragraph_sentences(Paragraph(tokens), str, "text")]
+        pos += len(line) + 1
+    return text, list(to_sentences(text, pieces)), ()
+
+
+def _text_token(line: str, offset: int, a: int, b: int) -> Token:
+    return Token(
+        T.TEXT, offset + a, offset + b, text=line[a:b], chars=list(range(offset + a, offset + b + 1))
+    )
+
+
+def _write(
+    text: str,
+    sentences: list[Sentence],
+    marks: tuple[tuple[int, int, str], ...],
+    done: dict[str, Translated],
+    fmt: str,
+    lang: str,
+) -> str:
+    def translation(s: Sentence) -> str | None:
+        t = done.get(s.text)
+        return t.text if t is not None and t.text else None
+
+    return render(text, sentences, translation, fmt if fmt == "html" else "text", marks, lang)
+
+
+def _alternatives(memory: TranslationMemory, text: str, n: int) -> list[str]:
+    hit = memory.fuzzy(text)
+    return [hit.target][:n] if hit is not None else []
+
+
+def _arabic_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(map(is_arabic_letter, letters)) / len(letters) if letters else 0.0
+
+
+def record_suggestion(path: Path, source: str, suggestion: str, lang: str) -> None:
+    """A client's correction, added to a PO a translator reviews: fuzzy, never approved by itself,
+    written by the one catalog writer (earlier suggestions and a translator's acceptance kept)."""
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    units: dict[str, Unit] = {}
+    if path.exists():
+        for e in load_po(path):
+            if not e.obsolete:
+                comments = (e.comment or "").splitlines()
+                units[e.msgid] = Unit(e.msgid, e.msgstr, list(e.occurrences), comments, fuzzy=True)
+    units[source] = Unit(source, suggestion, [], [f"suggested through the API, {stamp}"], fuzzy=True)
+    header = CatalogHeader(
+        project="suggestions",
+        language=lang,
+        source_language=SOURCE,
+        model_id="",
+        model_revision="",
+        source_file="",
+        source_sha256="",
+        settings="",
+    )
+    try:
+        write_catalog(path, list(units.values()), header, lock_timeout=10.0)
+    except TarjamaError as exc:
+        raise ApiError(500, f"cannot record the suggestion: {exc}") from None
+
+
+def serve(app: FastAPI, host: str, port: int) -> None:
+    """Run ``app`` on uvicorn until SIGTERM or Ctrl-C, then drain and return (exit status 0).
+
+    uvicorn stops accepting, lets the requests in flight finish (the batcher answers what it
+    accepted) and then raises the caught signal again, which would end the process with the
+    signal's status; a supervisor (systemd, Kubernetes) reads a drained stop as success, so
+    the signal is not raised again here.
+    """
+    import uvicorn
+
+    class _Server(uvicorn.Server):
+        @property
+        def _captured_signals(self) -> list[int]:  # read by uvicorn after shutdown: nothing to re-raise
+            return []
+
+        @_captured_signals.setter
+        def _captured_signals(self, value: list[int]) -> None:
+            pass
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=30)
+    _Server(config).run()

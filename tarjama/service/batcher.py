@@ -1,0 +1,117 @@
+"""Dynamic batching: sentences of concurrent requests gathered into one decode.
+
+A request's sentences wait at most ``max_wait`` seconds (or until ``max_batch`` sentences
+are waiting) for others to join, then all go to the run core in one call, which pools and
+batches them as `tarjama batch` does. One decode runs at a time (the model is one), so
+while it runs the next batch fills up: many single-sentence clients decode at batch speed.
+The queue is bounded in sentences; past it a request is refused (`Busy`, HTTP 429) instead
+of growing memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from tarjama.run.core import Translated
+from tarjama.sources import Sentence
+
+Work = Callable[[Sequence[Sentence]], dict[str, Translated]]
+
+
+class Busy(Exception):
+    """The queue is full: the client should retry later."""
+
+
+@dataclass
+class Stats:
+    requests: int = 0
+    batches: int = 0
+    sentences: int = 0  # sentences answered
+    decoded: int = 0  # sentences the model translated (not from memory)
+    memory_hits: int = 0
+    largest_batch: int = 0
+    waits: list[float] = field(default_factory=list, repr=False)
+
+
+class Batcher:
+    def __init__(
+        self, work: Work, max_batch: int = 32, max_wait: float = 0.005, max_queue: int = 512
+    ) -> None:
+        self.work = work
+        self.max_batch = max_batch
+        self.max_wait = max_wait
+        self.max_queue = max_queue
+        self.stats = Stats()
+        self._queue: asyncio.Queue[tuple[list[Sentence], asyncio.Future[dict[str, Translated]]]] | None = None
+        self._pending = 0  # sentences queued or being decoded
+        self._task: asyncio.Task[None] | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tarjama-decode")
+
+    async def start(self) -> None:
+        self._queue = asyncio.Queue()
+        self._task = asyncio.create_task(self._loop())
+
+    async def stop(self) -> None:
+        """Finish what is queued (a draining server answers the requests it accepted), then stop."""
+        if self._queue is not None:
+            while self._pending:
+                await asyncio.sleep(0.01)
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        self._executor.shutdown(wait=True)
+
+    async def submit(self, sentences: list[Sentence]) -> dict[str, Translated]:
+        assert self._queue is not None, "the batcher is not started"
+        n = max(len(sentences), 1)
+        if self._pending and self._pending + n > self.max_queue:
+            raise Busy(f"{self._pending} sentences are waiting (the queue holds {self.max_queue})")
+        self._pending += n
+        self.stats.requests += 1
+        future: asyncio.Future[dict[str, Translated]] = asyncio.get_running_loop().create_future()
+        await self._queue.put((sentences, future))
+        return await future
+
+    async def _loop(self) -> None:
+        assert self._queue is not None
+        loop = asyncio.get_running_loop()
+        while True:
+            items = [await self._queue.get()]
+            count = len(items[0][0])
+            deadline = loop.time() + self.max_wait
+            while count < self.max_batch:
+                try:
+                    item = self._queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    left = deadline - loop.time()
+                    if left <= 0:
+                        break
+                    try:
+                        item = await asyncio.wait_for(self._queue.get(), left)
+                    except TimeoutError:
+                        break
+                items.append(item)
+                count += len(item[0])
+            sentences = [s for batch, _ in items for s in batch]
+            try:
+                result = await loop.run_in_executor(self._executor, self.work, sentences)
+            except Exception as exc:  # every waiting request gets the error, the loop goes on
+                for _, future in items:
+                    if not future.done():
+                        future.set_exception(exc)
+            else:
+                self.stats.batches += 1
+                self.stats.largest_batch = max(self.stats.largest_batch, count)
+                self.stats.sentences += len(result)
+                self.stats.decoded += sum(t.via == "mt" for t in result.values())
+                self.stats.memory_hits += sum(t.via == "memory" for t in result.values())
+                for _, future in items:
+                    if not future.done():
+                        future.set_result(result)
+            finally:
+                self._pending -= sum(max(len(batch), 1) for batch, _ in items)
