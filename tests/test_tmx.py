@@ -15,6 +15,7 @@ import pytest
 from tarjama.catalog.memory import TranslationMemory
 from tarjama.catalog.status import find_catalogs
 from tarjama.catalog.tmx import read_tmx
+from tarjama.catalog.units import read_comment
 from tarjama.errors import InputError
 from tarjama.run import Resources, RunOptions, translate_articles
 from tarjama.run.articles import expand_inputs
@@ -392,3 +393,11 @@ def test_what_walks_the_po_tree_does_not_take_the_memorys_tmx_for_a_catalog_or_a
     ]
     check = run_cli("check", out)
     assert check.returncode == 0 and "1 catalog(s)" in check.stderr
+
+
+def test_a_wrapped_memory_line_naming_a_tmx_file_is_read_whole_whatever_the_case_of_its_ending() -> None:
+    wrapped = "memory: exact match,\n/srv/locales/en/tmx/OLD-DESK.TMX\nmemory: exact match,\n/srv/locales/en/tmx/desk.tmx"
+    assert read_comment(wrapped) == [
+        (True, "memory: exact match, /srv/locales/en/tmx/OLD-DESK.TMX"),
+        (True, "memory: exact match, /srv/locales/en/tmx/desk.tmx"),
+    ]
