@@ -1,7 +1,11 @@
-"""Translation memory: every reviewed entry of every PO under a folder, looked up by normalised source.
+"""Translation memory: every reviewed entry of every PO under a folder, and every unit of every
+TMX file there (``memory import`` puts a desk's under ``<memory>/tmx/``), looked up by normalised
+source.
 
-The memory is a cache derived from the PO files (which stay the truth): it is rebuilt from
-them on every run and never written anywhere.
+The memory is a cache derived from those files (which stay the truth): it is rebuilt from
+them on every run and never written anywhere. A TMX unit is a translator's work, like a
+reviewed PO entry (``catalog.tmx`` says which units are read and how). Catalogs are read
+before TMX files, so for the same source a desk's own review wins over an imported one.
 
 Keys are the source folded exactly as the glossary folds Arabic for matching
 (:func:`tarjama.glossary.normalize.fold`), so tashkeel, alef/ya/ta-marbuta spellings,
@@ -75,7 +79,7 @@ class TranslationMemory:
     targets: list[str] = field(default_factory=list)
     origins: list[str] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # PO files that could not be read, with why
+    skipped: list[str] = field(default_factory=list)  # PO and TMX files that could not be read, with why
     _exact: dict[str, list[int]] = field(default_factory=dict)
     _postings: dict[str, list[int]] = field(default_factory=dict)
 
@@ -111,14 +115,23 @@ class TranslationMemory:
         return tm
 
     @classmethod
-    def from_dir(cls, root: Path) -> TranslationMemory:
-        """Every ``*.po`` under ``root``; unreadable ones are listed in ``skipped``, not fatal."""
+    def from_dir(cls, root: Path, lang: str = "en") -> TranslationMemory:
+        """Every ``*.po`` under ``root``, then every ``*.tmx`` (its Arabic→``lang`` units, the file
+        as their origin); unreadable files are listed in ``skipped``, not fatal."""
+        from tarjama.catalog.tmx import find_tmx, read_tmx  # here: catalog.tmx imports this module
+
         tm = cls()
         if not root.is_dir():
             return tm
         for path in sorted(root.rglob("*.po")):
             try:
                 tm.add_catalog(load_po(path), str(path))
+            except TarjamaError as exc:
+                tm.skipped.append(str(exc))
+        for path in find_tmx(root):
+            try:
+                for unit in read_tmx(path, lang).units:
+                    tm.add(unit.source, unit.target, str(path))
             except TarjamaError as exc:
                 tm.skipped.append(str(exc))
         return tm
@@ -168,5 +181,5 @@ class TranslationMemory:
         return [i for i, _ in counts.most_common(_CANDIDATES)]
 
 
-def load_memory(root: Path | None) -> TranslationMemory:
-    return TranslationMemory.from_dir(root) if root is not None else TranslationMemory()
+def load_memory(root: Path | None, lang: str = "en") -> TranslationMemory:
+    return TranslationMemory.from_dir(root, lang) if root is not None else TranslationMemory()

@@ -111,7 +111,7 @@ def _unwrap(head: str, tail: str) -> str:
 # still recognised whole.
 _COMPLETE = {
     MT: re.compile(r"^mt: .+ @ \S+$"),
-    MEMORY: re.compile(r"^memory: .+, .+\.(po|tmx)$"),
+    MEMORY: re.compile(r"^memory: .+, .+\.(?i:po|tmx)$"),  # a desk's file may be NAME.TMX
     GLOSSARY_MISSING: re.compile(r"^glossary-missing: '.*'( x\d+)?$"),
     GLOSSARY_FORBIDDEN: re.compile(r"^glossary-forbidden: '.*'( x\d+)?$"),
     MARKUP: re.compile(r"^markup: .* could not be placed$"),

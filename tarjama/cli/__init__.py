@@ -14,6 +14,7 @@ from tarjama.cli.catalog_cmds import check_cmd, export_cmd, status_cmd
 from tarjama.cli.evaluation_cmds import compare_cmd, score_cmd
 from tarjama.cli.finetune import finetune_cmd
 from tarjama.cli.glossary_cmds import glossary_group
+from tarjama.cli.memory_cmds import memory_group
 from tarjama.cli.run_cmds import batch_cmd, translate_cmd
 from tarjama.cli.serve_cmd import serve_cmd
 from tarjama.cli.sources_cmds import segment_cmd
@@ -46,6 +47,7 @@ for command in (
     glossary_group,
     segment_cmd,
     export_cmd,
+    memory_group,
     status_cmd,
     check_cmd,
     serve_cmd,

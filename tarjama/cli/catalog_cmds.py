@@ -31,6 +31,12 @@ from tarjama.cli.options import DEFAULT_OUT, cli_glossary, glossary_options
     "--sentences", is_flag=True, help="Text: one sentence per line (the layout of reference translations)."
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here instead of stdout.")
+@click.option(
+    "--tmx",
+    "as_tmx",
+    is_flag=True,
+    help="Write the reviewed entries as a TMX 1.4 translation memory instead; CATALOG may be a folder.",
+)
 def export_cmd(
     catalog: Path,
     fmt: str | None,
@@ -38,6 +44,7 @@ def export_cmd(
     include_fuzzy: bool,
     sentences: bool,
     output: Path | None,
+    as_tmx: bool = False,
 ) -> None:
     """The English article from CATALOG's reviewed entries, in the article's order and layout.
 
@@ -45,6 +52,13 @@ def export_cmd(
     translated sentences as the source has it. Unreviewed sentences stay in Arabic unless
     --include-fuzzy is given; the count goes to stderr.
     """
+    if as_tmx:  # a translation memory, not the article: tarjama/cli/memory_cmds.py
+        from tarjama.cli.memory_cmds import export_tmx
+
+        export_tmx(
+            catalog, output, format=fmt, source=source, include_fuzzy=include_fuzzy, sentences=sentences
+        )
+        return
     from tarjama.catalog.export import (
         Layout,
         document_paragraphs,

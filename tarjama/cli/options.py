@@ -53,7 +53,8 @@ def review_options(f):
             "--memory",
             "memory_dir",
             type=click.Path(path_type=Path, file_okay=False),
-            help="Translation memory: reviewed entries of every PO under DIR. Default: <out>/<lang>.",
+            help="Translation memory: reviewed entries of every PO and the units of every TMX under DIR. "
+            "Default: <out>/<lang>.",
         ),
         click.option(
             "--no-memory",

@@ -73,7 +73,7 @@ def open_resources(
     def memory() -> TranslationMemory:
         if not resources.use_memory:
             return TranslationMemory()
-        loaded = load_memory(resources.memory_dir or options.out_dir / options.lang)
+        loaded = load_memory(resources.memory_dir or options.out_dir / options.lang, options.lang)
         for problem in loaded.skipped:
             on_warning(f"translation memory skips {problem}")
         return loaded
