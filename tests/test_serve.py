@@ -18,6 +18,8 @@ import pytest
 import requests
 from libretranslatepy import LibreTranslateAPI
 
+from tarjama.catalog.tmx import TmxUnit, write_tmx
+
 from .conftest import read_gold
 
 KEY = "desk-key-1"
@@ -85,6 +87,10 @@ def memory_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     gold = read_gold()[3]
     po.append(polib.POEntry(msgid=gold["arabic"], msgstr=gold["english"], occurrences=[("a.txt", "4")]))
     po.save(str(root / "LC_MESSAGES" / "reviewed.po"))
+    # a desk's imported memory, where `tarjama memory import` stores it
+    (root / "tmx").mkdir()
+    tmx_gold = read_gold()[4]
+    write_tmx(root / "tmx" / "desk.tmx", [TmxUnit(tmx_gold["arabic"], tmx_gold["english"])])
     return root
 
 
@@ -164,6 +170,9 @@ def test_a_memory_hit_answers_without_decoding(server: Server, memory_dir: Path)
     assert after["decoded"] == before["decoded"] and after["memory_hits"] == before["memory_hits"] + 1
     hits = requests.get(f"{server.url}/tmserver/ar/en/unit/{gold['arabic']}", timeout=10).json()
     assert hits[0] == {"source": gold["arabic"], "target": gold["english"], "quality": 100}
+    imported = read_gold()[4]  # from the TMX a desk imported
+    assert post(server, q=imported["arabic"]).json()["translatedText"] == imported["english"]
+    assert server.health()["decoded"] == before["decoded"]
 
 
 def test_placeholders_and_inline_tags_come_back(server: Server) -> None:

@@ -37,7 +37,7 @@ def build_service(settings: dict[str, Any], on_warning: OnWarning = ignore_warni
     )
     memory = TranslationMemory()
     if settings["memory_dir"] is not None:
-        memory = load_memory(Path(settings["memory_dir"]))
+        memory = load_memory(Path(settings["memory_dir"]), settings["lang"])
         for problem in memory.skipped:
             on_warning(f"translation memory skips {problem}")
     options = RunOptions(out_dir=Path("."), lang=settings["lang"], settings=decode, atoms_in_place=True)
