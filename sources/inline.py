@@ -17,6 +17,7 @@ a boundary: those sentences stay one entry, as ``html2po`` keeps whole paragraph
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from tarjama.sources.markup import OPAQUE, PAIR, VOID, Markup, Span
 from tarjama.sources.segment import Kind, Sentence, segment_paragraph
 
 _COLLAPSIBLE = " \t\n\r\f"  # HTML's ASCII whitespace; a no-break space is kept
+_IRREGULAR = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")  # whitespace that is not one plain space
 
 
 class T(StrEnum):
@@ -81,17 +83,22 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
         raw_after.append(b)
 
     for i, tok in enumerate(toks):
-        if tok.kind in (T.TEXT, T.OPAQUE):
-            for k, ch in enumerate(tok.text):
-                if tok.kind is T.TEXT:
-                    a, b = tok.chars[k], tok.chars[k + 1]  # type: ignore[index]
-                else:
-                    a, b = tok.start, tok.end
+        if tok.kind is T.TEXT:  # by stretches, not characters: this loop is most of a reader's time
+            text, chars, pos = tok.text, tok.chars, 0
+            for m in _IRREGULAR.finditer(text):
+                _copy(text, chars, pos, m.start(), i, plain, owner, raw_at, raw_after)
+                k = m.start()
+                if plain and plain[-1] not in " \n":  # a run of whitespace is one space
+                    emit(" ", i, chars[k], chars[k + 1])  # type: ignore[index]
+                pos = m.end()
+            _copy(text, chars, pos, len(text), i, plain, owner, raw_at, raw_after)
+        elif tok.kind is T.OPAQUE:
+            for ch in tok.text:
                 if ch in _COLLAPSIBLE:
                     if not plain or plain[-1] in " \n":
                         continue
                     ch = " "
-                emit(ch, i, a, b)
+                emit(ch, i, tok.start, tok.end)
         elif tok.kind is T.BREAK:
             while plain and plain[-1] == " ":
                 for lst in (plain, owner, raw_at, raw_after):
@@ -103,12 +110,11 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
     spans = [[a, b, kind] for a, b, kind in segment_paragraph(text)]
     first = [0] * len(toks)
     last = [0] * len(toks)
-    seen: set[int] = set()
-    for p, i in enumerate(owner):
-        if i not in seen:
-            seen.add(i)
-            first[i] = p
-        last[i] = p + 1
+    p = 0
+    while p < len(owner):  # owner never decreases: one step a token, not a character
+        i = owner[p]
+        first[i], last[i] = p, bisect_right(owner, i, p)
+        p = last[i]
     pieces: list[Piece] = []
     starts: list[int] = []  # each piece's first plain character
     k = 0
@@ -133,6 +139,28 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
     if par.kind is not None:
         pieces = [Piece(p.start, p.end, p.text, par.kind, p.markup) for p in pieces]
     return pieces
+
+
+def _copy(
+    text: str,
+    chars: list[int] | None,
+    k: int,
+    e: int,
+    i: int,
+    plain: list[str],
+    owner: list[int],
+    raw_at: list[int],
+    raw_after: list[int],
+) -> None:
+    """Token ``i``'s text ``[k, e)``, whose only whitespace is single spaces, as it is (a space
+    that starts the paragraph, or follows a space or a line break, dropped)."""
+    if k < e and text[k] == " " and (not plain or plain[-1] in " \n"):
+        k += 1
+    if k < e:
+        plain.extend(text[k:e])
+        owner.extend([i] * (e - k))
+        raw_at.extend(chars[k:e])  # type: ignore[index]
+        raw_after.extend(chars[k + 1 : e + 1])  # type: ignore[index]
 
 
 def _extend(toks: list[Token], i0: int, i1: int, at_left: bool, at_right: bool) -> tuple[int, int]:
