@@ -75,6 +75,7 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
     raw_at: list[int] = []
     raw_after: list[int] = []
     tag_pos: dict[int, int] = {}
+    spaced: set[int] = set()  # text right after a void element whose leading space collapsed away
 
     def emit(ch: str, i: int, a: int, b: int) -> None:
         plain.append(ch)
@@ -85,6 +86,8 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
     for i, tok in enumerate(toks):
         if tok.kind is T.TEXT:  # by stretches, not characters: this loop is most of a reader's time
             text, chars, pos = tok.text, tok.chars, 0
+            if text[:1] in _COLLAPSIBLE and plain and plain[-1] == " " and toks[i - 1].kind is T.VOID:
+                spaced.add(i)  # "a <img> b": the msgid keeps the space on both sides of the image
             for m in _IRREGULAR.finditer(text):
                 _copy(text, chars, pos, m.start(), i, plain, owner, raw_at, raw_after)
                 k = m.start()
@@ -132,7 +135,9 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
                 spans[k] = [starts.pop(), b, kind]
                 continue
         pieces.append(
-            _piece(toks, i0, i1, a, b, kind, text, first, last, raw_at, raw_after, tag_pos, escape, fmt)
+            _piece(
+                toks, i0, i1, a, b, kind, text, first, last, raw_at, raw_after, tag_pos, spaced, escape, fmt
+            )
         )
         starts.append(a)
         k += 1
@@ -211,6 +216,7 @@ def _piece(
     raw_at: list[int],
     raw_after: list[int],
     tag_pos: dict[int, int],
+    spaced: set[int],
     escape: Callable[[str], str],
     fmt: str,
 ) -> Piece:
@@ -225,6 +231,8 @@ def _piece(
         t = toks[j]
         if t.kind is T.TEXT:
             lo, hi = max(first[j], a), min(last[j], b)
+            if j in spaced and j > i0 and (last[j] == 0 or lo == first[j]):
+                parts.append(" ")  # (last[j] == 0: the token is only that space)
             if lo < hi:
                 parts.append(escape(plain[lo:hi]))
         elif t.kind is T.OPAQUE:
