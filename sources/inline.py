@@ -124,6 +124,10 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
     while k < len(spans):
         a, b, kind = spans[k]
         i0, i1 = owner[a], owner[b - 1]
+        if k + 1 < len(spans) and toks[i1].kind is T.OPAQUE and owner[spans[k + 1][0]] == i1:
+            spans[k + 1] = [a, spans[k + 1][1], kind]  # a boundary inside a kept-as-is element is none
+            k += 1
+            continue
         i0, i1 = _extend(toks, i0, i1, not text[first[i0] : a].strip(), not text[b : last[i1]].strip())
         if not _balanced(toks, i0, i1):
             if k + 1 < len(spans):  # not a boundary after all: one entry with the next sentence
