@@ -75,7 +75,7 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
     raw_at: list[int] = []
     raw_after: list[int] = []
     tag_pos: dict[int, int] = {}
-    spaced: set[int] = set()  # text right after a void element whose leading space collapsed away
+    spaced: set[int] = set()  # text right after a void or opaque element whose leading space collapsed
 
     def emit(ch: str, i: int, a: int, b: int) -> None:
         plain.append(ch)
@@ -86,8 +86,13 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
     for i, tok in enumerate(toks):
         if tok.kind is T.TEXT:  # by stretches, not characters: this loop is most of a reader's time
             text, chars, pos = tok.text, tok.chars, 0
-            if text[:1] in _COLLAPSIBLE and plain and plain[-1] == " " and toks[i - 1].kind is T.VOID:
-                spaced.add(i)  # "a <img> b": the msgid keeps the space on both sides of the image
+            if (
+                text[:1] in _COLLAPSIBLE
+                and plain
+                and plain[-1] == " "
+                and toks[i - 1].kind in (T.VOID, T.OPAQUE)
+            ):
+                spaced.add(i)  # "a <img> b", "`x ` y": the msgid keeps the space after the element
             for m in _IRREGULAR.finditer(text):
                 _copy(text, chars, pos, m.start(), i, plain, owner, raw_at, raw_after)
                 k = m.start()
