@@ -232,6 +232,7 @@ def _piece(
     parts: list[str] = []
     spans: list[Span] = []
     n = b - a
+    closing_space = False
 
     def rel(p: int) -> int:
         return min(max(p - a, 0), n)
@@ -244,6 +245,9 @@ def _piece(
                 parts.append(" ")  # (last[j] == 0: the token is only that space)
             if lo < hi:
                 parts.append(escape(plain[lo:hi]))
+            if j < i1 and last[j] > b and not closing_space:  # "<b>x. </b>y": the space goes with the
+                parts.append(" ")  # closing tag the sentence took in, or the next sentence is glued
+                closing_space = True
         elif t.kind is T.OPAQUE:
             parts.append(t.source)
             spans.append(Span(rel(first[j]), rel(last[j]), t.source, "", OPAQUE))
