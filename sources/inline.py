@@ -89,10 +89,9 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
             if (
                 text[:1] in _COLLAPSIBLE
                 and plain
-                and plain[-1] == " "
-                and toks[i - 1].kind in (T.VOID, T.OPAQUE)
+                and (plain[-1] == "\n" or (plain[-1] == " " and toks[i - 1].kind in (T.VOID, T.OPAQUE)))
             ):
-                spaced.add(i)  # "a <img> b", "`x ` y": the msgid keeps the space after the element
+                spaced.add(i)  # "a <img> b", "`x ` y", "<b>a.<br> b</b>": the msgid keeps that space
             for m in _IRREGULAR.finditer(text):
                 _copy(text, chars, pos, m.start(), i, plain, owner, raw_at, raw_after)
                 k = m.start()
@@ -265,6 +264,9 @@ def _piece(
         elif t.kind is T.VOID:
             parts.append(t.source)
             spans.append(Span(rel(tag_pos[j]), rel(tag_pos[j]), t.source, "", VOID))
+        elif t.kind is T.BREAK:  # inside an element that spans it, the break is no boundary: keep it
+            parts.append(t.source)
+            spans.append(Span(rel(first[j]), rel(first[j]), t.source, "", VOID))
     msgid = "".join(parts)
     start = raw_at[a] if toks[i0].kind in (T.TEXT, T.OPAQUE) else toks[i0].start
     end = raw_after[b - 1] if toks[i1].kind in (T.TEXT, T.OPAQUE) else toks[i1].end
