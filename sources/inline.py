@@ -142,6 +142,11 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
                 pieces.pop()
                 spans[k] = [starts.pop(), b, kind]
                 continue
+            while not _balanced(toks, i0, i1):  # the only one: it takes in its elements' other ends
+                ends = [
+                    t.partner for t in toks[i0 : i1 + 1] if t.kind in (T.OPEN, T.CLOSE) and t.partner >= 0
+                ]
+                i0, i1 = min(i0, *ends), max(i1, *ends)
         pieces.append(
             _piece(
                 toks, i0, i1, a, b, kind, text, first, last, raw_at, raw_after, tag_pos, spaced, escape, fmt
