@@ -75,6 +75,7 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
     raw_at: list[int] = []
     raw_after: list[int] = []
     tag_pos: dict[int, int] = {}
+    voids: set[int] = set()  # where in the plain text void elements stand
     spaced: set[int] = set()  # text right after a void or opaque element whose leading space collapsed
 
     def emit(ch: str, i: int, a: int, b: int) -> None:
@@ -86,10 +87,8 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
     for i, tok in enumerate(toks):
         if tok.kind is T.TEXT:  # by stretches, not characters: this loop is most of a reader's time
             text, chars, pos = tok.text, tok.chars, 0
-            if (
-                text[:1] in _COLLAPSIBLE
-                and plain
-                and (plain[-1] == "\n" or (plain[-1] == " " and toks[i - 1].kind in (T.VOID, T.OPAQUE)))
+            if text[:1] in _COLLAPSIBLE and (
+                plain[-1:] == ["\n"] or (plain[-1:] in ([], [" "]) and _after_element(toks, i))
             ):
                 spaced.add(i)  # "a <img> b", "`x ` y", "<b>a.<br> b</b>": the msgid keeps that space
             for m in _IRREGULAR.finditer(text):
@@ -107,12 +106,14 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
                     ch = " "
                 emit(ch, i, tok.start, tok.end)
         elif tok.kind is T.BREAK:
-            while plain and plain[-1] == " ":
+            while plain and plain[-1] == " " and len(plain) not in voids:  # "a <img><br>" keeps its space
                 for lst in (plain, owner, raw_at, raw_after):
                     lst.pop()
             emit("\n", i, tok.start, tok.end)
         else:
             tag_pos[i] = len(plain)
+            if tok.kind is T.VOID:
+                voids.add(len(plain))
     text = "".join(plain)
     spans = [[a, b, kind] for a, b, kind in segment_paragraph(text)]
     first = [0] * len(toks)
@@ -157,6 +158,14 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
     if par.kind is not None:
         pieces = [Piece(p.start, p.end, p.text, par.kind, p.markup) for p in pieces]
     return pieces
+
+
+def _after_element(toks: list[Token], i: int) -> bool:
+    """A void or opaque element comes right before token ``i``, perhaps with tags between."""
+    j = i - 1
+    while j >= 0 and toks[j].kind in (T.OPEN, T.CLOSE):
+        j -= 1
+    return j >= 0 and toks[j].kind in (T.VOID, T.OPAQUE)
 
 
 def _copy(
