@@ -17,6 +17,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from tarjama.errors import InputError
 from tarjama.sources import format_for, read
+from tarjama.sources.html import read_page
 from tarjama.sources.markdown import read_markdown, read_markdown_text
 from tarjama.sources.markup import OPAQUE, PAIR
 from tarjama.sources.segment import Kind, segment
@@ -226,6 +227,24 @@ def test_escapes_and_entities_map_to_exact_offsets(tmp_path: Path) -> None:
     assert first.text == "قال الوزير \\*هنا\\* إن «الاتفاق» مهم."
     assert text[second.start : second.end] == "وأضاف أن الموعد&nbsp;قريب."
     assert second.mt_text == "وأضاف أن الموعد\u00a0قريب."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024\\. قال الوزير إن الاتفاق مهم.\n",  # as turndown-style CMS exports escape a year opening a line
+        "\\# قال الوزير إن الاتفاق مهم.\n",
+        "قال الوزير.  \n\\- وأضاف أنه قريب.\n",
+        "قال الوزير إن &amp;amp; ليست \\&amp; ولا \\~\\~شطب\\~\\~.\n",
+        "# قال الوزير إن الاتفاق مهم \\#\n",
+        "قال الوزير \\![الاتفاق](/a) مهم.\n",
+        "قال الوزير **الاتفاق&nbsp;**مهم.\n",
+        "قال **الوزير***الاتفاق**مهم*.\n",
+    ],
+)
+def test_what_decodes_to_markup_stays_escaped(tmp_path: Path, text: str) -> None:
+    doc = doc_of(tmp_path, text)
+    assert render(splice(text, doc.sentences)) == render(text)
 
 
 def test_crlf_and_bom_keep_offsets_into_the_exact_file_text(tmp_path: Path) -> None:
@@ -464,3 +483,40 @@ def test_endings_and_front_matter_choose_the_markdown_reader(tmp_path: Path) -> 
     assert format_for(write(tmp_path, "---\nقال الوزير\n", "plain.dat")) == "text"
     assert read(tmp_path / "export.dat").format == "markdown"
     assert [s.text for s in read(tmp_path / "export.dat").sentences] == ["قال الوزير إن **الاتفاق** مهم."]
+
+
+# --- the shared engine's fixes made for this reader hold for HTML too ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "msgids"),
+    [
+        # a space on both sides of a void element stays on both sides
+        ("<p>قال الوزير <img src=x> إن الاتفاق مهم.</p>", ["قال الوزير <img src=x> إن الاتفاق مهم."]),
+        # no boundary inside a kept-as-is element: one entry, not two overlapping ones
+        (
+            '<p>قال الوزير <span translate="no">جملة أولى. جملة ثانية</span> ثم مضى. وقال آخر.</p>',
+            ['قال الوزير <span translate="no">جملة أولى. جملة ثانية</span> ثم مضى.', "وقال آخر."],
+        ),
+        # the space inside a closing tag the sentence takes in stays with it
+        ("<p>قال الوزير <b>مهم. </b>وأضاف أنه قريب.</p>", ["قال الوزير <b>مهم. </b>", "وأضاف أنه قريب."]),
+        # a line break inside one entry stays in its msgid
+        (
+            "<p>قال <b>الوزير إن الاتفاق مهم.<br>وأضاف أنه قريب</b> جدا.</p>",
+            ["قال <b>الوزير إن الاتفاق مهم.<br>وأضاف أنه قريب</b> جدا."],
+        ),
+        # the only sentence takes in its element's other end (and the image before it)
+        (
+            "<p>قال <b>الوزير إن الاتفاق مهم. <img src=icon.png></b></p>",
+            ["قال <b>الوزير إن الاتفاق مهم. <img src=icon.png></b>"],
+        ),
+    ],
+)
+def test_engine_fixes_hold_for_html(page: str, msgids: list[str]) -> None:
+    pieces = [p for p, _ in read_page(page).pieces]
+    assert [p.text for p in pieces] == msgids
+    assert all(a.end <= b.start for a, b in itertools.pairwise(pieces))
+    spliced = page
+    for p in sorted(pieces, key=lambda p: -p.start):
+        spliced = spliced[: p.start] + p.text + spliced[p.end :]
+    assert spliced == page  # the msgids are the source, byte for byte
