@@ -68,7 +68,7 @@ _DELIMITERS = {
     "s_open": "s",
     "s_close": "s",
 }
-_VISIBLE_SAMPLE = 200_000
+_VISIBLE_SAMPLE = 50_000  # characters of text the language check reads: plenty for a share
 _DELIMITER_CHARS = ("*", "_", "~")
 
 
@@ -104,11 +104,27 @@ def _marked(fn: Any) -> Any:
     return rule
 
 
+def _wanted(content: str) -> bool:
+    """Inline content worth reading: it has Arabic, or it opens with a picture (a caption may follow)."""
+    return bool(_ARABIC.search(content)) or content.lstrip().startswith(("![", "[!["))
+
+
+def _inline_where_wanted(state: Any) -> None:
+    """markdown-it's core ``inline`` rule, for the blocks this reader reads (the others keep no children)."""
+    for token in state.tokens:
+        if token.type == "inline":
+            token.children = []
+            if _wanted(token.content):
+                state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
 @cache
-def parser() -> MarkdownIt:
-    """The parser this reader uses: CommonMark, GFM tables and strikethrough, YAML front matter."""
+def _parser() -> MarkdownIt:
+    """The parser this reader uses (for reading, not rendering): CommonMark, GFM tables and
+    strikethrough, YAML front matter; inline rules marked, inline content parsed only where wanted."""
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
     md.core.ruler.disable("text_join")  # keep escapes and entities apart from the text around them
+    md.core.ruler.at("inline", _inline_where_wanted)
     for name in _MARKED_RULES:
         rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)]
         md.inline.ruler.at(name, _marked(rule.fn), {"alt": rule.alt})
@@ -148,7 +164,7 @@ class _Reader:
 
     # --- blocks ----------------------------------------------------------------------
     def read(self) -> MarkdownPage:
-        tokens = parser().parse(self.text[self.starts[0] :])
+        tokens = _parser().parse(self.text[self.starts[0] :])
         stack = [_Frame("")]
         last_leaf: tuple[str, bool] | None = None  # (container path, image only) of the previous leaf block
         opened: list[MdToken] = []
@@ -197,12 +213,16 @@ class _Reader:
         return f"{frame.path}/{name}[{n}]"
 
     def _keep(self, piece: Piece, path: str, sample: bool = True) -> None:
-        if sample and self.visible_chars < _VISIBLE_SAMPLE:
-            text = piece.markup.plain if piece.markup else piece.text
-            self.visible.append(text)
-            self.visible_chars += len(text)
+        if sample:
+            self._sample(piece.markup.plain if piece.markup else piece.text)
         if _ARABIC.search(piece.text):
             self.pieces.append((piece, path))
+
+    def _sample(self, text: str) -> None:
+        """Text the language check reads (all of it, Arabic or not, up to a limit)."""
+        if self.visible_chars < _VISIBLE_SAMPLE:
+            self.visible.append(text)
+            self.visible_chars += len(text)
 
     # --- mapping content to source ---------------------------------------------------
     def _content_map(self, content: str, lines: list[int], heading: int = 0) -> list[int]:
@@ -282,6 +302,9 @@ class _Reader:
         content = tok.content
         if not content.strip() or tok.map is None or block is None:
             return False
+        if not _wanted(content):
+            self._sample(content)  # nothing to translate, nor a picture a caption could follow
+            return False
         atx = len(block.markup) if block.type == "heading_open" and block.markup[:1] == "#" else 0
         try:
             if block.type in ("th_open", "td_open"):
@@ -296,18 +319,20 @@ class _Reader:
             self.unmapped += 1
             return False
         is_paragraph = block.type == "paragraph_open"
-        images = {im.index for im in walk.images}
-        significant = [k for k, t in enumerate(toks) if t.kind is not T.TEXT or t.text.strip()]
-        links = {k for k in significant if toks[k].kind in (T.OPEN, T.CLOSE) and _is_link(toks, k)}
-        image_only = bool(images) and all(k in images or k in links for k in significant)
+        image_only = opens_with_image = False
+        if walk.images:
+            images = {im.index for im in walk.images}
+            significant = [k for k, t in enumerate(toks) if t.kind is not T.TEXT or t.text.strip()]
+            links = {k for k in significant if toks[k].kind in (T.OPEN, T.CLOSE) and _is_link(toks, k)}
+            image_only = all(k in images or k in links for k in significant)
+            opens_with_image = next((k for k in significant if k not in links), -1) in images
         pieces: list[Piece] = []
-        if not image_only and any(toks[k].kind is T.TEXT for k in significant):
+        if not image_only and any(t.kind is T.TEXT and t.text.strip() for t in toks):
             escape = _escape_cell if cells is not None else escape_markdown
             pieces = paragraph_sentences(Paragraph(toks, path), escape, "markdown")
             if atx and pieces and _CLOSING_HASHES.search(pieces[-1].text):  # "\\#" ending a heading
                 pieces[-1] = replace(pieces[-1], text=_CLOSING_HASHES.sub(r"\\\g<0>", pieces[-1].text))
-            first = next((k for k in significant if k not in links), -1)
-            if is_paragraph and pieces and (caption or first in images or _ends_with_credit(pieces[-1])):
+            if is_paragraph and pieces and (caption or opens_with_image or _ends_with_credit(pieces[-1])):
                 pieces = [replace(p, kind=Kind.CAPTION) if p.kind is Kind.BODY else p for p in pieces]
         out = [(p, path) for p in pieces]
         for im in walk.images:
@@ -368,9 +393,7 @@ class _Reader:
             self._keep(replace(piece, start=start, end=end), self._html_path(frame, path, seen), False)
         for name, n in seen.items():
             frame.counters[name] = frame.counters.get(name, 0) + n
-        if self.visible_chars < _VISIBLE_SAMPLE:
-            self.visible.append(page.visible)
-            self.visible_chars += len(page.visible)
+        self._sample(page.visible)
 
     @staticmethod
     def _html_path(frame: _Frame, path: str, seen: dict[str, int]) -> str:
@@ -790,4 +813,4 @@ def read_markdown(path: str | Path) -> Document:
     return Document(path, text, hashlib.sha256(raw).hexdigest(), sentences, "markdown")
 
 
-__all__ = ["MarkdownPage", "parser", "read_markdown", "read_markdown_text"]
+__all__ = ["MarkdownPage", "read_markdown", "read_markdown_text"]
