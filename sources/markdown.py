@@ -20,6 +20,13 @@ read by the HTML reader (``sources.html.read_page``) on the block's content, so 
 ``<figure>`` gives its caption and alt text like a page does; their offsets are mapped back
 the same way, and their msgids are HTML.
 
+Msgids: text is rebuilt from the decoded text with ``escape_markdown`` (a sentence spanning
+a soft line break becomes one line); links, emphasis, strikethrough, code spans, autolinks,
+raw inline HTML and images are written as in the source. Kept as written too, because
+decoding them would change what the Markdown around them means: ``*``/``_``/``~`` that
+share a delimiter run with emphasis (``**a***``), an entity next to a delimiter
+(``&nbsp;**``) and an escaped ``!`` before a link (``\\![a](b)``, not an image).
+
 Captions: a paragraph right after an image-only paragraph (or an HTML block that is only an
 image), a paragraph that opens with an image, and a paragraph that ends with a photo credit
 in the segmenter's sense (``(تصوير: …)``, ``- الصورة: …``) are captions, as the text reader
