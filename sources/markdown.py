@@ -655,7 +655,8 @@ def _kept_as_written(child: MdToken, src: str, pos: int, end: int, following: Md
 
 def _next_delimiter(children: list[MdToken], i: int) -> str:
     """The character of the emphasis delimiter right after ``children[i]`` (empty text skipped), or ""."""
-    for child in children[i + 1 :]:
+    for j in range(i + 1, len(children)):
+        child = children[j]
         if child.type in _DELIMITERS:
             return child.markup[:1]
         if child.type != "text" or child.content:
