@@ -13,15 +13,16 @@ from pathlib import Path
 from tarjama.errors import InputError
 from tarjama.sources.document import Document
 from tarjama.sources.html import read_html
+from tarjama.sources.markdown import read_markdown
 from tarjama.sources.segment import TRANSLATABLE, Kind, Sentence
 from tarjama.sources.text import read_text
 
 Reader = Callable[[Path], Document]
 
-# format name → (reader, file name endings it claims). Plain-text web exports (and, until a
-# Markdown reader exists, .md files, which that export resembles) go to the text reader.
+# format name → (reader, file name endings it claims).
 READERS: dict[str, tuple[Reader, tuple[str, ...]]] = {
-    "text": (read_text, (".txt", ".md")),
+    "text": (read_text, (".txt",)),
+    "markdown": (read_markdown, (".md", ".markdown")),
     "html": (read_html, (".html", ".htm", ".xhtml")),
 }
 
@@ -29,11 +30,16 @@ _HTML_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|article|div|p|h[1-6])\b",
     re.I | re.S,
 )
+# YAML front matter: a ``---`` line first, then a YAML key (``title:``) or the closing line.
+_FRONT_MATTER = re.compile(
+    rb"^(?:\xef\xbb\xbf)?---[ \t]*\r?\n(?:[A-Za-z_][\w-]*[ \t]*:|(?:---|\.\.\.)[ \t]*(?:\r?\n|$))"
+)
 
 
 def format_for(path: Path) -> str:
     """The format a file is read as: by its ending; a file whose ending says nothing (a CMS
-    export named ``article.dat``, a file without one) by its first bytes; else plain text."""
+    export named ``article.dat``, a file without one) by its first bytes (an HTML start, or
+    Markdown's YAML front matter); else plain text."""
     name = path.name.lower()
     for fmt, (_, endings) in READERS.items():
         if name.endswith(endings):
@@ -43,7 +49,9 @@ def format_for(path: Path) -> str:
             head = fh.read(4096) if path.is_file() else b""
     except OSError:
         return "text"  # the reader says what is wrong with the file
-    return "html" if _HTML_START.match(head) else "text"
+    if _HTML_START.match(head):
+        return "html"
+    return "markdown" if _FRONT_MATTER.match(head) else "text"
 
 
 def article_suffixes() -> tuple[str, ...]:

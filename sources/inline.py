@@ -27,7 +27,7 @@ from tarjama.sources.markup import OPAQUE, PAIR, VOID, Markup, Span
 from tarjama.sources.segment import Kind, Sentence, segment_paragraph
 
 _COLLAPSIBLE = " \t\n\r\f"  # HTML's ASCII whitespace; a no-break space is kept
-_SQUEEZE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")  # whitespace that is not one plain space
+_IRREGULAR = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")  # whitespace that is not one plain space
 
 
 class T(StrEnum):
@@ -70,70 +70,69 @@ class Piece:
 
 def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) -> list[Piece]:
     toks = par.tokens
-    chunks: list[
-        str
-    ] = []  # the plain text, built a run at a time (a character loop is too slow for big pages)
-    owner: list[int] = []  # per plain character: its token, and its source range
+    plain: list[str] = []
+    owner: list[int] = []
     raw_at: list[int] = []
     raw_after: list[int] = []
     tag_pos: dict[int, int] = {}
-    first = [0] * len(toks)  # per token: its plain characters are [first, last)
-    last = [0] * len(toks)
-    end_char = "\n"  # the plain text's last character ("\n": none yet, or a break)
+    voids: set[int] = set()  # where in the plain text void elements stand
+    spaced: set[int] = set()  # text right after a void or opaque element whose leading space collapsed
+
+    def emit(ch: str, i: int, a: int, b: int) -> None:
+        plain.append(ch)
+        owner.append(i)
+        raw_at.append(a)
+        raw_after.append(b)
 
     for i, tok in enumerate(toks):
-        first[i] = len(owner)
-        if tok.kind is T.TEXT or tok.kind is T.OPAQUE:
-            text = tok.text
-            pos = 0
-            # copy text in bulk between the whitespace that collapses (runs, tabs, newlines)
-            for m in [*_SQUEEZE.finditer(text), None]:
-                a, b = m.span() if m is not None else (len(text), len(text))
-                if pos < a and text[pos] == " " and end_char in " \n":
-                    pos += 1
-                if pos < a:
-                    piece = text[pos:a]
-                    chunks.append(piece)
-                    owner.extend([i] * len(piece))
-                    if tok.kind is T.TEXT:
-                        raw_at.extend(tok.chars[pos:a])  # type: ignore[index]
-                        raw_after.extend(tok.chars[pos + 1 : a + 1])  # type: ignore[index]
-                    else:
-                        raw_at.extend([tok.start] * len(piece))
-                        raw_after.extend([tok.end] * len(piece))
-                    end_char = piece[-1]
-                if m is not None and end_char not in " \n":
-                    chunks.append(" ")
-                    owner.append(i)
-                    raw_at.append(_at(tok, a))
-                    raw_after.append(_at(tok, b))
-                    end_char = " "
-                pos = b
+        if tok.kind is T.TEXT:  # by stretches, not characters: this loop is most of a reader's time
+            text, chars, pos = tok.text, tok.chars, 0
+            if text[:1] in _COLLAPSIBLE and (
+                plain[-1:] == ["\n"] or (plain[-1:] in ([], [" "]) and _after_element(toks, i))
+            ):
+                spaced.add(i)  # "a <img> b", "`x ` y", "<b>a.<br> b</b>": the msgid keeps that space
+            for m in _IRREGULAR.finditer(text):
+                _copy(text, chars, pos, m.start(), i, plain, owner, raw_at, raw_after)
+                k = m.start()
+                if plain and plain[-1] not in " \n":  # a run of whitespace is one space
+                    emit(" ", i, chars[k], chars[k + 1])  # type: ignore[index]
+                pos = m.end()
+            _copy(text, chars, pos, len(text), i, plain, owner, raw_at, raw_after)
+        elif tok.kind is T.OPAQUE:
+            for ch in tok.text:
+                if ch in _COLLAPSIBLE:
+                    if not plain or plain[-1] in " \n":
+                        continue
+                    ch = " "
+                emit(ch, i, tok.start, tok.end)
         elif tok.kind is T.BREAK:
-            if end_char == " ":
-                chunks.pop()
-                for lst in (owner, raw_at, raw_after):
+            while plain and plain[-1] == " " and len(plain) not in voids:  # "a <img><br>" keeps its space
+                for lst in (plain, owner, raw_at, raw_after):
                     lst.pop()
-                if i and last[i - 1] > len(owner):
-                    last[i - 1] = len(owner)
-                first[i] = len(owner)
-            chunks.append("\n")
-            owner.append(i)
-            raw_at.append(tok.start)
-            raw_after.append(tok.end)
-            end_char = "\n"
+            emit("\n", i, tok.start, tok.end)
         else:
-            tag_pos[i] = len(owner)
-        last[i] = len(owner)
-    plain = chunks
+            tag_pos[i] = len(plain)
+            if tok.kind is T.VOID:
+                voids.add(len(plain))
     text = "".join(plain)
     spans = [[a, b, kind] for a, b, kind in segment_paragraph(text)]
+    first = [0] * len(toks)
+    last = [0] * len(toks)
+    p = 0
+    while p < len(owner):  # owner never decreases: one step a token, not a character
+        i = owner[p]
+        first[i], last[i] = p, bisect_right(owner, i, p)
+        p = last[i]
     pieces: list[Piece] = []
     starts: list[int] = []  # each piece's first plain character
     k = 0
     while k < len(spans):
         a, b, kind = spans[k]
         i0, i1 = owner[a], owner[b - 1]
+        if k + 1 < len(spans) and toks[i1].kind is T.OPAQUE and owner[spans[k + 1][0]] == i1:
+            spans[k + 1] = [a, spans[k + 1][1], kind]  # a boundary inside a kept-as-is element is none
+            k += 1
+            continue
         i0, i1 = _extend(toks, i0, i1, not text[first[i0] : a].strip(), not text[b : last[i1]].strip())
         if not _balanced(toks, i0, i1):
             if k + 1 < len(spans):  # not a boundary after all: one entry with the next sentence
@@ -144,8 +143,15 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
                 pieces.pop()
                 spans[k] = [starts.pop(), b, kind]
                 continue
+            while not _balanced(toks, i0, i1):  # the only one: it takes in its elements' other ends
+                ends = [
+                    t.partner for t in toks[i0 : i1 + 1] if t.kind in (T.OPEN, T.CLOSE) and t.partner >= 0
+                ]
+                i0, i1 = min(i0, *ends), max(i1, *ends)
         pieces.append(
-            _piece(toks, i0, i1, a, b, kind, text, first, last, raw_at, raw_after, tag_pos, escape, fmt)
+            _piece(
+                toks, i0, i1, a, b, kind, text, first, last, raw_at, raw_after, tag_pos, spaced, escape, fmt
+            )
         )
         starts.append(a)
         k += 1
@@ -154,11 +160,34 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
     return pieces
 
 
-def _at(tok: Token, k: int) -> int:
-    """Source offset of a token's k-th decoded character (k == len: where the token's text ends)."""
-    if tok.kind is T.TEXT:
-        return tok.chars[k]  # type: ignore[index]
-    return tok.start if k == 0 else tok.end
+def _after_element(toks: list[Token], i: int) -> bool:
+    """A void or opaque element comes right before token ``i``, perhaps with tags between."""
+    j = i - 1
+    while j >= 0 and toks[j].kind in (T.OPEN, T.CLOSE):
+        j -= 1
+    return j >= 0 and toks[j].kind in (T.VOID, T.OPAQUE)
+
+
+def _copy(
+    text: str,
+    chars: list[int] | None,
+    k: int,
+    e: int,
+    i: int,
+    plain: list[str],
+    owner: list[int],
+    raw_at: list[int],
+    raw_after: list[int],
+) -> None:
+    """Token ``i``'s text ``[k, e)``, whose only whitespace is single spaces, as it is (a space
+    that starts the paragraph, or follows a space or a line break, dropped)."""
+    if k < e and text[k] == " " and (not plain or plain[-1] in " \n"):
+        k += 1
+    if k < e:
+        plain.extend(text[k:e])
+        owner.extend([i] * (e - k))
+        raw_at.extend(chars[k:e])  # type: ignore[index]
+        raw_after.extend(chars[k + 1 : e + 1])  # type: ignore[index]
 
 
 def _extend(toks: list[Token], i0: int, i1: int, at_left: bool, at_right: bool) -> tuple[int, int]:
@@ -209,12 +238,14 @@ def _piece(
     raw_at: list[int],
     raw_after: list[int],
     tag_pos: dict[int, int],
+    spaced: set[int],
     escape: Callable[[str], str],
     fmt: str,
 ) -> Piece:
     parts: list[str] = []
     spans: list[Span] = []
     n = b - a
+    closing_space = False
 
     def rel(p: int) -> int:
         return min(max(p - a, 0), n)
@@ -223,8 +254,13 @@ def _piece(
         t = toks[j]
         if t.kind is T.TEXT:
             lo, hi = max(first[j], a), min(last[j], b)
+            if j in spaced and j > i0 and (last[j] == 0 or lo == first[j]):
+                parts.append(" ")  # (last[j] == 0: the token is only that space)
             if lo < hi:
                 parts.append(escape(plain[lo:hi]))
+            if j < i1 and last[j] > b and not closing_space:  # "<b>x. </b>y": the space goes with the
+                parts.append(" ")  # closing tag the sentence took in, or the next sentence is glued
+                closing_space = True
         elif t.kind is T.OPAQUE:
             parts.append(t.source)
             spans.append(Span(rel(first[j]), rel(last[j]), t.source, "", OPAQUE))
@@ -242,6 +278,9 @@ def _piece(
         elif t.kind is T.VOID:
             parts.append(t.source)
             spans.append(Span(rel(tag_pos[j]), rel(tag_pos[j]), t.source, "", VOID))
+        elif t.kind is T.BREAK:  # inside an element that spans it, the break is no boundary: keep it
+            parts.append(t.source)
+            spans.append(Span(rel(first[j]), rel(first[j]), t.source, "", VOID))
     msgid = "".join(parts)
     start = raw_at[a] if toks[i0].kind in (T.TEXT, T.OPAQUE) else toks[i0].start
     end = raw_after[b - 1] if toks[i1].kind in (T.TEXT, T.OPAQUE) else toks[i1].end

@@ -31,11 +31,26 @@ def escape_attribute(text: str) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+# An ampersand that would start a character reference, and a strikethrough run (GFM).
+_MD_SEQUENCES = re.compile(
+    r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)|~(?=~)|(?<=~)~"
+)
+_MD_ANY = re.compile(r"[\\`*_\[\]<>&~]")  # any character the two above may escape
+# What would open a heading or a list item if the text starts a line: "# ", "- ", "+ ", "2024. ", "1) ".
+_MD_LINE_START = re.compile(r"#{1,6}(?=[ \t]|$)|[-+](?=[ \t]|$)|[0-9]{1,9}(?=[.)](?:[ \t]|$))")
 
 
 def escape_markdown(text: str) -> str:
-    """Backslash-escapes what Markdown would read as markup in a translation's words."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Backslash-escapes what Markdown would read as markup in a translation's words (a heading or
+    list marker only at the start: the text may start a line)."""
+    if _MD_ANY.search(text):
+        text = _MD_SEQUENCES.sub(r"\\\g<0>", _MD_SPECIAL.sub(r"\\\1", text))
+    m = _MD_LINE_START.match(text)
+    if m is None:
+        return text
+    if text[0].isdigit():  # the number stays, its period or parenthesis is escaped (as turndown does)
+        return f"{text[: m.end()]}\\{text[m.end() :]}"
+    return "\\" + text
 
 
 ESCAPES = {"html": escape_html, "markdown": escape_markdown, "text": str}

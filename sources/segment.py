@@ -134,6 +134,7 @@ _URL = re.compile(
     rf"(?:/{_URL_CHAR}*{_URL_END})?",
     re.IGNORECASE,
 )
+_URL_HINT = re.compile(r"://|www\.|@|\.[a-z0-9-]", re.IGNORECASE)
 _LATIN_ABBREVIATIONS = frozenset(
     [
         "dr",
@@ -501,8 +502,7 @@ def _attach_trailing(line: str, e: int, j: int, hi: int) -> tuple[int, int]:
 
 def _protected(line: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """URLs and e-mail addresses: no boundary inside them."""
-    chunk = line[lo:hi]
-    if "://" not in chunk and "www." not in chunk and "@" not in chunk and "." not in chunk:
+    if not _URL_HINT.search(line, lo, hi):  # what every URL and address above must contain
         return []
     return [m.span() for m in _URL.finditer(line, lo, hi)]
 
