@@ -421,7 +421,8 @@ class _Builder:
             self.start("br", "<br>", at, True)
             return
         if not any(el.name == name for el in self.stack):
-            return  # a stray end tag: ignored, as browsers do
+            self.keep(at, end)  # a stray end tag: ignored, as browsers do, but never dropped
+            return
         while self.stack:
             el = self.stack.pop()
             if el.block:
@@ -460,6 +461,12 @@ class _Builder:
         chars.append(end)
         token = Token(T.TEXT, start, end, text="".join(decoded), chars=chars)
         self.paragraph().tokens.append(token)
+
+    def keep(self, start: int, end: int) -> None:
+        """A comment or a stray tag inside a paragraph: no text and no element, but part of the
+        page, so it stays in its sentence's msgid (and so in the exported page)."""
+        if self.par is not None and self.opaque is None and not self.skip_depth:
+            self.par.tokens.append(Token(T.VOID, start, end, self.text[start:end]))
 
     def paragraph(self) -> Paragraph:
         if self.par is None:
@@ -610,6 +617,8 @@ def read_page(text: str) -> Page:
             builder.start(ev.name, ev.raw, ev.start, True)
         elif ev.kind == "end":
             builder.end(ev.name, ev.start, end)
+        elif ev.kind == "other":
+            builder.keep(ev.start, end)
         i += 1
     while builder.stack:
         builder.pop_to(builder.stack[-1].name)

@@ -249,3 +249,11 @@ def test_cms_pages_give_the_gold_sentences(page: str, gold: str) -> None:
     got = [" ".join(s.mt_text.split()) for s in read(page_path).sentences]
     found = [g for g in got if g in wanted]
     assert found == wanted
+
+
+def test_comments_and_stray_tags_inside_a_sentence_stay_in_its_msgid(tmp_path: Path) -> None:
+    """Nothing of the page is dropped: what the parser ignores still travels with its sentence."""
+    doc = sentences(tmp_path, "<p>نص هنا <!-- ملاحظة المحرر --> وبقية الجملة </span> حتى النهاية.</p>")
+    (s,) = doc.sentences
+    assert s.text == "نص هنا <!-- ملاحظة المحرر --> وبقية الجملة </span> حتى النهاية."
+    assert s.mt_text == "نص هنا وبقية الجملة حتى النهاية."

@@ -58,6 +58,34 @@ def words(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
 
 
+def assert_outside_is_source(
+    source: str, result: str, edits: list[tuple[int, int, str | None]], text_of=None
+) -> None:
+    """Every byte of ``source`` outside the ``edits`` ranges is in ``result``, in order, and what
+    stands between is each range's expected words (None: a language mark, 'en' or 'ltr');
+    ``text_of`` reads the words of a fragment (default: HTML)."""
+    text_of = text_of or words
+    merged: list[list] = []  # sentences apart only by whitespace: one stretch (a space is no landmark)
+    for start, end, text in sorted(edits):
+        if merged and not source[merged[-1][1] : start].strip() and text and merged[-1][2]:
+            merged[-1][1], merged[-1][2] = end, f"{merged[-1][2]} {text}"
+        else:
+            merged.append([start, end, text])
+    pos, at, previous = 0, 0, None
+    for start, end, want in [*merged, [len(source), len(source), None]]:
+        gap = source[at:start]
+        last = start == len(source)
+        found = (
+            len(result) - len(gap) if last and result.endswith(gap) else -1 if last else result.find(gap, pos)
+        )
+        assert found != -1, f"the source's {gap[:60]!r} is not in the export after offset {pos}"
+        got = result[pos:found]
+        if at:
+            assert text_of(got) == previous if previous is not None else got in ("en", "ltr"), got[:80]
+        pos, at, previous = found + len(gap), end, want
+    assert pos == len(result)
+
+
 def xpath(path: str) -> str:
     """An element path as lxml evaluates it (``id('x')`` is XPath's, but lxml needs a DTD for it)."""
     return re.sub(r"id\('([^']+)'\)", r"//*[@id='\1']", path)
@@ -160,22 +188,7 @@ def test_page_to_po_to_reviewed_page(tmp_path: Path, tiny_model: Path, backend: 
         [(s.start, s.end, words(filled[s.text])) for s in doc.sentences if s.text in filled]
         + [(a, b, None) for a, b, _ in doc.language_marks]
     )
-    merged: list[list] = []  # sentences apart only by whitespace: one stretch (a space is no landmark)
-    for start, end, text in edits:
-        if merged and not source[merged[-1][1] : start].strip() and text and merged[-1][2]:
-            merged[-1][1], merged[-1][2] = end, f"{merged[-1][2]} {text}"
-        else:
-            merged.append([start, end, text])
-    pos, at, previous = 0, 0, None
-    for start, end, want in [*merged, [len(source), len(source), None]]:
-        gap = source[at:start]
-        found = result.find(gap, pos)
-        assert found != -1, f"the source's {gap[:60]!r} is not in the export after offset {pos}"
-        got = result[pos:found]
-        if at:
-            assert words(got) == previous if previous is not None else got in ("en", "ltr"), got[:80]
-        pos, at, previous = found + len(gap), end, want
-    assert pos == len(result)
+    assert_outside_is_source(source, result, edits)
 
 
 def test_the_exported_page_opens_in_a_real_browser_left_to_right(
@@ -206,3 +219,54 @@ def test_the_exported_page_opens_in_a_real_browser_left_to_right(
     for block in english:
         assert block.direction == "ltr" and block.lang == "en", block
         assert ink_alignment(shot, block.box, block.lines) == "ltr", block.text[:60]
+
+
+def test_markdown_to_po_to_reviewed_markdown(tmp_path: Path, tiny_model: Path) -> None:
+    """The Markdown export: front matter verbatim, every byte outside the translations the
+    source's, the same document structure, links on names kept."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    source_md = PAGE.with_suffix(".md")
+    page = tmp_path / source_md.name
+    shutil.copyfile(source_md, page)
+    out = tmp_path / "locales"
+    res = run_cli("translate", page, "--model", tiny_model, "--backend", "ct2", "--out", out, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert TERMS.search(res.stdout)["share"] == "100.0"
+    po_path = out / "en" / "LC_MESSAGES" / "hanoi-convention.po"
+    doc, refs, matcher = read(page), references(), Matcher(load_default())
+    assert doc.format == "markdown"
+    po = load_po(po_path)
+    by_msgid = {e.msgid: e for e in po}
+    filled = {}
+    for s in doc.sentences:
+        english = refs.get(" ".join(s.mt_text.split()))
+        if english is not None:
+            entry = by_msgid[s.text]
+            entry.msgstr = filled[s.text] = reviewed_msgstr(entry, s, english, matcher)
+            entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    assert len(filled) >= 34
+    po.save(str(po_path))
+    exported = tmp_path / "hanoi-convention.en.md"
+    res = run_cli("export", po_path, "-o", exported, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    source, result = source_md.read_text(encoding="utf-8"), exported.read_text(encoding="utf-8")
+    front = source[: source.index("\n---\n", 4) + 5]
+    assert result.startswith(front)  # front matter verbatim
+    # every byte outside the translated sentences is the source's
+    inline = MarkdownIt("commonmark")
+
+    def md_words(fragment: str) -> str:
+        return words(inline.renderInline(fragment))
+
+    edits = [(s.start, s.end, md_words(filled[s.text])) for s in doc.sentences if s.text in filled]
+    assert_outside_is_source(source, result, edits, md_words)
+    md = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+
+    def shape(text: str) -> list[tuple[str, str]]:
+        return [(t.type, t.tag) for t in md.parse(text) if t.type != "inline"]
+
+    assert shape(result) == shape(source)
+    assert "[Dang Hoang Giang](/tags/dang-hoang-giang)" in result
+    assert result.count("](/tags/") == source.count("](/tags/")  # every link on a name kept
