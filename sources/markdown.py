@@ -335,7 +335,7 @@ class _Reader:
             opens_with_image = next((k for k in significant if k not in links), -1) in images
         pieces: list[Piece] = []
         if not image_only and any(t.kind is T.TEXT and t.text.strip() for t in toks):
-            escape = _escape_cell if cells is not None else escape_markdown
+            escape = escape_markdown if cells is not None else escape_markdown
             pieces = paragraph_sentences(Paragraph(toks, path), escape, "markdown")
             if atx and pieces and _CLOSING_HASHES.search(pieces[-1].text):  # "\\#" ending a heading
                 pieces[-1] = replace(pieces[-1], text=_CLOSING_HASHES.sub(r"\\\g<0>", pieces[-1].text))
@@ -707,11 +707,6 @@ def _split_row(text: str, lo: int, hi: int) -> list[list[int]]:
             b -= 1
         out.append(col[a:b])
     return out
-
-
-def _escape_cell(text: str) -> str:
-    """Markdown escaping inside a table cell, where a bare pipe would end the cell."""
-    return escape_markdown(text).replace("|", "\\|")
 
 
 def _title_escape(quote: str) -> Callable[[str], str]:

@@ -30,12 +30,13 @@ def escape_attribute(text: str) -> str:
     return escape_html(text).replace('"', "&quot;")
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+# "|" too: a translation in a table cell must not split the cell ("\|" reads as "|" elsewhere)
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 # An ampersand that would start a character reference, and a strikethrough run (GFM).
 _MD_SEQUENCES = re.compile(
     r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)|~(?=~)|(?<=~)~"
 )
-_MD_ANY = re.compile(r"[\\`*_\[\]<>&~]")  # any character the two above may escape
+_MD_ANY = re.compile(r"[\\`*_\[\]<>&~|]")  # any character the two above may escape
 # What would open a heading or a list item if the text starts a line: "# ", "- ", "+ ", "2024. ", "1) ".
 _MD_LINE_START = re.compile(r"#{1,6}(?=[ \t]|$)|[-+](?=[ \t]|$)|[0-9]{1,9}(?=[.)](?:[ \t]|$))")
 
@@ -57,7 +58,7 @@ ESCAPES = {"html": escape_html, "markdown": escape_markdown, "text": str}
 UNESCAPES = {
     "text": str,
     "html": html.unescape,
-    "markdown": lambda text: re.sub(r"\\([\\`*_\[\]<>])", r"\1", text),
+    "markdown": lambda text: re.sub(r"\\([\\`*_\[\]<>|])", r"\1", text),
 }
 
 
