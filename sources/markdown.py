@@ -335,8 +335,7 @@ class _Reader:
             opens_with_image = next((k for k in significant if k not in links), -1) in images
         pieces: list[Piece] = []
         if not image_only and any(t.kind is T.TEXT and t.text.strip() for t in toks):
-            escape = escape_markdown if cells is not None else escape_markdown
-            pieces = paragraph_sentences(Paragraph(toks, path), escape, "markdown")
+            pieces = paragraph_sentences(Paragraph(toks, path), escape_markdown, "markdown")
             if atx and pieces and _CLOSING_HASHES.search(pieces[-1].text):  # "\\#" ending a heading
                 pieces[-1] = replace(pieces[-1], text=_CLOSING_HASHES.sub(r"\\\g<0>", pieces[-1].text))
             if is_paragraph and pieces and (caption or opens_with_image or _ends_with_credit(pieces[-1])):
