@@ -143,6 +143,7 @@ def read_tmx(path: Path, lang: str = "en") -> TmxRead:
     if not path.exists():
         raise InputError("no such file", path=path)
     check_regular_file(path, "TMX file")
+    _check_prolog(path)
     result = TmxRead(path)
     seen: set[tuple[str, str]] = set()
     header_srclang: str | None = None
@@ -189,6 +190,42 @@ def read_tmx(path: Path, lang: str = "en") -> TmxRead:
     if body is None:
         raise InputError(f"line {root_line}: <tmx> has no <body>: not a TMX file", path=path)
     return result
+
+
+_ENTITY = re.compile(r"<!ENTITY\s+(?:%\s*)?([^\s>]+)")
+_ROOT = re.compile(r"<(?![!?])")
+
+
+def _check_prolog(path: Path) -> None:
+    """Entities declared before the root are refused before the parser sees them: libxml2 versions
+    differ in when (and with which line) they stop an entity bomb, the refusal must not."""
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    text = (
+        head.decode("utf-16")
+        if head.startswith((b"\xff\xfe", b"\xfe\xff"))
+        else head.decode("utf-8", "replace")
+    )
+    root = None
+    for m in _ROOT.finditer(text):
+        if not _inside_doctype(text, m.start()):
+            root = m.start()
+            break
+    prolog = text if root is None else text[:root]
+    names = _ENTITY.findall(prolog)
+    if names:
+        shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+        line = prolog.count("\n") + 1
+        raise InputError(
+            f"line {line}: the DOCTYPE before <tmx> declares entities ({shown}); a TMX file "
+            "must not (they can read other files or expand without end)",
+            path=path,
+        )
+
+
+def _inside_doctype(text: str, pos: int) -> bool:
+    start = text.rfind("<!DOCTYPE", 0, pos)
+    return start != -1 and text.find("]>", start, pos) == -1 and "[" in text[start:pos]
 
 
 def _check_root(el, name: str, path: Path) -> None:
