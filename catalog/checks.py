@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from tarjama.sources.html import VOID_ELEMENTS
+
 _DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)}}
 _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c\u00a0\u202f]\d+)*")
 _PLACEHOLDER = re.compile(
@@ -45,24 +47,6 @@ def lost_placeholders(source: str, translation: str) -> list[str]:
 
 
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)[^>]*?(/?)>")
-_VOID = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-    ]
-)
 _MD_LINK = re.compile(r"\]\(([^)\s]*)")
 
 
@@ -92,7 +76,7 @@ def _tags(text: str) -> list[str]:
     return [
         f"{m.group(1)}{m.group(2).lower()}"
         for m in _TAG.finditer(text)
-        if not (m.group(1) == "" and (m.group(3) or m.group(2).lower() in _VOID))
+        if not (m.group(1) == "" and (m.group(3) or m.group(2).lower() in VOID_ELEMENTS))
     ]
 
 

@@ -8,8 +8,6 @@ the paragraph of its own line, so it stays where it was.
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -19,7 +17,7 @@ import polib
 
 from tarjama.catalog.review import holds_translation, is_reviewed, language_of
 from tarjama.sources import Document, Sentence
-from tarjama.sources.markup import ATTRIBUTE_ESCAPES, SANITISERS
+from tarjama.sources.markup import ATTRIBUTE_ESCAPES, SANITISERS, html_text
 
 
 class Layout(StrEnum):
@@ -193,13 +191,7 @@ def splice(text: str, edits: list[tuple[int, int, str]]) -> str:
 def _plain_text(fragment: str, fmt: str, sentence: Sentence | None = None) -> str:
     if sentence is not None and sentence.markup is not None:
         fragment = sentence.markup.strip(fragment)
-        return fragment if fmt != "html" else html.unescape(_TAGS.sub("", fragment))
-    if fmt == "html":
-        return html.unescape(_TAGS.sub("", fragment))
-    return fragment
-
-
-_TAGS = re.compile(r"<[^>]*>")
+    return html_text(fragment) if fmt == "html" else fragment
 
 
 def _is_right_to_left(language: str) -> bool:

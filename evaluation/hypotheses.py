@@ -13,7 +13,6 @@ know them, raise an error that says what to do (`--document` scores whole docume
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 from collections.abc import Sequence
@@ -27,6 +26,7 @@ from tarjama.catalog.po_file import load_po
 from tarjama.catalog.review import is_reviewed
 from tarjama.errors import InputError
 from tarjama.files import check_regular_file
+from tarjama.sources.markup import html_text
 
 TEXT_SUFFIXES = (".txt",)
 PO_SUFFIXES = (".po",)
@@ -130,7 +130,7 @@ _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
 def _words(fragment: str) -> str:
-    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
+    return " ".join(html_text(fragment).split())
 
 
 def _state(entry: polib.POEntry) -> State:

@@ -20,7 +20,6 @@ comment counters are boilerplate (kept, not machine-translated), as in text expo
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 from bisect import bisect_right
@@ -28,12 +27,10 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from tarjama.errors import InputError
 from tarjama.sources.document import Document
-from tarjama.sources.inline import Paragraph, Piece, T, Token, paragraph_sentences, to_sentences
+from tarjama.sources.inline import Paragraph, Parsed, Piece, T, Token, paragraph_sentences, read_marked_up
 from tarjama.sources.markup import escape_html
-from tarjama.sources.segment import TRANSLATABLE, Kind
-from tarjama.sources.text import check_arabic, decode_utf8, read_article_bytes
+from tarjama.sources.segment import Kind
 
 VOID_ELEMENTS = frozenset(
     [
@@ -642,17 +639,9 @@ _VISIBLE_SAMPLE = 200_000
 
 def read_html(path: str | Path) -> Document:
     """An HTML article: decoded, parsed as browsers parse it, segmented; locators are element paths."""
-    path = Path(path)
-    raw = read_article_bytes(path)
-    text = decode_utf8(raw, path)
-    if not text.strip():
-        raise InputError("file contains only whitespace", path=path)
-    page = read_page(text)
-    sentences = to_sentences(text, page.pieces)
-    if not any(s.kind in TRANSLATABLE for s in sentences):
-        raise InputError(
-            "no translatable Arabic text in this page (scripts, code and boilerplate aside)", path=path
-        )
-    check_arabic(page.visible, path, "an Arabic page")
-    marks = tuple((a.start, a.end, a.name) for a in page.lang_attributes)
-    return Document(path, text, hashlib.sha256(raw).hexdigest(), sentences, "html", marks)
+
+    def parse(text: str) -> Parsed:
+        page = read_page(text)
+        return page.pieces, page.visible, tuple((a.start, a.end, a.name) for a in page.lang_attributes)
+
+    return read_marked_up(path, "html", parse, "page (scripts, code and boilerplate aside)", "an Arabic page")

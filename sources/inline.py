@@ -17,14 +17,19 @@ a boundary: those sentences stay one entry, as ``html2po`` keeps whole paragraph
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
+from tarjama.errors import InputError
+from tarjama.sources.document import Document
 from tarjama.sources.markup import OPAQUE, PAIR, VOID, Markup, Span
-from tarjama.sources.segment import Kind, Sentence, segment_paragraph
+from tarjama.sources.segment import TRANSLATABLE, Kind, Sentence, segment_paragraph
+from tarjama.sources.text import check_arabic, decode_utf8, read_article_bytes
 
 _COLLAPSIBLE = " \t\n\r\f"  # HTML's ASCII whitespace; a no-break space is kept
 _IRREGULAR = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")  # whitespace that is not one plain space
@@ -309,3 +314,25 @@ def to_sentences(text: str, pieces: list[tuple[Piece, str]]) -> tuple[Sentence, 
         )
         for n, (p, path) in enumerate(pieces, start=1)
     )
+
+
+Parsed = tuple[list[tuple[Piece, str]], str, tuple[tuple[int, int, str], ...]]
+
+
+def read_marked_up(
+    path: str | Path, fmt: str, parse: Callable[[str], Parsed], kept_out: str, what: str
+) -> Document:
+    """A marked-up article read as every such reader reads it: the exact file text (offsets index
+    into it), ``parse`` → (pieces with paths, a sample of the visible text, language marks), and
+    one clear line when there is nothing Arabic to translate (``kept_out``: what the reader set aside)."""
+    path = Path(path)
+    raw = read_article_bytes(path)
+    text = decode_utf8(raw, path)
+    if not text.strip():
+        raise InputError("file contains only whitespace", path=path)
+    pieces, visible, marks = parse(text)
+    sentences = to_sentences(text, pieces)
+    if not any(s.kind in TRANSLATABLE for s in sentences):
+        raise InputError(f"no translatable Arabic text in this {kept_out}", path=path)
+    check_arabic(visible, path, what)
+    return Document(path, text, hashlib.sha256(raw).hexdigest(), sentences, fmt, marks)

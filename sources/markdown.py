@@ -36,7 +36,6 @@ segmenter gives them.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -51,13 +50,11 @@ from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token as MdToken
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from tarjama.errors import InputError
 from tarjama.sources.document import Document
 from tarjama.sources.html import VOID_ELEMENTS, read_page
-from tarjama.sources.inline import Paragraph, Piece, T, Token, paragraph_sentences, to_sentences
+from tarjama.sources.inline import Paragraph, Parsed, Piece, T, Token, paragraph_sentences, read_marked_up
 from tarjama.sources.markup import escape_markdown
-from tarjama.sources.segment import _CREDIT_LINE, _TERMINATOR, TRANSLATABLE, Kind
-from tarjama.sources.text import check_arabic, decode_utf8, read_article_bytes
+from tarjama.sources.segment import _CREDIT_LINE, _TERMINATOR, Kind
 
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -800,19 +797,14 @@ def read_markdown_text(text: str) -> MarkdownPage:
 
 def read_markdown(path: str | Path) -> Document:
     """A Markdown article: decoded, parsed as CommonMark, segmented; locators are element paths."""
-    path = Path(path)
-    raw = read_article_bytes(path)
-    text = decode_utf8(raw, path)
-    if not text.strip():
-        raise InputError("file contains only whitespace", path=path)
-    page = read_markdown_text(text)
-    sentences = to_sentences(text, page.pieces)
-    if not any(s.kind in TRANSLATABLE for s in sentences):
-        raise InputError(
-            "no translatable Arabic text in this Markdown file (front matter, code and HTML aside)", path=path
-        )
-    check_arabic(page.visible, path, "an Arabic article")
-    return Document(path, text, hashlib.sha256(raw).hexdigest(), sentences, "markdown")
+
+    def parse(text: str) -> Parsed:
+        page = read_markdown_text(text)
+        return page.pieces, page.visible, ()
+
+    return read_marked_up(
+        path, "markdown", parse, "Markdown file (front matter, code and HTML aside)", "an Arabic article"
+    )
 
 
 __all__ = ["MarkdownPage", "read_markdown", "read_markdown_text"]

@@ -253,6 +253,14 @@ _HTML_ATTR = re.compile(r"""([^\s/>"'=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "cite", "poster", "background"})
 
 
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def html_text(fragment: str) -> str:
+    """The text of an HTML fragment: tags (and comments) out, references decoded."""
+    return html.unescape(_ANY_TAG.sub("", fragment))
+
+
 def tag_names(fragment: str) -> list[str]:
     """The tags of a fragment in order, as ``a`` and ``/a`` (what the markup check compares)."""
     return [f"{m.group(1)}{m.group(2).lower()}" for m in _TAG.finditer(fragment)]
