@@ -216,12 +216,17 @@ class RayDecoder:
             num_cpus=opts.cpus_per_actor,
             num_gpus=opts.gpus_per_actor or None,
         )
+        seen: set[tuple[int, int]] = set()
         try:
             for row in decoded.iter_rows():
+                key = (int(row["wave"]), int(row["k"]))
+                if key in seen:  # a retried task's output, should Ray deliver it twice
+                    continue
+                seen.add(key)
                 stats.batches += 1
                 stats.decode_nodes.add(str(row["node"]))
                 stats.actor_pids.add((str(row["node"]), int(row["pid"])))
-                yield int(row["wave"]), int(row["k"]), json.loads(row["outputs"]), float(row["seconds"])
+                yield *key, json.loads(row["outputs"]), float(row["seconds"])
         except TarjamaError:
             raise
         except Exception as exc:  # a failure inside the pool arrives wrapped by Ray
