@@ -122,6 +122,25 @@ def worker(config: str, work: Path, beam: int, out: Path) -> dict:
     return result
 
 
+def sensitivity(model: Path, sentences: list[str], beam: int) -> None:
+    from tarjama.run import translate_pool
+    from tarjama.translate.backend import CpuLayout, DecodeSettings
+    from tarjama.translate.backends import open_backend
+    from tarjama.translate.model_source import resolve_model
+
+    source, settings = resolve_model(str(model)), DecodeSettings(backend="ct2", beam=beam, batch_size=BATCH)
+    outputs = {
+        parts: translate_pool(
+            open_backend(source, settings, layout=CpuLayout(threads=2, parts=parts)), sentences
+        )
+        for parts in (2, 1)
+    }
+    changed = sum(a != b for a, b in zip(outputs[2], outputs[1], strict=True))
+    print(
+        f"{changed} of {len(sentences)} sentences differ between batches cut in 2 pieces and in 1 (beam {beam})"
+    )
+
+
 def _driver_only():
     """The Ray engine's driver side (tokens-only backend, planning, writing) with an instant decoder."""
     from tarjama.run import LocalEngine
@@ -179,6 +198,14 @@ def main() -> None:
     ap.add_argument("--beam", type=int, default=4)
     ap.add_argument("--configs", default="local,ray-1x2,ray-2x1")
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "tarjama-bench")
+    ap.add_argument(
+        "--sensitivity",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only check, on N sentences, whether CTranslate2's output changes when each batch is cut "
+        "in 1 piece instead of 2 (why Ray actors keep the local engine's pieces)",
+    )
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -190,6 +217,9 @@ def main() -> None:
 
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     model = build_model(args.work)
+    if args.sensitivity:
+        sensitivity(model, make_sentences(model, args.sensitivity), args.beam)
+        return
     sentences = make_sentences(model, args.sentences)
     shutil.rmtree(args.work / "articles", ignore_errors=True)
     write_articles(args.work / "articles", sentences)

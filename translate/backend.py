@@ -41,8 +41,8 @@ class CpuLayout:
     ``threads``: the CPU threads it decodes with. ``parts``: how many pieces each batch is cut
     into, decoded side by side (CTranslate2: one per worker). The pieces change the output: a
     CTranslate2 call shares one decoding length limit and one set of padded matrices between its
-    sentences, so the same sentence can come out differently in another piece (measured on the
-    opus-mt-shaped model: 2 of 48 sentences). The local engine cuts a batch into one piece per
+    sentences, so the same sentence can come out differently in another piece (on the
+    opus-mt-shaped model, 2 of 200 sentences: ``benchmarks/engines.py --sensitivity``). The local engine cuts a batch into one piece per
     core (:func:`local_layout`); a distributed engine keeps that number, whatever CPUs a worker
     has, so its catalogs are the ones the local engine writes.
     """
