@@ -3,6 +3,7 @@
     python benchmarks/engines.py                                   # 600 sentences, beam 4, 2 passes
     python benchmarks/engines.py --sentences 200 --repeats 1       # a quick look
     python benchmarks/engines.py --configs local,ray-2x1 --beam 1
+    python benchmarks/engines.py --configs local,ray-1x1,ray-2x1 --device cuda   # a GPU node (2 GPUs)
 
 The model and sentences are `benchmarks/throughput.py`'s (opus-mt-ar-en's architecture with
 random weights, every sentence decoded to exactly 32 target tokens, 20-32 source tokens each),
@@ -65,7 +66,7 @@ def dated(po: bytes) -> bytes:
     return re.sub(rb'^"(POT-Creation-Date|PO-Revision-Date): [^"\\]*\\n"$', rb'"\1: -\\n"', po, flags=re.M)
 
 
-def worker(config: str, work: Path, beam: int, out: Path) -> dict:
+def worker(config: str, work: Path, beam: int, out: Path, device: str = "cpu") -> dict:
     import psutil
 
     from tarjama.run import Resources, RunOptions, run_batch
@@ -88,10 +89,11 @@ def worker(config: str, work: Path, beam: int, out: Path) -> dict:
         from tarjama.run.ray_engine import RayEngine, RayOptions
 
         actors, cpus = CONFIGS[config]
-        engine = RayEngine(RayOptions(actors=(actors, actors), cpus_per_actor=cpus))
+        gpus = 1.0 if device != "cpu" else 0.0  # on a GPU node: one GPU per actor
+        engine = RayEngine(RayOptions(actors=(actors, actors), cpus_per_actor=cpus, gpus_per_actor=gpus))
         engine.start()
         startup = engine.stats.startup_s
-    settings = DecodeSettings(backend="ct2", beam=beam, batch_size=BATCH)
+    settings = DecodeSettings(backend="ct2", beam=beam, batch_size=BATCH, device=device)
     options = RunOptions(out_dir=out, settings=settings, skip_unchanged=True, wave_sentences=512)
     t0 = time.perf_counter()
     report = run_batch(
@@ -179,10 +181,11 @@ def _rss(proc) -> float:
         return 0.0
 
 
-def run_pass(work: Path, config: str, beam: int, n: int) -> dict:
+def run_pass(work: Path, config: str, beam: int, n: int, device: str = "cpu") -> dict:
     out = work / "out" / f"{config}-{n}"
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, __file__, "--worker", config, "--beam", str(beam), "--work", str(work)]
+    cmd += ["--device", device]
     res = subprocess.run([*cmd, "--out", str(out)], capture_output=True, text=True, check=False)
     if res.returncode != 0:
         sys.exit(f"{config} failed:\n{res.stderr[-4000:]}")
@@ -197,6 +200,11 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--beam", type=int, default=4)
     ap.add_argument("--configs", default="local,ray-1x2,ray-2x1")
+    ap.add_argument(
+        "--device",
+        default="cpu",
+        help="cuda: decode on GPUs (local on one; each Ray actor with one GPU), compute type int8_float16",
+    )
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "tarjama-bench")
     ap.add_argument(
         "--sensitivity",
@@ -212,7 +220,7 @@ def main() -> None:
     os.environ["TARJAMA_CACHE"] = str(args.work / "cache")
     os.environ["HF_HUB_OFFLINE"] = "1"
     if args.worker:
-        print(json.dumps(worker(args.worker, args.work, args.beam, args.out)))
+        print(json.dumps(worker(args.worker, args.work, args.beam, args.out, args.device)))
         return
 
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -231,7 +239,7 @@ def main() -> None:
     acc: dict[str, list[dict]] = {c: [] for c in configs}
     for n in range(args.repeats):  # passes interleaved: background drift hits every configuration alike
         for config in configs:
-            data = run_pass(args.work, config, args.beam, n)
+            data = run_pass(args.work, config, args.beam, n, args.device)
             acc[config].append(data)
             print(f"  pass {n + 1}: {config}: {data['run_s']:.1f} s", flush=True)
     reference = acc.get("local", [{}])[0].get("catalogs")
@@ -239,7 +247,7 @@ def main() -> None:
     distinct = next(iter(acc.values()))[0]["sentences"]
     print(
         f"{args.sentences} lines in {-(-args.sentences // PER_ARTICLE)} articles, each with the same byline: "
-        f"{distinct} distinct sentences to decode; beam {args.beam}, ct2 int8, batch {BATCH}; "
+        f"{distinct} distinct sentences to decode; beam {args.beam}, ct2 on {args.device}, batch {BATCH}; "
         f"median of {args.repeats} passes.\n"
     )
     print("| engine | run s | sent/s | decode/s | × local | start s | driver MB | actor MB | Ray MB | same |")
