@@ -297,6 +297,18 @@ def test_manifest_jsonl_and_parquet_with_the_clis_own_local_ray(tiny_model: Path
     ]
 
 
+def test_a_ray_client_address_is_refused_in_one_line(tiny_model: Path, tmp_path: Path) -> None:
+    paths = write_corpus(tmp_path / "in", 1)
+    args = ("batch", paths[0], "--model", tiny_model, "--out", tmp_path / "out", "--engine", "ray")
+    res = run_cli(*args, "--ray-address", "ray://head:10001")
+    assert res.returncode != 0 and "Traceback" not in res.stderr
+    (line,) = res.stderr.strip().splitlines()
+    assert line.startswith(
+        "tarjama: error: --ray-address ray://head:10001: Ray Data does not run through Ray Client"
+    )
+    assert not (tmp_path / "out").exists()
+
+
 def test_without_ray_the_engine_says_how_to_get_it(tiny_model: Path, tmp_path: Path) -> None:
     paths = write_corpus(tmp_path / "in", 1)
     code = "import sys; sys.modules['ray'] = None; from tarjama.cli import main; main()"

@@ -126,8 +126,9 @@ def translate_cmd(
 @click.option(
     "--ray-address",
     default=None,
-    metavar="auto|ray://HOST:PORT",
-    help="The Ray cluster to join (auto: the one this machine belongs to); default: start one here.",
+    metavar="auto|HOST:PORT",
+    help="The Ray cluster to join (auto: the one this machine belongs to; HOST:PORT: its head); "
+    "default: start a private one here.",
 )
 @click.option("--actors", default="1", show_default=True, metavar="N|MIN-MAX", help="Decoding actors (Ray).")
 @click.option("--cpus-per-actor", default=1.0, show_default=True, type=click.FloatRange(0.0, min_open=True))

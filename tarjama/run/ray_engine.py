@@ -72,8 +72,8 @@ def import_ray() -> Any:
 class RayOptions:
     """Where and how wide: ``address`` None starts a private Ray on this machine for the run (or
     uses the one this process is already connected to); "auto" joins the cluster this machine
-    is part of (``ray start``, or RAY_ADDRESS); "HOST:PORT" a cluster's head; "ray://HOST:PORT" a
-    remote one through Ray Client."""
+    is part of (``ray start``, or RAY_ADDRESS); "HOST:PORT" a cluster's head (GCS). A Ray Client
+    address (ray://) is refused with what to do instead: Ray Data cannot run through it."""
 
     address: str | None = None
     actors: tuple[int, int] = (1, 1)  # the decoding pool: least and most actors (autoscaled between)
@@ -120,6 +120,16 @@ class RayEngine:
         if self._ray is not None:
             return
         ray = import_ray()
+        address = self.options.address or ""
+        if address.startswith("ray://"):
+            # measured with Ray 2.60: Ray Data's streaming executor needs the driver's own core
+            # worker, which a Ray Client connection does not have ('Worker' object has no
+            # attribute 'core_worker'), so the run would fail at its first stage
+            raise TarjamaError(
+                f"--ray-address {address}: Ray Data does not run through Ray Client; run tarjama on a "
+                "node of the cluster with --ray-address auto (or HEAD:6379), e.g. as a Ray job: "
+                "ray job submit --address http://HEAD:8265 -- tarjama batch ... --engine ray --ray-address auto"
+            )
         t0 = time.perf_counter()
         if not ray.is_initialized():
             # tarjama reports progress and errors itself; Ray's own notices would garble its output
