@@ -233,5 +233,12 @@ def batch_cmd(
         console = Console(width=None if sys.stdout.isatty() else 120)  # logs get the whole table
         console.print(summary_table(report))
         console.print(summary_line(report))
+        if ray_engine is not None:
+            st = ray_engine.stats
+            console.print(
+                f"ray: started in {st.startup_s:.1f} s; read on {len(st.read_nodes)} node(s); "
+                f"{st.batches} batches decoded on {len(st.decode_nodes)} node(s) "
+                f"by {len(st.actor_pids)} actor process(es)"
+            )
     if report.failed:
         sys.exit(1)
