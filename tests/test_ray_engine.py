@@ -297,6 +297,23 @@ def test_manifest_jsonl_and_parquet_with_the_clis_own_local_ray(tiny_model: Path
     ]
 
 
+def test_a_model_the_workers_cannot_load_stops_the_run_in_one_line(
+    cluster, tiny_model: Path, tmp_path: Path
+) -> None:
+    """The driver reads only the tokenizer; the actors' load fails: one line, no catalog, no
+    endless actor restarts."""
+    from tarjama.errors import TarjamaError
+
+    broken = tmp_path / "model"
+    shutil.copytree(tiny_model, broken)
+    (broken / "model.safetensors").write_bytes(b"not a checkpoint")
+    paths = write_corpus(tmp_path / "in", 2)
+    with pytest.raises(TarjamaError, match=r"cannot load the model on a Ray worker: ") as caught:
+        run_batch(paths, *options(broken, tmp_path / "out", "transformers"), engine=RayEngine())
+    assert str(caught.value).startswith(f"{broken}: ") and "\n" not in str(caught.value)
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_ray_client_address_is_refused_in_one_line(tiny_model: Path, tmp_path: Path) -> None:
     paths = write_corpus(tmp_path / "in", 1)
     args = ("batch", paths[0], "--model", tiny_model, "--out", tmp_path / "out", "--engine", "ray")

@@ -148,7 +148,8 @@ class RayEngine:
         context = DataContext.get_current()
         context.enable_progress_bars = False  # the run core reports progress, as locally
         context.print_on_execution_start = False
-        logging.getLogger("ray.data").setLevel(logging.ERROR)
+        # Ray Data logs a failed stage's whole traceback; the run says it in one line
+        logging.getLogger("ray.data").setLevel(logging.CRITICAL)
         self._ray = ray
         self.stats.startup_s = time.perf_counter() - t0
 
@@ -177,9 +178,12 @@ class RayEngine:
         rows = [{"i": i, "path": str(p)} for i, p in enumerate(paths)]
         ds = ray.data.from_items(rows, override_num_blocks=min(len(rows), _MAX_BLOCKS))
         out: list[Document | ArticleReport | None] = [None] * len(rows)
-        for row in ds.map(_read_row, fn_kwargs={"fmt": fmt}).iter_rows():
-            out[int(row["i"])] = pickle.loads(row["item"])
-            self.stats.read_nodes.add(str(row["node"]))
+        try:
+            for row in ds.map(_read_row, fn_kwargs={"fmt": fmt}).iter_rows():
+                out[int(row["i"])] = pickle.loads(row["item"])
+                self.stats.read_nodes.add(str(row["node"]))
+        except Exception as exc:  # not a bad article (that is a report): the stage itself failed
+            raise TarjamaError(f"ray: reading failed: {_cause(exc)}") from exc
         return [item for item in out if item is not None]
 
     def decoder(self, model: Model, opener: Opener) -> RayDecoder:
@@ -232,6 +236,8 @@ class RayDecoder:
                 key = (int(row["wave"]), int(row["k"]))
                 if key in seen:  # a retried task's output, should Ray deliver it twice
                     continue
+                if row["error"]:
+                    raise TarjamaError(str(row["error"]))
                 seen.add(key)
                 stats.batches += 1
                 stats.decode_nodes.add(str(row["node"]))
@@ -251,7 +257,11 @@ def _read_row(row: dict[str, Any], fmt: str | None) -> dict[str, Any]:
 
 
 class _Translate:
-    """One actor of the decoding pool: one model, loaded once, on the CPUs (or GPUs) Ray gave it."""
+    """One actor of the decoding pool: one model, loaded once, on the CPUs (or GPUs) Ray gave it.
+
+    A model this worker cannot load, or a batch it cannot decode, is answered with an error row
+    rather than raised: the driver stops the run with that one line (as the local engine would),
+    and Ray does not restart an actor that would fail the same way forever."""
 
     def __init__(
         self, source: ModelSource, settings: DecodeSettings, parts: int, env: dict[str, str]
@@ -262,22 +272,41 @@ class _Translate:
         context = ray.get_runtime_context()
         cpus = context.get_assigned_resources().get("CPU", 1)
         self.node = context.get_node_id()
-        self.backend = open_backend(
-            source, settings, layout=CpuLayout(threads=max(1, int(cpus)), parts=parts)
-        )
+        self.backend: Backend | None = None
+        self.error = ""
+        try:
+            self.backend = open_backend(
+                source, settings, layout=CpuLayout(threads=max(1, int(cpus)), parts=parts)
+            )
+        except TarjamaError as exc:
+            self.error = str(exc)
+        except Exception as exc:  # what the local engine would show as a traceback: one line here
+            self.error = f"{source.path}: cannot load the model on a Ray worker: {_first_line(exc)}"
 
     def __call__(self, rows: dict[str, Any]) -> dict[str, list[Any]]:
-        out: dict[str, list[Any]] = {k: [] for k in ("wave", "k", "outputs", "seconds", "node", "pid")}
+        out: dict[str, list[Any]] = {
+            k: [] for k in ("wave", "k", "outputs", "seconds", "node", "pid", "error")
+        }
         for wave, k, payload in zip(rows["wave"], rows["k"], rows["batch"], strict=True):
             texts, terms, banned = json.loads(payload)
             t0 = time.perf_counter()
-            outputs = self.backend.translate(texts, terms=terms, banned=banned)
+            outputs, error = [], self.error
+            if self.backend is not None:
+                try:
+                    outputs = self.backend.translate(texts, terms=terms, banned=banned)
+                except TarjamaError as exc:
+                    error = str(exc)
+                except Exception as exc:
+                    error = (
+                        f"decoding a batch failed on a Ray worker: {type(exc).__name__}: {_first_line(exc)}"
+                    )
             out["seconds"].append(time.perf_counter() - t0)
             out["wave"].append(int(wave))
             out["k"].append(int(k))
             out["outputs"].append(json.dumps(outputs, ensure_ascii=False))
             out["node"].append(self.node)
             out["pid"].append(os.getpid())
+            out["error"].append(error)
         return out
 
 
@@ -287,9 +316,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _cause(exc: BaseException) -> str:
-    """The innermost error's line (Ray wraps a worker's exception in its own)."""
-    seen = exc
-    while seen.__cause__ is not None:
-        seen = seen.__cause__
-    lines = [ln for ln in str(seen).strip().splitlines() if ln.strip()]
-    return lines[-1].strip() if lines else type(seen).__name__
+    """The error's own line out of Ray's wrapping (its text ends with the worker's traceback)."""
+    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+    lines = [ln for ln in lines if not ln.startswith(("File ", "Traceback", "^", "~"))]
+    return lines[-1] if lines else type(exc).__name__
