@@ -9,6 +9,7 @@ a model that cannot be loaded. An engine adds loading, tokenising and decoding.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,33 @@ class DecodeSettings:
     device: str = "cpu"
     backend: str = "transformers"  # a name in translate.backends.BACKENDS
     compute_type: str = "default"  # what "default" means and what is allowed: translate.backends
+
+
+@dataclass(frozen=True)
+class CpuLayout:
+    """How an engine spreads a batch over the CPUs it is given (``open_backend(..., layout=...)``).
+
+    ``threads``: the CPU threads it decodes with. ``parts``: how many pieces each batch is cut
+    into, decoded side by side (CTranslate2: one per worker). The pieces change the output: a
+    CTranslate2 call shares one decoding length limit and one set of padded matrices between its
+    sentences, so the same sentence can come out differently in another piece (on the
+    opus-mt-shaped model, 2 of 200 sentences: ``benchmarks/engines.py --sensitivity``). The local engine cuts a batch into one piece per
+    core (:func:`local_layout`); a distributed engine keeps that number, whatever CPUs a worker
+    has, so its catalogs are the ones the local engine writes.
+    """
+
+    threads: int
+    parts: int
+
+
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def local_layout() -> CpuLayout:
+    """Every core this process may use, one batch piece per core."""
+    cores = usable_cores()
+    return CpuLayout(threads=cores, parts=cores)
 
 
 class Backend(Protocol):
@@ -135,9 +163,10 @@ def cannot_load(problem: str, exc: BaseException, path: str | Path) -> ModelNotA
 class BaseBackend:
     """What every engine shares. A subclass sets ``name``, and in ``__init__``:
 
-    1. calls ``super().__init__(source, settings)`` (stores them, checks the device with
-       :meth:`cuda_available`);
-    2. loads its model, raising :func:`cannot_load` when it cannot;
+    1. calls ``super().__init__(source, settings, layout, decoding)`` (stores them, checks the
+       device with :meth:`cuda_available`);
+    2. loads its model, raising :func:`cannot_load` when it cannot (with ``decoding`` False, only
+       what ``encode``, ``token_counts`` and ``spells`` need);
     3. calls :meth:`set_limits` with the checkpoint's generation max_length and positions.
 
     It implements :meth:`encode`, :meth:`token_counts` and :meth:`_start` (and :meth:`_finish`
@@ -149,11 +178,21 @@ class BaseBackend:
     hard_max: int = MAX_OUTPUT_TOKENS - 1
     source_max: int = MAX_OUTPUT_TOKENS
 
-    def __init__(self, source: ModelSource, settings: DecodeSettings) -> None:
+    def __init__(
+        self,
+        source: ModelSource,
+        settings: DecodeSettings,
+        layout: CpuLayout | None = None,
+        decoding: bool = True,
+    ) -> None:
         self.source = source
         self.settings = settings
+        self.layout = layout or local_layout()
+        # False: opened to count tokens and check spellings only (a distributed run's driver,
+        # which plans batches while its workers decode): no weights, no device
+        self.decoding = decoding
         self._spelled: dict[str, bool] = {}  # text → whether the target vocabulary writes it
-        if settings.device.startswith("cuda") and not self.cuda_available():
+        if decoding and settings.device.startswith("cuda") and not self.cuda_available():
             raise TarjamaError("--device cuda was asked for but no CUDA device is available")
 
     # --- what an engine provides ------------------------------------------------------
@@ -229,6 +268,8 @@ class BaseBackend:
         so an engine with parallel workers keeps them all busy."""
         if not sentences:
             return []
+        if not self.decoding:
+            raise RuntimeError(f"this {self.name} backend was opened to count tokens only")
         tokens = self.encode(sentences)
         owed: Sequence[Sequence[str]] = terms or [()] * len(tokens)
         stand = {t: s for t, s in self.stand_ins({t for row in owed for t in row}).items() if s}

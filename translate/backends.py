@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tarjama.errors import TarjamaError
-from tarjama.translate.backend import Backend, DecodeSettings
+from tarjama.translate.backend import Backend, CpuLayout, DecodeSettings
 from tarjama.translate.model_source import ModelSource
 
 # What --compute-type says when it leaves the choice to the backend.
@@ -99,9 +99,18 @@ def check_compute_type(settings: DecodeSettings) -> None:
     )
 
 
-def open_backend(source: ModelSource, settings: DecodeSettings) -> Backend:
-    """Load the model once with the backend ``settings.backend`` names (heavy imports happen here)."""
+def open_backend(
+    source: ModelSource, settings: DecodeSettings, layout: CpuLayout | None = None, decoding: bool = True
+) -> Backend:
+    """Load the model once with the backend ``settings.backend`` names (heavy imports happen here).
+
+    ``layout``: the CPUs it decodes with (default: every core of this process,
+    ``translate.backend.local_layout``); ``decoding`` False: tokenizer and vocabulary only, for
+    a driver that plans batches other processes decode.
+    """
     spec = backend_spec(settings.backend)
     check_compute_type(settings)
     module, _, cls = spec.loader.partition(":")
-    return getattr(importlib.import_module(module), cls)(source, settings)
+    # an engine that never runs distributed may keep the two-argument constructor
+    extra = {k: v for k, v in (("layout", layout), ("decoding", decoding)) if v is not None and v is not True}
+    return getattr(importlib.import_module(module), cls)(source, settings, **extra)

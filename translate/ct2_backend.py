@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 
-from tarjama.translate.backend import BaseBackend, DecodeSettings, cannot_load, checkpoint_limits, read_json
+from tarjama.translate.backend import (
+    BaseBackend,
+    CpuLayout,
+    DecodeSettings,
+    cannot_load,
+    checkpoint_limits,
+    read_json,
+)
 from tarjama.translate.backends import effective_compute_type
 from tarjama.translate.ct2_convert import STORED_WEIGHTS, ensure_converted, resolve_compute_type
 from tarjama.translate.ct2_repair import WORD_START, TermRepair
@@ -41,28 +48,49 @@ def _torch_threads_kept() -> Iterator[None]:
 class CTranslate2Backend(BaseBackend):
     name = "ct2"
 
-    def __init__(self, source: ModelSource, settings: DecodeSettings | None = None) -> None:
+    def __init__(
+        self,
+        source: ModelSource,
+        settings: DecodeSettings | None = None,
+        layout: CpuLayout | None = None,
+        decoding: bool = True,
+    ) -> None:
         import ctranslate2
         import sentencepiece as spm
 
         self._ct2 = ctranslate2
-        super().__init__(source, settings or DecodeSettings(backend="ct2"))
+        super().__init__(source, settings or DecodeSettings(backend="ct2"), layout, decoding)
         settings = self.settings
-        self.compute_type = resolve_compute_type(effective_compute_type(settings), settings.device)
+        compute = effective_compute_type(settings)
+        # a driver that only counts tokens may have no device of the kind its workers decode on
+        self.compute_type = resolve_compute_type(compute, settings.device) if decoding else compute
         self.model_dir = ensure_converted(source, STORED_WEIGHTS[self.compute_type])
         self.set_limits(*checkpoint_limits(source.path))
         gen = read_json(source.path / "generation_config.json")
         self.min_length = int(gen.get("min_new_tokens") or 0)
         self._src = spm.SentencePieceProcessor(model_file=str(source.path / "source.spm"))
         self._tgt = spm.SentencePieceProcessor(model_file=str(source.path / "target.spm"))
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        # On CPU, one batch per core (inter_threads) rather than every core on one batch
-        # (intra_threads): a Marian-sized model's matrices are too small to split well
-        # (measured: docs/benchmarks.md, "Batch throughput" and its "CTranslate2 settings sweep").
-        inter, intra = (cores, 1) if settings.device == "cpu" else (1, 0)
+        self._known: frozenset[str] | None = None  # the converted model's vocabulary, when a ban needs it
+        # On CPU, each batch is cut into ``layout.parts`` pieces decoded side by side, one per
+        # worker (inter_threads), every worker on one core (intra_threads 1): a Marian-sized
+        # model's matrices are too small to split well (measured: docs/benchmarks.md, "Batch
+        # throughput" and its "CTranslate2 settings sweep"). Locally parts = threads = cores; a
+        # distributed worker keeps the driver's parts (the output depends on them) and runs
+        # min(parts, its CPUs) workers, each on its share of the CPUs.
+        layout = self.layout
+        parts = layout.parts if settings.device == "cpu" else 1
+        if settings.device == "cpu":
+            inter = max(1, min(parts, layout.threads))
+            intra = max(1, layout.threads // inter)
+        else:
+            inter, intra = 1, 0
         # batch_size counts the sentences decoded at once, as on the transformers backend, so
         # memory stays the same: each call's batch is split between the workers.
-        self.per_worker = max(1, -(-settings.batch_size // inter))
+        self.per_worker = max(1, -(-settings.batch_size // parts))
+        self.term_stats = Counter()
+        self.repair_stats = Counter()
+        if not decoding:
+            return
         try:
             with _torch_threads_kept():
                 self.translator = ctranslate2.Translator(
@@ -75,11 +103,10 @@ class CTranslate2Backend(BaseBackend):
         except (RuntimeError, ValueError) as exc:
             raise cannot_load("CTranslate2 cannot load the converted model", exc, self.model_dir) from None
         self.repair = TermRepair(
-            self.translator, self._tgt, self.decode, settings.beam, self.hard_max, self.per_worker
+            self.translator, self._tgt, self.decode, settings.beam, self.hard_max, self.per_worker, parts
         )
         self.term_stats = self.repair.term_stats  # n_best / repaired / unresolved sentences
         self.repair_stats = self.repair.repair_stats  # repaired in one pass / by the rounds
-        self._known: frozenset[str] | None = None  # the converted model's vocabulary, when a ban needs it
 
     def cuda_available(self) -> bool:
         return self._ct2.get_cuda_device_count() > 0

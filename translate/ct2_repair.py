@@ -51,7 +51,8 @@ class TermRepair:
 
     ``translator``: the ``ctranslate2.Translator``; ``target``: the target SentencePiece model;
     ``decode``: pieces -> text as the backend writes it; ``hard_max``: the position limit an
-    output must stay under; ``per_worker``: sentences per scoring batch. ``term_stats``
+    output must stay under; ``per_worker``: sentences per scoring batch; ``parts``: how many
+    pieces a call is cut into (the backend's ``CpuLayout.parts``: the output depends on it). ``term_stats``
     counts sentences met by the n-best list, repaired, and still missing a term.
     """
 
@@ -63,8 +64,10 @@ class TermRepair:
         beam: int,
         hard_max: int,
         per_worker: int,
+        parts: int = 1,
     ) -> None:
         self.translator = translator
+        self.parts = parts
         self._tgt = target
         self.decode = decode
         self.beam = beam
@@ -220,7 +223,7 @@ class TermRepair:
             limit = min(self.hard_max - 1, max(r.budget - 1, lengths[j] + TERM_SLACK))
             groups.setdefault((limit, tuple(map(tuple, r.ban))), []).append(j)
         pending = []
-        workers = max(1, getattr(self.translator, "num_translators", 1))
+        workers = max(1, self.parts)
         for (limit, ban), members in groups.items():
             extra = {"suppress_sequences": list(map(list, ban))} if ban else {}
             handles = self.translator.translate_batch(

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tarjama.translate.backend import BaseBackend, DecodeSettings, cannot_load
+from tarjama.translate.backend import BaseBackend, CpuLayout, DecodeSettings, cannot_load, checkpoint_limits
 from tarjama.translate.model_source import ModelSource
 
 
 class TransformersBackend(BaseBackend):
     name = "transformers"
 
-    def __init__(self, source: ModelSource, settings: DecodeSettings | None = None) -> None:
+    def __init__(
+        self,
+        source: ModelSource,
+        settings: DecodeSettings | None = None,
+        layout: CpuLayout | None = None,
+        decoding: bool = True,
+    ) -> None:
         import torch
         import transformers
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
@@ -23,9 +29,15 @@ class TransformersBackend(BaseBackend):
         transformers.logging.set_verbosity_error()
         transformers.utils.logging.disable_progress_bar()
         self._torch = torch
-        super().__init__(source, settings or DecodeSettings())
+        super().__init__(source, settings or DecodeSettings(), layout, decoding)
+        if layout is not None and self.settings.device == "cpu":
+            torch.set_num_threads(layout.threads)  # a worker given some CPUs of a shared machine
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(source.path)
+            if not decoding:  # tokens and spellings only: the limits from the JSON files, no weights
+                self.set_limits(*checkpoint_limits(source.path))
+                self._target_vocab = None
+                return
             model = AutoModelForSeq2SeqLM.from_pretrained(source.path)
         except (OSError, ValueError, KeyError) as exc:
             raise cannot_load("cannot load the model", exc, source.path) from None

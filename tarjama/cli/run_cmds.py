@@ -81,7 +81,15 @@ def translate_cmd(
 
 
 @click.command("batch")
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
+@click.option(
+    "--manifest",
+    "manifests",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A file listing article paths, one per row: JSON Lines, or Parquet with a 'path' column "
+    "(relative paths: from the manifest's folder).",
+)
 @model_options
 @click.option(
     "--batch-size",
@@ -107,11 +115,36 @@ def translate_cmd(
 @device_option
 @backend_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="local: this process; ray: articles read and sentences decoded on a Ray cluster "
+    "(pip install 'tarjama[ray]'), the same catalogs.",
+)
+@click.option(
+    "--ray-address",
+    default=None,
+    metavar="auto|HOST:PORT",
+    help="The Ray cluster to join (auto: the one this machine belongs to; HOST:PORT: its head); "
+    "default: start a private one here.",
+)
+@click.option("--actors", default="1", show_default=True, metavar="N|MIN-MAX", help="Decoding actors (Ray).")
+@click.option("--cpus-per-actor", default=1.0, show_default=True, type=click.FloatRange(0.0, min_open=True))
+@click.option(
+    "--gpus-per-actor",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0.0),
+    help="GPUs per decoding actor (Ray; implies --device cuda).",
+)
 @glossary_options
 @review_options
 @input_format_option
 def batch_cmd(
     inputs: tuple[str, ...],
+    manifests: tuple[Path, ...],
     model: str,
     out_dir: Path,
     lang: str,
@@ -123,22 +156,44 @@ def batch_cmd(
     backend: str,
     compute_type: str,
     quiet: bool,
+    engine: str,
+    ray_address: str | None,
+    actors: str,
+    cpus_per_actor: float,
+    gpus_per_actor: float,
     glossary_files: tuple[Path, ...],
     no_glossary: bool,
     input_format: str,
     **review: Any,
 ) -> None:
-    """Translate many articles (files, directories, globs) with one model load; resumable.
+    """Translate many articles (files, directories, globs, --manifest) with one model load; resumable.
 
     Articles whose PO already records the same source and settings are skipped; a bad article
     is reported and skipped (exit 1 at the end); Ctrl-C or kill keeps every finished PO.
+    --engine ray spreads reading and decoding over a Ray cluster and writes the same catalogs.
     """
     import signal
 
     from rich.console import Console
 
     from tarjama.cli.batch_view import RichProgress, summary_line, summary_table
-    from tarjama.run import Resources, RunOptions, run_batch
+    from tarjama.run import Resources, RunOptions, read_manifest, run_batch
+
+    if not inputs and not manifests:
+        raise click.UsageError("give article files, directories or globs, or --manifest FILE")
+    ray_engine = None
+    if engine == "ray":
+        from tarjama.run.ray_engine import RayEngine, RayOptions, import_ray, parse_actors
+
+        import_ray()  # without Ray: one line saying how to get it, before anything is read
+        if gpus_per_actor > 0 and device == "cpu":
+            device = "cuda"
+        ray_engine = RayEngine(RayOptions(ray_address, parse_actors(actors), cpus_per_actor, gpus_per_actor))
+    elif ray_address is not None or actors != "1" or gpus_per_actor or cpus_per_actor != 1.0:
+        raise click.UsageError(
+            "--ray-address, --actors, --cpus-per-actor and --gpus-per-actor need --engine ray"
+        )
+    listed = [p for m in manifests for p in read_manifest(m)]
 
     def on_term(signum, frame):  # kill (SIGTERM) ends like Ctrl-C: finished POs stay, no half-written one
         raise KeyboardInterrupt
@@ -160,15 +215,30 @@ def batch_cmd(
     progress = RichProgress(Console(stderr=True), enabled=not quiet)
     try:
         report = run_batch(
-            inputs, options, resources, progress=progress, on_warning=warn, fmt=chosen_format(input_format)
+            [*inputs, *listed],
+            options,
+            resources,
+            progress=progress,
+            on_warning=warn,
+            fmt=chosen_format(input_format),
+            engine=ray_engine,
         )
     finally:
         progress.stop()
+        if ray_engine is not None:
+            ray_engine.close()
     for failed in report.failed:
         click.echo(f"tarjama: error: {failed.error}", err=True)
     if not quiet:
         console = Console(width=None if sys.stdout.isatty() else 120)  # logs get the whole table
         console.print(summary_table(report))
         console.print(summary_line(report))
+        if ray_engine is not None:
+            st = ray_engine.stats
+            console.print(
+                f"ray: started in {st.startup_s:.1f} s; read on {len(st.read_nodes)} node(s); "
+                f"{st.batches} batches decoded on {len(st.decode_nodes)} node(s) "
+                f"by {len(st.actor_pids)} actor process(es)"
+            )
     if report.failed:
         sys.exit(1)

@@ -1,27 +1,39 @@
 """The run core and the article-level entry points every command (and later service or worker) calls."""
 
 from tarjama.run.articles import (
+    Engine,
+    LocalEngine,
     Resources,
     expand_inputs,
     load_glossary,
     open_resources,
+    read_manifest,
     run_batch,
     translate_articles,
 )
 from tarjama.run.core import (
     ArticleReport,
+    DecodeBatch,
+    Decoder,
+    LocalDecoder,
     Model,
     NoProgress,
     Progress,
     Run,
     RunOptions,
     RunReport,
+    pool_batches,
     token_budget_batches,
     translate_pool,
 )
 
 __all__ = [
     "ArticleReport",
+    "DecodeBatch",
+    "Decoder",
+    "Engine",
+    "LocalDecoder",
+    "LocalEngine",
     "Model",
     "NoProgress",
     "Progress",
@@ -32,6 +44,8 @@ __all__ = [
     "expand_inputs",
     "load_glossary",
     "open_resources",
+    "pool_batches",
+    "read_manifest",
     "run_batch",
     "token_budget_batches",
     "translate_articles",

@@ -11,12 +11,15 @@ import glob
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 from tarjama.catalog.memory import TranslationMemory, load_memory
 from tarjama.errors import InputError, TarjamaError
 from tarjama.glossary import Glossary, load_selected
 from tarjama.run.core import (
     ArticleReport,
+    Decoder,
+    LocalDecoder,
     Model,
     OnWarning,
     Progress,
@@ -31,6 +34,42 @@ from tarjama.translate.backends import check_compute_type, open_backend
 from tarjama.translate.model_source import DEFAULT_MODEL, ModelSource, resolve_model
 
 Opener = Callable[[ModelSource, DecodeSettings], Backend]
+
+
+class Engine(Protocol):
+    """Where `batch` reads articles and decodes sentences; the run core does the rest (plan,
+    skip unchanged, look up, batch, post-check, write) the same way for every engine."""
+
+    def opener(self, opener: Opener) -> Opener:
+        """How the run's own ``Model`` opens the backend it plans batches with."""
+        ...
+
+    def read(self, paths: Sequence[Path], fmt: str | None) -> list[Document | ArticleReport]:
+        """Each path read and segmented, in order; a bad article is its failed report."""
+        ...
+
+    def decoder(self, model: Model, opener: Opener) -> Decoder: ...
+
+
+class LocalEngine:
+    """Everything in this process: the default, with no dependency beyond tarjama's own."""
+
+    def opener(self, opener: Opener) -> Opener:
+        return opener
+
+    def read(self, paths: Sequence[Path], fmt: str | None) -> list[Document | ArticleReport]:
+        return [read_or_report(path, fmt) for path in paths]
+
+    def decoder(self, model: Model, opener: Opener) -> Decoder:
+        return LocalDecoder()
+
+
+def read_or_report(path: Path, fmt: str | None) -> Document | ArticleReport:
+    """The article, or why it cannot be read (``batch`` reports a bad article and goes on)."""
+    try:
+        return read(path, fmt)
+    except TarjamaError as exc:
+        return ArticleReport(path, status="failed", error=str(exc))
 
 
 @dataclass(frozen=True)
@@ -107,18 +146,25 @@ def run_batch(
     progress: Progress | None = None,
     on_warning: OnWarning = ignore_warning,
     fmt: str | None = None,
+    engine: Engine | None = None,
 ) -> RunReport:
-    """Many articles with one model load; a bad article is reported and skipped, the others go on."""
+    """Many articles with one model load; a bad article is reported and skipped, the others go on.
+
+    ``engine``: where articles are read and sentences decoded (default: here; ``run.ray_engine``
+    spreads both over a Ray cluster). The catalogs are the same either way.
+    """
+    engine = engine or LocalEngine()
     paths, failed = expand_inputs(inputs)
-    model, glossary, memory = open_resources(resources, options, opener, on_warning)
+    model, glossary, memory = open_resources(resources, options, engine.opener(opener), on_warning)
     documents: list[Document] = []
-    for path in paths:
-        try:
-            documents.append(read(path, fmt))
-        except TarjamaError as exc:
-            failed.append(ArticleReport(path, status="failed", error=str(exc)))
+    for item in engine.read(paths, fmt):
+        if isinstance(item, ArticleReport):
+            failed.append(item)
+        else:
+            documents.append(item)
     options = replace(options, isolate_failures=True)
-    return Run(options, model, glossary, memory, progress, on_warning).run(documents, failed)
+    decoder = engine.decoder(model, opener)
+    return Run(options, model, glossary, memory, progress, on_warning, decoder=decoder).run(documents, failed)
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[ArticleReport]]:
@@ -150,6 +196,65 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Articl
         else:
             paths.append(path)  # a missing file is reported by the reader, like any bad input
     return list(dict.fromkeys(paths)), failed
+
+
+def read_manifest(manifest: Path) -> list[Path]:
+    """Article paths listed one per row: JSON Lines (a string, or an object with ``"path"``) or
+    Parquet (a ``path`` column; needs pyarrow, which ``tarjama[ray]`` installs). A relative path
+    is taken from the manifest's folder. A manifest that cannot be read stops the run."""
+    if manifest.suffix.lower() in (".parquet", ".pq"):
+        values = _parquet_paths(manifest)
+    else:
+        values = _jsonl_paths(manifest)
+    return [manifest.parent / Path(v).expanduser() for v in values]
+
+
+def _jsonl_paths(manifest: Path) -> list[str]:
+    import json
+
+    try:
+        lines = manifest.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"cannot read the manifest ({getattr(exc, 'strerror', None) or exc})", path=manifest
+        ) from None
+    values = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError:
+            raise InputError(f"line {n}: not JSON", path=manifest) from None
+        value = row.get("path") if isinstance(row, dict) else row
+        if not isinstance(value, str) or not value:
+            raise InputError(f'line {n}: expected a path string or {{"path": ...}}', path=manifest)
+        values.append(value)
+    return values
+
+
+def _parquet_paths(manifest: Path) -> list[str]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError(
+            "a Parquet manifest needs pyarrow: pip install 'tarjama[ray]'", path=manifest
+        ) from None
+    try:
+        table = pq.read_table(manifest)
+    except (OSError, ValueError) as exc:
+        raise InputError(
+            f"cannot read the Parquet manifest: {str(exc).splitlines()[0]}", path=manifest
+        ) from None
+    names = table.column_names
+    column = "path" if "path" in names else names[0] if len(names) == 1 else None
+    if column is None:
+        raise InputError(f"no 'path' column (columns: {', '.join(names)})", path=manifest)
+    values = table.column(column).to_pylist()
+    bad = next((i for i, v in enumerate(values, 1) if not isinstance(v, str) or not v), None)
+    if bad is not None:
+        raise InputError(f"row {bad}: expected a path string", path=manifest)
+    return values
 
 
 def _failure(path: Path, message: str) -> ArticleReport:

@@ -15,8 +15,9 @@ model is loaded and before any file or folder is made.
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -129,6 +130,43 @@ class NoProgress:
 
     def advance(self, articles: int = 0, sentences: int = 0) -> None:
         pass
+
+
+@dataclass(frozen=True)
+class DecodeBatch:
+    """One batch the model decodes: texts sorted by length, their source tokens, and per text the
+    glossary terms it must carry and the renderings it must not (None: no glossary)."""
+
+    texts: list[str]
+    lengths: list[int]
+    terms: list[list[str]] | None = None
+    banned: list[list[str]] | None = None
+
+
+# (wave, batch within the wave, outputs in the batch's order, seconds it took)
+Decoded = tuple[int, int, list[str], float]
+
+
+class Decoder(Protocol):
+    """Where a run's batches are decoded. The run core plans them (dedup, long sentences split,
+    length-sorted token-budget batches, glossary terms); a decoder only runs
+    ``Backend.translate(texts, terms, banned)`` on each batch, unchanged, and reports it."""
+
+    def decode(self, backend: Backend, waves: Iterator[list[DecodeBatch]]) -> Iterator[Decoded]:
+        """Every batch of every wave, as each finishes (any order). ``waves`` is lazy: the run
+        plans a wave when the decoder asks for it."""
+        ...
+
+
+class LocalDecoder:
+    """Decodes in this process with the run's own backend: wave after wave, batch after batch."""
+
+    def decode(self, backend: Backend, waves: Iterable[list[DecodeBatch]]) -> Iterator[Decoded]:
+        for w, batches in enumerate(waves):
+            for k, batch in enumerate(batches):
+                t0 = time.perf_counter()
+                outputs = backend.translate(batch.texts, terms=batch.terms, banned=batch.banned)
+                yield w, k, outputs, time.perf_counter() - t0
 
 
 @dataclass
@@ -248,6 +286,7 @@ class Run:
         progress: Progress | None = None,
         on_warning: OnWarning = ignore_warning,
         matcher: Matcher | None = None,
+        decoder: Decoder | None = None,
     ) -> None:
         self.options = options
         self.model = model
@@ -257,6 +296,7 @@ class Run:
         self.on_warning = on_warning
         # a long-lived caller (the service) indexes its glossary once and passes the matcher
         self.matcher = matcher or (Matcher(glossary) if glossary is not None else None)
+        self.decoder = decoder or LocalDecoder()  # a distributed engine decodes elsewhere
         self.translations: dict[str, str] = {}  # what the model read → its translation
         self.parts: dict[str, int] = {}  # sentence → parts it was translated in, when split
         # Entries with inline markup: msgid → its markup; msgid → (msgstr with the markup put back,
@@ -295,8 +335,7 @@ class Run:
         report.unique_sentences = len(unique)
         self.progress.start(len(jobs), len(unique))
         try:
-            for wave in plan_waves(jobs, self.options.wave_sentences):
-                self._translate_wave(wave)
+            self._translate_waves(plan_waves(jobs, self.options.wave_sentences))
         finally:
             report.model_loaded = self.model.loaded
             report.seconds = time.perf_counter() - started
@@ -498,23 +537,42 @@ class Run:
                 kept[e.msgid] = (e.msgstr, int(split[0]) if split and split[0].isdigit() else 0, notes)
         return kept
 
-    def _translate_wave(self, wave: list[_Job]) -> None:
-        waiting = {id(j): {t for t in j.texts if t not in self.translations} for j in wave}
-        owners: dict[str, list[_Job]] = {}
-        for job in wave:
-            for t in waiting[id(job)]:
-                owners.setdefault(t, []).append(job)
-        for job in wave:
-            if not waiting[id(job)]:
-                self._finish(job)
-        if not owners:
-            return
+    def _translate_waves(self, waves: list[list[_Job]]) -> None:
+        """Each wave's sentences decoded in pooled batches; an article is written as soon as its
+        last sentence is done. A sentence is decoded in the first wave that needs it; an article
+        of a later wave that needs it too waits for it. The decoder asks for a wave's batches
+        when it is ready for them: the local one once the wave before is decoded and written, a
+        distributed one all at once (then its results come back in any order)."""
+        waiting: dict[int, set[str]] = {}
+        # sentence → the articles waiting for it, and whether it is decoded in their own wave
+        # (what their report counts as translated)
+        owners: dict[str, list[tuple[_Job, bool]]] = {}
+        scheduled: set[str] = set()
+
+        def wave_texts() -> Iterator[list[str]]:
+            for wave in waves:
+                todo: dict[str, None] = {}
+                for job in wave:
+                    need = [t for t in job.texts if t not in self.translations]
+                    waiting[id(job)] = set(need)
+                    for text in need:  # in article order (a set's order changes between processes)
+                        own = text in todo or text not in scheduled
+                        if own:
+                            todo[text] = None
+                        owners.setdefault(text, []).append((job, own))
+                scheduled.update(todo)
+                for job in wave:
+                    if not waiting[id(job)]:
+                        self._finish(job)
+                if todo:
+                    yield list(todo)
 
         def on_done(finished: list[str]) -> None:
             for text in finished:
-                for job in owners.get(text, ()):
-                    job.report.translated += text not in self._span_only
-                    job.report.glossary_misses += sum(self.terms.missing(text).values())
+                for job, own in owners.pop(text, ()):
+                    if own:
+                        job.report.translated += text not in self._span_only
+                        job.report.glossary_misses += sum(self.terms.missing(text).values())
                     waiting[id(job)].discard(text)
                     if not waiting[id(job)]:
                         self._finish(job)
@@ -522,53 +580,37 @@ class Run:
 
         def time_to(text: str, seconds: float) -> None:
             # a batch's time goes to its articles by source tokens (a shared sentence: its first owner)
-            owners[text][0].report.seconds += seconds
+            owners[text][0][0].report.seconds += seconds
 
-        self._decode(list(owners), on_done, time_to)
+        self._decode_waves(wave_texts(), on_done, time_to)
 
-    def _decode(
+    def _decode(self, texts: list[str], on_done: Callable[[list[str]], None]) -> None:
+        """Decode ``texts`` as one wave (``_decode_waves``)."""
+        self._decode_waves(iter([texts]), on_done)
+
+    def _decode_waves(
         self,
-        texts: list[str],
+        waves: Iterator[list[str]],
         on_done: Callable[[list[str]], None],
         time_to: Callable[[str, float], None] | None = None,
     ) -> None:
-        """Decode ``texts`` (split when longer than the model's input) in token-budget batches, with
-        the glossary enforced; each finished text is checked by the one post-check and handed to
-        ``on_done`` batch by batch."""
+        """Decode each wave's texts (split when longer than the model's input) in token-budget
+        batches, with the glossary enforced; each finished text is checked by the one post-check
+        and handed to ``on_done`` batch by batch. The model is loaded at the first text."""
+        first = next(waves, None)
+        if first is None:
+            return
         backend = self.model.backend()
         self._report_spelling(backend)
-        pieces = self._pieces(backend, texts)
-        part_of: dict[str, list[str]] = {}
-        for text, parts in pieces.items():
-            for part in parts:
-                part_of.setdefault(part, []).append(text)
-        done_parts: dict[str, str] = {}
+        pools: list[_Pool] = []
 
-        def on_batch(batch: list[str], outputs: list[str], lengths: list[int], seconds: float) -> None:
-            total = sum(lengths) or 1
-            finished: list[str] = []
-            for part, out, n in zip(batch, outputs, lengths, strict=True):
-                done_parts[part] = out
-                if time_to is not None:
-                    time_to(part_of[part][0], seconds * n / total)
-                for text in part_of[part]:
-                    if text not in self.translations and all(p in done_parts for p in pieces[text]):
-                        self.translations[text] = " ".join(done_parts[p] for p in pieces[text])
-                        self.terms.check(text, self.translations[text])
-                        finished.append(text)
-            on_done(finished)
+        def batches() -> Iterator[list[DecodeBatch]]:
+            for texts in itertools.chain([first], waves):
+                pools.append(_Pool(self, backend, texts))
+                yield pools[-1].batches
 
-        translate_pool(
-            backend,
-            list(part_of),
-            self.options.max_batch_tokens,
-            on_batch,
-            translate=lambda batch: backend.translate(
-                batch,
-                terms=[self.terms.required(t) for t in batch],
-                banned=[self.terms.banned(t) for t in batch],
-            ),
-        )
+        for w, k, outputs, seconds in self.decoder.decode(backend, batches()):
+            on_done(pools[w].done(k, outputs, seconds, time_to))
 
     def _warn_once(self, message: str) -> None:
         if message not in self._warned:
@@ -704,6 +746,43 @@ def _term_of(matches: Sequence[Match], markup: Markup, span: Span) -> str | None
     return m.target if not any(ch.isalpha() for ch in rest) else None
 
 
+class _Pool:
+    """One wave's decoding: each text as the model reads it (whole, or in parts when longer than
+    its input), the parts in token-budget batches with their glossary terms, and the parts done."""
+
+    def __init__(self, run: Run, backend: Backend, texts: list[str]) -> None:
+        self.run = run
+        self.pieces = run._pieces(backend, texts)
+        self.part_of: dict[str, list[str]] = {}
+        for text, parts in self.pieces.items():
+            for part in parts:
+                self.part_of.setdefault(part, []).append(text)
+        self.done_parts: dict[str, str] = {}
+        terms = run.terms
+        self.batches = [
+            DecodeBatch(chunk, lengths, [terms.required(t) for t in chunk], [terms.banned(t) for t in chunk])
+            for chunk, lengths in pool_batches(backend, list(self.part_of), run.options.max_batch_tokens)
+        ]
+
+    def done(
+        self, k: int, outputs: list[str], seconds: float, time_to: Callable[[str, float], None] | None
+    ) -> list[str]:
+        """Batch ``k``'s outputs in; the texts now complete (joined, post-checked) out."""
+        batch, run = self.batches[k], self.run
+        total = sum(batch.lengths) or 1
+        finished: list[str] = []
+        for part, out, n in zip(batch.texts, outputs, batch.lengths, strict=True):
+            self.done_parts[part] = out
+            if time_to is not None:
+                time_to(self.part_of[part][0], seconds * n / total)
+            for text in self.part_of[part]:
+                if text not in run.translations and all(p in self.done_parts for p in self.pieces[text]):
+                    run.translations[text] = " ".join(self.done_parts[p] for p in self.pieces[text])
+                    run.terms.check(text, run.translations[text])
+                    finished.append(text)
+        return finished
+
+
 def plan_waves(jobs: Sequence[_Job], wave_sentences: int) -> list[list[_Job]]:
     """Consecutive articles grouped until a group needs ``wave_sentences`` distinct sentences (0: one group)."""
     if wave_sentences <= 0:
@@ -743,28 +822,38 @@ def token_budget_batches(lengths: Sequence[int], max_tokens: int, max_sentences:
 OnBatch = Callable[[list[str], list[str], list[int], float], None]
 
 
+def pool_batches(
+    backend: Backend, texts: Sequence[str], max_batch_tokens: int = 2048
+) -> list[tuple[list[str], list[int]]]:
+    """Dedup, sort by length, cut by token budget: each batch's texts and their source lengths."""
+    unique = list(dict.fromkeys(texts))
+    lengths = [len(ids) for ids in backend.encode(unique)]
+    return [
+        ([unique[i] for i in batch], [lengths[i] for i in batch])
+        for batch in token_budget_batches(lengths, max_batch_tokens, backend.settings.batch_size)
+    ]
+
+
 def translate_pool(
     backend: Backend,
     texts: Sequence[str],
     max_batch_tokens: int = 2048,
     on_batch: OnBatch | None = None,
-    translate: Callable[[list[str]], list[str]] | None = None,
+    decoder: Decoder | None = None,
 ) -> list[str]:
     """Dedup, sort by length, batch by token budget, translate: how the run core feeds a backend.
 
-    ``translate`` defaults to ``backend.translate`` (the run passes one that adds glossary
-    terms); ``on_batch(texts, outputs, source_lengths, seconds)`` sees each batch as it
-    finishes. The throughput benchmark measures exactly this function.
+    ``on_batch(texts, outputs, source_lengths, seconds)`` sees each batch as it finishes;
+    ``decoder``: where the batches are decoded (default: here, with ``backend``). The
+    throughput benchmark measures exactly this function.
     """
-    translate = translate or backend.translate
-    unique = list(dict.fromkeys(texts))
-    lengths = [len(ids) for ids in backend.encode(unique)]
+    batches = [
+        DecodeBatch(chunk, lengths) for chunk, lengths in pool_batches(backend, texts, max_batch_tokens)
+    ]
     done: dict[str, str] = {}
-    for batch in token_budget_batches(lengths, max_batch_tokens, backend.settings.batch_size):
-        chunk = [unique[i] for i in batch]
-        t0 = time.perf_counter()
-        outputs = translate(chunk)
+    for _, k, outputs, seconds in (decoder or LocalDecoder()).decode(backend, iter([batches])):
+        batch = batches[k]
         if on_batch is not None:
-            on_batch(chunk, outputs, [lengths[i] for i in batch], time.perf_counter() - t0)
-        done.update(zip(chunk, outputs, strict=True))
+            on_batch(batch.texts, outputs, batch.lengths, seconds)
+        done.update(zip(batch.texts, outputs, strict=True))
     return [done[t] for t in texts]
