@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/page_read.py [--mb 4] [--repeat 3]
 
 Builds an HTML page and a Markdown file of at least ``--mb`` MB by repeating the test pages
-(examples/), and a text export with the same sentences, then times each reader on its
+(examples/), a Markdown file of the Markdown test articles (tests/data/md-*, dense in tables
+and raw HTML), and a text export with the same sentences as the example, then times each reader on its
 file, interleaved, median of ``--repeat``, and measures the peak memory of one read of each
 (tracemalloc) against the file's size. The issue's target: at least 1 MB/s, memory
 proportional to the page. Numbers go to docs/benchmarks.md.
@@ -36,9 +37,16 @@ def build(mb: float) -> dict[str, str]:
     n = max(1, int(mb * 1e6 / len(body.encode())) + 1)
     m = max(1, int(mb * 1e6 / len(body_md.encode())) + 1)
     t = max(1, int(mb * 1e6 / len(text.encode())) + 1)
+    # The Markdown test articles: denser in tables, lists, raw HTML blocks and links than the
+    # example page, so more, shorter paragraphs per MB (the readers' cost is per paragraph).
+    dense = "".join(
+        p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "data").glob("md-*.ar.md"))
+    )
+    d = max(1, int(mb * 1e6 / len(dense.encode())) + 1)
     return {
         "html": head + body * n + "</body></html>\n",
         "markdown": front + body_md * m,
+        "md-dense": dense * d,
         "text": text * t,
     }
 
@@ -54,7 +62,7 @@ def readers() -> dict[str, Callable[[str], int]]:
         from tarjama.sources.markdown import read_markdown_text
     except ImportError:  # pragma: no cover - the reader ships with tarjama
         return out
-    out["markdown"] = lambda page: len(read_markdown_text(page)[0])
+    out["markdown"] = out["md-dense"] = lambda page: len(read_markdown_text(page)[0])
     return out
 
 

@@ -122,11 +122,18 @@ def _inline_where_wanted(state: Any) -> None:
                 state.md.inline.parse(token.content, state.md, state.env, token.children)
 
 
+def _as_written(url: str) -> str:
+    return url
+
+
 @cache
 def _parser() -> MarkdownIt:
     """The parser this reader uses (for reading, not rendering): CommonMark, GFM tables and
     strikethrough, YAML front matter; inline rules marked, inline content parsed only where wanted."""
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+    # Links are read as written, never rendered: skip markdown-it's URL normalising (punycode,
+    # percent-encoding), a few per cent of reading time; validateLink still sees the URL.
+    md.normalizeLink = md.normalizeLinkText = _as_written  # type: ignore[method-assign]
     md.core.ruler.disable("text_join")  # keep escapes and entities apart from the text around them
     md.core.ruler.at("inline", _inline_where_wanted)
     for name in _MARKED_RULES:
@@ -442,7 +449,8 @@ class _Walk:
         def flush() -> None:
             nonlocal words, chars
             if words:
-                out.append(Token(T.TEXT, chars[0], tail, text="".join(words), chars=[*chars, tail]))
+                chars.append(tail)  # the token takes the list: no copy of a paragraph's offsets
+                out.append(Token(T.TEXT, chars[0], tail, text="".join(words), chars=chars))
                 words, chars = [], []
 
         def span(pos: int) -> tuple[int, int]:

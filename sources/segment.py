@@ -289,12 +289,13 @@ def segment_paragraph(text: str) -> list[tuple[int, int, Kind]]:
             continue
         kind = _line_kind(line, False)
         spans = [(lo, hi)] if kind in (Kind.SOURCE, Kind.BOILERPLATE) else _split_sentences(line, lo, hi)
-        out.extend((line_start + s, line_start + e, kind) for s, e in spans)
+        out += [(line_start + s, line_start + e, kind) for s, e in spans]
     return out
 
 
 def _line_kind(line: str, caption_position: bool) -> Kind:
-    body = line[_LEAD.match(line).end() :] if _LEAD.match(line) else line
+    lead = _LEAD.match(line)
+    body = line[lead.end() :] if lead else line
     if _SOURCE.match(body):
         return Kind.SOURCE
     if _BOILERPLATE.match(body):
@@ -365,9 +366,9 @@ def _split_sentences(line: str, lo: int, hi: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = lo
     protected = _protected(line, lo, hi)
-    starts = [p for p, _ in protected]
+    starts = [p for p, _ in protected] if protected else []
     skip_to = lo
-    quotes = _QuoteDepth(line, lo)
+    quotes: _QuoteDepth | None = None  # made when an ellipsis needs it: most sentences have none
     for m in _TERMINATOR.finditer(line, lo, hi):
         a, b = m.span()
         k = bisect_right(starts, a) - 1
@@ -384,8 +385,10 @@ def _split_sentences(line: str, lo: int, hi: int) -> list[tuple[int, int]]:
                 continue
         elif not _spaced_boundary(line, start, a, run, e, j):
             continue
-        if ("…" in run or ".." in run) and (quotes.open_at(start, a) or _closes_ahead(line, b, hi)):
-            continue  # an ellipsis inside a quotation is a pause
+        if "…" in run or ".." in run:
+            quotes = quotes or _QuoteDepth(line, lo)
+            if quotes.open_at(start, a) or _closes_ahead(line, b, hi):
+                continue  # an ellipsis inside a quotation is a pause
         closing = line[b:e]
         if closing and closing[0] in ")]" and not _parenthetical_is_sentence(line, start, a, closing[0]):
             continue
