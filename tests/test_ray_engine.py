@@ -308,7 +308,9 @@ def test_a_model_the_workers_cannot_load_stops_the_run_in_one_line(
     shutil.copytree(tiny_model, broken)
     (broken / "model.safetensors").write_bytes(b"not a checkpoint")
     paths = write_corpus(tmp_path / "in", 2)
-    with pytest.raises(TarjamaError, match=r"cannot load the model on a Ray worker: ") as caught:
+    with pytest.raises(
+        TarjamaError, match=r"cannot load the model: .*header"
+    ) as caught:  # safetensors' words
         run_batch(paths, *options(broken, tmp_path / "out", "transformers"), engine=RayEngine())
     assert str(caught.value).startswith(f"{broken}: ") and "\n" not in str(caught.value)
     assert not (tmp_path / "out").exists()

@@ -146,3 +146,18 @@ def test_a_file_given_as_model_is_explained(tmp_path: Path) -> None:
 
 def test_example_article_is_bundled() -> None:
     assert EXAMPLE.is_file() and EXAMPLE.read_text(encoding="utf-8").startswith("![]() |")
+
+
+@pytest.mark.parametrize("backend", ["transformers", "ct2"])
+def test_corrupt_weights_are_one_line_naming_the_model(
+    backend: str, tiny_model: Path, article: Path, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken-model"
+    shutil.copytree(tiny_model, broken)
+    weights = broken / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[: weights.stat().st_size // 2])  # a download cut short
+    res = run_cli("translate", article, "--model", broken, "--backend", backend, "--out", tmp_path / "o")
+    needle = "cannot load the model" if backend == "transformers" else "CTranslate2 cannot convert this model"
+    line = assert_one_line_error(res, needle, code=2)
+    assert str(broken) in line and "incomplete metadata" in line  # safetensors' own words
+    assert no_po(tmp_path)

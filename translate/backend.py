@@ -155,6 +155,14 @@ def first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def checkpoint_errors() -> tuple[type[Exception], ...]:
+    """What reading a checkpoint raises when its files are missing, damaged or cut short
+    (safetensors' own error is no OSError), so every engine turns them into one line."""
+    from safetensors import SafetensorError
+
+    return (OSError, ValueError, KeyError, SafetensorError)
+
+
 def cannot_load(problem: str, exc: BaseException, path: str | Path) -> ModelNotAvailable:
     """The error for a model an engine cannot read: ``<path>: <problem>: <first line of exc>``."""
     return ModelNotAvailable(f"{problem}: {first_line(exc)}", path=path)

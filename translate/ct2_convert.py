@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from tarjama.errors import TarjamaError
-from tarjama.translate.backend import cannot_load
+from tarjama.translate.backend import cannot_load, checkpoint_errors
 from tarjama.translate.model_source import ModelSource
 
 CT2_FILES = ("model.bin", "config.json", "shared_vocabulary.json")
@@ -113,7 +113,7 @@ def _convert(source: ModelSource, out: Path, stored: str) -> None:
             TransformersConverter(str(source.path)).convert(
                 str(out), quantization=None if stored == "float32" else stored, force=True
             )
-    except (OSError, ValueError, KeyError, NotImplementedError) as exc:
+    except (*checkpoint_errors(), NotImplementedError) as exc:
         raise cannot_load("CTranslate2 cannot convert this model", exc, source.path) from None
 
 

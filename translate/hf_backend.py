@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tarjama.translate.backend import BaseBackend, CpuLayout, DecodeSettings, cannot_load, checkpoint_limits
+from tarjama.translate.backend import (
+    BaseBackend,
+    CpuLayout,
+    DecodeSettings,
+    cannot_load,
+    checkpoint_errors,
+    checkpoint_limits,
+)
 from tarjama.translate.model_source import ModelSource
 
 
@@ -39,7 +46,7 @@ class TransformersBackend(BaseBackend):
                 self._target_vocab = None
                 return
             model = AutoModelForSeq2SeqLM.from_pretrained(source.path)
-        except (OSError, ValueError, KeyError) as exc:
+        except checkpoint_errors() as exc:
             raise cannot_load("cannot load the model", exc, source.path) from None
         self.model = model.to(self.settings.device).eval()
         self.set_limits(
