@@ -4,7 +4,8 @@
 
 Builds an HTML page and a Markdown file of at least ``--mb`` MB by repeating the test pages
 (examples/), a Markdown file of the Markdown test articles (tests/data/md-*, dense in tables
-and raw HTML), and a text export with the same sentences as the example, then times each reader on its
+and raw HTML), an HTML page that never closes its elements, and a text export with the same
+sentences as the example, then times each reader on its
 file, interleaved, median of ``--repeat``, and measures the peak memory of one read of each
 (tracemalloc) against the file's size. The issue's target: at least 1 MB/s, memory
 proportional to the page. Numbers go to docs/benchmarks.md.
@@ -43,8 +44,13 @@ def build(mb: float) -> dict[str, str]:
         p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "data").glob("md-*.ar.md"))
     )
     d = max(1, int(mb * 1e6 / len(dense.encode())) + 1)
+    # Broken markup at its worst: a template that never closes its <div> and <font>, so the
+    # page nests deeper and deeper (Chromium stops nesting at 512; the reader follows).
+    unclosed = "<div><font>وقال الوزير إن الاتفاقية الجديدة خطوة مهمة جدا. "
+    u = max(1, int(mb * 1e6 / len(unclosed.encode())) + 1)
     return {
         "html": head + body * n + "</body></html>\n",
+        "html-unclosed": "<!doctype html><html><body>" + unclosed * u,
         "markdown": front + body_md * m,
         "md-dense": dense * d,
         "text": text * t,
@@ -56,6 +62,7 @@ def readers() -> dict[str, Callable[[str], int]]:
 
     out: dict[str, Callable[[str], int]] = {
         "html": lambda page: len(read_page(page).pieces),
+        "html-unclosed": lambda page: len(read_page(page).pieces),
         "text": lambda text: len(segment(text)),
     }
     try:
@@ -85,7 +92,7 @@ def main() -> None:
             times[name].append(time.perf_counter() - t0)
             cpu[name].append(time.process_time() - c0)
     print(
-        f"{'reader':<10} {'MB':>6} {'sentences':>10} {'wall s':>7} {'MB/s':>6} {'cpu s':>6} "
+        f"{'reader':<13} {'MB':>6} {'sentences':>10} {'wall s':>7} {'MB/s':>6} {'cpu s':>6} "
         f"{'MB/cpu s':>8} {'peak MB':>8} {'peak/size':>9}"
     )
     for name, fn in fns.items():
@@ -96,7 +103,7 @@ def main() -> None:
         tracemalloc.stop()
         median, cpu_median = statistics.median(times[name]), statistics.median(cpu[name])
         print(
-            f"{name:<10} {size:>6.2f} {sentences[name]:>10} {median:>7.2f} {size / median:>6.2f} "
+            f"{name:<13} {size:>6.2f} {sentences[name]:>10} {median:>7.2f} {size / median:>6.2f} "
             f"{cpu_median:>6.2f} {size / cpu_median:>8.2f} {peak / 1e6:>8.1f} {peak / 1e6 / size:>9.2f}"
         )
 

@@ -28,7 +28,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from tarjama.sources.document import Document
-from tarjama.sources.inline import Paragraph, Parsed, Piece, T, Token, paragraph_sentences, read_marked_up
+from tarjama.sources.inline import (
+    Paragraph,
+    Parsed,
+    Piece,
+    T,
+    Token,
+    gc_paused,
+    paragraph_sentences,
+    read_marked_up,
+)
 from tarjama.sources.markup import escape_html
 from tarjama.sources.segment import Kind
 
@@ -279,6 +288,7 @@ class _Element:
     children: dict[str, int] = field(default_factory=dict)
     token: int = -1  # inline: index of its OPEN token in the current paragraph
     paragraph: int = -1  # inline: which paragraph that token is in
+    tree_parent: _Element | None = None  # the element it is in (not always the one below it on the stack)
 
 
 @dataclass
@@ -292,10 +302,34 @@ class Page:
     )
 
 
+_ROOTS = frozenset({"html", "head", "body"})
+_HEAD_CONTENT = frozenset(
+    {
+        "base",
+        "basefont",
+        "bgsound",
+        "link",
+        "meta",
+        "noframes",
+        "noscript",
+        "script",
+        "style",
+        "template",
+        "title",
+    }
+)
+# Chromium's parser puts an element deeper than this beside its parent instead
+# (kMaximumHTMLParserDOMTreeDepth); paths follow, so a page of unclosed elements keeps
+# locators of bounded length and memory proportional to the page.
+_MAX_TREE_DEPTH = 512
+
+
 class _Builder:
     def __init__(self, text: str) -> None:
         self.text = text
         self.stack: list[_Element] = []
+        self.open: dict[str, int] = {}  # how many elements of each name the stack holds
+        self.roots: set[str] = set()  # html, head, body: opened once, as browsers open them
         self.root = _Element("", "", True, None)
         self.par: Paragraph | None = None
         self.par_number = 0
@@ -320,13 +354,26 @@ class _Builder:
         return self.root
 
     def context_kind(self) -> Kind | None:
-        for el in reversed(self.stack):
-            if el.kind is not None:
-                return el.kind
-        return None
+        return self.stack[-1].kind if self.stack else None  # each element inherits its parent's
 
-    def child_path(self, name: str, attrs: list[Attribute]) -> str:
-        parent = self.current()
+    def push(self, el: _Element) -> None:
+        self.stack.append(el)
+        self.open[el.name] = self.open.get(el.name, 0) + 1
+
+    def pop(self) -> _Element:
+        el = self.stack.pop()
+        self.open[el.name] -= 1
+        return el
+
+    def tree_parent(self) -> _Element:
+        """Where a new element goes: into the current one, unless the page nests deeper than
+        Chromium builds; there it goes beside the current one."""
+        implied = max(0, 2 - self.open.get("html", 0) - self.open.get("body", 0))  # a fragment's, say
+        if self.stack and len(self.stack) + implied > _MAX_TREE_DEPTH:
+            return self.stack[-1].tree_parent or self.root
+        return self.current()
+
+    def child_path(self, name: str, attrs: list[Attribute], parent: _Element) -> str:
         n = parent.children[name] = parent.children.get(name, 0) + 1
         ident = next((a.value for a in attrs if a.name == "id"), "")
         if ident and _PLAIN_ID.match(ident):
@@ -337,13 +384,15 @@ class _Builder:
 
     def pop_to(self, name: str) -> None:
         while self.stack:
-            el = self.stack.pop()
+            el = self.pop()
             if el.block:
                 self.flush()
             if el.name == name:
                 return
 
     def in_scope(self, name: str, boundaries: frozenset[str]) -> bool:
+        if not self.open.get(name):
+            return False  # none open at all: no scan down a deep stack of unclosed elements
         for el in reversed(self.stack):
             if el.name == name:
                 return True
@@ -361,10 +410,18 @@ class _Builder:
             if name == self.skip_name and not self_closing and name not in VOID_ELEMENTS:
                 self.skip_depth += 1
             return
+        if name in _ROOTS:
+            if name in self.roots:  # a second <body> (pages pasted together): browsers ignore it
+                self.keep(at, at + len(raw))
+                return
+            self.roots.add(name)
+        elif name not in _HEAD_CONTENT:
+            self.roots.update(_ROOTS)  # content starts the body: a <body> after it is a second one
         attrs = parse_attributes(raw, at)
         self._implied_ends(name)
         void = name in VOID_ELEMENTS or self_closing
-        path = self.child_path(name, attrs)  # skipped elements count too: paths are the page's
+        parent = self.tree_parent()
+        path = self.child_path(name, attrs, parent)  # skipped elements count too: paths are the page's
         if not void and (name in SKIPPED or _marked_no_translate(attrs)):
             if name in _KEPT_INLINE or (name not in BLOCK_ELEMENTS and name not in SKIPPED):
                 self.paragraph()  # kept as it is, in its place in the sentence
@@ -389,14 +446,14 @@ class _Builder:
             kind = Kind.CAPTION if kind is None else kind
         if _is_boilerplate(name, attrs) or (name == "header" and not self._in_sectioning()):
             kind = Kind.BOILERPLATE  # a header outside any article or section is the site's banner
-        el = _Element(name, path, name in BLOCK_ELEMENTS, kind)
+        el = _Element(name, path, name in BLOCK_ELEMENTS, kind, tree_parent=parent)
         if el.block:
             self.flush()
         else:
             par = self.paragraph()
             el.token, el.paragraph = len(par.tokens), self.par_number
             par.tokens.append(Token(T.OPEN, at, at + len(raw), source))
-        self.stack.append(el)
+        self.push(el)
 
     def end(self, name: str, at: int, end: int) -> None:
         if self.opaque is not None:
@@ -417,11 +474,11 @@ class _Builder:
         if name == "br":  # </br> is read as <br>
             self.start("br", "<br>", at, True)
             return
-        if not any(el.name == name for el in self.stack):
+        if not self.open.get(name):
             self.keep(at, end)  # a stray end tag: ignored, as browsers do, but never dropped
             return
         while self.stack:
-            el = self.stack.pop()
+            el = self.pop()
             if el.block:
                 self.flush()
             elif el.name == name and el.paragraph == self.par_number and self.par is not None:
@@ -491,7 +548,7 @@ class _Builder:
                 self.pieces.append((piece, par.path))
 
     def _in_sectioning(self) -> bool:
-        return any(el.name in _SECTIONING for el in self.stack)
+        return any(self.open.get(name) for name in _SECTIONING)
 
     def _implied_ends(self, name: str) -> None:
         if name in _CLOSES_P and self.in_scope("p", _P_SCOPE):
@@ -583,6 +640,7 @@ def _is_boilerplate(name: str, attrs: list[Attribute]) -> bool:
     return False
 
 
+@gc_paused()
 def read_page(text: str) -> Page:
     """Sentences of an HTML page or fragment, each with its source range and element path."""
     tokenizer = _Tokenizer(text)

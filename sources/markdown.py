@@ -52,7 +52,16 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from tarjama.sources.document import Document
 from tarjama.sources.html import VOID_ELEMENTS, read_page
-from tarjama.sources.inline import Paragraph, Parsed, Piece, T, Token, paragraph_sentences, read_marked_up
+from tarjama.sources.inline import (
+    Paragraph,
+    Parsed,
+    Piece,
+    T,
+    Token,
+    gc_paused,
+    paragraph_sentences,
+    read_marked_up,
+)
 from tarjama.sources.markup import escape_markdown
 from tarjama.sources.segment import _CREDIT_LINE, _TERMINATOR, Kind
 
@@ -798,6 +807,7 @@ def _ends_with_credit(piece: Piece) -> bool:
     return False
 
 
+@gc_paused()
 def read_markdown_text(text: str) -> MarkdownPage:
     """Sentences of a Markdown article, each with its source range in ``text`` and its element path."""
     return _Reader(text).read()

@@ -223,6 +223,27 @@ class Harness:
         ]
         return Rendered(out_png, blocks, console_errors, page_errors, failed)
 
+    def evaluate(self, page_path: Path, script: str, arg: object = None) -> object:
+        """Load ``page_path`` (file: and data: requests only, as `render`) and return what the
+        JavaScript function ``script`` returns for ``arg``: the browser's own DOM, asked directly."""
+        if self._browser is None:
+            raise RuntimeError("Harness not started")
+        context = self._browser.new_context(java_script_enabled=True)
+        try:
+            context.route(
+                "**/*",
+                lambda route: (
+                    route.continue_()
+                    if route.request.url.startswith(("file:", "data:"))
+                    else route.abort("blockedbyclient")
+                ),
+            )
+            page = context.new_page()
+            page.goto(Path(page_path).resolve().as_uri(), wait_until="load")
+            return page.evaluate(script, arg)
+        finally:
+            context.close()
+
 
 def render(page_path: Path, out_png: Path, width: int = 1000) -> Rendered:
     """`Harness.render` with a browser of its own: for one page. Tests share one `Harness`."""

@@ -257,3 +257,91 @@ def test_comments_and_stray_tags_inside_a_sentence_stay_in_its_msgid(tmp_path: P
     (s,) = doc.sentences
     assert s.text == "نص هنا <!-- ملاحظة المحرر --> وبقية الجملة </span> حتى النهاية."
     assert s.mt_text == "نص هنا وبقية الجملة حتى النهاية."
+
+
+def test_reading_pauses_the_collector_and_always_restores_it() -> None:
+    """Readers pause the cyclic collector (speed); nested reads (Markdown's HTML blocks), reads
+    in several threads (the service) and a read that fails must leave it as it was."""
+    import gc
+    import threading
+
+    from tarjama.sources.inline import gc_paused
+    from tarjama.sources.markdown import read_markdown_text
+
+    page = "<p>وقال <b>الوزير</b> إن الاتفاقية مهمة.</p>"
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        read_page(page)  # a nested read ends: the outer one still holds the pause
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+    assert read_markdown_text("فقرة أولى.\n\n<div><p>فقرة في HTML.</p></div>\n").pieces
+    assert gc.isenabled()
+
+    with pytest.raises(AttributeError):
+        read_page(None)  # type: ignore[arg-type]
+    assert gc.isenabled()
+
+    start = threading.Barrier(4)
+    seen: list[bool] = []
+
+    def reader() -> None:
+        start.wait()
+        for _ in range(20):
+            read_page(page * 50)
+            seen.append(True)
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 80 and gc.isenabled()
+
+    gc.disable()  # a program that runs without the collector keeps it off
+    try:
+        read_page(page)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+# For each locator: the text of the element Chromium's own XPath finds (null if none).
+_TEXT_AT_JS = """
+(paths) => paths.map((p) => {
+  const node = document.evaluate(p, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null)
+    .singleNodeValue;
+  if (node === null) return null;
+  return Array.from(node.childNodes).filter((c) => c.nodeType === Node.TEXT_NODE)
+    .map((c) => c.data).join("");
+})
+"""
+
+
+@pytest.mark.parametrize("wrapper", ["<!doctype html><html><body>", ""])
+def test_locators_find_their_element_in_chromium_on_runaway_nesting(
+    wrapper: str, browser, tmp_path: Path
+) -> None:
+    """A second <body> (pages pasted together) and 700 unclosed <div>s: every sentence's
+    locator, evaluated by Chromium's XPath on Chromium's own tree, finds the element whose
+    text the sentence is. Chromium builds no deeper than 512 elements; the reader follows."""
+    page = (
+        wrapper
+        + "<p>مقدمة المقال الأولى.</p><body class='pasted'><p>فقرة بعد وسم ثان.</p>"
+        + "".join(f"<div>الفقرة {k} في عمق الصفحة." for k in range(700))
+    )
+    path = tmp_path / "deep.html"
+    path.write_text(page, encoding="utf-8")
+    pieces = read_page(page).pieces
+    assert len(pieces) == 702
+    # a fragment's locators start inside the body the browser gives it
+    xpaths = [where if wrapper else f"/html/body{where}" for _, where in pieces]
+    texts = browser.evaluate(path, _TEXT_AT_JS, xpaths)
+    misses = [
+        (where, piece.text)
+        for (piece, where), text in zip(pieces, texts, strict=True)
+        if piece.text not in (text or "")
+    ]
+    assert not misses, misses[:3]
+    assert max(where.count("/") for _, where in pieces) <= 513  # bounded: no 700-step locators
