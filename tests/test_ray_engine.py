@@ -15,8 +15,10 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -316,16 +318,81 @@ def test_a_model_the_workers_cannot_load_stops_the_run_in_one_line(
     assert not (tmp_path / "out").exists()
 
 
-def test_a_ray_client_address_is_refused_in_one_line(tiny_model: Path, tmp_path: Path) -> None:
-    paths = write_corpus(tmp_path / "in", 1)
-    args = ("batch", paths[0], "--model", tiny_model, "--out", tmp_path / "out", "--engine", "ray")
-    res = run_cli(*args, "--ray-address", "ray://head:10001")
-    assert res.returncode != 0 and "Traceback" not in res.stderr
-    (line,) = res.stderr.strip().splitlines()
-    assert line.startswith(
-        "tarjama: error: --ray-address ray://head:10001: Ray Data does not run through Ray Client"
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def client_cluster():
+    """A cluster of its own started as an operator starts one (`ray start --head`), with its Ray
+    Client server on 127.0.0.1; yields the ray:// address, and stops every process at the end."""
+    port, client = _free_port(), _free_port()
+    temp = tempfile.mkdtemp(prefix="rc", dir="/tmp")  # Ray's socket paths must stay short
+    env = {**os.environ, "RAY_AUTH_MODE": "disabled"}
+    ray_cli = Path(sys.executable).with_name("ray")
+    head = subprocess.Popen(
+        [ray_cli, "start", "--head", "--port", str(port), "--ray-client-server-port", str(client),
+         "--num-cpus", "2", "--include-dashboard=false", "--temp-dir", temp, "--block"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", client), timeout=1).close()
+                break
+            except OSError:
+                assert head.poll() is None and time.monotonic() < deadline, "ray start --head did not come up"
+                time.sleep(0.5)
+        yield f"ray://127.0.0.1:{client}", env
+    finally:
+        os.killpg(head.pid, signal.SIGTERM)
+        try:
+            head.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(head.pid, signal.SIGKILL)
+            head.wait()
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+@pytest.mark.parametrize("pair", ["ct2"], indirect=True)
+def test_a_ray_client_address_runs_the_batch_on_that_cluster(
+    pair: Pair, client_cluster, tiny_model: Path, tmp_path: Path
+) -> None:
+    """Ray Data cannot run through Ray Client, so through ray:// the whole command runs on the
+    cluster (as `ray job submit` would run it): the same catalogs as the local engine, the bad
+    article reported in its line, the exit status and the summary back on this side."""
+    address, env = client_cluster
+    out = tmp_path / "out"
+    res = subprocess.run(
+        [sys.executable, "-m", "tarjama", "batch", str(pair.inputs), "--model", str(tiny_model),
+         "--out", str(out), "--backend", "ct2", "--beam", "2", "--batch-size", "4",
+         "--wave-sentences", "12", "--engine", "ray", "--ray-address", address],
+        env={**env, "HF_HUB_OFFLINE": "1"}, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert res.returncode == 1, res.stderr  # one bad article, as locally
+    assert "Traceback" not in res.stderr
+    (error,) = [ln for ln in res.stderr.splitlines() if ln.startswith("tarjama: error:")]
+    assert error.startswith(f"tarjama: error: {pair.inputs / 'english.txt'}: no Arabic text found"), (
+        res.stderr
     )
-    assert not (tmp_path / "out").exists()
+    assert catalogs(out) == catalogs(pair.local_out)
+    assert "ray: started in" in res.stdout  # the summary the command printed on the cluster
+
+    # an address nobody answers: one line, nothing written
+    dead = f"ray://127.0.0.1:{_free_port()}"
+    res = subprocess.run(
+        [sys.executable, "-m", "tarjama", "batch", str(pair.inputs), "--model", str(tiny_model),
+         "--out", str(tmp_path / "none"), "--engine", "ray", "--ray-address", dead],
+        env={**env, "RAY_CLIENT_INITIAL_CONNECTION_TIMEOUT_S": "3"}, capture_output=True, text=True,
+        timeout=120, check=False,
+    )  # fmt: skip
+    assert res.returncode != 0 and "Traceback" not in res.stderr, res.stderr
+    (line,) = res.stderr.strip().splitlines()
+    assert line.startswith(f"tarjama: error: --ray-address {dead}: cannot connect")
+    assert not (tmp_path / "none").exists()
 
 
 def test_without_ray_the_engine_says_how_to_get_it(tiny_model: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,19 @@ from tarjama.cli.options import (
     warn,
 )
 from tarjama.translate.backend import DecodeSettings
+
+
+def _on_the_cluster(argv: list[str], address: str) -> list[str]:
+    """This command line as the cluster runs it: the same, joined with --ray-address auto."""
+    out: list[str] = []
+    for k, arg in enumerate(argv):
+        if arg == f"--ray-address={address}":
+            out.append("--ray-address=auto")
+        elif arg == address and k > 0 and argv[k - 1] == "--ray-address":
+            out.append("auto")
+        else:
+            out.append(arg)
+    return out
 
 
 def split_review(review: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -126,9 +140,10 @@ def translate_cmd(
 @click.option(
     "--ray-address",
     default=None,
-    metavar="auto|HOST:PORT",
-    help="The Ray cluster to join (auto: the one this machine belongs to; HOST:PORT: its head); "
-    "default: start a private one here.",
+    metavar="auto|HOST:PORT|ray://HOST:PORT",
+    help="The Ray cluster to join (auto: the one this machine belongs to; HOST:PORT: its head; "
+    "ray://HOST:PORT: its Ray Client server, and the whole run happens on the cluster, paths "
+    "included); default: start a private one here.",
 )
 @click.option("--actors", default="1", show_default=True, metavar="N|MIN-MAX", help="Decoding actors (Ray).")
 @click.option("--cpus-per-actor", default=1.0, show_default=True, type=click.FloatRange(0.0, min_open=True))
@@ -182,6 +197,15 @@ def batch_cmd(
     if not inputs and not manifests:
         raise click.UsageError("give article files, directories or globs, or --manifest FILE")
     ray_engine = None
+    if engine == "ray" and ray_address is not None and ray_address.startswith("ray://"):
+        from tarjama.run.ray_engine import run_through_client
+
+        rc, out, err = run_through_client(
+            ray_address, _on_the_cluster(sys.argv[1:], ray_address), os.getcwd()
+        )
+        sys.stdout.write(out)
+        sys.stderr.write(err)
+        sys.exit(rc)
     if engine == "ray":
         from tarjama.run.ray_engine import RayEngine, RayOptions, import_ray, parse_actors
 

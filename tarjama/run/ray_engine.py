@@ -39,6 +39,7 @@ import logging
 import os
 import pickle
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,7 +74,7 @@ class RayOptions:
     """Where and how wide: ``address`` None starts a private Ray on this machine for the run (or
     uses the one this process is already connected to); "auto" joins the cluster this machine
     is part of (``ray start``, or RAY_ADDRESS); "HOST:PORT" a cluster's head (GCS). A Ray Client
-    address (ray://) is refused with what to do instead: Ray Data cannot run through it."""
+    address (ray://) is refused here: Ray Data cannot run through it (see `run_through_client`)."""
 
     address: str | None = None
     actors: tuple[int, int] = (1, 1)  # the decoding pool: least and most actors (autoscaled between)
@@ -126,9 +127,8 @@ class RayEngine:
             # worker, which a Ray Client connection does not have ('Worker' object has no
             # attribute 'core_worker'), so the run would fail at its first stage
             raise TarjamaError(
-                f"--ray-address {address}: Ray Data does not run through Ray Client; run tarjama on a "
-                "node of the cluster with --ray-address auto (or HEAD:6379), e.g. as a Ray job: "
-                "ray job submit --address http://HEAD:8265 -- tarjama batch ... --engine ray --ray-address auto"
+                f"--ray-address {address}: Ray Data does not run through Ray Client; run the command "
+                "on the cluster (run_through_client, which `tarjama batch` uses for ray:// addresses)"
             )
         t0 = time.perf_counter()
         if not ray.is_initialized():
@@ -247,6 +247,52 @@ class RayDecoder:
             raise
         except Exception as exc:  # a failure inside the pool arrives wrapped by Ray
             raise TarjamaError(f"ray: decoding failed: {_cause(exc)}") from exc
+
+
+def run_through_client(address: str, args: Sequence[str], cwd: str) -> tuple[int, str, str]:
+    """``tarjama ARGS`` run on the cluster behind a Ray Client address (``ray://HOST:PORT``), as
+    ``ray job submit`` runs a command: a task starts it there as a process of its own, a driver
+    joined to the cluster (Ray Data cannot run through Ray Client itself: in Ray 2.60 its
+    streaming executor needs the driver's core worker, which a client has not). Paths in
+    ``args`` and ``cwd`` are the cluster's (a shared file system). Returns the exit status and
+    what the command wrote to stdout and stderr, when it ends."""
+    ray = import_ray()
+    for attempt in range(3):
+        try:
+            with warnings.catch_warnings():  # its "connection timed out" warning: said in our line
+                warnings.simplefilter("ignore")
+                ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False)
+            break
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            # the head answered but its per-client server was slow to start (a busy head): again
+            if "Initialization failure from server" in str(exc) and attempt < 2:
+                time.sleep(2.0)
+                continue
+            raise TarjamaError(f"--ray-address {address}: cannot connect: {_first_line(exc)}") from None
+    try:
+        env = {k: os.environ[k] for k in _PASSED_ENV if k in os.environ}
+        task = ray.remote(num_cpus=0, max_retries=0)(_cluster_driver)
+        return ray.get(task.remote(list(args), cwd, env))
+    except Exception as exc:  # the task itself (not the command) failed: its own line
+        raise TarjamaError(f"--ray-address {address}: the run on the cluster failed: {_cause(exc)}") from None
+    finally:
+        ray.shutdown()
+
+
+def _cluster_driver(args: list[str], cwd: str, env: dict[str, str]) -> tuple[int, str, str]:
+    import subprocess
+    import sys
+
+    import ray
+
+    if not os.path.isdir(cwd):
+        return 2, "", f"tarjama: error: {cwd}: no such directory on the cluster node that runs the command\n"
+    # the command joins this cluster as its own driver (RAY_ADDRESS: what --ray-address auto reads)
+    full_env = {**os.environ, **env, "RAY_ADDRESS": ray.get_runtime_context().gcs_address}
+    res = subprocess.run(
+        [sys.executable, "-m", "tarjama", *args], cwd=cwd, env=full_env, capture_output=True, text=True
+    )
+    return res.returncode, res.stdout, res.stderr
 
 
 def _read_row(row: dict[str, Any], fmt: str | None) -> dict[str, Any]:
