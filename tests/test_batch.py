@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -208,6 +209,27 @@ def test_cli_second_run_reports_no_model_load(tiny_model: Path, tmp_path: Path) 
     assert res.returncode == 0, res.stderr
     assert "no model loaded" in res.stdout and res.stdout.count("unchanged") == 2
     assert run_cli(*args, "--quiet").stdout == ""
+
+
+def test_progress_as_lines_where_there_is_no_terminal(
+    tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log (or a run relayed from a Ray cluster) gets its progress as lines with
+    TARJAMA_PROGRESS=lines; without it, a run with no terminal shows no progress at all."""
+    write_articles(tmp_path / "in", 3)
+    args = ("batch", tmp_path / "in", "--model", tiny_model, "--backend", "ct2", "--beam", "1")
+    res = run_cli(*args, "--out", tmp_path / "quiet")
+    assert res.returncode == 0 and "progress:" not in res.stderr, res.stderr
+    monkeypatch.setenv("TARJAMA_PROGRESS", "lines")
+    res = run_cli(*args, "--out", tmp_path / "out")
+    assert res.returncode == 0, res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert lines and all(ln.startswith("progress: articles ") for ln in lines), res.stderr
+    first = re.match(r"progress: articles 0/3, sentences 0/(\d+), 0\.0 sent/s, ETA -$", lines[0])
+    assert first, lines[0]
+    total = first.group(1)
+    assert re.match(rf"progress: articles 3/3, sentences {total}/{total}, \d+\.\d sent/s, ETA -$", lines[-1])
+    assert run_cli(*args, "--out", tmp_path / "again", "--quiet").stderr == ""  # --quiet: none
 
 
 def test_bad_articles_are_reported_and_skipped_the_others_written(tiny_model: Path, tmp_path: Path) -> None:

@@ -380,6 +380,10 @@ def test_a_ray_client_address_runs_the_batch_on_that_cluster(
     )
     assert catalogs(out) == catalogs(pair.local_out)
     assert "ray: started in" in res.stdout  # the summary the command printed on the cluster
+    # its progress, relayed as lines (no terminal there): the first and the last
+    progress = [ln for ln in res.stderr.splitlines() if ln.startswith("progress: ")]
+    assert re.match(r"progress: articles 0/\d+, sentences 0/\d+, ", progress[0]) and len(progress) >= 2
+    assert re.match(r"progress: articles (\d+)/\1, sentences (\d+)/\2, ", progress[-1]), progress
 
     # an address nobody answers: one line, nothing written
     dead = f"ray://127.0.0.1:{_free_port()}"

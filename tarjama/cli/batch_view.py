@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import time
+
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -27,11 +31,23 @@ class _Speed(ProgressColumn):
         return Text(f"{task.completed / elapsed:.1f} {task.fields['unit']}/s")
 
 
+# "lines": where stderr is no terminal (a log, a run on a Ray cluster relayed through ray://),
+# progress is a plain line every PROGRESS_EVERY seconds instead of nothing
+PROGRESS_ENV = "TARJAMA_PROGRESS"
+PROGRESS_EVERY = 10.0
+
+
 class RichProgress:
-    """Articles and sentences done, sentences/s and ETA; a no-op when not shown (not a TTY, --quiet)."""
+    """Articles and sentences done, sentences/s and ETA: a live bar on a terminal, plain lines
+    with TARJAMA_PROGRESS=lines elsewhere, nothing otherwise (or with --quiet)."""
 
     def __init__(self, console: Console, enabled: bool, label: str = "") -> None:
         self.enabled = enabled and console.is_terminal
+        self._plain = (
+            _PlainProgress(label)
+            if enabled and not self.enabled and os.environ.get(PROGRESS_ENV) == "lines"
+            else None
+        )
         self._label = f"{label} " if label else ""
         self._progress = Progress(
             TextColumn("{task.description:<9}"),
@@ -46,6 +62,8 @@ class RichProgress:
         self._articles = self._sentences = None
 
     def start(self, articles: int, sentences: int) -> None:
+        if self._plain is not None:
+            self._plain.start(articles, sentences)
         if not self.enabled:
             return
         self._progress.start()
@@ -53,6 +71,8 @@ class RichProgress:
         self._sentences = self._progress.add_task(f"{self._label}sentences", total=sentences, unit="sent")
 
     def advance(self, articles: int = 0, sentences: int = 0) -> None:
+        if self._plain is not None:
+            self._plain.advance(articles, sentences)
         if self._articles is None:
             return
         if articles:
@@ -61,8 +81,48 @@ class RichProgress:
             self._progress.advance(self._sentences, sentences)
 
     def stop(self) -> None:
+        if self._plain is not None:
+            self._plain.stop()
         if self._articles is not None:
             self._progress.stop()
+
+
+class _PlainProgress:
+    """The same figures as the bar, as a line on stderr at most every PROGRESS_EVERY seconds."""
+
+    def __init__(self, label: str) -> None:
+        self.label = f"{label}: " if label else ""
+        self.totals = (0, 0)
+        self.done = [0, 0]
+        self.t0 = self.last = 0.0
+        self.started = False
+
+    def start(self, articles: int, sentences: int) -> None:
+        self.totals, self.done, self.started = (articles, sentences), [0, 0], True
+        self.t0 = self.last = time.monotonic()
+        self._line()
+
+    def advance(self, articles: int, sentences: int) -> None:
+        self.done[0] += articles
+        self.done[1] += sentences
+        if self.started and time.monotonic() - self.last >= PROGRESS_EVERY:
+            self._line()
+
+    def stop(self) -> None:
+        if self.started:
+            self._line()
+            self.started = False
+
+    def _line(self) -> None:
+        self.last = now = time.monotonic()
+        (a, s), (ta, ts) = self.done, self.totals
+        rate = s / (now - self.t0) if now > self.t0 else 0.0
+        eta = f"{int((ts - s) / rate) // 60}:{int((ts - s) / rate) % 60:02d}" if rate > 0 and s < ts else "-"
+        print(
+            f"progress: {self.label}articles {a}/{ta}, sentences {s}/{ts}, {rate:.1f} sent/s, ETA {eta}",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def summary_table(report: RunReport) -> Table:

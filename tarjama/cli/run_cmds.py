@@ -35,6 +35,16 @@ def _on_the_cluster(argv: list[str], address: str) -> list[str]:
     return out
 
 
+def _write(stream: Any) -> Any:
+    """What writes a relayed line to ``stream`` at once (a line of progress is no use later)."""
+
+    def write(text: str) -> None:
+        stream.write(text)
+        stream.flush()
+
+    return write
+
+
 def split_review(review: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """--memory/--no-memory open a resource; the other review options shape the run."""
     resources = {k: review.pop(k) for k in ("memory_dir", "use_memory")}
@@ -200,12 +210,8 @@ def batch_cmd(
     if engine == "ray" and ray_address is not None and ray_address.startswith("ray://"):
         from tarjama.run.ray_engine import run_through_client
 
-        rc, out, err = run_through_client(
-            ray_address, _on_the_cluster(sys.argv[1:], ray_address), os.getcwd()
-        )
-        sys.stdout.write(out)
-        sys.stderr.write(err)
-        sys.exit(rc)
+        args = _on_the_cluster(sys.argv[1:], ray_address)
+        sys.exit(run_through_client(ray_address, args, os.getcwd(), _write(sys.stdout), _write(sys.stderr)))
     if engine == "ray":
         from tarjama.run.ray_engine import RayEngine, RayOptions, import_ray, parse_actors
 

@@ -40,7 +40,7 @@ import os
 import pickle
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -249,13 +249,16 @@ class RayDecoder:
             raise TarjamaError(f"ray: decoding failed: {_cause(exc)}") from exc
 
 
-def run_through_client(address: str, args: Sequence[str], cwd: str) -> tuple[int, str, str]:
+def run_through_client(
+    address: str, args: Sequence[str], cwd: str, out: Callable[[str], Any], err: Callable[[str], Any]
+) -> int:
     """``tarjama ARGS`` run on the cluster behind a Ray Client address (``ray://HOST:PORT``), as
     ``ray job submit`` runs a command: a task starts it there as a process of its own, a driver
     joined to the cluster (Ray Data cannot run through Ray Client itself: in Ray 2.60 its
     streaming executor needs the driver's core worker, which a client has not). Paths in
-    ``args`` and ``cwd`` are the cluster's (a shared file system). Returns the exit status and
-    what the command wrote to stdout and stderr, when it ends."""
+    ``args`` and ``cwd`` are the cluster's (a shared file system). What the command writes comes
+    back line by line as it runs (its progress as lines: TARJAMA_PROGRESS), to ``out`` and
+    ``err``; returns its exit status."""
     ray = import_ray()
     for attempt in range(3):
         try:
@@ -270,29 +273,76 @@ def run_through_client(address: str, args: Sequence[str], cwd: str) -> tuple[int
                 continue
             raise TarjamaError(f"--ray-address {address}: cannot connect: {_first_line(exc)}") from None
     try:
+        from ray.util.queue import Queue
+
+        lines = Queue()
         env = {k: os.environ[k] for k in _PASSED_ENV if k in os.environ}
         task = ray.remote(num_cpus=0, max_retries=0)(_cluster_driver)
-        return ray.get(task.remote(list(args), cwd, env))
+        done = task.remote(list(args), cwd, env, lines)
+        while True:
+            finished, _ = ray.wait([done], timeout=0.5)
+            _relay(lines, out, err)
+            if finished:
+                break
+        status = ray.get(done)
+        _relay(lines, out, err)  # what came after the last look
+        return status
+    except TarjamaError:
+        raise
     except Exception as exc:  # the task itself (not the command) failed: its own line
         raise TarjamaError(f"--ray-address {address}: the run on the cluster failed: {_cause(exc)}") from None
     finally:
         ray.shutdown()
 
 
-def _cluster_driver(args: list[str], cwd: str, env: dict[str, str]) -> tuple[int, str, str]:
+def _relay(lines: Any, out: Callable[[str], Any], err: Callable[[str], Any]) -> None:
+    n = lines.qsize()
+    for stream, line in lines.get_nowait_batch(n) if n else ():
+        (out if stream == "out" else err)(line)
+
+
+def _cluster_driver(args: list[str], cwd: str, env: dict[str, str], lines: Any) -> int:
     import subprocess
     import sys
+    import threading
 
     import ray
 
     if not os.path.isdir(cwd):
-        return 2, "", f"tarjama: error: {cwd}: no such directory on the cluster node that runs the command\n"
+        lines.put(
+            ("err", f"tarjama: error: {cwd}: no such directory on the cluster node that runs the command\n")
+        )
+        return 2
     # the command joins this cluster as its own driver (RAY_ADDRESS: what --ray-address auto reads)
-    full_env = {**os.environ, **env, "RAY_ADDRESS": ray.get_runtime_context().gcs_address}
-    res = subprocess.run(
-        [sys.executable, "-m", "tarjama", *args], cwd=cwd, env=full_env, capture_output=True, text=True
+    full_env = {
+        **os.environ,
+        "TARJAMA_PROGRESS": "lines",
+        **env,
+        "RAY_ADDRESS": ray.get_runtime_context().gcs_address,
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tarjama", *args],
+        cwd=cwd,
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    return res.returncode, res.stdout, res.stderr
+
+    def relay(stream: Any, name: str) -> None:
+        for line in stream:
+            lines.put((name, line))
+
+    pumps = [
+        threading.Thread(target=relay, args=(proc.stdout, "out")),
+        threading.Thread(target=relay, args=(proc.stderr, "err")),
+    ]
+    for pump in pumps:
+        pump.start()
+    status = proc.wait()
+    for pump in pumps:
+        pump.join()
+    return status
 
 
 def _read_row(row: dict[str, Any], fmt: str | None) -> dict[str, Any]:
