@@ -30,7 +30,7 @@ from tarjama.run import Resources, RunOptions, RunReport, run_batch
 from tarjama.sources.segment import segment
 from tarjama.translate.backend import DecodeSettings
 
-from .conftest import EXAMPLE, run_cli
+from .conftest import EXAMPLE, free_port, run_cli
 
 ray = pytest.importorskip("ray", reason="the Ray engine is optional: pip install 'tarjama[ray]'")
 
@@ -318,17 +318,11 @@ def test_a_model_the_workers_cannot_load_stops_the_run_in_one_line(
     assert not (tmp_path / "out").exists()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def client_cluster():
     """A cluster of its own started as an operator starts one (`ray start --head`), with its Ray
     Client server on 127.0.0.1; yields the ray:// address, and stops every process at the end."""
-    port, client = _free_port(), _free_port()
+    port, client = free_port(), free_port()
     temp = tempfile.mkdtemp(prefix="rc", dir="/tmp")  # Ray's socket paths must stay short
     env = {**os.environ, "RAY_AUTH_MODE": "disabled"}
     ray_cli = Path(sys.executable).with_name("ray")
@@ -386,7 +380,7 @@ def test_a_ray_client_address_runs_the_batch_on_that_cluster(
     assert re.match(r"progress: articles (\d+)/\1, sentences (\d+)/\2, ", progress[-1]), progress
 
     # an address nobody answers: one line, nothing written
-    dead = f"ray://127.0.0.1:{_free_port()}"
+    dead = f"ray://127.0.0.1:{free_port()}"
     res = subprocess.run(
         [sys.executable, "-m", "tarjama", "batch", str(pair.inputs), "--model", str(tiny_model),
          "--out", str(tmp_path / "none"), "--engine", "ray", "--ray-address", dead],

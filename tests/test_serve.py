@@ -6,7 +6,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,16 +19,10 @@ from libretranslatepy import LibreTranslateAPI
 
 from tarjama.catalog.tmx import TmxUnit, write_tmx
 
-from .conftest import read_gold
+from .conftest import free_port, read_gold
 
 KEY = "desk-key-1"
 NAME = "قال نائب الوزير دانغ هوانغ جيانغ إن الاتفاقية مهمة."
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:

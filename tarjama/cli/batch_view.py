@@ -117,7 +117,8 @@ class _PlainProgress:
         self.last = now = time.monotonic()
         (a, s), (ta, ts) = self.done, self.totals
         rate = s / (now - self.t0) if now > self.t0 else 0.0
-        eta = f"{int((ts - s) / rate) // 60}:{int((ts - s) / rate) % 60:02d}" if rate > 0 and s < ts else "-"
+        left = int((ts - s) / rate) if rate > 0 and s < ts else -1
+        eta = f"{left // 60}:{left % 60:02d}" if left >= 0 else "-"
         print(
             f"progress: {self.label}articles {a}/{ta}, sentences {s}/{ts}, {rate:.1f} sent/s, ETA {eta}",
             file=sys.stderr,

@@ -279,16 +279,11 @@ def run_through_client(
         env = {k: os.environ[k] for k in _PASSED_ENV if k in os.environ}
         task = ray.remote(num_cpus=0, max_retries=0)(_cluster_driver)
         done = task.remote(list(args), cwd, env, lines)
-        while True:
-            finished, _ = ray.wait([done], timeout=0.5)
+        while not ray.wait([done], timeout=0.5)[0]:
             _relay(lines, out, err)
-            if finished:
-                break
         status = ray.get(done)
         _relay(lines, out, err)  # what came after the last look
         return status
-    except TarjamaError:
-        raise
     except Exception as exc:  # the task itself (not the command) failed: its own line
         raise TarjamaError(f"--ray-address {address}: the run on the cluster failed: {_cause(exc)}") from None
     finally:
