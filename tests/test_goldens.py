@@ -19,6 +19,7 @@ import polib
 import pytest
 from click.testing import CliRunner
 
+from tarjama.catalog.po_format import render_po
 from tarjama.cli import main
 from tarjama.translate.model_source import resolve_model
 
@@ -93,7 +94,29 @@ def produced(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> dict
     return {name: text.replace(revision, "sha256:<tiny-model>") for name, text in out.items()}
 
 
+def _engine_output_masked(text: str) -> str:
+    """A CTranslate2 catalog with its machine translations (and the term misses they cause)
+    replaced by a mark. CTranslate2's int8 kernels depend on the CPU's instruction set (AVX2,
+    AVX-512, VNNI), so on another machine the same command writes other MT: everything else in
+    the file is still compared exactly."""
+    po = polib.pofile(text)
+    for e in po:
+        lines = (e.comment or "").splitlines()
+        if any(line.startswith("mt: ") for line in lines):
+            e.msgstr = "<machine translation>"
+            e.comment = "\n".join(line for line in lines if not line.startswith("glossary-missing: "))
+    return render_po(po)  # the writer's own bytes (msgcat's wrapping)
+
+
+def _comparable(produced: dict[str, str]) -> dict[str, str]:
+    return {
+        name: _engine_output_masked(text) if name.split("/")[0].endswith("-ct2") else text
+        for name, text in produced.items()
+    }
+
+
 def test_commands_write_what_they_wrote_before_the_refactor(produced: dict[str, str]) -> None:
+    produced = _comparable(produced)
     if UPDATE:
         shutil.rmtree(GOLDENS, ignore_errors=True)
         for name, text in produced.items():
@@ -126,9 +149,6 @@ def test_both_commands_and_both_engines_write_catalogs_of_one_shape(produced: di
             assert produced[f"translate-{backend}/{article}"] == produced[f"batch-{backend}/{article}"]
         hf, ct2 = produced[f"translate-transformers/{article}"], produced[f"translate-ct2/{article}"]
         assert _shape(hf) == _shape(ct2)
-        assert [e.msgstr for e in polib.pofile(hf)] != [
-            e.msgstr for e in polib.pofile(ct2)
-        ]  # two engines ran
         settings = {
             b: polib.pofile(produced[f"translate-{b}/{article}"]).metadata["X-Tarjama-Settings"]
             for b in ("transformers", "ct2")
