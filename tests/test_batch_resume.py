@@ -86,3 +86,24 @@ def test_killed_batch_keeps_finished_catalogs_and_resumes(tiny_model: Path, tmp_
         assert (folder / name).read_bytes() == data
     for art in arts:
         assert_complete(po_of(out, art), art)
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_interrupt_python_swallowed_still_stops_the_run_at_its_next_step() -> None:
+    """A signal that lands in a ``__del__`` (filelock's finaliser) is printed as "Exception ignored"
+    and lost; the handler remembers it, so the next progress step raises it again."""
+    from tarjama.cli.interrupts import Interrupts
+    from tarjama.run import NoProgress
+
+    stops = Interrupts()
+
+    class Finaliser:
+        def __del__(self) -> None:
+            stops._handle(signal.SIGTERM, None)  # as if the signal arrived while this ran
+
+    Finaliser()  # collected at once: Python ignores the KeyboardInterrupt raised in __del__
+    progress = stops.watch(NoProgress())
+    with pytest.raises(KeyboardInterrupt):
+        progress.advance(articles=1)
+    with pytest.raises(KeyboardInterrupt):
+        stops.check()

@@ -197,11 +197,10 @@ def batch_cmd(
     is reported and skipped (exit 1 at the end); Ctrl-C or kill keeps every finished PO.
     --engine ray spreads reading and decoding over a Ray cluster and writes the same catalogs.
     """
-    import signal
-
     from rich.console import Console
 
     from tarjama.cli.batch_view import RichProgress, summary_line, summary_table
+    from tarjama.cli.interrupts import Interrupts
     from tarjama.run import Resources, RunOptions, read_manifest, run_batch
 
     if not inputs and not manifests:
@@ -225,10 +224,7 @@ def batch_cmd(
         )
     listed = [p for m in manifests for p in read_manifest(m)]
 
-    def on_term(signum, frame):  # kill (SIGTERM) ends like Ctrl-C: finished POs stay, no half-written one
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, on_term)
+    stops = Interrupts.install()  # kill (SIGTERM) ends like Ctrl-C: finished POs stay, no half-written one
     memory, run = split_review(review)
     options = RunOptions(
         out_dir=out_dir,
@@ -248,11 +244,12 @@ def batch_cmd(
             [*inputs, *listed],
             options,
             resources,
-            progress=progress,
+            progress=stops.watch(progress),
             on_warning=warn,
             fmt=chosen_format(input_format),
             engine=ray_engine,
         )
+        stops.check()
     finally:
         progress.stop()
         if ray_engine is not None:

@@ -1,0 +1,58 @@
+"""Ctrl-C and kill stop a run at its next step, even when Python swallowed the interrupt.
+
+Python raises KeyboardInterrupt wherever the main thread happens to be when a signal lands.
+Where that is a ``__del__`` or a weakref callback (filelock's lock finaliser runs at any
+garbage collection), Python prints "Exception ignored in ..." and carries on: a SIGTERM was
+lost that way and the batch ran to its end with exit 0. So the handler also remembers the
+signal, and the run checks it at every progress step (an article written, a batch decoded)
+and once more when it returns: a swallowed interrupt still ends the run at the next step,
+with the usual one line and exit 130, and every catalog already written stays complete.
+"""
+
+from __future__ import annotations
+
+import signal
+from types import FrameType
+
+from tarjama.run import Progress
+
+
+class Interrupts:
+    """SIGINT and SIGTERM handlers that raise KeyboardInterrupt and remember that they did."""
+
+    def __init__(self) -> None:
+        self.signalled: int | None = None
+
+    @classmethod
+    def install(cls) -> Interrupts:
+        stops = cls()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, stops._handle)
+        return stops
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.signalled = signum
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        """Raise the interrupt again if one arrived and was swallowed on the way."""
+        if self.signalled is not None:
+            raise KeyboardInterrupt
+
+    def watch(self, progress: Progress) -> Progress:
+        """``progress``, with the interrupt checked at every step the run reports."""
+        return _Checked(progress, self)
+
+
+class _Checked:
+    def __init__(self, progress: Progress, stops: Interrupts) -> None:
+        self._progress = progress
+        self._stops = stops
+
+    def start(self, articles: int, sentences: int) -> None:
+        self._stops.check()
+        self._progress.start(articles, sentences)
+
+    def advance(self, articles: int = 0, sentences: int = 0) -> None:
+        self._progress.advance(articles, sentences)
+        self._stops.check()
