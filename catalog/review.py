@@ -34,14 +34,19 @@ def _same_text(a: str, b: str) -> bool:
     return bool(a.strip()) and " ".join(a.split()) == " ".join(b.split())
 
 
+def primary_language(tag: str | None) -> str:
+    """A language tag's primary subtag, the one unit languages are compared in (PO headers,
+    ``--lang``, TMX ``xml:lang``): ``ar-SA``, ``AR_eg``, ``ar`` → ``ar``."""
+    return (tag or "").strip().replace("_", "-").split("-")[0].lower()
+
+
 def copies_source(msgid: str, msgstr: str, language: str | None = None) -> bool:
     """Whether a non-empty msgstr is a copy of its source rather than a translation."""
     if not msgstr.strip():
         return False
     if _same_text(msgstr, msgid):
         return True
-    lang = (language or "").replace("-", "_").split("_")[0].lower()
-    return lang not in ARABIC_SCRIPT and _arabic_share(msgstr) > 0.5
+    return primary_language(language) not in ARABIC_SCRIPT and _arabic_share(msgstr) > 0.5
 
 
 def language_of(po: polib.POFile | None) -> str | None:
