@@ -13,10 +13,12 @@ variants of a sentence ("headline"): kept untouched, never the article's entry, 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import polib
 
+_SUBTAG_END = re.compile(r"[-_.@]")
 # Languages written in Arabic script: in their catalogs Arabic letters are target text.
 ARABIC_SCRIPT = frozenset({"ar", "fa", "ur", "ps", "ckb", "ku", "ug", "sd", "ks", "bal", "azb", "prs"})
 
@@ -36,8 +38,9 @@ def _same_text(a: str, b: str) -> bool:
 
 def primary_language(tag: str | None) -> str:
     """A language tag's primary subtag, the one unit languages are compared in (PO headers,
-    ``--lang``, TMX ``xml:lang``): ``ar-SA``, ``AR_eg``, ``ar`` → ``ar``."""
-    return (tag or "").strip().replace("_", "-").split("-")[0].lower()
+    ``--lang``, TMX ``xml:lang``, gettext folders): ``ar-SA``, ``AR_eg``, ``ar`` → ``ar``; a
+    POSIX locale's codeset and modifier go too (``sr_RS.UTF-8@latin`` → ``sr``)."""
+    return _SUBTAG_END.split((tag or "").strip(), maxsplit=1)[0].lower()
 
 
 def copies_source(msgid: str, msgstr: str, language: str | None = None) -> bool:

@@ -149,7 +149,10 @@ def read_tmx(path: Path, lang: str = "en") -> TmxRead:
     if not path.exists():
         raise InputError("no such file", path=path)
     check_regular_file(path, "TMX file")
-    _check_prolog(path)
+    try:
+        _check_prolog(path)
+    except OSError as exc:  # an unreadable file beside good ones: one line, as a parse error is
+        raise InputError(f"cannot read TMX file ({exc.strerror or exc})", path=path) from None
     result = TmxRead(path)
     seen: set[tuple[str, str]] = set()
     header_srclang: str | None = None
