@@ -1,11 +1,23 @@
-"""Translation memory: every reviewed entry of every PO under a folder, and every unit of every
-TMX file there (``memory import`` puts a desk's under ``<memory>/tmx/``), looked up by normalised
-source.
+"""Translation memory: the reviewed entries of the PO catalogs under a folder, and the units of
+the TMX files there (``memory import`` puts a desk's under ``<memory>/tmx/``), for one target
+language, looked up by normalised source.
 
 The memory is a cache derived from those files (which stay the truth): it is rebuilt from
 them on every run and never written anywhere. A TMX unit is a translator's work, like a
 reviewed PO entry (``catalog.tmx`` says which units are read and how). Catalogs are read
 before TMX files, so for the same source a desk's own review wins over an imported one.
+
+**Which files** (:func:`memory_files`, the one rule ``memory import`` names its files by):
+``*.po`` and ``*.tmx`` (any case) under the folder, not hidden (a name or folder starting
+with ``.``: editors' backups, macOS ``._`` forks; those found are reported, never read).
+
+**Which catalogs**: memory is per target language. A catalog counts when its ``Language``
+header, compared by primary subtag (``en``, ``en_US``, ``en-GB`` → ``en``), is the run's
+language; with no ``Language`` header, the gettext folder it sits in says it
+(``<lang>/LC_MESSAGES/…``), else it is left out. One whose ``X-Source-Language`` header
+names another language than Arabic is left out too. TMX units are taken by the ``xml:lang``
+of their ``<tuv>`` (``catalog.tmx``). Everything left out is counted in :attr:`skipped`,
+which ``translate``, ``batch`` and ``serve`` print as warnings: nothing is dropped silently.
 
 Keys are the source folded exactly as the glossary folds Arabic for matching
 (:func:`tarjama.glossary.normalize.fold`), so tashkeel, alef/ya/ta-marbuta spellings,
@@ -19,6 +31,7 @@ similar shares most of its rare words), and only the best few are scored.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -29,11 +42,13 @@ import polib
 from rapidfuzz import fuzz, process
 
 from tarjama.catalog.po_file import load_po
-from tarjama.catalog.review import is_article_entry, language_of, vouched
+from tarjama.catalog.review import is_article_entry, language_of, primary_language, vouched
 from tarjama.errors import TarjamaError
 from tarjama.glossary.normalize import fold
 
 DEFAULT_THRESHOLD = 0.75
+SOURCE_LANGUAGE = "ar"
+_SHOWN = 3  # files named per line of what the memory skipped; the rest are counted
 _CANDIDATES = 24  # entries rescored with rapidfuzz per fuzzy lookup
 _RARE_WORDS = 6  # query words whose postings are merged into the candidate set
 _POSTINGS_BUDGET = 2000  # ... stopping early once their postings get this long
@@ -79,7 +94,9 @@ class TranslationMemory:
     targets: list[str] = field(default_factory=list)
     origins: list[str] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # PO and TMX files that could not be read, with why
+    # What was left out, one line each: files that could not be read, and counts (with why) of
+    # catalogs in another language, hidden files and TMX units that give no pair
+    skipped: list[str] = field(default_factory=list)
     _exact: dict[str, list[int]] = field(default_factory=dict)
     _postings: dict[str, list[int]] = field(default_factory=dict)
 
@@ -99,10 +116,10 @@ class TranslationMemory:
         for word in set(_WORD.findall(key)):
             self._postings.setdefault(word, []).append(index)
 
-    def add_catalog(self, po: polib.POFile, origin: str) -> None:
+    def add_catalog(self, po: polib.POFile, origin: str, language: str | None = None) -> None:
         """Index a catalog's reviewed entries, obsolete ones too (a review outlives its article);
         never a copy of the source, nor a translator's msgctxt variant (``catalog.review``)."""
-        language = language_of(po)
+        language = language or language_of(po)
         for entry in po:
             if is_article_entry(entry) and vouched(entry, language):
                 self.add(entry.msgid, entry.msgstr, origin)
@@ -116,24 +133,54 @@ class TranslationMemory:
 
     @classmethod
     def from_dir(cls, root: Path, lang: str = "en") -> TranslationMemory:
-        """Every ``*.po`` under ``root``, then every ``*.tmx`` (its Arabic→``lang`` units, the file
-        as their origin); unreadable files are listed in ``skipped``, not fatal."""
-        from tarjama.catalog.tmx import find_tmx, read_tmx  # here: catalog.tmx imports this module
+        """Every catalog under ``root`` in ``lang`` (Arabic source), then every TMX file's
+        Arabic→``lang`` units (the file as their origin). What is left out is counted, with
+        why, in ``skipped``; an unreadable file is listed there, never fatal."""
+        from tarjama.catalog.tmx import read_tmx  # here: catalog.tmx imports this module
 
         tm = cls()
         if not root.is_dir():
             return tm
-        for path in sorted(root.rglob("*.po")):
+        files = memory_files(root)
+        if files.hidden:
+            tm.skipped.append(
+                _files_line(files.hidden, "hidden file", "(its name or a folder above it starts with '.')")
+            )
+        other: dict[str, list[Path]] = {}  # why a catalog is not for this run -> catalogs
+        for path in files.catalogs:
             try:
-                tm.add_catalog(load_po(path), str(path))
+                po = load_po(path)
             except TarjamaError as exc:
                 tm.skipped.append(str(exc))
-        for path in find_tmx(root):
+                continue
+            language = catalog_language(po, path)
+            reason = _not_for(po, language, lang)
+            if reason:
+                other.setdefault(reason, []).append(path)
+            else:
+                tm.add_catalog(po, str(path), language)
+        for reason, paths in other.items():
+            tm.skipped.append(_files_line(paths, "catalog", reason))
+        units: Counter[str] = Counter()  # why a TMX unit gives no pair -> units
+        counted: list[Path] = []
+        for path in files.tmx:
             try:
-                for unit in read_tmx(path, lang).units:
-                    tm.add(unit.source, unit.target, str(path))
+                read = read_tmx(path, lang)
             except TarjamaError as exc:
                 tm.skipped.append(str(exc))
+                continue
+            for unit in read.units:
+                tm.add(unit.source, unit.target, str(path))
+            if read.skipped:
+                units.update(read.skipped)
+                counted.append(path)
+        if units:
+            from tarjama.catalog.tmx import skip_reasons
+
+            total = sum(units.values())
+            tm.skipped.append(
+                f"{total} TMX {'unit' if total == 1 else 'units'} ({skip_reasons(units)}) in {_names(counted)}"
+            )
         return tm
 
     def _hit(self, index: int, score: float) -> Hit:
@@ -183,3 +230,84 @@ class TranslationMemory:
 
 def load_memory(root: Path | None, lang: str = "en") -> TranslationMemory:
     return TranslationMemory.from_dir(root, lang) if root is not None else TranslationMemory()
+
+
+# --- which files, which catalogs ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemoryFiles:
+    catalogs: list[Path]
+    tmx: list[Path]
+    hidden: list[Path]  # PO or TMX files the rule leaves out, to be reported
+
+
+def _kind_by_suffix(name: str) -> str | None:
+    if name.endswith(".po"):
+        return "po"
+    if name.lower().endswith(".tmx"):
+        return "tmx"
+    return None
+
+
+def memory_kind(name: str) -> str | None:
+    """``"po"`` or ``"tmx"`` for a file name the memory reads, else None. A hidden name (a
+    leading ``.``: an editor's backup, a macOS ``._`` fork) is never memory;
+    ``catalog.tmx.imported_path`` never writes one."""
+    return None if name.startswith(".") else _kind_by_suffix(name)
+
+
+def memory_files(root: Path) -> MemoryFiles:
+    """The catalogs and TMX files under ``root`` that make its memory (sorted), and the PO or
+    TMX files left out because they, or a folder above them under ``root``, are hidden."""
+    catalogs: list[Path] = []
+    tmx: list[Path] = []
+    hidden: list[Path] = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file():
+            continue
+        kind = _kind_by_suffix(path.name)
+        if kind is None:
+            continue
+        if any(part.startswith(".") for part in path.relative_to(root).parts[:-1]) or not memory_kind(
+            path.name
+        ):
+            hidden.append(path)
+        else:
+            (catalogs if kind == "po" else tmx).append(path)
+    return MemoryFiles(catalogs, tmx, hidden)
+
+
+def catalog_language(po: polib.POFile, path: Path) -> str | None:
+    """A catalog's target language: its ``Language`` header, else the ``<lang>`` of the gettext
+    folder ``<lang>/LC_MESSAGES/`` it lies in (nearest first), else None (unknown)."""
+    header = (language_of(po) or "").strip()
+    if header:
+        return header
+    parents = Path(os.path.abspath(path)).parents
+    for folder, above in zip(parents, list(parents)[1:], strict=False):
+        if folder.name == "LC_MESSAGES" and above.name:
+            return above.name
+    return None
+
+
+def _not_for(po: polib.POFile, language: str | None, lang: str) -> str | None:
+    """Why a catalog is no memory for an Arabic→``lang`` run, or None when it is."""
+    if language is None:
+        return "with no Language header outside a <lang>/LC_MESSAGES folder"
+    if primary_language(language) != primary_language(lang):
+        return f"in {primary_language(language) or repr(language)}, not {lang}"
+    source = (po.metadata.get("X-Source-Language") or "").strip()
+    if source and primary_language(source) != SOURCE_LANGUAGE:
+        return f"whose source language is {source}, not Arabic"
+    return None
+
+
+def _names(paths: list[Path]) -> str:
+    shown = ", ".join(str(p) for p in paths[:_SHOWN])
+    return shown + (f" and {len(paths) - _SHOWN} more" if len(paths) > _SHOWN else "")
+
+
+def _files_line(paths: list[Path], what: str, why: str) -> str:
+    n = len(paths)
+    return f"{n} {what}{'' if n == 1 else 's'} {why}: {_names(paths)}"

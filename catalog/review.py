@@ -13,10 +13,12 @@ variants of a sentence ("headline"): kept untouched, never the article's entry, 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import polib
 
+_SUBTAG_END = re.compile(r"[-_.@]")
 # Languages written in Arabic script: in their catalogs Arabic letters are target text.
 ARABIC_SCRIPT = frozenset({"ar", "fa", "ur", "ps", "ckb", "ku", "ug", "sd", "ks", "bal", "azb", "prs"})
 
@@ -34,14 +36,20 @@ def _same_text(a: str, b: str) -> bool:
     return bool(a.strip()) and " ".join(a.split()) == " ".join(b.split())
 
 
+def primary_language(tag: str | None) -> str:
+    """A language tag's primary subtag, the one unit languages are compared in (PO headers,
+    ``--lang``, TMX ``xml:lang``, gettext folders): ``ar-SA``, ``AR_eg``, ``ar`` → ``ar``; a
+    POSIX locale's codeset and modifier go too (``sr_RS.UTF-8@latin`` → ``sr``)."""
+    return _SUBTAG_END.split((tag or "").strip(), maxsplit=1)[0].lower()
+
+
 def copies_source(msgid: str, msgstr: str, language: str | None = None) -> bool:
     """Whether a non-empty msgstr is a copy of its source rather than a translation."""
     if not msgstr.strip():
         return False
     if _same_text(msgstr, msgid):
         return True
-    lang = (language or "").replace("-", "_").split("_")[0].lower()
-    return lang not in ARABIC_SCRIPT and _arabic_share(msgstr) > 0.5
+    return primary_language(language) not in ARABIC_SCRIPT and _arabic_share(msgstr) > 0.5
 
 
 def language_of(po: polib.POFile | None) -> str | None:

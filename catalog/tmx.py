@@ -18,8 +18,10 @@ unit is read, and an entity reference left in a unit's text is refused with its 
 (the ``<tu srclang>``, else the header's; ``*all*`` or none: any) is Arabic and it has an
 Arabic ``<tuv>`` (``ar``, ``ar-SA``, ``AR-EG``: the primary subtag, any case, ``-`` or ``_``)
 and one in the catalog's language, matched the same way (``en`` takes ``en``, ``en-US``,
-``en-GB``; a ``<tuv>`` whose whole tag is the catalog's is preferred). Leading and trailing
-white space of a segment is dropped (a sentence has none; tools that pretty-print add it).
+``en-GB``). Where a side has several ``<tuv>``, those whose whole tag is the one asked for
+(the ``srclang``; the catalog's language) are preferred; if they still hold different texts,
+the unit is ambiguous and skipped. Leading and trailing white space of a segment is dropped
+(a sentence has none; tools that pretty-print add it).
 
 **Inline markup** in ``<seg>``: the text of ``<hi>`` (highlighting) is kept; the codes —
 ``<bpt>``/``<ept>`` (paired formatting), ``<it>`` (isolated formatting), ``<ph>`` and ``<ut>``
@@ -31,11 +33,15 @@ lost codes are counted and the import says how many. An HTML article's msgid kee
 (``<a href=…>``), which no TMX code is turned back into, so such sentences are not matched by
 these units. Any other element in a ``<seg>`` is not TMX: the file is refused with its line.
 
-**Malformed** (not XML, another root element, no ``<body>``, a ``<tu>`` outside it or with
-fewer than two ``<tuv>``, a ``<tuv>`` without a language or a ``<seg>``): :class:`InputError`,
-one line naming the file and the line. A well-formed unit without both languages, with an
-empty side, whose target copies its source (``catalog.review``), or repeating an earlier
-pair (same normalised source and target) is skipped and counted by reason.
+**Refused or skipped.** What the TMX DTD does not allow is refused, the whole file, as
+:class:`InputError` naming the file and the line: not XML, another root element, no
+``<body>``, a ``<tu>`` outside it or with no ``<tuv>``, a ``<tuv>`` without a language or
+without exactly one ``<seg>``, a foreign element in a ``<seg>``. What the DTD allows but gives
+no pair is skipped, counted by reason (:data:`SKIP_REASONS`), and the file's other units are
+read: a unit with a single ``<tuv>`` (``tuv+``; OmegaT skips it too), whose source language is
+not Arabic, without an Arabic ``<tuv>`` or one in the catalog's language, ambiguous (above),
+with an empty side, whose target copies its source (``catalog.review``), or repeating an
+earlier pair (same normalised source and target).
 
 **Writer.** :func:`write_tmx` writes TMX 1.4 atomically (``tarjama.files``), UTF-8, header
 ``creationtool="tarjama" srclang="ar" adminlang="en" datatype="plaintext" segtype="sentence"``,
@@ -57,22 +63,25 @@ from pathlib import Path
 import polib
 
 from tarjama import __version__
-from tarjama.catalog.memory import memory_key
+from tarjama.catalog.memory import SOURCE_LANGUAGE, memory_key, memory_kind
 from tarjama.catalog.po_file import load_po
-from tarjama.catalog.review import copies_source, is_article_entry, language_of, vouched
+from tarjama.catalog.review import copies_source, is_article_entry, language_of, primary_language, vouched
 from tarjama.errors import InputError
 from tarjama.files import atomic_write_bytes, check_regular_file
 
-SOURCE_LANGUAGE = "ar"
 MEMORY_SUBDIR = "tmx"  # imported files live in <memory>/tmx/<name>.tmx
 ORIGIN_PROP = "x-tarjama-origin"
 
-# Why a well-formed unit gives no pair (the import's summary lists them in this order).
-WRONG_LANGUAGES = "wrong languages"
+# Why a unit the DTD allows gives no pair (the summaries list them in this order).
+SINGLE = "a single <tuv>"
+OTHER_SOURCE = "source language not Arabic"
+NO_ARABIC = "no Arabic <tuv>"
+NO_TARGET = "no <tuv> in the target language"
+AMBIGUOUS = "several different texts in one language"
 EMPTY = "empty"
 COPY = "copy of the source"
 DUPLICATE = "duplicate"
-SKIP_REASONS = (WRONG_LANGUAGES, EMPTY, COPY, DUPLICATE)
+SKIP_REASONS = (SINGLE, OTHER_SOURCE, NO_ARABIC, NO_TARGET, AMBIGUOUS, EMPTY, COPY, DUPLICATE)
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CODES = frozenset({"bpt", "ept", "it", "ph", "ut"})  # native-code placeholders, dropped
@@ -111,15 +120,12 @@ class TmxRead:
 
     def skipped_summary(self) -> str:
         total = sum(self.skipped.values())
-        if not total:
-            return "0 skipped"
-        reasons = ", ".join(f"{self.skipped[r]} {r}" for r in SKIP_REASONS if self.skipped[r])
-        return f"{total} skipped ({reasons})"
+        return f"{total} skipped ({skip_reasons(self.skipped)})" if total else "0 skipped"
 
 
-def primary_language(tag: str | None) -> str:
-    """``ar-SA``, ``AR_eg``, ``ar`` → ``ar``."""
-    return (tag or "").strip().replace("_", "-").split("-")[0].lower()
+def skip_reasons(skipped: Counter[str]) -> str:
+    """``1 a single <tuv>, 2 empty``: units skipped by reason, in :data:`SKIP_REASONS` order."""
+    return ", ".join(f"{skipped[r]} {r}" for r in SKIP_REASONS if skipped[r])
 
 
 def _same_tag(a: str, b: str) -> bool:
@@ -143,7 +149,10 @@ def read_tmx(path: Path, lang: str = "en") -> TmxRead:
     if not path.exists():
         raise InputError("no such file", path=path)
     check_regular_file(path, "TMX file")
-    _check_prolog(path)
+    try:
+        _check_prolog(path)
+    except OSError as exc:  # an unreadable file beside good ones: one line, as a parse error is
+        raise InputError(f"cannot read TMX file ({exc.strerror or exc})", path=path) from None
     result = TmxRead(path)
     seen: set[tuple[str, str]] = set()
     header_srclang: str | None = None
@@ -283,12 +292,8 @@ def _take(tu, header_srclang: str | None, lang: str, path: Path, result: TmxRead
             path=path,
         )
     tuvs = [child for child in tu if _local(child.tag) == "tuv"]
-    if len(tuvs) < 2:
-        raise InputError(
-            f"line {tu.sourceline}: <tu> has {len(tuvs)} <tuv>; a translation unit needs its source "
-            "and a translation",
-            path=path,
-        )
+    if not tuvs:
+        raise InputError(f"line {tu.sourceline}: <tu> has no <tuv>; TMX requires at least one", path=path)
     variants: list[tuple[str, str, bool]] = []  # (language tag, text, codes dropped)
     for tuv in tuvs:
         tag = tuv.get(_XML_LANG) or tuv.get("lang")
@@ -301,16 +306,10 @@ def _take(tu, header_srclang: str | None, lang: str, path: Path, result: TmxRead
         text, dropped = _seg_text(segs[0], path)
         variants.append((tag.strip(), text, dropped))
     srclang = (tu.get("srclang") or header_srclang or "").strip()
-    if srclang and srclang.lower() != "*all*" and primary_language(srclang) != SOURCE_LANGUAGE:
-        result.skipped[WRONG_LANGUAGES] += 1
+    reason, source, target = _pair(variants, srclang, lang)
+    if reason:
+        result.skipped[reason] += 1
         return
-    sources = [v for v in variants if primary_language(v[0]) == SOURCE_LANGUAGE]
-    targets = [v for v in variants if primary_language(v[0]) == primary_language(lang) and v not in sources]
-    if not sources or not targets:
-        result.skipped[WRONG_LANGUAGES] += 1
-        return
-    source = next((v for v in sources if srclang and _same_tag(v[0], srclang)), sources[0])
-    target = next((v for v in targets if _same_tag(v[0], lang)), targets[0])
     key = memory_key(source[1])
     if not key or not target[1]:
         result.skipped[EMPTY] += 1
@@ -340,6 +339,34 @@ def _take(tu, header_srclang: str | None, lang: str, path: Path, result: TmxRead
             ),
         )
     )
+
+
+Variant = tuple[str, str, bool]  # a <tuv>: language tag, text, whether codes were dropped
+
+
+def _pair(variants: list[Variant], srclang: str, lang: str) -> tuple[str | None, Variant, Variant]:
+    """The unit's (Arabic, ``lang``) variants, or why it has no such pair."""
+    none = ("", "", False)
+    if len(variants) == 1:
+        return SINGLE, none, none
+    if srclang and srclang.lower() != "*all*" and primary_language(srclang) != SOURCE_LANGUAGE:
+        return OTHER_SOURCE, none, none
+    sources = [v for v in variants if primary_language(v[0]) == SOURCE_LANGUAGE]
+    if not sources:
+        return NO_ARABIC, none, none
+    targets = [v for v in variants if primary_language(v[0]) == primary_language(lang) and v not in sources]
+    if not targets:
+        return NO_TARGET, none, none
+    source, target = _one(sources, srclang), _one(targets, lang)
+    if source is None or target is None:
+        return AMBIGUOUS, none, none
+    return None, source, target
+
+
+def _one(variants: list[Variant], tag: str) -> Variant | None:
+    """The variant for ``tag``: those with the whole tag first, else all; None if they differ."""
+    exact = [v for v in variants if tag and _same_tag(v[0], tag)] or variants
+    return exact[0] if len({v[1] for v in exact}) == 1 else None
 
 
 def _seg_text(seg, path: Path) -> tuple[str, bool]:
@@ -439,19 +466,14 @@ def write_tmx(path: Path, units: Iterable[TmxUnit], *, o_tmf: str = "PO") -> Non
 
 
 def imported_path(memory_dir: Path, tmx_file: Path) -> Path:
-    """Where ``memory import`` keeps ``tmx_file``: ``<memory>/tmx/<name>.tmx``."""
+    """Where ``memory import`` keeps ``tmx_file``: ``<memory>/tmx/<name>.tmx``, a name the memory
+    reads (``catalog.memory.memory_kind``): a leading ``.`` is dropped (``.desk.tmx`` → ``desk.tmx``)."""
     name = tmx_file.name
     stem = name[: -len(".tmx")] if name.lower().endswith(".tmx") else name
-    return memory_dir / MEMORY_SUBDIR / f"{stem}.tmx"
-
-
-def find_tmx(root: Path) -> list[Path]:
-    """Every TMX file under ``root`` (any case of ``.tmx``; hidden temp files of a write are not)."""
-    return sorted(
-        p
-        for p in root.rglob("*")
-        if p.suffix.lower() == ".tmx" and not p.name.startswith(".") and p.is_file()
-    )
+    stored = f"{stem}.tmx"
+    if memory_kind(stored) != "tmx":  # hidden: the memory would never read it
+        stored = f"{stem.lstrip('.') or 'imported'}.tmx"
+    return memory_dir / MEMORY_SUBDIR / stored
 
 
 # --- catalogs to units ---------------------------------------------------------------------

@@ -18,8 +18,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from tarjama.glossary.match import Match
+if TYPE_CHECKING:  # glossary.terms checks forbidden renderings with find_forbidden at load
+    from tarjama.glossary.match import Match
 
 # Written straight onto the next word: "(Hanoi" is other tokens than " Hanoi". Shared by the
 # transformers enforcer and the CTranslate2 repair.

@@ -1,7 +1,8 @@
 """Glossary files → one :class:`Glossary`: CSV and TBX, several files, later ones win.
 
 CSV: UTF-8 (a BOM is accepted), RFC 4180, header ``source,target,type,note`` (``source`` and
-``target`` required, ``type``/``note``/``forbidden``/``variants`` optional; ``variants`` yes/no
+``target`` required, ``type``/``note``/``forbidden``/``variants`` optional, each once, in any
+order and case; any other, repeated or unnamed column is refused; ``variants`` yes/no
 turns transliteration families on or off for a row, overriding its ``type``). TBX: TBX-Basic / TBX v3 core —
 ``termEntry``/``conceptEntry`` → ``langSet``/``langSec`` (``xml:lang``) → ``tig``/``ntig``/
 ``termSec`` → ``term``; several Arabic terms in one entry are spellings of one concept, the
@@ -16,6 +17,7 @@ override is reported in :attr:`Glossary.conflicts`.
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import io
 from collections.abc import Iterable, Sequence
@@ -25,11 +27,13 @@ from pathlib import Path
 
 from tarjama.errors import InputError
 from tarjama.files import check_regular_file
+from tarjama.glossary.check import find_forbidden
 from tarjama.glossary.normalize import fold, words
 from tarjama.glossary.variants import canonical
 
 DEFAULT_NAME = "ar-en.csv"
 REQUIRED_COLUMNS = ("source", "target")
+COLUMNS = (*REQUIRED_COLUMNS, "type", "note", "forbidden", "variants")
 TARGET_LANG = "en"
 SOURCE_LANG = "ar"
 
@@ -163,8 +167,18 @@ def _check(source: str, target: str, where: str, path: Path) -> None:
 
 
 def _check_forbidden(target: str, forbidden: Sequence[str], where: str, path: Path) -> None:
-    if target in forbidden:
-        raise InputError(f"{where}: {target!r} is both the approved and a forbidden rendering", path=path)
+    """Refuse a forbidden rendering that the approved form itself holds, as the post-check would
+    find it (``find_forbidden``: whole words, first letter in either case): every correct
+    translation would be flagged, and decoding, which bans it, could never write the term."""
+    for rendering in forbidden:
+        if rendering == target:
+            raise InputError(f"{where}: {target!r} is both the approved and a forbidden rendering", path=path)
+        if find_forbidden(target, [rendering]):
+            raise InputError(
+                f"{where}: forbidden {rendering!r} is found in the approved {target!r} itself (whole words, "
+                "first letter in either case): every correct translation would be flagged",
+                path=path,
+            )
 
 
 _YES = ("yes", "y", "true", "1")
@@ -191,13 +205,7 @@ def _read_csv(raw: bytes, path: Path) -> list[Term]:
         header = next(reader, None)
         if header is None:
             raise InputError("glossary is empty", path=path)
-        columns = [h.strip().lower() for h in header]
-        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-        if missing:
-            raise InputError(
-                f"line 1: missing column {', '.join(missing)} (header must be source,target and may add type,note,forbidden,variants)",
-                path=path,
-            )
+        columns = _columns(header, path)
         terms: list[Term] = []
         for row in reader:
             line = reader.line_num
@@ -228,6 +236,29 @@ def _read_csv(raw: bytes, path: Path) -> list[Term]:
     except csv.Error as exc:
         raise InputError(f"line {reader.line_num}: malformed CSV ({exc})", path=path) from None
     return terms
+
+
+def _columns(header: list[str], path: Path) -> list[str]:
+    """The header's column names, each one tarjama reads, each once: a repeated, unnamed or
+    unknown column (a typo of ``forbidden``) would have its cells dropped without a word."""
+    columns = [h.strip().lower() for h in header]
+    known = f"source,target and optionally {','.join(COLUMNS[2:])}"
+    for n, name in enumerate(columns, 1):
+        if not name:
+            raise InputError(f"line 1: column {n} has no name (columns: {known})", path=path)
+        if name not in COLUMNS:
+            close = difflib.get_close_matches(name, COLUMNS, n=1, cutoff=0.7)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise InputError(
+                f"line 1: unknown column {header[n - 1].strip()!r} ({hint}columns: {known})", path=path
+            )
+        if name in columns[: n - 1]:
+            first = columns.index(name) + 1
+            raise InputError(f"line 1: column {name!r} appears twice (columns {first} and {n})", path=path)
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise InputError(f"line 1: missing column {', '.join(missing)} (columns: {known})", path=path)
+    return columns
 
 
 def _local(tag: object) -> str:

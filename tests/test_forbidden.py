@@ -10,6 +10,8 @@ from pathlib import Path
 
 import polib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tarjama.errors import InputError
 from tarjama.glossary import (
@@ -28,6 +30,7 @@ from tarjama.translate.backends import open_backend
 from tarjama.translate.model_source import resolve_model
 
 from .conftest import EXAMPLE, run_cli
+from .test_translate_errors import assert_one_line_error
 
 CSV = """source,target,type,note,forbidden
 اتفاقية هانوي,Hanoi Convention,document,,Hanoi Agreement|Hanoi Treaty
@@ -70,6 +73,90 @@ def test_a_rendering_both_approved_and_forbidden_is_refused_with_its_line(tmp_pa
     bad = write(tmp_path, "bad.csv", CSV.replace("Hanoi Agreement|", "Hanoi Convention|"))
     with pytest.raises(InputError, match=r"line 2: 'Hanoi Convention' is both the approved and a forbidden"):
         load_glossaries([bad])
+
+
+@pytest.mark.parametrize(
+    ("target", "forbidden"),
+    [
+        ("Hanoi Convention", "hanoi Convention"),  # the first letter's case: the post-check ignores it
+        ("Vietnam Accord", "Vietnam"),  # a whole-word span of the approved form
+        ("Vietnam Accord", "accord"),
+        ("the Hanoi Convention", "Hanoi Convention"),
+    ],
+)
+def test_a_forbidden_rendering_the_approved_form_holds_is_refused_with_its_line(
+    tmp_path: Path, target: str, forbidden: str
+) -> None:
+    """Issue 24 item 19: accepted, it had every correct translation flagged (and banned while decoding)."""
+    bad = write(
+        tmp_path,
+        "bad.csv",
+        f"source,target,forbidden\nهانوي,Hanoi,\nاتفاقية هانوي,{target},Treaty|{forbidden}\n",
+    )
+    with pytest.raises(InputError) as err:
+        load_glossaries([bad])
+    assert str(err.value) == (
+        f"{bad}: line 3: forbidden {forbidden!r} is found in the approved {target!r} itself (whole words, "
+        "first letter in either case): every correct translation would be flagged"
+    )
+    tbx = write(
+        tmp_path,
+        "bad.tbx",
+        TBX.replace("Hanoi Agreement", "\0").replace("Hanoi Convention", target).replace("\0", forbidden),
+    )
+    with pytest.raises(
+        InputError, match=rf"bad.tbx: line 3: forbidden {forbidden!r} is found in the approved"
+    ):
+        load_glossaries([tbx])
+    res = run_cli("glossary", "show", EXAMPLE, "--glossary", bad)
+    assert_one_line_error(res, f"{bad}: line 3: forbidden {forbidden!r}")
+
+
+@pytest.mark.parametrize(
+    "forbidden",
+    [
+        "Hanoi Conventions",
+        "Hanoi Convention of 1999",
+        "Convention of Hanoi",
+        "Hanoi-Convention",
+        "HANOI CONVENTION",
+        "Han",
+    ],
+)
+def test_a_forbidden_rendering_the_approved_form_does_not_hold_is_accepted(
+    tmp_path: Path, forbidden: str
+) -> None:
+    ok = write(tmp_path, "ok.csv", f"source,target,forbidden\nاتفاقية هانوي,Hanoi Convention,{forbidden}\n")
+    [term] = load_glossaries([ok]).terms
+    assert term.forbidden == (forbidden,) and not find_forbidden(term.target, term.forbidden)
+
+
+WORDS = st.sampled_from(
+    ["Hanoi", "hanoi", "Convention", "convention", "Vietnam", "Accord", "of", "the", "Viet", "Nam"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(WORDS, min_size=1, max_size=4),
+    st.lists(WORDS, min_size=1, max_size=3),
+    st.sampled_from([" ", "-"]),
+)
+def test_no_glossary_that_loads_has_its_approved_form_flagged_as_forbidden(
+    target_words: list[str], forbidden_words: list[str], glue: str
+) -> None:
+    """Whatever the renderings, a glossary either is refused or its approved forms pass the post-check."""
+    import tempfile
+
+    target, forbidden = " ".join(target_words), glue.join(forbidden_words)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write(Path(tmp), "g.csv", f"source,target,forbidden\nاتفاقية هانوي,{target},{forbidden}\n")
+        try:
+            [term] = load_glossaries([path]).terms
+        except InputError as exc:
+            assert "line 2: " in str(exc) and find_forbidden(target, [forbidden]), exc
+            return
+    assert not find_forbidden(term.target, term.forbidden)
 
 
 def test_the_post_check_finds_every_spelling_and_marks_the_entry() -> None:

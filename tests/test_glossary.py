@@ -21,7 +21,8 @@ from tarjama.glossary.normalize import fold, normalize
 from tarjama.glossary.variants import canonical
 from tarjama.sources import read
 
-from .conftest import EXAMPLE, ROOT
+from .conftest import EXAMPLE, ROOT, run_cli
+from .test_translate_errors import assert_one_line_error
 
 GOLD_OCCURRENCES = ROOT / "tests" / "data" / "glossary-gold-occurrences.tsv"
 
@@ -202,6 +203,25 @@ def test_csv_rfc4180_with_bom_crlf_and_quotes(tmp_path: Path) -> None:
         ("source,target\nهانوي,Hanoi\nهانوى,Ha Noi\n", "line 3: 'هانوى' → 'Ha Noi' conflicts with line 2"),
         ('source,target\n"هانوي,Hanoi\n', "malformed CSV"),
         ("", "glossary is empty"),
+        # issue 24 item 20: the header names each column tarjama reads, once
+        (
+            "source,target,target\nهانوي,Hanoi,Ha Noi\n",
+            "line 1: column 'target' appears twice (columns 2 and 3)",
+        ),
+        (
+            "Source,target, SOURCE \nهانوي,Hanoi,هانوى\n",
+            "line 1: column 'source' appears twice (columns 1 and 3)",
+        ),
+        ("source,target,\nهانوي,Hanoi,\n", "line 1: column 3 has no name"),
+        ("source,,target\nهانوي,x,Hanoi\n", "line 1: column 2 has no name"),
+        (
+            "source,target,forbiden\nهانوي,Hanoi,Ha Noi\n",
+            "line 1: unknown column 'forbiden' (did you mean 'forbidden'?",
+        ),
+        (
+            "source,target,comment\nهانوي,Hanoi,capital\n",
+            "line 1: unknown column 'comment' (columns: source,target",
+        ),
     ],
 )
 def test_malformed_csv_names_file_line_and_reason(tmp_path: Path, text: str, message: str) -> None:
@@ -210,6 +230,29 @@ def test_malformed_csv_names_file_line_and_reason(tmp_path: Path, text: str, mes
         load_glossaries([p])
     assert str(err.value).startswith(f"{p}: ")
     assert message in str(err.value)
+
+
+def test_a_header_in_any_case_order_and_spacing_is_read(tmp_path: Path) -> None:
+    p = write(
+        tmp_path,
+        "g.csv",
+        " NOTE ,Target,Source,Forbidden,TYPE,Variants\ncapital,Hanoi,هانوي,Ha Noi,place,no\n",
+    )
+    [term] = load_glossaries([p]).terms
+    assert (term.source, term.target, term.type, term.note, term.forbidden, term.variants) == (
+        "هانوي",
+        "Hanoi",
+        "place",
+        "capital",
+        ("Ha Noi",),
+        False,
+    )
+
+
+def test_a_bad_header_is_one_line_on_the_command_line(tmp_path: Path) -> None:
+    p = write(tmp_path, "g.csv", "source,target,target\nهانوي,Hanoi,Ha Noi\n")
+    res = run_cli("glossary", "show", EXAMPLE, "--glossary", p)
+    assert_one_line_error(res, f"{p}: line 1: column 'target' appears twice (columns 2 and 3)")
 
 
 def test_non_utf8_and_missing_files(tmp_path: Path) -> None:

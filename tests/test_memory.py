@@ -199,3 +199,90 @@ def test_an_exact_match_from_another_file_wins_over_the_catalogs_own_copy() -> N
     only_own = TranslationMemory.from_pairs([(sentence, "Own.", "a-own.po")])
     offer = offers_for(None, [sentence], only_own, origin="a-own.po")[sentence]
     assert (offer.msgstr, offer.fuzzy, offer.previous_msgid) == ("Own.", True, sentence)
+
+
+def catalog(path: Path, pairs: dict[str, str], **metadata: str) -> Path:
+    """A reviewed catalog at ``path`` with the given header fields (no Language unless given)."""
+    po = polib.POFile(wrapwidth=78)
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", **metadata}
+    for msgid, msgstr in pairs.items():
+        po.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    po.save(str(path))
+    return path
+
+
+def test_the_memory_is_per_target_language_and_says_what_it_left_out(tmp_path: Path) -> None:
+    """Issue 24 item 14: a folder holding several languages gives each run its own language only."""
+    mem = tmp_path / "mem"
+    s1, s2, s3, s4, s5 = (GOLD[i]["arabic"] for i in (1, 2, 3, 4, 5))
+    en = catalog(mem / "en" / "LC_MESSAGES" / "a.po", {s1: "English one."}, Language="en")
+    catalog(mem / "fr" / "LC_MESSAGES" / "a.po", {s2: "Français deux."}, Language="fr_FR")
+    # no Language header: the gettext folder it sits in says French
+    catalog(mem / "fr" / "LC_MESSAGES" / "old" / "b.po", {s3: "Français trois."})
+    # no Language header and no <lang>/LC_MESSAGES folder: its language is unknown
+    loose = catalog(mem / "loose.po", {s4: "Unknown four."})
+    # French, but translated from English (Poedit's X-Source-Language): no Arabic source
+    english_source = catalog(
+        mem / "fr" / "LC_MESSAGES" / "from-en.po",
+        {s5: "Depuis l'anglais."},
+        Language="fr",
+        **{"X-Source-Language": "en"},
+    )
+    tm = TranslationMemory.from_dir(mem, "fr")
+    assert sorted(zip(tm.sources, tm.targets, strict=True)) == sorted(
+        [(s2, "Français deux."), (s3, "Français trois.")]
+    )
+    assert tm.exact(s1) is None  # the English review never fills a French catalog
+    assert sorted(tm.skipped) == sorted(
+        [
+            f"1 catalog in en, not fr: {en}",
+            f"1 catalog with no Language header outside a <lang>/LC_MESSAGES folder: {loose}",
+            f"1 catalog whose source language is en, not Arabic: {english_source}",
+        ]
+    )
+    # languages compare by primary subtag, whatever the spelling of the tag
+    assert all(len(TranslationMemory.from_dir(mem, tag)) == 2 for tag in ("fr-CA", "FR", "fr_FR.UTF-8@euro"))
+    english = TranslationMemory.from_dir(mem, "en_GB")
+    assert list(zip(english.sources, english.targets, strict=True)) == [(s1, "English one.")]
+    assert any(line.startswith("3 catalogs in fr") for line in english.skipped), english.skipped
+
+
+def test_translate_into_french_never_takes_the_english_memory(
+    reviewed_tree: Path, tmp_path: Path, tiny_model: Path
+) -> None:
+    """`translate --lang fr --memory mem` with only English reviews in mem: nothing is filled from
+    them, and the run says, in one warning, which catalog it left out and why."""
+    mem = tmp_path / "mem"
+    shutil.copytree(reviewed_tree, mem)  # mem/en/LC_MESSAGES/hanoi-convention.po, fully reviewed
+    story = tmp_path / "story.ar.txt"
+    story.write_text(GOLD[22]["arabic"] + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = run_cli(
+        "translate",
+        story,
+        "--model",
+        tiny_model,
+        "--out",
+        out,
+        "--lang",
+        "fr",
+        "--memory",
+        mem,
+        "--no-glossary",
+        "--beam",
+        "1",
+    )
+    assert res.returncode == 0, res.stderr
+    assert "1 machine-translated, 0 from memory" in res.stdout, res.stdout
+    po = polib.pofile(str(po_for(out, "story", "fr")))
+    [entry] = [e for e in po if e.msgid == GOLD[22]["arabic"]]
+    assert "fuzzy" in entry.flags and "memory:" not in entry.comment
+    english = po_for(mem)
+    assert f"warning: translation memory skips 1 catalog in en, not fr: {english}" in res.stderr
+    # the same memory for English still fills the sentence
+    res = run_cli("translate", story, "--model", tiny_model, "--out", out, "--memory", mem, "--no-glossary")
+    assert res.returncode == 0 and "0 machine-translated, 1 from memory" in res.stdout, (
+        res.stdout + res.stderr
+    )
+    assert "translation memory skips" not in res.stderr

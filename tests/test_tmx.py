@@ -11,10 +11,12 @@ from pathlib import Path
 
 import polib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tarjama.catalog.memory import TranslationMemory
+from tarjama.catalog.memory import TranslationMemory, memory_kind
 from tarjama.catalog.status import find_catalogs
-from tarjama.catalog.tmx import read_tmx
+from tarjama.catalog.tmx import imported_path, read_tmx
 from tarjama.catalog.units import read_comment
 from tarjama.errors import InputError
 from tarjama.run import Resources, RunOptions, translate_articles
@@ -104,7 +106,7 @@ def test_a_trados_memory_fills_every_sentence_of_an_article_without_the_model(
     assert res.returncode == 0, res.stderr
     stored = out / "en" / "tmx" / "desk.tmx"
     assert res.stdout.strip() == (
-        f"{stored}: 4 units imported from {desk}, 4 skipped (1 wrong languages, 1 empty, "
+        f"{stored}: 4 units imported from {desk}, 4 skipped (1 no Arabic <tuv>, 1 empty, "
         "1 copy of the source, 1 duplicate); inline codes dropped from 2 units"
     )
     assert dict((u.source, u.target) for u in read_tmx(stored).units) == ARTICLE  # codes gone, & read
@@ -270,10 +272,10 @@ MALFORMED = {
         2,
         "<tmx> has no <body>",
     ),
-    "one tuv": (
-        tmx(UNIT + '\n<tu>\n<tuv xml:lang="ar"><seg>جملة.</seg></tuv>\n</tu>'),
+    "no tuv": (
+        tmx(UNIT + "\n<tu>\n<note>a unit with nothing in it</note>\n</tu>"),
         6,
-        "<tu> has 1 <tuv>",
+        "<tu> has no <tuv>; TMX requires at least one",
     ),
     "external entity": (
         tmx(UNIT.replace("A sentence.", "&xxe;")).replace(
@@ -344,9 +346,16 @@ def test_languages_inline_markup_and_tmx_versions_are_read_as_documented(tmp_pat
         ("الجملة الأولى.", "First (GB).", "en-GB"),
         ("الجملة الثالثة هنا.", "The third one here.", "en"),
     ]
-    assert read.skipped == {"wrong languages": 1} and read.codes_removed == 1
-    assert read_tmx(path, "en").units[0].target == "First (US)."  # no en tuv: the first English
-    assert read_tmx(path, "fr").skipped == {"wrong languages": 3}
+    assert read.skipped == {"source language not Arabic": 1} and read.codes_removed == 1
+    # no tuv tagged just en, and the two Englishes differ: which one the desk meant is unknown
+    assert read_tmx(path, "en").skipped == {
+        "several different texts in one language": 1,
+        "source language not Arabic": 1,
+    }
+    assert read_tmx(path, "fr").skipped == {
+        "no <tuv> in the target language": 2,
+        "source language not Arabic": 1,
+    }
 
     old = tmp_path / "old.tmx"  # TMX 1.3 says lang, not xml:lang; older Trados wrote UTF-16
     body = '<tu><tuv lang="AR"><seg>جملة.</seg></tuv><tuv lang="EN"><seg>A sentence.</seg></tuv></tu>'
@@ -401,3 +410,178 @@ def test_a_wrapped_memory_line_naming_a_tmx_file_is_read_whole_whatever_the_case
         (True, "memory: exact match, /srv/locales/en/tmx/OLD-DESK.TMX"),
         (True, "memory: exact match, /srv/locales/en/tmx/desk.tmx"),
     ]
+
+
+# --- units the TMX DTD allows that give no pair: skipped and counted, the rest read -------------
+
+ODD = tmx(
+    "\n".join(
+        [
+            # OmegaT's test-missingSource.tmx, in Arabic: a unit with a single <tuv> among good ones
+            '<tu><tuv lang="ar"><seg>الجملة الأولى.</seg></tuv><tuv lang="en"><seg>First.</seg></tuv></tu>',
+            '<tu><tuv lang="en"><seg>A translation of nothing.</seg></tuv></tu>',
+            '<tu><tuv lang="ar"><seg>الجملة الثانية.</seg></tuv><tuv lang="es"><seg>Segunda.</seg></tuv>'
+            '<tuv lang="en"><seg>Second.</seg></tuv></tu>',
+            '<tu><tuv lang="ar-EG"><seg>الجملة الثالثة.</seg></tuv><tuv lang="es"><seg>Tercera.</seg></tuv>'
+            '<tuv lang="en-GB"><seg>Third.</seg></tuv></tu>',
+            # a single Arabic <tuv>: a source nobody translated
+            '<tu><tuv lang="ar"><seg>جملة وحيدة.</seg></tuv></tu>',
+            # no Arabic at all
+            '<tu><tuv lang="fr"><seg>Bonjour.</seg></tuv><tuv lang="en"><seg>Hello.</seg></tuv></tu>',
+            # OmegaT's test-multiple-tuv14.tmx: the same tag twice with different texts
+            '<tu><tuv lang="ar"><seg>الجملة الرابعة.</seg></tuv><tuv lang="EN-US"><seg>Fourth.</seg></tuv>'
+            '<tuv lang="EN-US"><seg>The fourth.</seg></tuv></tu>',
+            # two Arabic sources that differ, neither the srclang's own tag
+            '<tu srclang="ar"><tuv lang="ar-SA"><seg>الجملة الخامسة.</seg></tuv><tuv lang="ar-EG">'
+            '<seg>الجمله الخامسه يا جماعة.</seg></tuv><tuv lang="en"><seg>Fifth.</seg></tuv></tu>',
+            # several target <tuv> that agree: one text, no ambiguity
+            '<tu><tuv lang="ar"><seg>الجملة السادسة.</seg></tuv><tuv lang="en-US"><seg>Sixth.</seg></tuv>'
+            '<tuv lang="en-GB"><seg>Sixth.</seg></tuv></tu>',
+            # an empty <seg/> and one of white space
+            '<tu><tuv lang="ar"><seg/></tuv><tuv lang="en"><seg>Seventh.</seg></tuv></tu>',
+            '<tu><tuv lang="ar"><seg>الجملة الثامنة.</seg></tuv><tuv lang="en"><seg>\n  </seg></tuv></tu>',
+        ]
+    ),
+    head='<header srclang="*all*" o-tmf="OmegaT TMX" datatype="plaintext" segtype="sentence" adminlang="EN-US" creationtool="OmegaT" creationtoolversion="2.1.3"/>',
+    version="1.1",
+)
+
+
+def test_legal_units_that_give_no_pair_are_skipped_and_counted_never_refusing_the_file(
+    tmp_path: Path,
+) -> None:
+    """Issue 24 item 15b: a unit with one <tuv> (TMX's tuv+) refused the whole file before."""
+    desk = tmp_path / "omegat.tmx"
+    desk.write_bytes(ODD)
+    read = read_tmx(desk)
+    assert [(u.source, u.target) for u in read.units] == [
+        ("الجملة الأولى.", "First."),
+        ("الجملة الثانية.", "Second."),
+        ("الجملة الثالثة.", "Third."),
+        ("الجملة السادسة.", "Sixth."),
+    ]
+    assert read.skipped == {
+        "a single <tuv>": 2,
+        "no Arabic <tuv>": 1,
+        "several different texts in one language": 2,
+        "empty": 2,
+    }
+    memory = tmp_path / "memory"
+    res = run_cli("memory", "import", desk, "--memory", memory)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == (
+        f"{memory / 'tmx' / 'omegat.tmx'}: 4 units imported from {desk}, 7 skipped (2 a single <tuv>, "
+        "1 no Arabic <tuv>, 2 several different texts in one language, 2 empty)"
+    )
+    assert len(TranslationMemory.from_dir(memory)) == 4
+    # the variant asked for decides between regional variants that differ
+    assert [u.target for u in read_tmx(desk, "en-US").units if u.source == "الجملة الرابعة."] == []
+    picked = tmp_path / "picked.tmx"
+    picked.write_bytes(
+        ODD.replace(b'<tuv lang="EN-US"><seg>The fourth.', b'<tuv lang="EN-GB"><seg>The fourth.')
+    )
+    assert [u.target for u in read_tmx(picked, "en-GB").units if u.source == "الجملة الرابعة."] == [
+        "The fourth."
+    ]
+
+
+LISA = ROOT / "tests" / "data" / "tmx-lisa"
+
+
+def as_arabic_source(raw: bytes) -> bytes:
+    """The same file with its en-us source tagged Arabic (any case), in its own encoding."""
+    import re
+
+    bom = next((b for b in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff") if raw.startswith(b)), b"")
+    codec = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}.get(bom, "utf-8")
+    text = raw[len(bom) :].decode(codec)
+    text = re.sub(r"""(lang\s*=\s*)(["'])en-us\2""", r"\1\2ar\2", text, flags=re.IGNORECASE)
+    return bom + text.encode(codec)
+
+
+def count_tu(path: Path) -> int:
+    from lxml import etree
+
+    tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    return len(tree.findall(".//body/tu"))
+
+
+def test_real_tmx_files_of_the_lisa_compliance_kit(tmp_path: Path) -> None:
+    """Files other tools were tested against (public domain; tests/data/tmx-lisa/README.md): read
+    as they are, none is refused and every unit is accounted for; with their en-us source tagged
+    Arabic, the pairs are the ones the kit describes."""
+    for path in sorted(LISA.glob("*.tmx")):
+        for lang in ("fr", "en"):
+            read = read_tmx(path, lang)
+            assert not read.units and sum(read.skipped.values()) == count_tu(path), (path, read.skipped)
+
+    def arabic(name: str, lang: str):
+        copy = tmp_path / name
+        copy.write_bytes(as_arabic_source((LISA / name).read_bytes()))
+        read = read_tmx(copy, lang)
+        assert len(read.units) + sum(read.skipped.values()) == count_tu(copy)
+        return read
+
+    read = arabic("ImportTest1A.tmx", "fr")  # UTF-16 LE; tabs and spaces inside a segment are kept
+    assert [(u.source, u.target, u.target_lang) for u in read.units] == [
+        ("First segment with [\t\t   ]", "Premier segment avec [\t\t   ]", "fr-ca"),
+        ("Second segment with [  \t\t]", "Second segment avec [  \t\t]", "fr-ca"),
+    ]
+    for name in ("ImportTest1D.tmx", "ImportTest1G.tmx"):  # UTF-8 with a BOM; UTF-16 BE
+        # character references and the characters themselves are one text: en-gb copies en-us
+        assert arabic(name, "en").skipped == {"copy of the source": 3}, name
+    assert arabic("ImportTest1K.tmx", "en").skipped == {"source language not Arabic": 2}
+    [unit] = arabic("ImportTest1L.tmx", "fr").units
+    assert (unit.source, unit.target, unit.tuid, unit.created, unit.creation_id) == (
+        "Text of the segment.",
+        "Texte du segment.",
+        "tu001",
+        "20020523T091200Z",
+        "ys",
+    )
+    assert unit.notes == ("Text of tu note 1", "Text of tu note 2")
+    read = arabic("ImportTest2A.tmx", "fr")
+    pairs = [(u.source, u.target) for u in read.units]
+    assert ("The big black cat sleeps.", "Le gros chat noir dors.") in pairs
+    assert ("Some text with a part highlighted.", "Du texte avec une portion délimitée.") in pairs
+    assert ("Picture:", "Image:") in pairs  # En-uS / FR-CA, the <ph> dropped on both sides
+    assert not read.skipped and read.codes_removed == len(pairs) - 1
+
+
+def test_a_dot_named_tmx_is_imported_under_a_name_the_memory_reads(tmp_path: Path) -> None:
+    """Issue 24 item 15: `.desk.tmx` was reported imported and never read."""
+    desk = tmp_path / ".desk.tmx"
+    desk.write_bytes(tmx(UNIT))
+    memory = tmp_path / "memory"
+    res = run_cli("memory", "import", desk, "--memory", memory)
+    assert res.returncode == 0, res.stderr
+    stored = memory / "tmx" / "desk.tmx"
+    assert res.stdout.startswith(f"{stored}: 1 unit imported from {desk}")
+    tm = TranslationMemory.from_dir(memory)
+    assert memory_pairs(tm) == {("جملة.", "A sentence.")} and not tm.skipped
+    assert tm.exact("جملة.").origin == str(stored)
+
+
+def test_hidden_memory_files_are_reported_not_read(tmp_path: Path) -> None:
+    root = tmp_path / "en"
+    (root / "tmx").mkdir(parents=True)
+    (root / "tmx" / "._desk.tmx").write_bytes(b"\x00\x05\x16\x07 a macOS resource fork")
+    write_po(root / ".trash" / "LC_MESSAGES" / "old.po", [polib.POEntry(msgid="جملة.", msgstr="Old.")])
+    tm = TranslationMemory.from_dir(root)
+    assert not len(tm)
+    assert tm.skipped == [
+        f"2 hidden files (its name or a folder above it starts with '.'): {root / '.trash' / 'LC_MESSAGES' / 'old.po'}, "
+        f"{root / 'tmx' / '._desk.tmx'}"
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00"), min_size=1, max_size=12
+    )
+)
+def test_whatever_a_desk_file_is_called_the_memory_reads_the_name_import_gives_it(name: str) -> None:
+    """One rule (catalog.memory.memory_kind) decides which files are memory; import obeys it."""
+    stored = imported_path(Path("/m"), Path(name))
+    assert stored.parent == Path("/m/tmx") and memory_kind(stored.name) == "tmx", stored
