@@ -70,13 +70,13 @@ from tarjama.sources.inline import (
     Piece,
     T,
     Token,
+    first_unread,
     gc_paused,
     paragraph_sentences,
     read_marked_up,
 )
 from tarjama.sources.markup import escape_markdown
 from tarjama.sources.segment import _CREDIT_LINE, _TERMINATOR, Kind
-from tarjama.sources.text import ARABIC_LETTER
 
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -321,15 +321,8 @@ class _Reader:
     def _lost(self) -> tuple[int, str] | None:
         """The first Arabic letter that is in no sentence, no markup kept as written and no part set
         aside: (its line, why), or None when every one was read."""
-        text, pos = self.text, 0
-        for a, b in sorted(self.covered):
-            if a > pos:
-                m = ARABIC_LETTER.search(text, pos, a)
-                if m is not None:
-                    return bisect_right(self.starts, m.start()), _UNMAPPED
-            pos = max(pos, b)
-        m = ARABIC_LETTER.search(text, pos)
-        return None if m is None else (bisect_right(self.starts, m.start()), _UNMAPPED)
+        at = first_unread(self.text, sorted(self.covered))
+        return None if at is None else (bisect_right(self.starts, at), _UNMAPPED)
 
     @staticmethod
     def _child(frame: _Frame, name: str) -> str:

@@ -1,7 +1,8 @@
-"""Markdown nested deep: read to the end, or refused in one line naming the line; never a file
-whose text after markdown-it's nesting limit silently vanishes. The general rule behind it:
-every Arabic letter of the file is in a sentence, in markup kept as written, or in a part the
-reader sets aside on purpose, or the file is refused."""
+"""Readers leave nothing out silently. Markdown nested deep is read to the end, or refused in one
+line naming the line; never a file whose text after markdown-it's nesting limit vanishes. The
+general rule behind it, for the Markdown and the HTML reader: every Arabic letter of the file is
+in a sentence, in markup kept as written, or in a part the reader sets aside on purpose, or the
+file is refused naming the line."""
 
 from __future__ import annotations
 
@@ -94,3 +95,30 @@ def test_what_is_set_aside_on_purpose_is_not_a_loss(tmp_path: Path) -> None:
         "د",
         "قال الوزير [كلمة](/رابط-عربي) و`كود عربي` هنا.",
     ]
+
+
+def test_the_html_reader_refuses_a_paragraph_whose_text_no_sentence_holds(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The same rule for HTML: a paragraph's text that no sentence holds (here the engine is made to
+    lose a paragraph's last sentence) refuses the page, naming the line."""
+    from tarjama.sources import html as html_reader
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<!doctype html><html lang=ar><body>\n<p>الفقرة الأولى سليمة.</p>\n"
+        "<p>جملة أولى. جملة ثانية تضيع.</p>\n<script>var x = 'نص في شيفرة';</script>\n</body></html>\n",
+        encoding="utf-8",
+    )
+    assert len(read(page).sentences) == 3
+    split = html_reader.paragraph_sentences
+
+    def loses_the_second(par, escape, fmt):
+        pieces = split(par, escape, fmt)
+        return pieces[:1] if len(pieces) == 2 else pieces
+
+    monkeypatch.setattr(html_reader, "paragraph_sentences", loses_the_second)
+    with pytest.raises(
+        InputError, match=r"page\.html: line 3: text the HTML reader could not place in a sentence"
+    ):
+        read(page)
