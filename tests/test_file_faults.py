@@ -325,3 +325,23 @@ def test_a_memory_file_named_in_odd_bytes_is_written_escaped_into_the_catalog(
     written = po_for(out, "story").read_text(encoding="utf-8")
     assert "\\xe9t\\xe9.po" in written
     assert polib.pofile(written).find(sentence).msgstr == "Delegations arrived in Hanoi."
+
+
+def test_names_that_are_not_utf8_print_escaped_even_where_stdout_is_strict(
+    made: dict[str, Path], tmp_path: Path
+) -> None:
+    """A UTF-8 locale makes Python's stdout strict: a lone surrogate printed there ended `status`
+    and `check` with a UnicodeEncodeError."""
+    import sys
+
+    folder = tmp_path / "po"
+    folder.mkdir()
+    shutil.copyfile(made["page_po"], os.path.join(folder, os.fsdecode(b"\xe9t\xe9.po")))
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    for command in (["status"], ["check"], ["status", "--json"]):
+        res = subprocess.run(
+            [sys.executable, "-m", "tarjama", *command, str(folder)],
+            capture_output=True, text=True, env=env, check=False, errors="replace",
+        )  # fmt: skip
+        assert "Traceback" not in res.stderr and res.returncode in (0, 1), (command, res.stderr)
+        assert "\\xe9t\\xe9.po" in res.stdout or "\\udce9t\\udce9.po" in res.stdout, command

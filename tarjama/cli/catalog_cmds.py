@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from tarjama.cli.options import DEFAULT_OUT, cli_glossary, glossary_options
+from tarjama.errors import display_path
 
 
 @click.command("export")
@@ -151,7 +152,7 @@ def status_cmd(
         # a path is read whole: the count columns give way
         table = Table(Column("catalog", no_wrap=True), *(c.replace("_", " ") for c in COLUMNS))
         for path, counts in report.files.items():
-            table.add_row(path, *(str(getattr(counts, c)) for c in COLUMNS))
+            table.add_row(display_path(path), *(str(getattr(counts, c)) for c in COLUMNS))
         table.add_row("total", *(str(getattr(report.total, c)) for c in COLUMNS), style="bold")
         Console(width=250).print(table)
     copies = report.total.source_copies
@@ -192,7 +193,7 @@ def check_cmd(paths: tuple[Path, ...]) -> None:
                 continue
             for problem in entry_problems(entry.msgid, entry.msgstr):
                 found += 1
-                click.echo(f"{path}:{entry.linenum}: {problem}")
+                click.echo(f"{display_path(path)}:{entry.linenum}: {problem}")
     if found:
         click.echo(f"tarjama: {found} problems in {len(catalogs)} catalog(s)", err=True)
         sys.exit(1)
