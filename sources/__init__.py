@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from tarjama.errors import InputError
+from tarjama.errors import InputError, display_path
 from tarjama.sources.document import Document
 from tarjama.sources.html import read_html
 from tarjama.sources.markdown import read_markdown
@@ -62,6 +62,10 @@ def article_suffixes() -> tuple[str, ...]:
 def read(path: str | Path, fmt: str | None = None) -> Document:
     """Read, check and segment one article; bad input raises InputError naming the file."""
     path = Path(path)
+    if display_path(path) != str(path):
+        # the catalog is named after the article and records its name and path (header,
+        # occurrences), in UTF-8: a name that is not UTF-8 could not be written back as it is
+        raise InputError("the file name is not valid UTF-8; rename the file", path=path)
     fmt = fmt or format_for(path)
     if fmt not in READERS:
         raise InputError(f"unknown input format {fmt!r} (choose from {', '.join(READERS)})", path=path)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from tarjama.errors import InputError
 from tarjama.sources.document import Document
 from tarjama.sources.inline import (
     Paragraph,
@@ -34,6 +35,7 @@ from tarjama.sources.inline import (
     Piece,
     T,
     Token,
+    first_unread,
     gc_paused,
     paragraph_sentences,
     read_marked_up,
@@ -300,6 +302,7 @@ class Page:
     visible: str = (
         ""  # a sample of the page's text: every paragraph, Arabic or not (what the language check reads)
     )
+    unread: int | None = None  # offset of the first Arabic letter no sentence holds (a reader bug)
 
 
 _ROOTS = frozenset({"html", "head", "body"})
@@ -342,6 +345,7 @@ class _Builder:
         self.last_end = 0  # where the last token read ends
         self.visible: list[str] = []
         self.visible_chars = 0
+        self.unread: int | None = None  # offset of the first Arabic letter of a paragraph left out
 
     # --- structure -----------------------------------------------------------------
     def current(self) -> _Element:
@@ -539,13 +543,26 @@ class _Builder:
         par, self.par = self.par, None
         if par is None or not _has_text(par):
             return
-        for piece in paragraph_sentences(par, escape_html, "html"):
+        pieces = paragraph_sentences(par, escape_html, "html")
+        if self.unread is None:
+            self._check_read(par, pieces)
+        for piece in pieces:
             if self.visible_chars < _VISIBLE_SAMPLE:
                 text = piece.markup.plain if piece.markup else piece.text
                 self.visible.append(text)
                 self.visible_chars += len(text)
             if _ARABIC.search(piece.text):
                 self.pieces.append((piece, par.path))
+
+    def _check_read(self, par: Paragraph, pieces: list[Piece]) -> None:
+        """Every Arabic letter of the paragraph's text is in one of its sentences (markup, and what
+        is skipped on purpose, never reaches a paragraph's text)."""
+        spans = [(p.start, p.end) for p in pieces]
+        for t in par.tokens:
+            if t.kind is T.TEXT and not any(a <= t.start and t.end <= b for a, b in spans):
+                self.unread = first_unread(self.text, spans, t.start, t.end)
+                if self.unread is not None:
+                    return
 
     def _in_sectioning(self) -> bool:
         return any(self.open.get(name) for name in _SECTIONING)
@@ -689,7 +706,7 @@ def read_page(text: str) -> Page:
     attributes = [(p, path) for p, path in builder.attributes if not covered(p.start)]
     pieces = sorted(builder.pieces + attributes, key=lambda x: x[0].start)
     lang = [a for a in builder.lang if not covered(a.start)]
-    return Page(pieces, lang, " ".join(builder.visible))
+    return Page(pieces, lang, " ".join(builder.visible), builder.unread)
 
 
 _VISIBLE_SAMPLE = 200_000
@@ -700,6 +717,9 @@ def read_html(path: str | Path) -> Document:
 
     def parse(text: str) -> Parsed:
         page = read_page(text)
+        if page.unread is not None:
+            line = text.count("\n", 0, page.unread) + 1
+            raise InputError(f"line {line}: text the HTML reader could not place in a sentence", path=path)
         return page.pieces, page.visible, tuple((a.start, a.end, a.name) for a in page.lang_attributes)
 
     return read_marked_up(path, "html", parse, "page (scripts, code and boilerplate aside)", "an Arabic page")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from tarjama.cli.options import DEFAULT_OUT, cli_glossary, glossary_options
+from tarjama.errors import display_path
 
 
 @click.command("export")
@@ -37,6 +38,9 @@ from tarjama.cli.options import DEFAULT_OUT, cli_glossary, glossary_options
     is_flag=True,
     help="Write the reviewed entries as a TMX 1.4 translation memory instead; CATALOG may be a folder.",
 )
+@click.option(
+    "--force", is_flag=True, help="Write -o even where it is the article or the catalog this export reads."
+)
 def export_cmd(
     catalog: Path,
     fmt: str | None,
@@ -45,6 +49,7 @@ def export_cmd(
     sentences: bool,
     output: Path | None,
     as_tmx: bool = False,
+    force: bool = False,
 ) -> None:
     """The English article from CATALOG's reviewed entries, in the article's order and layout.
 
@@ -56,7 +61,13 @@ def export_cmd(
         from tarjama.cli.memory_cmds import export_tmx
 
         export_tmx(
-            catalog, output, format=fmt, source=source, include_fuzzy=include_fuzzy, sentences=sentences
+            catalog,
+            output,
+            force,
+            format=fmt,
+            source=source,
+            include_fuzzy=include_fuzzy,
+            sentences=sentences,
         )
         return
     from tarjama.catalog.export import (
@@ -68,13 +79,16 @@ def export_cmd(
     )
     from tarjama.catalog.po_file import load_po
     from tarjama.errors import InputError
-    from tarjama.files import atomic_write_text, check_can_write
+    from tarjama.files import atomic_write_text, check_can_write, check_not_input
     from tarjama.sources import format_for, read
 
     if output is not None:
         check_can_write(output, what="output")
     po = load_po(catalog)
     source_path = find_source(po, catalog, source)
+    if output is not None:  # before anything is written: -o onto what the export is made from
+        inputs = [("the catalog", catalog), ("the article", source_path), ("--source", source)]
+        check_not_input(output, inputs, force)
     source_format = format_for(source_path) if source_path is not None else None
     fmt = fmt or (source_format if source_format in ("html", "markdown") else "text")
     if fmt != "text" or source_format in ("html", "markdown"):
@@ -138,7 +152,7 @@ def status_cmd(
         # a path is read whole: the count columns give way
         table = Table(Column("catalog", no_wrap=True), *(c.replace("_", " ") for c in COLUMNS))
         for path, counts in report.files.items():
-            table.add_row(path, *(str(getattr(counts, c)) for c in COLUMNS))
+            table.add_row(display_path(path), *(str(getattr(counts, c)) for c in COLUMNS))
         table.add_row("total", *(str(getattr(report.total, c)) for c in COLUMNS), style="bold")
         Console(width=250).print(table)
     copies = report.total.source_copies
@@ -179,7 +193,7 @@ def check_cmd(paths: tuple[Path, ...]) -> None:
                 continue
             for problem in entry_problems(entry.msgid, entry.msgstr):
                 found += 1
-                click.echo(f"{path}:{entry.linenum}: {problem}")
+                click.echo(f"{display_path(path)}:{entry.linenum}: {problem}")
     if found:
         click.echo(f"tarjama: {found} problems in {len(catalogs)} catalog(s)", err=True)
         sys.exit(1)
