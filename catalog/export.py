@@ -9,7 +9,7 @@ the paragraph of its own line, so it stays where it was.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import polib
 
 from tarjama.catalog.review import holds_translation, is_reviewed, language_of
 from tarjama.sources import Document, Sentence
-from tarjama.sources.markup import ATTRIBUTE_ESCAPES, SANITISERS, html_text
+from tarjama.sources.sanitise import Sanitiser
 
 
 class Layout(StrEnum):
@@ -32,6 +32,8 @@ class Export:
     fuzzy: int = 0  # sentences written from fuzzy (unreviewed) entries, with --include-fuzzy
     arabic: int = 0  # sentences left in Arabic (fuzzy or untranslated)
     unplaced: int = 0  # entries without a usable occurrence, not exported
+    # (PO line of the entry, what of its msgstr did not go into the page as written)
+    notes: list[tuple[int, str]] = field(default_factory=list)
 
     def summary(self) -> str:
         total = self.reviewed + self.fuzzy + self.arabic
@@ -41,6 +43,11 @@ class Export:
         parts.append(f"{self.arabic} left in Arabic (not reviewed)")
         if self.unplaced:
             parts.append(f"{self.unplaced} entries without an occurrence skipped")
+        if self.notes:
+            entries = len({line for line, _ in self.notes})
+            parts.append(
+                f"{entries} {'entry' if entries == 1 else 'entries'} not exported as written (see above)"
+            )
         return f"exported {total} sentences: " + ", ".join(parts)
 
 
@@ -111,7 +118,13 @@ def rebuild_document(doc: Document, po: polib.POFile, *, include_fuzzy: bool = F
         text = _choose(entry, include_fuzzy, result, language)
         return None if text == entry.msgid else text
 
-    result.text = render(doc.text, doc.sentences, translation, doc.format, doc.language_marks, language)
+    def report(s: Sentence, notes: Sequence[str]) -> None:
+        line = entries[s.text].linenum
+        result.notes.extend((line, note) for note in notes if (line, note) not in result.notes)
+
+    result.text = render(
+        doc.text, doc.sentences, translation, doc.format, doc.language_marks, language, report
+    )
     return result
 
 
@@ -122,24 +135,30 @@ def render(
     fmt: str,
     language_marks: Sequence[tuple[int, int, str]] = (),
     language: str = "en",
+    report: Callable[[Sentence, Sequence[str]], None] | None = None,
 ) -> str:
     """A marked-up document with each sentence's translation in place of its source range: every
     byte outside those ranges is the source's, except the language and direction the page
     declares (``lang="ar"`` → ``language``, ``dir="rtl"`` → ``ltr``) once something is
-    translated. A translation goes in sanitised (``sources.markup.SANITISERS``), so it cannot
-    bring markup the source did not have at that place; ``None`` leaves the source as it is.
-    Export and the service both write documents through here."""
-    sanitise = SANITISERS.get(fmt)
+    translated. A translation goes in sanitised for its place (``sources.sanitise.Sanitiser``),
+    so it cannot bring markup the source did not have there; ``report`` hears what did not go
+    in as written. ``None`` leaves the source as it is. Export and the service both write
+    documents through here."""
+    sanitiser = Sanitiser(text, fmt)
     edits: list[tuple[int, int, str]] = []
     for s in sentences:
         new = translation(s)
         if new is None:
             continue
-        if s.path.endswith(("/@alt", "/@title")):
-            new = ATTRIBUTE_ESCAPES.get(fmt, str)(_plain_text(new, fmt))
-        elif sanitise is not None:
-            new = sanitise(new, s.text)
-        edits.append((s.start, s.end, new))
+        cleaned = sanitiser.fragment(new, s)
+        notes = list(cleaned.notes)
+        empty = not cleaned.text.strip()  # nothing writable left: an empty item or cell changes the page
+        if empty:
+            notes.append("nothing left to write: the source is kept")
+        if notes and report is not None:
+            report(s, notes)
+        if not empty:
+            edits.append((s.start, s.end, cleaned.text))
     if edits and not _is_right_to_left(language):  # a page with no sentence translated stays Arabic
         for start, end, name in language_marks:
             value = text[start:end].strip().lower()
@@ -158,6 +177,7 @@ def document_paragraphs(
     result = Export(text="")
     language = language_of(po)
     entries = entries_by_msgid(po)
+    sanitiser = Sanitiser(doc.text, doc.format)
     lines: list[list[str]] = []
     last_path = None
     for s in doc.sentences:
@@ -167,7 +187,12 @@ def document_paragraphs(
             text = s.mt_text
         else:
             text = _choose(entry, include_fuzzy, result, language)
-            text = s.mt_text if text == entry.msgid else _plain_text(text, doc.format, s)
+            if text == entry.msgid:
+                text = s.mt_text
+            else:
+                cleaned = sanitiser.text(text, s)
+                text = cleaned.text
+                result.notes.extend((entry.linenum, n) for n in cleaned.notes)
         if s.path != last_path or sentences:
             lines.append([])
             last_path = s.path
@@ -186,12 +211,6 @@ def splice(text: str, edits: list[tuple[int, int, str]]) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
-
-
-def _plain_text(fragment: str, fmt: str, sentence: Sentence | None = None) -> str:
-    if sentence is not None and sentence.markup is not None:
-        fragment = sentence.markup.strip(fragment)
-    return html_text(fragment) if fmt == "html" else fragment
 
 
 def _is_right_to_left(language: str) -> bool:
