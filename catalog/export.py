@@ -8,6 +8,8 @@ the paragraph of its own line, so it stays where it was.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -17,6 +19,7 @@ import polib
 
 from tarjama.catalog.review import holds_translation, is_reviewed, language_of
 from tarjama.sources import Document, Sentence
+from tarjama.sources.html import Block, parse_attributes, read_page
 from tarjama.sources.sanitise import Sanitiser
 
 
@@ -140,15 +143,20 @@ def render(
     """A marked-up document with each sentence's translation in place of its source range: every
     byte outside those ranges is the source's, except the language and direction the page
     declares (``lang="ar"`` → ``language``, ``dir="rtl"`` → ``ltr``) once something is
-    translated. A translation goes in sanitised for its place (``sources.sanitise.Sanitiser``),
-    so it cannot bring markup the source did not have there; ``report`` hears what did not go
-    in as written. ``None`` leaves the source as it is. Export and the service both write
-    documents through here."""
+    translated, where an element whose text all stays Arabic keeps (or gets) ``lang="ar"
+    dir="rtl"`` and an Arabic sentence among translated ones is isolated in a ``<span>`` that
+    says so. A translation goes in sanitised for its place (``sources.sanitise.Sanitiser``), so
+    it cannot bring markup the source did not have there; ``report`` hears what did not go in as
+    written. ``None`` leaves the source as it is. Export and the service both write documents
+    through here."""
     sanitiser = Sanitiser(text, fmt)
     edits: list[tuple[int, int, str]] = []
+    left: list[Sentence] = []  # sentences that stay Arabic
+    translated: list[int] = []  # where translated sentences (not attribute values) start
     for s in sentences:
         new = translation(s)
         if new is None:
+            left.append(s)
             continue
         cleaned = sanitiser.fragment(new, s)
         notes = list(cleaned.notes)
@@ -157,16 +165,84 @@ def render(
             notes.append("nothing left to write: the source is kept")
         if notes and report is not None:
             report(s, notes)
-        if not empty:
-            edits.append((s.start, s.end, cleaned.text))
+        if empty:
+            left.append(s)
+            continue
+        edits.append((s.start, s.end, cleaned.text))
+        if "/@" not in s.path:
+            translated.append(s.start)
     if edits and not _is_right_to_left(language):  # a page with no sentence translated stays Arabic
+        arabic: list[tuple[int, int]] = []  # ranges (start tags, elements) that stay Arabic
+        if fmt == "html" and language_marks and left:
+            arabic = _keep_arabic(text, left, translated, language_marks, edits)
         for start, end, name in language_marks:
+            if any(a <= start < b for a, b in arabic):
+                continue
             value = text[start:end].strip().lower()
             if name == "dir" and value == "rtl":
                 edits.append((start, end, "ltr"))
             elif name != "dir" and (value == "ar" or value.startswith("ar-")):
                 edits.append((start, end, language))
     return splice(text, edits)
+
+
+_RAW_TEXT = frozenset({"title", "textarea", "option"})  # text only: an element inside shows as text
+
+
+def _keep_arabic(
+    text: str,
+    left: list[Sentence],
+    translated: list[int],
+    marks: Sequence[tuple[int, int, str]],
+    edits: list[tuple[int, int, str]],
+) -> list[tuple[int, int]]:
+    """Marks what stays Arabic on a page that turns English (edits added to ``edits``): the
+    outermost block element around an Arabic sentence with no translated sentence in it gets
+    ``lang``/``dir`` of the page's Arabic (its own marks, and those inside it, stay as they are);
+    an Arabic sentence in a block with translated ones is wrapped in a ``<span>`` that says so
+    (an isolate: its words run right to left inside an English line). Returns the ranges whose
+    marks stay Arabic."""
+    source_lang = next(  # the page's own tag for its Arabic (ar-EG), when it is a plain one
+        (
+            text[a:b].strip()
+            for a, b, name in marks
+            if name != "dir" and re.fullmatch(r"(?i)ar(?:-[a-z0-9]{1,8})*", text[a:b].strip())
+        ),
+        "ar",
+    )
+    blocks = read_page(text).blocks
+    translated = sorted(translated)
+    kept: list[tuple[int, int]] = []
+    for s in left:
+        if "/@" in s.path:
+            continue  # an attribute value: no direction of its own to show
+        around = [b for b in blocks if b.tag_end <= s.start < b.end]
+        arabic = [b for b in around if not _any_within(translated, b.tag_end, b.end)]
+        if arabic:  # the outermost element with nothing translated in it
+            b = min(arabic, key=lambda b: b.tag_start)
+            if (b.tag_start, b.end) not in kept:
+                kept.append((b.tag_start, b.end))
+                _mark_arabic(text, b, source_lang, edits)
+        elif not around or max(around, key=lambda b: b.tag_start).name not in _RAW_TEXT:
+            wrapped = f'<span lang="{source_lang}" dir="rtl">{text[s.start : s.end]}</span>'
+            edits.append((s.start, s.end, wrapped))
+    return kept
+
+
+def _mark_arabic(text: str, b: Block, language: str, edits: list[tuple[int, int, str]]) -> None:
+    """``lang`` and ``dir`` of the page's Arabic added to the start tag of ``b`` (those it lacks)."""
+    have = {a.name for a in parse_attributes(text[b.tag_start : b.tag_end], b.tag_start)}
+    add = "".join(
+        f' {name}="{value}"' for name, value in (("lang", language), ("dir", "rtl")) if name not in have
+    )
+    if add:
+        at = b.tag_end - (2 if text[b.tag_start : b.tag_end].endswith("/>") else 1)
+        edits.append((at, at, add))
+
+
+def _any_within(sorted_offsets: list[int], lo: int, hi: int) -> bool:
+    k = bisect_left(sorted_offsets, lo)
+    return k < len(sorted_offsets) and sorted_offsets[k] < hi
 
 
 def document_paragraphs(

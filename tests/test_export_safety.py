@@ -1,5 +1,5 @@
 """Exports under attack: a translation brings into the page no element, attribute, URL or block the
-source lacks, and none of its words is lost without being named (issue 24, items 1, 2, 12).
+source lacks, and none of its words is lost without being named (issue 24, items 1, 2, 12, 21).
 
 Markdown exports are rendered by several real renderers (markdown-it, mistune, commonmark.py,
 Python-Markdown) and opened in the real Chromium; HTML exports are parsed by html5lib as a
@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 from tarjama.catalog.export import rebuild_document
 from tarjama.sources import read
 
-from .browser import Harness
+from .browser import Harness, ink_alignment
 from .conftest import run_cli
 
 MARKDOWN = """# عنوان *المقال* الرئيسي
@@ -340,3 +340,48 @@ def test_service_html_keeps_a_comment_inside_a_sentence(tmp_path: Path, tiny_mod
         assert not re.search(r"<(?!/?(?:p|b)>|!-- ملاحظة -->)", out), out  # no other markup
     finally:
         server.stop()
+
+
+# --- item 21: what stays Arabic keeps its direction -----------------------------------------
+
+
+def test_a_partly_reviewed_page_keeps_arabic_right_to_left(tmp_path: Path, browser: Harness) -> None:
+    source = tmp_path / "story.html"
+    source.write_text(PAGE, encoding="utf-8")
+    doc = read(source)
+    # the title and the first sentence reviewed; the comment sentence in the same paragraph, the
+    # list, the last paragraph and the share bar stay Arabic
+    po_path = catalog(
+        tmp_path,
+        doc,
+        {0: "Page title", 1: 'Said <span style="color:red">Dang</span> <a href="/tags/dang">here</a>.'},
+    )
+    out = tmp_path / "story.en.html"
+    assert run_cli("export", po_path, "-o", out, cwd=tmp_path).returncode == 0
+    seen = browser.evaluate(
+        out,
+        """() => Object.fromEntries(
+          ["title", "main > p:nth-of-type(1)", "main > p:nth-of-type(1) > span[dir]", "li", "main > p:nth-of-type(3)",
+           ".share"].map((sel) => {
+            const e = document.querySelector(sel);
+            if (e === null) return [sel, null];
+            const scope = e.closest("[lang]");
+            return [sel, [e.textContent.trim(), getComputedStyle(e).direction, scope ? scope.lang : ""]];
+          }))""",
+    )
+    assert seen == {
+        "title": ["Page title", "ltr", "en"],
+        "main > p:nth-of-type(1)": ["Said Dang here. تعليق  داخل الجملة.", "ltr", "en"],
+        # the Arabic sentence beside the English one runs right to left inside the English paragraph
+        "main > p:nth-of-type(1) > span[dir]": ["تعليق  داخل الجملة.", "rtl", "ar"],
+        "li": ["بند أول.", "rtl", "ar"],
+        "main > p:nth-of-type(3)": ["بلا علامات.", "rtl", "ar"],
+        ".share": ["شارك: فيسبوك", "rtl", "ar"],
+    }
+    # and the pixels agree: each block still all in Arabic is laid out from the right edge
+    shot = tmp_path / "story.png"
+    rendered = browser.render(out, shot)
+    arabic = [b for b in rendered.blocks if not re.search("[A-Za-z]", b.text)]
+    assert len(arabic) == 3  # the second and third paragraphs, the list item
+    for block in arabic:
+        assert block.direction == "rtl" and ink_alignment(shot, block.box, block.lines) == "rtl", block
