@@ -3,12 +3,15 @@ source lacks, and none of its words is lost without being named (issue 24, items
 
 Markdown exports are rendered by several real renderers (markdown-it, mistune, commonmark.py,
 Python-Markdown) and opened in the real Chromium; HTML exports are parsed by html5lib as a
-browser parses them and opened in Chromium too.
+browser parses them and opened in Chromium too. A hypothesis property feeds arbitrary msgstrs
+through both exports.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import commonmark
@@ -16,7 +19,10 @@ import html5lib
 import markdown
 import mistune
 import polib
+import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from tarjama.catalog.export import rebuild_document
@@ -385,3 +391,180 @@ def test_a_partly_reviewed_page_keeps_arabic_right_to_left(tmp_path: Path, brows
     assert len(arabic) == 3  # the second and third paragraphs, the list item
     for block in arabic:
         assert block.direction == "rtl" and ink_alignment(shot, block.box, block.lines) == "rtl", block
+
+
+# --- the property: arbitrary msgstrs through both exports ----------------------------------
+
+WORDS = ("Hanoi", "Giang", "treaty", "Guterres", "zeta")
+ATOMS = (
+    f"<details open ontoggle={PWNED}",
+    f"<img src=x onerror={PWNED}>",
+    f"<svg onload={PWNED}>",
+    f'<span style="position:fixed;inset:0;background:url(https://evil.example/x.png)" onclick="{PWNED}">',
+    "[y](java&#115;cript:alert(1))",
+    "[z]: javascript:alert(1)",
+    "<javascript:alert(1)>",
+    "<https://evil.example/>",
+    "[Dang](/tags/dang)",
+    '<a href="/tags/dang">',
+    '<a href="javascript:alert(1)">',
+    "</a>",
+    "<b>",
+    "</b>",
+    "<!--",
+    "-->",
+    "<!-- ملاحظة -->",
+    "<Hanoi Convention>",
+    "<5%",
+    "x<y",
+    "\n\n",
+    "\n",
+    "\r",
+    "# ",
+    "> ",
+    "- ",
+    "1. ",
+    "```",
+    "~~~",
+    "---",
+    "===",
+    "|",
+    "&amp;",
+    "&#0;",
+    "&lt;",
+    "\\",
+    "[",
+    "]",
+    "(",
+    ")",
+    "*",
+    "_",
+    "~~",
+    "`",
+    "<",
+    ">",
+    '"',
+    "'",
+    "=",
+    " ",
+    "    ",
+    "\t",
+    "\x00",
+    "\x1b",
+    "\u2028",
+    "\u200f",
+)
+MSGSTRS = st.lists(
+    st.one_of(
+        st.sampled_from(ATOMS),
+        st.sampled_from(WORDS),
+        st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=3),
+    ),
+    min_size=1,
+    max_size=14,
+).map("".join)
+BROWSER_PAGES = 12  # examples also opened in Chromium (per format)
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    root = tmp_path_factory.mktemp("property")
+    (root / "story.md").write_text(MARKDOWN, encoding="utf-8")
+    (root / "story.html").write_text(PAGE, encoding="utf-8")
+    return {"markdown": read(root / "story.md"), "html": read(root / "story.html"), "root": root}
+
+
+def exported_with(doc, target: int, msgstr: str):
+    po = polib.POFile()
+    po.metadata = {"Language": "en", "Content-Type": "text/plain; charset=UTF-8"}
+    for i, s in enumerate(doc.sentences):
+        entry = polib.POEntry(
+            msgid=s.text, msgstr=msgstr if i == target else "", occurrences=[("x", s.locator)]
+        )
+        entry.linenum = i
+        po.append(entry)
+    return rebuild_document(doc, po)
+
+
+def assert_words_kept(msgstr: str, text: str, notes: list[str]) -> None:
+    """Each word the msgstr has is in the page's text as often, or named by a note."""
+    noted = " ".join(notes).casefold()
+    for word in WORDS:
+        missing = msgstr.count(word) - text.count(word)
+        assert missing <= 0 or word.casefold() in noted, (word, msgstr, text, notes)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_no_msgstr_brings_markup_or_loses_words(
+    fmt: str, documents: dict, browser: Harness, tmp_path: Path
+) -> None:
+    doc = documents[fmt]
+    source_text = doc.text
+    renders = {"markdown-it": RENDERERS["markdown-it"], "mistune": RENDERERS["mistune"]}
+    sources = {name: html_page(r(source_text)) for name, r in renders.items()} if fmt == "markdown" else {}
+    for_browser: list[tuple[str, str, str]] = []
+
+    @settings(
+        max_examples=120,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+    @given(target=st.integers(0, len(doc.sentences) - 1), msgstr=MSGSTRS)
+    def run(target: int, msgstr: str) -> None:
+        result = exported_with(doc, target, msgstr)
+        notes = [note for _, note in result.notes]
+        if result.reviewed == 0:  # empty, or mostly Arabic: a copy of the source, not a translation
+            msgstr = ""
+        if re.search(r"[\x00\x1b]", msgstr):
+            assert any("control characters removed" in n for n in notes), notes
+        assert not any("changed by the HTML cleaner" in n for n in notes), notes  # the pass sees all
+        if fmt == "markdown":
+            for name, render in renders.items():
+                page = html_page(render(result.text))
+                assert_nothing_new(sources[name], page, name)
+                if name == "markdown-it":
+                    assert_words_kept(msgstr, text_of(page) + _alt_texts(page), notes)
+                if len(for_browser) < BROWSER_PAGES and "pwned" in msgstr:
+                    for_browser.append((name, sources[name], page))
+        else:
+            assert_nothing_new(source_text, result.text, "html")
+            assert_words_kept(msgstr, text_of(result.text) + _alt_texts(result.text), notes)
+            if len(for_browser) < BROWSER_PAGES and "pwned" in msgstr:
+                for_browser.append(("html", source_text, result.text))
+
+    run()
+    assert len(for_browser) >= 6  # the examples do carry handlers to the browser
+    for k, (name, source_page, page) in enumerate(for_browser):
+        assert_browser_sees_nothing_new(browser, tmp_path, source_page, page, f"{fmt}-{name}-{k}")
+
+
+def _alt_texts(page: str) -> str:
+    """Words a page holds in alt and title attributes (a translated image's alt is a sentence's place)."""
+    tree = html5lib.parse(page, treebuilder="lxml", namespaceHTMLElements=False)
+    return " " + " ".join(
+        v
+        for el in tree.getroot().iter()
+        if isinstance(el.tag, str)
+        for k, v in el.attrib.items()
+        if k in ("alt", "title")
+    )
+
+
+def test_property_atoms_cover_the_issue() -> None:
+    """The generator's pieces include every attack the issue names (a guard for later edits)."""
+    joined = json.dumps(ATOMS)
+    for attack in (
+        "ontoggle",
+        "java&#115;cript",
+        "[z]: javascript",
+        "<javascript:",
+        "\\n\\n",
+        "style",
+        "<Hanoi Convention>",
+        "x<y",
+        "<!--",
+    ):
+        assert attack in joined, attack
+    assert Counter(ATOMS).most_common(1)[0][1] == 1
