@@ -9,7 +9,7 @@ the paragraph of its own line, so it stays where it was.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -176,7 +176,8 @@ def render(
         if fmt == "html" and language_marks and left:
             arabic = _keep_arabic(text, left, translated, language_marks, edits)
         for start, end, name in language_marks:
-            if any(a <= start < b for a, b in arabic):
+            k = bisect_right(arabic, (start, len(text) + 1)) - 1
+            if k >= 0 and arabic[k][0] <= start < arabic[k][1]:
                 continue
             value = text[start:end].strip().lower()
             if name == "dir" and value == "rtl":
@@ -210,20 +211,28 @@ def _keep_arabic(
         ),
         "ar",
     )
-    blocks = read_page(text).blocks
+    blocks = sorted(read_page(text).blocks, key=lambda b: (b.tag_start, -b.end))
     translated = sorted(translated)
     kept: list[tuple[int, int]] = []
-    for s in left:
+    around: list[Block] = []  # the blocks around the current position, outermost first
+    k = 0
+    for s in sorted(left, key=lambda s: s.start):
         if "/@" in s.path:
             continue  # an attribute value: no direction of its own to show
-        around = [b for b in blocks if b.tag_end <= s.start < b.end]
-        arabic = [b for b in around if not _any_within(translated, b.tag_end, b.end)]
-        if arabic:  # the outermost element with nothing translated in it
-            b = min(arabic, key=lambda b: b.tag_start)
-            if (b.tag_start, b.end) not in kept:
+        while around and around[-1].end <= s.start:
+            around.pop()
+        while k < len(blocks) and blocks[k].tag_start <= s.start:
+            while around and around[-1].end <= blocks[k].tag_start:
+                around.pop()
+            around.append(blocks[k])
+            k += 1
+        inside = [b for b in around if b.tag_end <= s.start < b.end]
+        b = next((b for b in inside if not _any_within(translated, b.tag_end, b.end)), None)
+        if b is not None:  # the outermost element with nothing translated in it
+            if not kept or kept[-1] != (b.tag_start, b.end):
                 kept.append((b.tag_start, b.end))
                 _mark_arabic(text, b, source_lang, edits)
-        elif not around or max(around, key=lambda b: b.tag_start).name not in _RAW_TEXT:
+        elif not inside or inside[-1].name not in _RAW_TEXT:
             wrapped = f'<span lang="{source_lang}" dir="rtl">{text[s.start : s.end]}</span>'
             edits.append((s.start, s.end, wrapped))
     return kept

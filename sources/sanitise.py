@@ -459,7 +459,10 @@ def _inline_parser() -> MarkdownIt:
 
 @cache
 def _block_parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+    """Blocks only (what a line opens, where a sentence is, the reference definitions)."""
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+    md.core.ruler.disable(["inline", "text_join"])
+    return md
 
 
 def _children(src: str, env: dict[str, Any] | None) -> list[MdToken]:
@@ -726,12 +729,11 @@ def _write(items: list[_Item]) -> tuple[str, list[int]]:
 
 
 def _block_opener(items: list[_Item], text: str, firsts: list[int]) -> int | None:
-    """A kept markup item on a line of ``text`` that would open a block (the line's first)."""
+    """The kept markup item that starts a line of ``text`` which would open a block, if any (a
+    line that starts with words opens none: they are escaped for a line start)."""
     for line, first in zip(text.split("\n"), firsts, strict=False):
-        if _opens_block(line):
-            kept = [k for k in range(first, len(items)) if items[k].markup and items[k].keep]
-            if kept:
-                return kept[0]
+        if items[first].markup and items[first].keep and _opens_block(line):
+            return first
     return None
 
 
