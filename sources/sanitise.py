@@ -851,8 +851,8 @@ class Sanitiser:
 
     def _words(self, msgstr: str, sentence: Sentence, where: str) -> Cleaned:
         """An attribute value's words: markup in it is text (an attribute holds no elements)."""
-        if where == "html":
-            cleaned = sanitise_html(msgstr, sentence.text)
+        if where == "html":  # no element in an attribute: its source's "<b>" is words too
+            cleaned = sanitise_html(msgstr, "")
             return Cleaned(" ".join(html_fragment_text(cleaned.text).split()), cleaned.notes)
         cleaned = sanitise_markdown(msgstr, sentence.text)
         return Cleaned(" ".join(markdown_fragment_text(cleaned.text).split()), cleaned.notes)
