@@ -389,7 +389,9 @@ _MD_BLOCK_START = re.compile(
     rf"|<(?:!|\?|/?(?:{_HTML_BLOCK_NAMES})(?![\w-])))",
     re.I,
 )
-_HTML_SEQUENCES = importlib.import_module("markdown_it.rules_block.html_block").HTML_SEQUENCES
+# markdown-it's own HTML block starts (a module constant, not API: without it, the parse below
+# still sees an HTML block)
+_HTML_SEQUENCES = getattr(importlib.import_module("markdown_it.rules_block.html_block"), "HTML_SEQUENCES", [])
 # Characters some Markdown tool takes for a line end (str.splitlines does): a space here.
 _MD_LINE_LIKE = re.compile(r"[\u2028\u2029]")
 
