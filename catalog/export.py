@@ -8,8 +8,10 @@ the paragraph of its own line, so it stays where it was.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -17,7 +19,8 @@ import polib
 
 from tarjama.catalog.review import holds_translation, is_reviewed, language_of
 from tarjama.sources import Document, Sentence
-from tarjama.sources.markup import ATTRIBUTE_ESCAPES, SANITISERS, html_text
+from tarjama.sources.html import Block, parse_attributes, read_page
+from tarjama.sources.sanitise import Sanitiser
 
 
 class Layout(StrEnum):
@@ -32,6 +35,8 @@ class Export:
     fuzzy: int = 0  # sentences written from fuzzy (unreviewed) entries, with --include-fuzzy
     arabic: int = 0  # sentences left in Arabic (fuzzy or untranslated)
     unplaced: int = 0  # entries without a usable occurrence, not exported
+    # (PO line of the entry, what of its msgstr did not go into the page as written)
+    notes: list[tuple[int, str]] = field(default_factory=list)
 
     def summary(self) -> str:
         total = self.reviewed + self.fuzzy + self.arabic
@@ -41,6 +46,11 @@ class Export:
         parts.append(f"{self.arabic} left in Arabic (not reviewed)")
         if self.unplaced:
             parts.append(f"{self.unplaced} entries without an occurrence skipped")
+        if self.notes:
+            entries = len({line for line, _ in self.notes})
+            parts.append(
+                f"{entries} {'entry' if entries == 1 else 'entries'} not exported as written (see above)"
+            )
         return f"exported {total} sentences: " + ", ".join(parts)
 
 
@@ -111,7 +121,13 @@ def rebuild_document(doc: Document, po: polib.POFile, *, include_fuzzy: bool = F
         text = _choose(entry, include_fuzzy, result, language)
         return None if text == entry.msgid else text
 
-    result.text = render(doc.text, doc.sentences, translation, doc.format, doc.language_marks, language)
+    def report(s: Sentence, notes: Sequence[str]) -> None:
+        line = entries[s.text].linenum
+        result.notes.extend((line, note) for note in notes if (line, note) not in result.notes)
+
+    result.text = render(
+        doc.text, doc.sentences, translation, doc.format, doc.language_marks, language, report
+    )
     return result
 
 
@@ -122,32 +138,120 @@ def render(
     fmt: str,
     language_marks: Sequence[tuple[int, int, str]] = (),
     language: str = "en",
+    report: Callable[[Sentence, Sequence[str]], None] | None = None,
 ) -> str:
     """A marked-up document with each sentence's translation in place of its source range: every
     byte outside those ranges is the source's, except the language and direction the page
     declares (``lang="ar"`` → ``language``, ``dir="rtl"`` → ``ltr``) once something is
-    translated. A translation goes in sanitised (``sources.markup.SANITISERS``), so it cannot
-    bring markup the source did not have at that place; ``None`` leaves the source as it is.
-    Export and the service both write documents through here."""
-    sanitise = SANITISERS.get(fmt)
+    translated, where an element whose text all stays Arabic keeps (or gets) ``lang="ar"
+    dir="rtl"`` and an Arabic sentence among translated ones is isolated in a ``<span>`` that
+    says so. A translation goes in sanitised for its place (``sources.sanitise.Sanitiser``), so
+    it cannot bring markup the source did not have there; ``report`` hears what did not go in as
+    written. ``None`` leaves the source as it is. Export and the service both write documents
+    through here."""
+    sanitiser = Sanitiser(text, fmt)
     edits: list[tuple[int, int, str]] = []
+    left: list[Sentence] = []  # sentences that stay Arabic
+    translated: list[int] = []  # where translated sentences (not attribute values) start
     for s in sentences:
         new = translation(s)
         if new is None:
+            left.append(s)
             continue
-        if s.path.endswith(("/@alt", "/@title")):
-            new = ATTRIBUTE_ESCAPES.get(fmt, str)(_plain_text(new, fmt))
-        elif sanitise is not None:
-            new = sanitise(new, s.text)
-        edits.append((s.start, s.end, new))
+        cleaned = sanitiser.fragment(new, s)
+        notes = list(cleaned.notes)
+        empty = not cleaned.text.strip()  # nothing writable left: an empty item or cell changes the page
+        if empty:
+            notes.append("nothing left to write: the source is kept")
+        if notes and report is not None:
+            report(s, notes)
+        if empty:
+            left.append(s)
+            continue
+        edits.append((s.start, s.end, cleaned.text))
+        if "/@" not in s.path:
+            translated.append(s.start)
     if edits and not _is_right_to_left(language):  # a page with no sentence translated stays Arabic
+        arabic: list[tuple[int, int]] = []  # ranges (start tags, elements) that stay Arabic
+        if fmt == "html" and language_marks and left:
+            arabic = _keep_arabic(text, left, translated, language_marks, edits)
         for start, end, name in language_marks:
+            k = bisect_right(arabic, (start, len(text) + 1)) - 1
+            if k >= 0 and arabic[k][0] <= start < arabic[k][1]:
+                continue
             value = text[start:end].strip().lower()
             if name == "dir" and value == "rtl":
                 edits.append((start, end, "ltr"))
             elif name != "dir" and (value == "ar" or value.startswith("ar-")):
                 edits.append((start, end, language))
     return splice(text, edits)
+
+
+_RAW_TEXT = frozenset({"title", "textarea", "option"})  # text only: an element inside shows as text
+
+
+def _keep_arabic(
+    text: str,
+    left: list[Sentence],
+    translated: list[int],
+    marks: Sequence[tuple[int, int, str]],
+    edits: list[tuple[int, int, str]],
+) -> list[tuple[int, int]]:
+    """Marks what stays Arabic on a page that turns English (edits added to ``edits``): the
+    outermost block element around an Arabic sentence with no translated sentence in it gets
+    ``lang``/``dir`` of the page's Arabic (its own marks, and those inside it, stay as they are);
+    an Arabic sentence in a block with translated ones is wrapped in a ``<span>`` that says so
+    (an isolate: its words run right to left inside an English line). Returns the ranges whose
+    marks stay Arabic."""
+    source_lang = next(  # the page's own tag for its Arabic (ar-EG), when it is a plain one
+        (
+            text[a:b].strip()
+            for a, b, name in marks
+            if name != "dir" and re.fullmatch(r"(?i)ar(?:-[a-z0-9]{1,8})*", text[a:b].strip())
+        ),
+        "ar",
+    )
+    blocks = sorted(read_page(text).blocks, key=lambda b: (b.tag_start, -b.end))
+    translated = sorted(translated)
+    kept: list[tuple[int, int]] = []
+    around: list[Block] = []  # the blocks around the current position, outermost first
+    k = 0
+    for s in sorted(left, key=lambda s: s.start):
+        if "/@" in s.path:
+            continue  # an attribute value: no direction of its own to show
+        while around and around[-1].end <= s.start:
+            around.pop()
+        while k < len(blocks) and blocks[k].tag_start <= s.start:
+            while around and around[-1].end <= blocks[k].tag_start:
+                around.pop()
+            around.append(blocks[k])
+            k += 1
+        inside = [b for b in around if b.tag_end <= s.start < b.end]
+        b = next((b for b in inside if not _any_within(translated, b.tag_end, b.end)), None)
+        if b is not None:  # the outermost element with nothing translated in it
+            if not kept or kept[-1] != (b.tag_start, b.end):
+                kept.append((b.tag_start, b.end))
+                _mark_arabic(text, b, source_lang, edits)
+        elif not inside or inside[-1].name not in _RAW_TEXT:
+            wrapped = f'<span lang="{source_lang}" dir="rtl">{text[s.start : s.end]}</span>'
+            edits.append((s.start, s.end, wrapped))
+    return kept
+
+
+def _mark_arabic(text: str, b: Block, language: str, edits: list[tuple[int, int, str]]) -> None:
+    """``lang`` and ``dir`` of the page's Arabic added to the start tag of ``b`` (those it lacks)."""
+    have = {a.name for a in parse_attributes(text[b.tag_start : b.tag_end], b.tag_start)}
+    add = "".join(
+        f' {name}="{value}"' for name, value in (("lang", language), ("dir", "rtl")) if name not in have
+    )
+    if add:
+        at = b.tag_end - (2 if text[b.tag_start : b.tag_end].endswith("/>") else 1)
+        edits.append((at, at, add))
+
+
+def _any_within(sorted_offsets: list[int], lo: int, hi: int) -> bool:
+    k = bisect_left(sorted_offsets, lo)
+    return k < len(sorted_offsets) and sorted_offsets[k] < hi
 
 
 def document_paragraphs(
@@ -158,6 +262,7 @@ def document_paragraphs(
     result = Export(text="")
     language = language_of(po)
     entries = entries_by_msgid(po)
+    sanitiser = Sanitiser(doc.text, doc.format)
     lines: list[list[str]] = []
     last_path = None
     for s in doc.sentences:
@@ -167,7 +272,12 @@ def document_paragraphs(
             text = s.mt_text
         else:
             text = _choose(entry, include_fuzzy, result, language)
-            text = s.mt_text if text == entry.msgid else _plain_text(text, doc.format, s)
+            if text == entry.msgid:
+                text = s.mt_text
+            else:
+                cleaned = sanitiser.text(text, s)
+                text = cleaned.text
+                result.notes.extend((entry.linenum, n) for n in cleaned.notes)
         if s.path != last_path or sentences:
             lines.append([])
             last_path = s.path
@@ -186,12 +296,6 @@ def splice(text: str, edits: list[tuple[int, int, str]]) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
-
-
-def _plain_text(fragment: str, fmt: str, sentence: Sentence | None = None) -> str:
-    if sentence is not None and sentence.markup is not None:
-        fragment = sentence.markup.strip(fragment)
-    return html_text(fragment) if fmt == "html" else fragment
 
 
 def _is_right_to_left(language: str) -> bool:

@@ -122,6 +122,8 @@ def export_cmd(
         click.echo(result.text, nl=False)
     else:
         atomic_write_text(output, result.text)
+    for line, note in result.notes:  # what of a translation did not go into the page as written
+        click.echo(f"tarjama: warning: {catalog}:{line}: {note}", err=True)
     click.echo(f"{catalog}: {result.summary()}", err=True)
 
 
@@ -178,7 +180,7 @@ def check_cmd(paths: tuple[Path, ...]) -> None:
     check); Markdown links keep their targets. PATHS are PO files or folders (default: locales).
     Exits 1 when anything is found. Glossary terms: `tarjama glossary check`.
     """
-    from tarjama.catalog.checks import entry_problems
+    from tarjama.catalog.checks import catalog_format, entry_problems
     from tarjama.catalog.po_file import load_po
     from tarjama.catalog.review import holds_translation, language_of
     from tarjama.catalog.status import find_catalogs
@@ -187,11 +189,11 @@ def check_cmd(paths: tuple[Path, ...]) -> None:
     catalogs = find_catalogs(list(paths) or [DEFAULT_OUT])
     for path in catalogs:
         po = load_po(path)
-        language = language_of(po)
+        language, fmt = language_of(po), catalog_format(po)
         for entry in po:
             if entry.obsolete or not holds_translation(entry, language):
                 continue
-            for problem in entry_problems(entry.msgid, entry.msgstr):
+            for problem in entry_problems(entry.msgid, entry.msgstr, fmt):
                 found += 1
                 click.echo(f"{display_path(path)}:{entry.linenum}: {problem}")
     if found:
