@@ -195,16 +195,16 @@ def serve_cmd(
         header_limit=header_limit,
     )
     # bound before anything loads: a taken port is one line, and "ready" means reachable
-    sock = listen(host, port)
+    sockets = listen(host, port)
     service = build_service(settings, on_warning=warn)  # a bad model or glossary fails here, in one line
-    where = sock.getsockname()
-    click.echo(f"tarjama serve: loading {service.config.label} on http://{host}:{where[1]}", err=True)
+    bound = sockets[0].getsockname()[1]
+    click.echo(f"tarjama serve: loading {service.config.label} on http://{host}:{bound}", err=True)
     if workers > 1:
         os.environ[SETTINGS_ENV] = json.dumps(settings)
-        serve("tarjama.service.factory:app_from_env", sock, limits, workers)
+        serve("tarjama.service.factory:app_from_env", sockets, limits, workers)
     else:
         # loaded before the server starts: a library that sets signal handlers while loading
         # (torch, CTranslate2) must not replace the ones that make SIGTERM drain the server
         service.model.backend()
-        serve(create_app(service), sock, limits)
+        serve(create_app(service), sockets, limits)
     sys.exit(0)

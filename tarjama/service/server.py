@@ -53,26 +53,35 @@ _REASONS = {
 }
 
 
-def listen(host: str, port: int, backlog: int = 2048) -> socket.socket:
+def listen(host: str, port: int, backlog: int = 2048) -> list[socket.socket]:
     """Bind and listen now, before anything loads: a taken port is one line, and once the
-    model is loaded the socket is already accepting."""
+    model is loaded the sockets are already accepting. Every address the host name has is
+    bound (``localhost``: 127.0.0.1 and ::1), as uvicorn itself would."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (OSError, UnicodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise TarjamaError(f"cannot listen on {host}:{port}: {reason}") from None
-    family, kind, proto, _, address = infos[0]
-    sock = socket.socket(family, kind, proto)
+    sockets: list[socket.socket] = []
     try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        sock.listen(backlog)
+        addresses = {info[4]: info for info in infos}  # getaddrinfo may repeat one per protocol
+        for family, kind, proto, _, address in addresses.values():
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:  # ::1 beside 127.0.0.1, not the IPv4 one again
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            if port == 0 and len(sockets) > 1:  # one port for all the addresses
+                address = (address[0], sockets[0].getsockname()[1], *address[2:])
+            sock.bind(address)
+            sock.listen(backlog)
+            sock.set_inheritable(True)
     except OSError as exc:
-        sock.close()
+        for sock in sockets:
+            sock.close()
         reason = _REASONS.get(exc.errno or 0, (exc.strerror or str(exc)).lower())
         raise TarjamaError(f"cannot listen on {host}:{port}: {reason}") from None
-    sock.set_inheritable(True)
-    return sock
+    return sockets
 
 
 class ServeConfig(uvicorn.Config):
@@ -246,14 +255,14 @@ class _Server(uvicorn.Server):
         pass
 
 
-def serve(app: Any, sock: socket.socket, limits: Limits, workers: int = 1) -> None:
-    """Serve on ``sock`` (from `listen`) until SIGTERM or Ctrl-C, then drain and return.
+def serve(app: Any, sockets: list[socket.socket], limits: Limits, workers: int = 1) -> None:
+    """Serve on ``sockets`` (from `listen`) until SIGTERM or Ctrl-C, then drain and return.
 
     ``app``: the app itself, or with ``workers`` > 1 the import string of a factory each
     worker process calls.
     """
     if workers > 1:
         config = ServeConfig(app, limits, factory=True, workers=workers)
-        Multiprocess(config, sockets=[sock]).run()
+        Multiprocess(config, sockets=sockets).run()
     else:
-        _Server(ServeConfig(app, limits)).run(sockets=[sock])
+        _Server(ServeConfig(app, limits)).run(sockets=sockets)
