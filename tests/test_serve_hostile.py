@@ -695,8 +695,9 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def test_a_full_disk_is_one_json_error_naming_no_path(
-    tmp_path: Path, tiny_model: Path, small_disk: Path
+@pytest.mark.parametrize("fault", ["full", "read-only"])
+def test_a_disk_that_cannot_take_the_write_is_one_json_error_naming_no_path(
+    tmp_path: Path, tiny_model: Path, small_disk: Path, fault: str
 ) -> None:
     target = small_disk / "suggestions.po"
     srv = Server(tmp_path, tiny_model, "--no-memory", "--suggestions", str(target))
@@ -704,16 +705,22 @@ def test_a_full_disk_is_one_json_error_naming_no_path(
         first = {"q": BODY[2], "s": "Kept.", "source": "ar", "target": "en"}
         assert requests.post(srv.url + "/suggest", data=first, timeout=30).json() == {"success": True}
         before = target.read_bytes()
-        with contextlib.suppress(OSError), (small_disk / "filler").open("wb") as fh:
-            while True:
-                fh.write(b"\0" * 4096)
-                fh.flush()
+        if fault == "full":
+            with contextlib.suppress(OSError), (small_disk / "filler").open("wb") as fh:
+                while True:
+                    fh.write(b"\0" * 4096)
+                    fh.flush()
+        else:  # root ignores permission bits; a read-only mount it does not
+            subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
         res = requests.post(
             srv.url + "/suggest",
             data={"q": BODY[3], "s": "Lost for want of space. " * 50, "source": "ar", "target": "en"},
             timeout=30,
         )
-        assert "no space" in json_error(res, 507)
+        if fault == "full":
+            assert "no space" in json_error(res, 507)
+        else:
+            assert "cannot write" in json_error(res, 503)
         clean(res, small_disk, tmp_path)
         assert target.read_bytes() == before  # the file as it was
         assert requests.get(srv.url + "/health", timeout=10).status_code == 200
