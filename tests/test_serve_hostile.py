@@ -14,6 +14,7 @@ import select
 import socket
 import stat
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -597,6 +598,48 @@ def test_a_taken_port_is_one_line_and_never_ready(tiny_model: Path) -> None:
     assert done.stderr.strip().splitlines() == [
         f"tarjama: error: cannot listen on 127.0.0.1:{port}: address in use"
     ]
+
+
+def test_ready_is_said_once_the_port_listens(tmp_path: Path, tiny_model: Path) -> None:
+    """Before "ready" a client is refused (nothing half-up accepts it); after it, answered."""
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tarjama",
+                "serve",
+                "--model",
+                str(tiny_model),
+                "--no-memory",
+                "--port",
+                str(port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        )
+    try:
+        refused_before = 0
+        for _ in range(2400):  # 0.05 s apart: 120 s
+            if "ready" in log.read_text():
+                break
+            assert proc.poll() is None, log.read_text()
+            with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.1", port), 1):
+                pass
+            refused_before += 1
+            time.sleep(0.05)
+        else:
+            pytest.fail("never ready")
+        assert refused_before > 0  # the model took a moment to load, and meanwhile nothing accepted
+        with socket.create_connection(("127.0.0.1", port), 5) as sock:  # no retry: it listens
+            sock.sendall(HEALTH)
+            assert read_response(sock)[0] == 200
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=60) == 0
 
 
 def test_a_memory_folder_that_does_not_exist_is_refused(tmp_path: Path, tiny_model: Path) -> None:

@@ -155,7 +155,7 @@ def serve_cmd(
     from tarjama.files import check_can_write
     from tarjama.service.app import create_app
     from tarjama.service.factory import SETTINGS_ENV, build_service, read_api_keys
-    from tarjama.service.server import Limits, listen, serve
+    from tarjama.service.server import Limits, bind, serve
 
     keys = read_api_keys(api_keys) if api_keys is not None else None
     if no_memory:
@@ -194,8 +194,8 @@ def serve_cmd(
         max_connections=max_connections,
         header_limit=header_limit,
     )
-    # bound before anything loads: a taken port is one line, and "ready" means reachable
-    sockets = listen(host, port)
+    # bound before anything loads: a taken port is one line; "ready" once listening
+    sockets = bind(host, port)
     service = build_service(settings, on_warning=warn)  # a bad model or glossary fails here, in one line
     bound = sockets[0].getsockname()[1]
     click.echo(f"tarjama serve: loading {service.config.label} on http://{host}:{bound}", err=True)

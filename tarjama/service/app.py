@@ -47,6 +47,7 @@ from tarjama.service.common import (
     read_params,
     storage_error,
 )
+from tarjama.service.server import say_ready_when_listening
 from tarjama.sources import Sentence
 from tarjama.sources.html import read_page
 from tarjama.sources.inline import Paragraph, T, Token, paragraph_sentences, to_sentences
@@ -109,9 +110,8 @@ def create_app(service: Service) -> FastAPI:
         service.model.backend()  # loaded once, before the first request
         await service.batcher.start()
         service.ready = True
-        # the socket has been listening since before the model loaded (server.listen): once
-        # this line is out, every connection is answered
-        print(f"tarjama serve: ready ({config.label})", file=sys.stderr, flush=True)
+        # said once the socket listens (uvicorn starts listening after this startup)
+        say_ready_when_listening(f"tarjama serve: ready ({config.label})")
         yield
         service.ready = False
         await service.batcher.stop()  # requests already accepted are answered first

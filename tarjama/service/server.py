@@ -14,8 +14,9 @@ any number of connections, and with httptools reads a header of any size into me
 * past ``max_connections`` open connections (or as many requests in flight) a request gets
   503 with ``Retry-After``, and every error the server itself writes is ``{"error": …}``.
 
-The socket is bound and listening before the model loads (`listen`), so a taken port is one
-line and no "ready", and a worker that says ready is already reachable.
+The sockets are bound before the model loads (`bind`), so a taken port is one line and no
+"ready"; they listen once the model is loaded, and "ready" is said only then
+(`say_ready_when_listening`), in each worker.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import asyncio
 import errno
 import http
 import socket
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,15 +55,15 @@ _REASONS = {
 }
 
 
-def listen(host: str, port: int, backlog: int = 2048) -> list[socket.socket]:
-    """Bind and listen now, before anything loads: a taken port is one line, and once the
-    model is loaded the sockets are already accepting. Every address the host name has is
-    bound (``localhost``: 127.0.0.1 and ::1), as uvicorn itself would."""
+def bind(host: str, port: int) -> list[socket.socket]:
+    """Bind now, before anything loads: a port another server listens on is one line. The
+    sockets listen once the app has started (uvicorn's ``create_server``), so until the model is
+    loaded a client is refused, as by a server that is not there yet. Every address the host
+    name has is bound (``localhost``: 127.0.0.1 and ::1), as uvicorn itself would."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (OSError, UnicodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise TarjamaError(f"cannot listen on {host}:{port}: {reason}") from None
+        raise TarjamaError(listen_error(host, port, exc)) from None
     sockets: list[socket.socket] = []
     try:
         addresses = {info[4]: info for info in infos}  # getaddrinfo may repeat one per protocol
@@ -74,14 +76,38 @@ def listen(host: str, port: int, backlog: int = 2048) -> list[socket.socket]:
             if port == 0 and len(sockets) > 1:  # one port for all the addresses
                 address = (address[0], sockets[0].getsockname()[1], *address[2:])
             sock.bind(address)
-            sock.listen(backlog)
             sock.set_inheritable(True)
     except OSError as exc:
         for sock in sockets:
             sock.close()
-        reason = _REASONS.get(exc.errno or 0, (exc.strerror or str(exc)).lower())
-        raise TarjamaError(f"cannot listen on {host}:{port}: {reason}") from None
+        raise TarjamaError(listen_error(host, port, exc)) from None
     return sockets
+
+
+def listen_error(host: str, port: int, exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno in _REASONS:
+        reason = _REASONS[exc.errno]
+    else:
+        reason = (getattr(exc, "strerror", None) or str(exc)).lower()
+    return f"cannot listen on {host}:{port}: {reason}"
+
+
+_ready_line: str | None = None
+
+
+def say_ready_when_listening(line: str) -> None:
+    """``line`` goes to stderr as soon as this process's server accepts connections."""
+    global _ready_line
+    _ready_line = line
+
+
+async def _announce() -> None:
+    # uvicorn's notify callback: first called right after the server started listening
+    # (then every timeout_notify seconds), in each worker process
+    global _ready_line
+    if _ready_line is not None:
+        print(_ready_line, file=sys.stderr, flush=True)
+        _ready_line = None
 
 
 class ServeConfig(uvicorn.Config):
@@ -97,6 +123,7 @@ class ServeConfig(uvicorn.Config):
             timeout_graceful_shutdown=30,
             timeout_keep_alive=limits.keep_alive,  # type: ignore[arg-type]  # uvicorn takes a float
             h11_max_incomplete_event_size=limits.header_limit,
+            callback_notify=_announce,
             **kwargs,
         )
         self.limits = limits
@@ -244,7 +271,16 @@ class _Server(uvicorn.Server):
     """uvicorn stops accepting, lets the requests in flight finish (the batcher answers what it
     accepted) and then raises the caught signal again, which would end the process with the
     signal's status; a supervisor (systemd, Kubernetes) reads a drained stop as success, so
-    the signal is not raised again here."""
+    the signal is not raised again here. A socket that cannot listen after all (a server that
+    bound the port at the same moment) is one line too."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().startup(sockets=sockets)
+        except OSError as exc:
+            await self.lifespan.shutdown()
+            host, port = sockets[0].getsockname()[:2] if sockets else (self.config.host, self.config.port)
+            raise TarjamaError(listen_error(host, port, exc)) from None
 
     @property
     def _captured_signals(self) -> list[int]:  # read by uvicorn after shutdown: nothing to re-raise
