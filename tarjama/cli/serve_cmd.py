@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tarjama.cli.options import backend_options, device_option, glossary_options, warn
+from tarjama.cli.options import DEFAULT_OUT, backend_options, device_option, glossary_options, warn
 from tarjama.translate.model_source import DEFAULT_MODEL
 
 
@@ -150,7 +150,6 @@ def serve_cmd(
     import json
     import os
 
-    from tarjama.cli.options import DEFAULT_OUT
     from tarjama.errors import InputError
     from tarjama.files import check_can_write
     from tarjama.service.app import create_app

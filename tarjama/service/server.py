@@ -1,5 +1,5 @@
-"""The HTTP server around the app: one listening socket, uvicorn with bounded reads, connections
-and headers, one process or several.
+"""The HTTP server around the app: uvicorn with bounded reads, writes, connections and headers,
+on sockets bound before the model loads, in one process or several.
 
 uvicorn alone holds a connection for as long as a client keeps it half-sent (its keep-alive
 timer is cancelled by every byte received, and nothing times the first request), answers
@@ -10,7 +10,8 @@ any number of connections, and with httptools reads a header of any size into me
   the request gets 431 and the connection is closed;
 * `GuardedH11Protocol` gives each request ``read_timeout`` seconds from the connection (or
   from the previous answer) to send its request line and headers, however slowly they
-  trickle in; the body gets as long again, timed by `RequestLimits` in the app (408);
+  trickle in; the body gets as long again, timed by `RequestLimits` in the app (408); a
+  client that lets its answers back up unread is cut off after as long;
 * past ``max_connections`` open connections (or as many requests in flight) a request gets
   503 with ``Retry-After``, and every error the server itself writes is ``{"error": …}``.
 
