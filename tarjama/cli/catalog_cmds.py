@@ -107,7 +107,7 @@ def export_cmd(
         recorded = po.metadata.get("X-Tarjama-Source-SHA256")
         if recorded and recorded != doc.sha256:
             click.echo(
-                f"tarjama: warning: {source_path} changed since {catalog} was written: sentences the "
+                f"tarjama: warning: {display_path(source_path)} changed since {display_path(catalog)} was written: sentences the "
                 "catalog does not have stay as the source has them; run translate again to update it",
                 err=True,
             )
@@ -123,8 +123,8 @@ def export_cmd(
     else:
         atomic_write_text(output, result.text)
     for line, note in result.notes:  # what of a translation did not go into the page as written
-        click.echo(f"tarjama: warning: {catalog}:{line}: {note}", err=True)
-    click.echo(f"{catalog}: {result.summary()}", err=True)
+        click.echo(f"tarjama: warning: {display_path(catalog)}:{line}: {note}", err=True)
+    click.echo(f"{display_path(catalog)}: {result.summary()}", err=True)
 
 
 @click.command("status")

@@ -150,7 +150,7 @@ def serve_cmd(
     import json
     import os
 
-    from tarjama.errors import InputError
+    from tarjama.catalog.memory import check_memory_dir
     from tarjama.files import check_can_write
     from tarjama.service.app import create_app
     from tarjama.service.factory import SETTINGS_ENV, build_service, read_api_keys
@@ -162,9 +162,8 @@ def serve_cmd(
     elif memory_dir is None:  # the target language's memory, as translate's <out>/<lang>
         default = DEFAULT_OUT / lang
         memory_dir = default if default.is_dir() else None
-    elif not memory_dir.is_dir():
-        problem = "not a folder" if memory_dir.exists() else "no such folder"
-        raise InputError(f"{problem} (--memory: the translation memory's folder)", path=memory_dir)
+    else:
+        check_memory_dir(memory_dir)
     if suggestions is not None:
         check_can_write(suggestions, what="suggestions file")
     settings = {
