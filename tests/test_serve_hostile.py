@@ -241,7 +241,9 @@ def test_health_is_503_until_the_model_is_loaded(tiny_model: Path) -> None:
         "client": ("127.0.0.1", 1),
         "server": ("127.0.0.1", 80),
     }
-    asyncio.run(app(scope, receive, send))
+    # in a thread of its own: a page test's Playwright may keep an event loop running in this one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result(timeout=60)
     assert messages[0]["status"] == 503
     assert json.loads(messages[1]["body"]) == {"status": "loading"}
 
