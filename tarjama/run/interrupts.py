@@ -7,28 +7,46 @@ lost that way and the batch ran to its end with exit 0. So the handler also reme
 signal, and the run checks it at every progress step (an article written, a batch decoded)
 and once more when it returns: a swallowed interrupt still ends the run at the next step,
 with the usual one line and exit 130, and every catalog already written stays complete.
+
+The command line installs it for the whole process (`tarjama batch`); a Python caller of
+`run.articles.run_batch` uses it as a context manager, which puts its own handlers back:
+
+    with Interrupts() as stops:
+        report = run_batch(inputs, options, resources, progress=stops.watch(NoProgress()))
+        stops.check()
 """
 
 from __future__ import annotations
 
 import signal
 from types import FrameType
+from typing import Any
 
-from tarjama.run import Progress
+from tarjama.run.core import Progress
 
 
 class Interrupts:
     """SIGINT and SIGTERM handlers that raise KeyboardInterrupt and remember that they did."""
 
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)  # kill (SIGTERM) ends a run like Ctrl-C
+
     def __init__(self) -> None:
         self.signalled: int | None = None
+        self._previous: dict[int, Any] = {}
 
     @classmethod
     def install(cls) -> Interrupts:
-        stops = cls()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, stops._handle)
-        return stops
+        """Handlers for the rest of the process (a command's whole life)."""
+        return cls().__enter__()
+
+    def __enter__(self) -> Interrupts:
+        for signum in self.SIGNALS:
+            self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         self.signalled = signum
