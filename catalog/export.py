@@ -1,6 +1,12 @@
 """Rebuild the English article from a catalog: reviewed sentences at their place, in order.
 
-Placement comes from the occurrences (``<article>:<line>``) tarjama writes: every line of
+``export_article`` is `tarjama export` for any caller: it finds the article, chooses what to
+write by its format (``sources.formats``: a format that rebuilds is written back as itself,
+anything else as text) and checks the output. This module's part is the catalog's: which msgstr
+a sentence gets (reviewed, fuzzy with ``include_fuzzy``, else the Arabic), the counts and the
+notes; splicing into the document is ``sources.render``'s, for every format.
+
+Text placement comes from the occurrences (``<article>:<line>``) tarjama writes: every line of
 the article that held sentences becomes one paragraph, sentences in catalog (document)
 order within it. Image markup lines held no sentence and give no paragraph; a caption is
 the paragraph of its own line, so it stays where it was.
