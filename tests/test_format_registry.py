@@ -136,3 +136,13 @@ def test_a_format_that_claims_a_taken_name_or_ending_is_refused() -> None:
     with pytest.raises(ValueError, match=r"claims \.txt, as 'text' does"):
         formats.register(Format("other", read_cues, (".txt",)))
     assert list(FORMATS) == ["text", "markdown", "html"]
+
+
+def test_a_catalog_is_named_without_any_formats_ending_or_the_source_tag() -> None:
+    """The stem rule comes from the registry: every ending, with or without ``.ar`` before it."""
+    for ending in article_suffixes():
+        for name in (f"story{ending}", f"story.ar{ending}"):
+            assert Document(Path(name), "", "", ()).stem == "story", name
+    assert Document(Path("story.AR.txt"), "", "", ()).stem == "story.AR"  # endings are as written
+    assert Document(Path(".ar.txt"), "", "", ()).stem == ".ar"
+    assert Document(Path("story.dat"), "", "", ()).stem == "story"
