@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polib
 
+from tarjama.catalog.notes import CatalogHeader
 from tarjama.catalog.review import holds_translation, is_reviewed, language_of
 from tarjama.sources import Document, Sentence
 from tarjama.sources.html import Block, parse_attributes, read_page
@@ -317,7 +318,7 @@ def find_source(po: polib.POFile, catalog: Path, given: Path | None = None) -> P
                 names.append(file)
         if names:
             break
-    header = po.metadata.get("X-Tarjama-Source-File")
+    header = CatalogHeader.from_metadata(po.metadata).source_file
     if header:
         names.append(header)
     roots = [

@@ -221,7 +221,7 @@ def test_the_run_marks_a_forbidden_rendering_that_got_through() -> None:
     term = Term("اتفاقية هانوي", "Hanoi Convention", forbidden=("Hanoi Agreement",))
     report.matches[text] = Matcher(Glossary([term])).find(text)
     report.check(text, "The countries signed the Hanoi Agreement.")
-    assert report.comments(text)[-2:] == [
+    assert [note.format() for note in report.comments(text)][-2:] == [
         "glossary-missing: 'Hanoi Convention'",
         "glossary-forbidden: 'Hanoi Agreement'",
     ]

@@ -77,6 +77,7 @@ def export_cmd(
         find_source,
         rebuild_document,
     )
+    from tarjama.catalog.notes import CatalogHeader
     from tarjama.catalog.po_file import load_po
     from tarjama.errors import InputError
     from tarjama.files import atomic_write_text, check_can_write, check_not_input
@@ -95,7 +96,7 @@ def export_cmd(
         if source_path is None:
             raise InputError(
                 f"cannot find the article this catalog was made from; give it with --source "
-                f"(the catalog records {po.metadata.get('X-Tarjama-Source-File') or 'no file name'})",
+                f"(the catalog records {CatalogHeader.from_metadata(po.metadata).source_file or 'no file name'})",
                 path=catalog,
             )
         if fmt != "text" and source_format != fmt:
@@ -104,7 +105,7 @@ def export_cmd(
                 path=catalog,
             )
         doc = read(source_path)
-        recorded = po.metadata.get("X-Tarjama-Source-SHA256")
+        recorded = CatalogHeader.from_metadata(po.metadata).source_sha256
         if recorded and recorded != doc.sha256:
             click.echo(
                 f"tarjama: warning: {display_path(source_path)} changed since {display_path(catalog)} was written: sentences the "

@@ -24,23 +24,25 @@ from typing import Protocol
 
 import polib
 
-from tarjama.catalog.build import CatalogHeader, reviewed_msgids
+from tarjama.catalog.build import reviewed_msgids
 from tarjama.catalog.memory import DEFAULT_THRESHOLD, TranslationMemory
+from tarjama.catalog.notes import (
+    CatalogHeader,
+    FixedNote,
+    GlossaryAmbiguous,
+    GlossaryForbidden,
+    GlossaryMissing,
+    GlossaryNote,
+    KindNote,
+    MarkupUnplaced,
+    MtNote,
+    Note,
+    SplitNote,
+    notes,
+)
 from tarjama.catalog.po_file import load_po
 from tarjama.catalog.suggest import Offer, apply_offers, offers_for
-from tarjama.catalog.units import (
-    FIXED,
-    GLOSSARY,
-    GLOSSARY_AMBIGUOUS,
-    GLOSSARY_FORBIDDEN,
-    GLOSSARY_MISSING,
-    KIND,
-    MARKUP,
-    MT,
-    SPLIT,
-    Unit,
-    own_comments,
-)
+from tarjama.catalog.units import Unit
 from tarjama.catalog.write import catalog_path, settings_string, write_catalog
 from tarjama.errors import InputError, TarjamaError
 from tarjama.files import check_can_write, check_not_input
@@ -233,23 +235,15 @@ class TermReport:
         check = self.checks.get(text)
         return check.missing if check is not None else {}
 
-    def comments(self, msgid: str) -> list[str]:
-        shown = []
-        for m in self.matches.get(msgid, ()):
-            # the term as written, without attached clitics (those change the letters: ل + ال → لل)
-            text = m.surface if not m.clitics else m.term.source
-            shown.append(f"{GLOSSARY}{text} → {m.target}")
-        marks = [
-            f"{GLOSSARY_MISSING}{t!r}" + (f" x{n}" if n > 1 else "") for t, n in self.missing(msgid).items()
+    def comments(self, msgid: str) -> list[Note]:
+        # the term as written, without attached clitics (those change the letters: ل + ال → لل)
+        shown = [
+            GlossaryNote(m.surface if not m.clitics else m.term.source, m.target)
+            for m in self.matches.get(msgid, ())
         ]
-        marks += [
-            f"{GLOSSARY_FORBIDDEN}{t!r}" + (f" x{n}" if n > 1 else "")
-            for t, n in self.forbidden.get(msgid, {}).items()
-        ]
-        marks += [
-            f"{GLOSSARY_AMBIGUOUS}{a.surface} → {' or '.join(map(repr, a.targets))}"
-            for a in self.ambiguous.get(msgid, ())
-        ]
+        marks: list[Note] = [GlossaryMissing(t, n) for t, n in self.missing(msgid).items()]
+        marks += [GlossaryForbidden(t, n) for t, n in self.forbidden.get(msgid, {}).items()]
+        marks += [GlossaryAmbiguous(a.surface, tuple(a.targets)) for a in self.ambiguous.get(msgid, ())]
         return [*dict.fromkeys(shown), *marks]
 
 
@@ -316,7 +310,8 @@ class Run:
             effective_compute_type(settings),
             glossary.fingerprint if glossary is not None else "none",
         )
-        self.mt_comment = f"{MT}{source.model_id} @ {source.revision}"
+        self.mt = MtNote(source.model_id, source.revision)
+        self.mt_comment = self.mt.format()
 
     def memory(self) -> TranslationMemory:
         if self._memory is None:
@@ -382,13 +377,13 @@ class Run:
 
     def _unchanged(self, existing: polib.POFile, doc: Document) -> bool:
         """The PO was written from this exact article text with this exact model and settings."""
-        meta = existing.metadata
+        recorded = CatalogHeader.from_metadata(existing.metadata)
         return (
-            meta.get("X-Tarjama-Source-SHA256") == doc.sha256
-            and meta.get("X-Tarjama-Model") == self.model.source.model_id
-            and meta.get("X-Tarjama-Model-Revision") == self.model.source.revision
-            and meta.get("X-Tarjama-Settings") == self.settings_str
-            and meta.get("Language") == self.options.lang
+            recorded.source_sha256 == doc.sha256
+            and recorded.model_id == self.model.source.model_id
+            and recorded.model_revision == self.model.source.revision
+            and recorded.settings == self.settings_str
+            and recorded.language == self.options.lang
         )
 
     def _look_up(self, job: _Job) -> None:
@@ -444,7 +439,7 @@ class Run:
                     for a in scan.ambiguous:
                         self._warn_once(
                             f"glossary: {a.surface!r} is spelt as several names write it "
-                            f"({' or '.join(map(repr, a.targets))}): not enforced, see #. {GLOSSARY_AMBIGUOUS}"
+                            f"({' or '.join(map(repr, a.targets))}): not enforced, see #. {GlossaryAmbiguous.tag}"
                         )
 
     def translate_sentences(self, sentences: Sequence[Sentence]) -> dict[str, Translated]:
@@ -520,25 +515,16 @@ class Run:
         parts a too-long sentence was translated in (0: whole), and the inline elements it could
         not place.
         """
-        if existing is None or existing.metadata.get("X-Tarjama-Settings") != self.settings_str:
+        if existing is None or CatalogHeader.from_metadata(existing.metadata).settings != self.settings_str:
             return {}
         kept = {}
         for e in existing:
-            lines = (e.comment or "").splitlines()
-            if (
-                e.msgctxt is None
-                and not e.obsolete
-                and "fuzzy" in e.flags
-                and e.msgstr
-                and self.mt_comment in lines
-            ):
-                split = [c.removeprefix(SPLIT).split()[0] for c in lines if c.startswith(SPLIT)]
-                notes = [
-                    c.removeprefix(MARKUP).removesuffix(_UNPLACED)
-                    for c in own_comments(e.comment)
-                    if c.startswith(MARKUP) and c.endswith(_UNPLACED)
-                ]
-                kept[e.msgid] = (e.msgstr, int(split[0]) if split and split[0].isdigit() else 0, notes)
+            if e.msgctxt is None and not e.obsolete and "fuzzy" in e.flags and e.msgstr:
+                said = notes(e.comment)
+                if self.mt in said:
+                    split = next((n.parts for n in said if isinstance(n, SplitNote)), 0)
+                    unplaced = [n.label for n in said if isinstance(n, MarkupUnplaced)]
+                    kept[e.msgid] = (e.msgstr, split, unplaced)
         return kept
 
     def _translate_waves(self, waves: list[list[_Job]]) -> None:
@@ -701,20 +687,20 @@ class Run:
             if s.text in units:
                 units[s.text].occurrences.append(occurrence)
                 continue
-            comments = [] if s.kind == Kind.BODY else [f"{KIND}{s.kind}"]
+            said: list[Note] = [] if s.kind == Kind.BODY else [KindNote(s.kind)]
             if s.kind in TRANSLATABLE:
                 msgstr, unplaced = self._translation(s.text)
                 if msgstr:
-                    comments.append(self.mt_comment)
+                    said.append(self.mt)
                 plain = self.mt_text(s.text)
                 if plain in self.parts:
-                    comments.append(f"{SPLIT}{self.parts[plain]} parts")
-                comments += self.terms.comments(plain)
-                comments += [f"{MARKUP}{label}{_UNPLACED}" for label in unplaced]
+                    said.append(SplitNote(self.parts[plain]))
+                said += self.terms.comments(plain)
+                said += [MarkupUnplaced(label) for label in unplaced]
             else:
                 msgstr = fixed_translation(s.text, self.options.lang)
-                comments.append(f"{FIXED}not machine-translated")
-            units[s.text] = Unit(s.text, msgstr, [occurrence], comments, fuzzy=bool(msgstr))
+                said.append(FixedNote())
+            units[s.text] = Unit(s.text, msgstr, [occurrence], [n.format() for n in said], fuzzy=bool(msgstr))
         return list(units.values())
 
     def _translation(self, msgid: str) -> tuple[str, list[str]]:
@@ -734,9 +720,6 @@ class Run:
             result = place(markup, plain, targets, atoms_in_place=self.options.atoms_in_place)
             self.placed[msgid] = (result.text, result.unplaced)
         return self.placed[msgid]
-
-
-_UNPLACED = " could not be placed"
 
 
 def _term_of(matches: Sequence[Match], markup: Markup, span: Span) -> str | None:
