@@ -140,3 +140,47 @@ def test_the_ray_engine_checks_its_own_options_before_anything_starts() -> None:
         with pytest.raises(TarjamaError) as caught:
             open_engine("ray", given)
         assert str(caught.value) == problem
+
+
+def test_batch_opens_the_engine_by_name_closes_it_and_puts_the_signal_handlers_back(
+    reversing: str, tiny_model: Path, tmp_path: Path
+) -> None:
+    """`run.batch.batch` is `tarjama batch` without the command line: a Python caller names the
+    engine and its options as the command does, in the main thread or any other."""
+    import signal
+    import threading
+
+    from tarjama.run.batch import batch
+
+    write_articles(tmp_path / "in", 2)
+    opened: list[ReversingEngine] = []
+    original = ReversingEngine.__init__
+
+    def remember(self: ReversingEngine, order: str) -> None:
+        original(self, order)
+        opened.append(self)
+
+    before = signal.getsignal(signal.SIGTERM)
+    mp = pytest.MonkeyPatch()
+    mp.setattr(ReversingEngine, "__init__", remember)
+    try:
+        opts, res = options(tiny_model, tmp_path / "out", batch=2, wave_sentences=8)
+        result = batch([tmp_path / "in"], opts, res, engine=reversing, engine_options={"order": "forward"})
+        assert [a.status for a in result.report.articles] == ["written"] * 2
+        assert opened[0].order == "forward" and opened[0].closed
+        assert result.where == f"reversing: {opened[0].batches} batches"
+        assert signal.getsignal(signal.SIGTERM) is before  # the caller's handler, back
+        # in another thread (a service's worker) no handler can be set; the run goes on
+        results = []
+        worker = threading.Thread(
+            target=lambda: results.append(batch([tmp_path / "in"], opts, res, engine=reversing))
+        )
+        worker.start()
+        worker.join(timeout=600)
+        assert [a.status for a in results[0].report.articles] == ["unchanged"] * 2 and opened[1].closed
+    finally:
+        mp.undo()
+    with pytest.raises(TarjamaError, match=r"^--order needs --engine reversing \(not local\)$"):
+        batch([tmp_path / "in"], opts, res, engine_options={"order": "forward"})
+    with pytest.raises(TarjamaError, match=r"^give article files, directories or globs, or --manifest FILE$"):
+        batch([], opts, res)

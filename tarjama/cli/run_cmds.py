@@ -174,14 +174,12 @@ def batch_cmd(
     is reported and skipped (exit 1 at the end); Ctrl-C or kill keeps every finished PO.
     --engine ray spreads reading and decoding over a Ray cluster and writes the same catalogs.
     """
-    from contextlib import closing
-
     from rich.console import Console
 
     from tarjama.cli.batch_view import RichProgress, summary_line, summary_table
-    from tarjama.run import Resources, RunOptions, run_batch
-    from tarjama.run.engines import open_engine, relay_elsewhere
-    from tarjama.run.interrupts import Interrupts
+    from tarjama.run import Resources, RunOptions
+    from tarjama.run.batch import batch
+    from tarjama.run.engines import relay_elsewhere
 
     if not inputs and not manifests:
         raise click.UsageError("give article files, directories or globs, or --manifest FILE")
@@ -202,30 +200,29 @@ def batch_cmd(
         **run,
     )
     resources = Resources(model, glossary_files or None, not no_glossary, **memory)
-    with closing(open_engine(engine, given)) as chosen:
-        stops = Interrupts.install()  # kill (SIGTERM) ends like Ctrl-C: finished POs stay, none half-written
-        view = RichProgress(Console(stderr=True), mode="none" if quiet else progress)
-        try:
-            report = run_batch(
-                inputs,
-                options,
-                resources,
-                progress=stops.watch(view),
-                on_warning=warn,
-                fmt=chosen_format(input_format),
-                engine=chosen,
-                manifests=manifests,
-            )
-            stops.check()
-        finally:
-            view.stop()
+    view = RichProgress(Console(stderr=True), mode="none" if quiet else progress)
+    try:
+        result = batch(
+            inputs,
+            options,
+            resources,
+            engine=engine,
+            engine_options=given,
+            manifests=manifests,
+            progress=view,
+            on_warning=warn,
+            fmt=chosen_format(input_format),
+        )
+    finally:
+        view.stop()
+    report = result.report
     for failed in report.failed:
         click.echo(f"tarjama: error: {failed.error}", err=True)
     if not quiet:
         console = Console(width=None if sys.stdout.isatty() else 120)  # logs get the whole table
         console.print(summary_table(report))
         console.print(summary_line(report))
-        if (where := chosen.summary()) is not None:
-            console.print(where)
+        if result.where is not None:
+            console.print(result.where)
     if report.failed:
         sys.exit(1)

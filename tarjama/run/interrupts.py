@@ -8,17 +8,21 @@ signal, and the run checks it at every progress step (an article written, a batc
 and once more when it returns: a swallowed interrupt still ends the run at the next step,
 with the usual one line and exit 130, and every catalog already written stays complete.
 
-The command line installs it for the whole process (`tarjama batch`); a Python caller of
-`run.articles.run_batch` uses it as a context manager, which puts its own handlers back:
+`run.batch.batch` (what `tarjama batch` calls) holds it for the run, as a context manager
+that puts the caller's handlers back; a caller of `run.articles.run_batch` can do the same:
 
     with Interrupts() as stops:
         report = run_batch(inputs, options, resources, progress=stops.watch(NoProgress()))
         stops.check()
+
+Signals reach the main thread only, so in any other thread (a service's worker) it installs
+nothing and the run goes on as the caller's own handlers say.
 """
 
 from __future__ import annotations
 
 import signal
+import threading
 from types import FrameType
 from typing import Any
 
@@ -34,12 +38,9 @@ class Interrupts:
         self.signalled: int | None = None
         self._previous: dict[int, Any] = {}
 
-    @classmethod
-    def install(cls) -> Interrupts:
-        """Handlers for the rest of the process (a command's whole life)."""
-        return cls().__enter__()
-
     def __enter__(self) -> Interrupts:
+        if threading.current_thread() is not threading.main_thread():
+            return self  # signal.signal would raise there; signals never land there anyway
         for signum in self.SIGNALS:
             self._previous[signum] = signal.signal(signum, self._handle)
         return self
@@ -47,6 +48,7 @@ class Interrupts:
     def __exit__(self, *exc: object) -> None:
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)
+        self._previous.clear()
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         self.signalled = signum
