@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from tarjama.catalog.memory import TranslationMemory, check_memory_dir, load_memory
-from tarjama.catalog.write import catalog_path
-from tarjama.errors import InputError, TarjamaError, display_path
+from tarjama.errors import InputError, TarjamaError
 from tarjama.glossary import Glossary, load_selected
 from tarjama.run.core import (
     ArticleReport,
@@ -30,6 +29,7 @@ from tarjama.run.core import (
     RunReport,
     ignore_warning,
 )
+from tarjama.run.plan import check_one_catalog_each
 from tarjama.sources import Document, article_suffixes, read
 from tarjama.translate.backend import Backend, DecodeSettings
 from tarjama.translate.backends import check_compute_type, open_backend
@@ -201,39 +201,6 @@ def run_batch(
             documents.append(item)
     decoder = engine.decoder(model, opener)
     return Run(options, model, glossary, memory, progress, on_warning, decoder=decoder).run(documents, failed)
-
-
-def check_one_catalog_each(paths: Sequence[Path], options: RunOptions) -> None:
-    """Refuse, before anything is read or loaded, articles that would write one catalog.
-
-    A catalog is named after its article without the format's ending, so the same story as
-    ``.txt``, ``.html`` and ``.md`` all land in ``<stem>.po``; only one of them can be its
-    source (a reviewed catalog must keep pointing at the one `export` rebuilds). The line
-    names every file of every such group, and what to do.
-    """
-    groups: dict[Path, list[Path]] = {}
-    for path in paths:
-        groups.setdefault(catalog_path(options.out_dir, options.lang, _stem(path)), []).append(path)
-    clashes = {po: group for po, group in groups.items() if len(group) > 1}
-    if not clashes:
-        return
-    said = "; ".join(
-        f"{_listed([display_path(p) for p in group])} would write the same catalog, {display_path(po)}"
-        for po, group in clashes.items()
-    )
-    raise TarjamaError(
-        f"{said} (a catalog is named after its article, without the format's ending): give one of "
-        "them, and rename the others or send them to another --out"
-    )
-
-
-def _stem(path: Path) -> str:
-    """The catalog name an article gets, from its name alone (`Document.stem`'s one rule)."""
-    return Document(path=path, text="", sha256="", sentences=()).stem
-
-
-def _listed(items: Sequence[str]) -> str:
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[ArticleReport]]:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tarjama.errors import TarjamaError
+from tarjama.errors import TarjamaError, listed
 from tarjama.run.articles import Engine
 
 
@@ -129,7 +129,7 @@ def engine_arguments(name: str, given: Mapping[str, str] | None = None) -> dict[
     if foreign:
         flags = [f"--{key}" for key in foreign]
         owners = sorted({s.name for s in _REGISTRY for o in s.options if o.name in foreign})
-        said = ", ".join(flags[:-1]) + " and " + flags[-1] if len(flags) > 1 else flags[0]
+        said = listed(flags)
         if owners:
             verb = "need" if len(flags) > 1 else "needs"
             raise TarjamaError(f"{said} {verb} --engine {' or '.join(owners)} (not {name})")
