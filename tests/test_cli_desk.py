@@ -123,3 +123,26 @@ def test_translate_progress_lines_from_the_environment(
     res = run_cli("translate", art, "--model", tiny_model, "--out", tmp_path / "out", "--backend", "ct2")
     assert res.returncode == 0, res.stderr
     assert res.stderr.startswith("progress: articles 0/1, sentences 0/6")
+
+
+def test_any_caller_of_the_run_core_gets_the_same_refusal(tmp_path: Path) -> None:
+    """compare's systems hand documents to `Run` themselves: the plan stage applies the same rule,
+    to the whole set, before any catalog is touched."""
+    from tarjama.catalog.notes import CatalogHeader
+    from tarjama.errors import TarjamaError
+    from tarjama.run import RunOptions
+    from tarjama.run.plan import plan_articles
+    from tarjama.sources import Document
+
+    docs = [
+        Document(path=tmp_path / name, text="", sha256="", sentences=())
+        for name in ("a/story.ar.txt", "b/story.ar.md", "other.ar.txt")
+    ]
+    out = tmp_path / "out"
+    with pytest.raises(TarjamaError) as caught:
+        plan_articles(docs, RunOptions(out_dir=out), CatalogHeader(), RunReport(articles=[]))
+    assert str(caught.value).startswith(
+        f"{docs[0].path} and {docs[1].path} would write the same catalog, "
+        f"{out / 'en' / 'LC_MESSAGES' / 'story.po'} ("
+    )
+    assert not out.exists()
