@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -115,21 +116,14 @@ def build_service(settings: ServeSettings, on_warning: OnWarning = ignore_warnin
         for problem in memory.skipped:
             on_warning(f"translation memory skips {problem}")
     options = RunOptions(out_dir=Path("."), lang=settings.lang, settings=decode, atoms_in_place=True)
-    config = ServiceConfig(
-        lang=settings.lang,
-        api_keys=settings.api_keys,
-        char_limit=settings.char_limit,
-        body_limit=settings.body_limit,
-        read_timeout=settings.read_timeout,
-        max_batch=settings.max_batch,
-        max_wait_ms=settings.max_wait_ms,
-        max_queue=settings.max_queue,
-        suggestions=settings.suggestions,
-        lock_timeout=settings.lock_timeout,
-        label=f"model {model.source.model_id} @ {model.source.revision}, {decode.backend}, "
+    # every ServiceConfig field is a ServeSettings field of the same name (the label aside)
+    shared = {f.name: getattr(settings, f.name) for f in fields(ServiceConfig) if f.name != "label"}
+    label = (
+        f"model {model.source.model_id} @ {model.source.revision}, {decode.backend}, "
         f"{'glossary' if glossary is not None else 'no glossary'}, "
-        + (f"{len(memory)} memory entries" if settings.memory_dir is not None else "no memory"),
+        + (f"{len(memory)} memory entries" if settings.memory_dir is not None else "no memory")
     )
+    config = ServiceConfig(**shared, label=label)
     return Service(config, model, options, glossary, memory)
 
 
