@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tarjama.errors import InputError, display_path
 from tarjama.sources import formats
-from tarjama.sources.document import Document
+from tarjama.sources.document import Document, catalog_stem
 from tarjama.sources.formats import FORMATS, Format, register
 from tarjama.sources.html import read_html
 from tarjama.sources.html_direction import keep_arabic
@@ -105,6 +105,7 @@ __all__ = [
     "Kind",
     "Sentence",
     "article_suffixes",
+    "catalog_stem",
     "format_for",
     "read",
 ]

@@ -26,8 +26,14 @@ class Document:
     def stem(self) -> str:
         """The article's name without its format's ending (and the ``.ar`` before it): its catalog
         is ``<stem>.po``."""
-        return formats.stem(self.path.name) or self.path.stem
+        return catalog_stem(self.path)
 
     def translatable(self) -> list[str]:
         """Distinct sentences that go to translation (not rule-rendered lines), in document order."""
         return list(dict.fromkeys(s.text for s in self.sentences if s.kind in TRANSLATABLE))
+
+
+def catalog_stem(path: Path) -> str:
+    """The name of the catalog an article at ``path`` gets, from its file name alone: known
+    before the article is read, so articles that would share a catalog are refused up front."""
+    return formats.stem(path.name) or path.stem

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 # A str holding a code point of the surrogate range is always a lone surrogate: os.fsdecode
@@ -26,6 +27,11 @@ def display_path(path: str | os.PathLike[str]) -> str:
     """How tarjama shows a path (errors, summaries, progress): as given, with any byte of its
     name that is not UTF-8 escaped (``\\xff``) instead of failing to print."""
     return printable(os.fspath(path))
+
+
+def listed(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``: several names in one error line."""
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 class TarjamaError(Exception):

@@ -92,8 +92,8 @@ def test_killed_batch_keeps_finished_catalogs_and_resumes(tiny_model: Path, tmp_
 def test_an_interrupt_python_swallowed_still_stops_the_run_at_its_next_step() -> None:
     """A signal that lands in a ``__del__`` (filelock's finaliser) is printed as "Exception ignored"
     and lost; the handler remembers it, so the next progress step raises it again."""
-    from tarjama.cli.interrupts import Interrupts
     from tarjama.run import NoProgress
+    from tarjama.run.interrupts import Interrupts
 
     stops = Interrupts()
 

@@ -279,3 +279,24 @@ def test_a_full_queue_answers_429_and_sigterm_drains(tmp_path: Path, tiny_model:
 def test_it_listens_on_loopback_by_default(server: Server) -> None:
     assert json.loads(requests.get(server.url + "/health", timeout=5).text)["status"] == "ok"
     assert "--host" not in " ".join(server.proc.args)  # the default: 127.0.0.1
+
+
+def test_the_default_memory_is_the_target_languages(tmp_path: Path, tiny_model: Path) -> None:
+    """Without --memory, serve reads locales/<lang> under its folder, as translate writes it:
+    --lang fr must not answer French requests from the English memory."""
+    desk = tmp_path / "desk"
+    write_memory(desk / "locales" / "en")
+    gold = read_gold()[3]
+    for lang, memory in (("en", "2 memory entries"), ("fr", "no memory")):
+        srv = Server(tmp_path, tiny_model, "--lang", lang, cwd=desk)
+        try:
+            assert f"{memory} on http://127.0.0.1:{srv.port}" in srv.log.read_text()
+            res = requests.post(
+                srv.url + "/translate", json={"q": gold["arabic"], "source": "ar", "target": lang}, timeout=60
+            )
+            assert res.status_code == 200, res.text
+            health = srv.health()
+            assert (res.json()["translatedText"] == gold["english"]) == (lang == "en")
+            assert health["memory_hits"] == (1 if lang == "en" else 0)
+        finally:
+            assert srv.stop() == 0

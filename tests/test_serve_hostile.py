@@ -256,28 +256,11 @@ def test_health_is_503_until_the_model_is_loaded(tiny_model: Path) -> None:
     assert json.loads(messages[1]["body"]) == {"status": "loading"}
 
 
-def service_settings(model: Path, memory: Path | None = None, **changes) -> dict:
-    settings = {
-        "model": str(model),
-        "backend": "ct2",
-        "compute_type": "default",
-        "device": "cpu",
-        "glossaries": None,
-        "use_glossary": True,
-        "memory_dir": str(memory) if memory else None,
-        "lang": "en",
-        "beam": 1,
-        "api_keys": None,
-        "char_limit": 5000,
-        "body_limit": 1_000_000,
-        "read_timeout": 20.0,
-        "max_batch": 64,
-        "max_wait_ms": 5.0,
-        "max_queue": 1024,
-        "suggestions": None,
-        "lock_timeout": 10.0,
-    }
-    return {**settings, **changes}
+def service_settings(model: Path, memory: Path | None = None, **changes):
+    from tarjama.service.settings import ServeSettings
+
+    settings = {"model": str(model), "backend": "ct2", "beam": 1, "memory_dir": memory, "max_batch": 64}
+    return ServeSettings(**{**settings, **changes})
 
 
 # ---- item 4: bounded reads, headers and connections --------------------------------------------

@@ -14,7 +14,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ class TrainOptions:
     device: str = "cpu"
     seed: int = 0
     max_length: int = 256  # tokens per side; longer sentences are truncated for training
-    threads: int | None = None  # torch CPU threads; None: torch's default
+    threads: int | None = None  # torch CPU threads; None: chosen by the model's size (`cpu_threads`)
 
 
 @dataclass
@@ -84,6 +84,23 @@ PRESETS = {
         d_model=128, layers=2, heads=4, ffn=256, vocab_size=1000, max_length=160, num_beams=4, dropout=0.0
     ),
 }
+
+
+# Below this many parameters a model trains faster on one CPU thread than on torch's default
+# (one per core): its matrices are too small to share out, and the threads' hand-offs cost more
+# than they save, the more so on a machine whose cores are busy with other work. The `tiny`
+# preset (1 M parameters) took 68 s on one thread and 408 s on two for README's from-scratch
+# run on a shared 2-core machine; opus-mt (77 M) keeps every core.
+SMALL_MODEL_PARAMETERS = 20_000_000
+
+
+def cpu_threads(model: Any, requested: int | None = None) -> int | None:
+    """The torch CPU threads to train with: ``requested`` (--threads), else one for a small model;
+    None: leave torch's own setting (one thread per core) to a large one."""
+    if requested:
+        return requested
+    parameters = sum(p.numel() for p in model.parameters())
+    return 1 if parameters < SMALL_MODEL_PARAMETERS else None
 
 
 def _pad(rows: Sequence[list[int]], value: int) -> list[list[int]]:
@@ -197,8 +214,6 @@ def train(
 
     if options.device.startswith("cuda") and not torch.cuda.is_available():
         raise TarjamaError("--device cuda was asked for but no CUDA device is available")
-    if options.threads:
-        torch.set_num_threads(options.threads)
     out_dir.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(options.seed)
 
@@ -212,6 +227,10 @@ def train(
             raise TarjamaError("give --model or --from-scratch")
         model, tokenizer = load_start(model_dir or out_dir, from_scratch, out_dir, data)
         state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "history": [], "evals_since_best": 0}
+    threads = cpu_threads(model, options.threads)
+    if threads is not None:
+        torch.set_num_threads(threads)
+    options = replace(options, threads=torch.get_num_threads())  # the model card records it
     model.to(options.device).train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=options.lr, weight_decay=0.0)
     if resumed:

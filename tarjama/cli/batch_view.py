@@ -32,23 +32,34 @@ class _Speed(ProgressColumn):
         return Text(f"{task.completed / elapsed:.1f} {task.fields['unit']}/s")
 
 
-# "lines": where stderr is no terminal (a log, a run on a Ray cluster relayed through ray://),
-# progress is a plain line every PROGRESS_EVERY seconds instead of nothing
+# What --progress takes. auto: the bar on a terminal; where there is none (a log, cron, a pipe,
+# a run on a Ray cluster relayed through ray://) TARJAMA_PROGRESS=lines asks for plain lines,
+# and otherwise nothing is shown, so a script reading stderr gets only tarjama's own one-line
+# errors and warnings, as before --progress existed.
+PROGRESS_MODES = ("auto", "bar", "lines", "none")
 PROGRESS_ENV = "TARJAMA_PROGRESS"
-PROGRESS_EVERY = 10.0
+PROGRESS_EVERY = 10.0  # seconds between two progress lines
+
+
+def progress_mode(mode: str, is_terminal: bool) -> str:
+    """What ``mode`` means here: "bar", "lines" or "none"."""
+    if mode != "auto":
+        return mode
+    if is_terminal:
+        return "bar"
+    return "lines" if os.environ.get(PROGRESS_ENV) == "lines" else "none"
 
 
 class RichProgress:
-    """Articles and sentences done, sentences/s and ETA: a live bar on a terminal, plain lines
-    with TARJAMA_PROGRESS=lines elsewhere, nothing otherwise (or with --quiet)."""
+    """Articles and sentences done, sentences/s and ETA: a live bar, plain lines on stderr every
+    PROGRESS_EVERY seconds, or nothing, as ``mode`` (--progress) says; ``enabled`` False: nothing."""
 
-    def __init__(self, console: Console, enabled: bool, label: str = "") -> None:
-        self.enabled = enabled and console.is_terminal
-        self._plain = (
-            _PlainProgress(label)
-            if enabled and not self.enabled and os.environ.get(PROGRESS_ENV) == "lines"
-            else None
-        )
+    def __init__(self, console: Console, enabled: bool = True, label: str = "", mode: str = "auto") -> None:
+        chosen = progress_mode(mode if enabled else "none", console.is_terminal)
+        self.enabled = chosen == "bar"
+        self._plain = _PlainProgress(label) if chosen == "lines" else None
+        if self.enabled and not console.is_terminal:  # --progress bar in a log: asked for, drawn
+            console = Console(file=console.file, force_terminal=True)
         self._label = f"{label} " if label else ""
         self._progress = Progress(
             TextColumn("{task.description:<9}"),
@@ -128,7 +139,7 @@ class _PlainProgress:
 
 
 def summary_table(report: RunReport) -> Table:
-    table = Table(title=None, show_footer=True, header_style="bold")
+    table = Table(title=None, show_footer=True, header_style="bold", expand=True)
     arts = report.articles
     total = {
         "sentences": sum(a.sentences for a in arts),
@@ -136,14 +147,19 @@ def summary_table(report: RunReport) -> Table:
         "mt": sum(a.translated for a in arts),
         "misses": sum(a.glossary_misses for a in arts),
     }
-    table.add_column("article", footer=f"total: {len(arts)}, {len(report.failed)} failed")
-    table.add_column("status")
-    table.add_column("sentences", justify="right", footer=str(total["sentences"]))
-    table.add_column("from memory", justify="right", footer=str(total["memory"]))
-    table.add_column("MT kept", justify="right", footer=str(sum(a.kept_mt for a in arts)))
-    table.add_column("translated", justify="right", footer=str(total["mt"]))
-    table.add_column("glossary misses", justify="right", footer=str(total["misses"]))
-    table.add_column("time (s)", justify="right", footer=f"{report.seconds:.2f}")
+    # names and errors wrap ("fold"), never cut: two articles must not look like one row twice;
+    # they share what the figures leave, which are never wrapped
+    table.add_column(
+        "article", footer=f"total: {len(arts)}, {len(report.failed)} failed", overflow="fold", ratio=3
+    )
+    table.add_column("status", overflow="fold", ratio=2, min_width=len("unchanged"))
+    figures = {"justify": "right", "no_wrap": True}
+    table.add_column("sentences", footer=str(total["sentences"]), **figures)
+    table.add_column("from\nmemory", footer=str(total["memory"]), **figures)
+    table.add_column("MT\nkept", footer=str(sum(a.kept_mt for a in arts)), **figures)
+    table.add_column("translated", footer=str(total["mt"]), **figures)
+    table.add_column("glossary\nmisses", footer=str(total["misses"]), **figures)
+    table.add_column("time\n(s)", footer=f"{report.seconds:.2f}", **figures)
     for a in arts:
         status = a.status if a.status != "failed" else "failed: " + a.error.split(": ", 1)[-1]
         table.add_row(

@@ -8,10 +8,9 @@ import click
 
 from tarjama.glossary import Glossary
 from tarjama.run import load_glossary
+from tarjama.run.articles import DEFAULT_OUT
 from tarjama.translate.backends import BACKENDS, COMPUTE_TYPES
 from tarjama.translate.model_source import DEFAULT_MODEL
-
-DEFAULT_OUT = Path("locales")
 
 
 def input_format_option(f):
@@ -46,24 +45,35 @@ def glossary_options(f):
     )(f)
 
 
-def review_options(f):
-    """Translation memory, fuzzy offers, locking and --force (read-only catalogs)."""
-    options = [
-        click.option(
-            "--memory",
-            "memory_dir",
-            type=click.Path(path_type=Path, file_okay=False),
-            help="Translation memory: the reviewed entries of the POs and the units of the TMX files "
-            "under DIR in the target language (others are reported and left out). Default: <out>/<lang>.",
-        ),
-        click.option(
+def memory_options(default: str = "<out>/<lang>"):
+    """--memory DIR and --no-memory; ``default``: where the memory is when --memory is not given
+    (translate and batch: the output tree's language folder; serve: locales/<lang>)."""
+
+    def decorate(f):
+        f = click.option(
             "--no-memory",
             "use_memory",
             is_flag=True,
             flag_value=False,
             default=True,
             help="Do not use a translation memory.",
-        ),
+        )(f)
+        return click.option(
+            "--memory",
+            "memory_dir",
+            type=click.Path(path_type=Path),  # a file is refused by the library, in one line
+            help="Translation memory: the reviewed entries of the POs and the units of the TMX files "
+            f"under DIR in the target language (others are reported and left out). Default: {default}, "
+            "when it exists.",
+        )(f)
+
+    return decorate
+
+
+def review_options(f):
+    """Translation memory, fuzzy offers, locking and --force (read-only catalogs)."""
+    options = [
+        memory_options(),
         click.option(
             "--fuzzy-threshold",
             type=click.FloatRange(0, 1),
@@ -118,12 +128,26 @@ def device_option(f):
     return click.option("--device", default="cpu", show_default=True, type=click.Choice(["cpu", "cuda"]))(f)
 
 
+def model_option(f):
+    """--model: a hub id or a local checkpoint (the same default everywhere)."""
+    return click.option(
+        "--model", default=DEFAULT_MODEL, show_default=True, help="Hub id or local model directory."
+    )(f)
+
+
+def lang_option(f):
+    """--lang: the target language (its memory and catalogs are <out>/<lang>)."""
+    return click.option("--lang", default="en", show_default=True, help="Target language code.")(f)
+
+
+def beam_option(f):
+    return click.option("--beam", default=4, show_default=True, type=click.IntRange(1, 64))(f)
+
+
 def model_options(f):
     """--model, --out, --lang and --beam, shared by translate and batch."""
     options = [
-        click.option(
-            "--model", default=DEFAULT_MODEL, show_default=True, help="Hub id or local model directory."
-        ),
+        model_option,
         click.option(
             "--out",
             "out_dir",
@@ -132,12 +156,62 @@ def model_options(f):
             type=click.Path(path_type=Path),
             help="Root of the PO tree (<out>/<lang>/LC_MESSAGES/<article>.po).",
         ),
-        click.option("--lang", default="en", show_default=True, help="Target language code."),
-        click.option("--beam", default=4, show_default=True, type=click.IntRange(1, 64)),
+        lang_option,
+        beam_option,
     ]
     for option in reversed(options):
         f = option(f)
     return f
+
+
+def progress_option(f):
+    """--progress auto|bar|lines|none (batch_view.progress_mode says what auto means)."""
+    from tarjama.cli.batch_view import PROGRESS_MODES
+
+    return click.option(
+        "--progress",
+        type=click.Choice(PROGRESS_MODES),
+        default="auto",
+        show_default=True,
+        help="bar: a live bar; lines: a plain line every 10 s (for logs); auto: the bar on a "
+        "terminal, elsewhere lines if TARJAMA_PROGRESS=lines, else none.",
+    )(f)
+
+
+def engine_options(f):
+    """--engine NAME and every option a registered engine takes (run.engines), each checked by
+    the library; the options the user gave are in ``ctx.meta[ENGINE_OPTIONS]``."""
+    from tarjama.run.engines import engine_names, engine_options, engine_spec
+
+    def given(name: str):
+        def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+            if value is not None:
+                ctx.meta.setdefault(ENGINE_OPTIONS, {})[name] = value
+
+        return remember
+
+    for option in reversed(engine_options()):
+        owners = [n for n in engine_names() if option in engine_spec(n).options]
+        default = f" [default: {option.default}]" if option.default is not None else ""
+        f = click.option(
+            option.flag,
+            default=None,
+            metavar=option.metavar,
+            expose_value=False,
+            callback=given(option.name),
+            help=f"{option.help} (--engine {' or '.join(owners)}){default}",
+        )(f)
+    choices = "; ".join(f"{n}: {engine_spec(n).help}" for n in engine_names())
+    return click.option(
+        "--engine",
+        type=click.Choice(engine_names()),
+        default="local",
+        show_default=True,
+        help=f"Where articles are read and sentences decoded ({choices}).",
+    )(f)
+
+
+ENGINE_OPTIONS = "tarjama.engine_options"
 
 
 def warn(message: str) -> None:

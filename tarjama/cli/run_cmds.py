@@ -10,30 +10,20 @@ from typing import Any
 import click
 
 from tarjama.cli.options import (
+    ENGINE_OPTIONS,
     backend_options,
     chosen_format,
     device_option,
+    engine_options,
     glossary_options,
     input_format_option,
     model_options,
+    progress_option,
     review_options,
     warn,
 )
 from tarjama.errors import display_path
 from tarjama.translate.backend import DecodeSettings
-
-
-def _on_the_cluster(argv: list[str], address: str) -> list[str]:
-    """This command line as the cluster runs it: the same, joined with --ray-address auto."""
-    out: list[str] = []
-    for k, arg in enumerate(argv):
-        if arg == f"--ray-address={address}":
-            out.append("--ray-address=auto")
-        elif arg == address and k > 0 and argv[k - 1] == "--ray-address":
-            out.append("auto")
-        else:
-            out.append(arg)
-    return out
 
 
 def _write(stream: Any) -> Any:
@@ -67,6 +57,7 @@ def term_summary(correct: int, required: int) -> str:
 @glossary_options
 @review_options
 @input_format_option
+@progress_option
 def translate_cmd(
     articles: tuple[Path, ...],
     model: str,
@@ -80,9 +71,13 @@ def translate_cmd(
     glossary_files: tuple[Path, ...],
     no_glossary: bool,
     input_format: str,
+    progress: str,
     **review: Any,
 ) -> None:
     """Translate ARTICLES (UTF-8 Arabic text, HTML or Markdown) into PO files for review."""
+    from rich.console import Console
+
+    from tarjama.cli.batch_view import RichProgress
     from tarjama.run import Resources, RunOptions, translate_articles
 
     memory, run = split_review(review)
@@ -96,7 +91,14 @@ def translate_cmd(
     )
     resources = Resources(model, glossary_files or None, not no_glossary, **memory)
     fmt = chosen_format(input_format)
-    for r in translate_articles(list(articles), options, resources, on_warning=warn, fmt=fmt):
+    view = RichProgress(Console(stderr=True), mode=progress)
+    try:
+        reports = translate_articles(
+            list(articles), options, resources, on_warning=warn, fmt=fmt, progress=view
+        )
+    finally:
+        view.stop()
+    for r in reports:
         split = f", {r.split} split for MT" if r.split else ""
         click.echo(
             f"{display_path(r.po_path or r.article)}: {r.status} ({r.sentences} sentences, {r.machine_translated} machine-translated, "
@@ -139,32 +141,9 @@ def translate_cmd(
 )
 @device_option
 @backend_options
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "ray"]),
-    default="local",
-    show_default=True,
-    help="local: this process; ray: articles read and sentences decoded on a Ray cluster "
-    "(pip install 'tarjama[ray]'), the same catalogs.",
-)
-@click.option(
-    "--ray-address",
-    default=None,
-    metavar="auto|HOST:PORT|ray://HOST:PORT",
-    help="The Ray cluster to join (auto: the one this machine belongs to; HOST:PORT: its head; "
-    "ray://HOST:PORT: its Ray Client server, and the whole run happens on the cluster, paths "
-    "included); default: start a private one here.",
-)
-@click.option("--actors", default="1", show_default=True, metavar="N|MIN-MAX", help="Decoding actors (Ray).")
-@click.option("--cpus-per-actor", default=1.0, show_default=True, type=click.FloatRange(0.0, min_open=True))
-@click.option(
-    "--gpus-per-actor",
-    default=0.0,
-    show_default=True,
-    type=click.FloatRange(0.0),
-    help="GPUs per decoding actor (Ray; implies --device cuda).",
-)
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary table (--progress none).")
+@progress_option
+@engine_options
 @glossary_options
 @review_options
 @input_format_option
@@ -182,11 +161,8 @@ def batch_cmd(
     backend: str,
     compute_type: str,
     quiet: bool,
+    progress: str,
     engine: str,
-    ray_address: str | None,
-    actors: str,
-    cpus_per_actor: float,
-    gpus_per_actor: float,
     glossary_files: tuple[Path, ...],
     no_glossary: bool,
     input_format: str,
@@ -201,31 +177,16 @@ def batch_cmd(
     from rich.console import Console
 
     from tarjama.cli.batch_view import RichProgress, summary_line, summary_table
-    from tarjama.cli.interrupts import Interrupts
-    from tarjama.run import Resources, RunOptions, read_manifest, run_batch
+    from tarjama.run import Resources, RunOptions
+    from tarjama.run.batch import batch
+    from tarjama.run.engines import relay_elsewhere
 
     if not inputs and not manifests:
         raise click.UsageError("give article files, directories or globs, or --manifest FILE")
-    ray_engine = None
-    if engine == "ray" and ray_address is not None and ray_address.startswith("ray://"):
-        from tarjama.run.ray_engine import run_through_client
-
-        args = _on_the_cluster(sys.argv[1:], ray_address)
-        sys.exit(run_through_client(ray_address, args, os.getcwd(), _write(sys.stdout), _write(sys.stderr)))
-    if engine == "ray":
-        from tarjama.run.ray_engine import RayEngine, RayOptions, import_ray, parse_actors
-
-        import_ray()  # without Ray: one line saying how to get it, before anything is read
-        if gpus_per_actor > 0 and device == "cpu":
-            device = "cuda"
-        ray_engine = RayEngine(RayOptions(ray_address, parse_actors(actors), cpus_per_actor, gpus_per_actor))
-    elif ray_address is not None or actors != "1" or gpus_per_actor or cpus_per_actor != 1.0:
-        raise click.UsageError(
-            "--ray-address, --actors, --cpus-per-actor and --gpus-per-actor need --engine ray"
-        )
-    listed = [p for m in manifests for p in read_manifest(m)]
-
-    stops = Interrupts.install()  # kill (SIGTERM) ends like Ctrl-C: finished POs stay, no half-written one
+    given = click.get_current_context().meta.get(ENGINE_OPTIONS, {})
+    status = relay_elsewhere(engine, given, sys.argv[1:], os.getcwd(), _write(sys.stdout), _write(sys.stderr))
+    if status is not None:  # the whole command ran elsewhere (Ray through ray://)
+        sys.exit(status)
     memory, run = split_review(review)
     options = RunOptions(
         out_dir=out_dir,
@@ -239,34 +200,29 @@ def batch_cmd(
         **run,
     )
     resources = Resources(model, glossary_files or None, not no_glossary, **memory)
-    progress = RichProgress(Console(stderr=True), enabled=not quiet)
+    view = RichProgress(Console(stderr=True), mode="none" if quiet else progress)
     try:
-        report = run_batch(
-            [*inputs, *listed],
+        result = batch(
+            inputs,
             options,
             resources,
-            progress=stops.watch(progress),
+            engine=engine,
+            engine_options=given,
+            manifests=manifests,
+            progress=view,
             on_warning=warn,
             fmt=chosen_format(input_format),
-            engine=ray_engine,
         )
-        stops.check()
     finally:
-        progress.stop()
-        if ray_engine is not None:
-            ray_engine.close()
+        view.stop()
+    report = result.report
     for failed in report.failed:
         click.echo(f"tarjama: error: {failed.error}", err=True)
     if not quiet:
         console = Console(width=None if sys.stdout.isatty() else 120)  # logs get the whole table
         console.print(summary_table(report))
         console.print(summary_line(report))
-        if ray_engine is not None:
-            st = ray_engine.stats
-            console.print(
-                f"ray: started in {st.startup_s:.1f} s; read on {len(st.read_nodes)} node(s); "
-                f"{st.batches} batches decoded on {len(st.decode_nodes)} node(s) "
-                f"by {len(st.actor_pids)} actor process(es)"
-            )
+        if result.where is not None:
+            console.print(result.where)
     if report.failed:
         sys.exit(1)

@@ -8,6 +8,7 @@ isolation and progress.
 from __future__ import annotations
 
 import glob
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,17 +29,24 @@ from tarjama.run.core import (
     RunReport,
     ignore_warning,
 )
+from tarjama.run.plan import check_one_catalog_each
 from tarjama.sources import Document, article_suffixes, read
 from tarjama.translate.backend import Backend, DecodeSettings
 from tarjama.translate.backends import check_compute_type, open_backend
 from tarjama.translate.model_source import DEFAULT_MODEL, ModelSource, resolve_model
 
 Opener = Callable[[ModelSource, DecodeSettings], Backend]
+DEFAULT_OUT = Path("locales")  # the PO tree's root: <out>/<lang>/LC_MESSAGES/<article>.po
 
 
 class Engine(Protocol):
     """Where `batch` reads articles and decodes sentences; the run core does the rest (plan,
-    skip unchanged, look up, batch, post-check, write) the same way for every engine."""
+    skip unchanged, look up, batch, post-check, write) the same way for every engine.
+    Engines are registered, with their options, in `run.engines`."""
+
+    def configure(self, settings: DecodeSettings) -> DecodeSettings:
+        """The decoding settings the run records and decodes with (GPU actors decode on cuda)."""
+        ...
 
     def opener(self, opener: Opener) -> Opener:
         """How the run's own ``Model`` opens the backend it plans batches with."""
@@ -50,9 +58,20 @@ class Engine(Protocol):
 
     def decoder(self, model: Model, opener: Opener) -> Decoder: ...
 
+    def summary(self) -> str | None:
+        """A line on where the work ran, for the end of the run; None: nothing to say."""
+        ...
+
+    def close(self) -> None:
+        """Give back what the engine started (a private cluster); the engine is done."""
+        ...
+
 
 class LocalEngine:
     """Everything in this process: the default, with no dependency beyond tarjama's own."""
+
+    def configure(self, settings: DecodeSettings) -> DecodeSettings:
+        return settings
 
     def opener(self, opener: Opener) -> Opener:
         return opener
@@ -62,6 +81,12 @@ class LocalEngine:
 
     def decoder(self, model: Model, opener: Opener) -> Decoder:
         return LocalDecoder()
+
+    def summary(self) -> str | None:
+        return None
+
+    def close(self) -> None:
+        pass
 
 
 def read_or_report(path: Path, fmt: str | None) -> Document | ArticleReport:
@@ -129,15 +154,18 @@ def translate_articles(
     opener: Opener = open_backend,
     on_warning: OnWarning = ignore_warning,
     fmt: str | None = None,
+    progress: Progress | None = None,
 ) -> list[ArticleReport]:
     """Every article read and checked, then the model and glossary, then one pooled run.
 
     Any bad input stops the run before a model is loaded or a file is touched.
     """
+    paths = distinct(paths)
+    check_one_catalog_each(paths, options)
     documents = [read(path, fmt) for path in paths]
     model, glossary, memory = open_resources(resources, options, opener, on_warning)
     options = replace(options, isolate_failures=False)
-    return Run(options, model, glossary, memory, on_warning=on_warning).run(documents).articles
+    return Run(options, model, glossary, memory, progress, on_warning).run(documents).articles
 
 
 def run_batch(
@@ -149,14 +177,21 @@ def run_batch(
     on_warning: OnWarning = ignore_warning,
     fmt: str | None = None,
     engine: Engine | None = None,
+    manifests: Sequence[Path] = (),
 ) -> RunReport:
     """Many articles with one model load; a bad article is reported and skipped, the others go on.
 
-    ``engine``: where articles are read and sentences decoded (default: here; ``run.ray_engine``
-    spreads both over a Ray cluster). The catalogs are the same either way.
+    ``inputs``: files, directories and globs (`expand_inputs`), then the paths each of
+    ``manifests`` lists (`read_manifest`). Articles that would write one catalog stop the run
+    before anything is read (`check_one_catalog_each`). ``engine``: where articles are read
+    and sentences decoded (default: here; `run.engines` has the others, opened by name with
+    their options). The catalogs are the same either way.
     """
     engine = engine or LocalEngine()
-    paths, failed = expand_inputs(inputs)
+    listed = [path for manifest in manifests for path in read_manifest(manifest)]
+    paths, failed = expand_inputs([*inputs, *listed])
+    options = replace(options, settings=engine.configure(options.settings), isolate_failures=True)
+    check_one_catalog_each(paths, options)
     model, glossary, memory = open_resources(resources, options, engine.opener(opener), on_warning)
     documents: list[Document] = []
     for item in engine.read(paths, fmt):
@@ -164,7 +199,6 @@ def run_batch(
             failed.append(item)
         else:
             documents.append(item)
-    options = replace(options, isolate_failures=True)
     decoder = engine.decoder(model, opener)
     return Run(options, model, glossary, memory, progress, on_warning, decoder=decoder).run(documents, failed)
 
@@ -197,7 +231,15 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Articl
             paths.extend(matched)
         else:
             paths.append(path)  # a missing file is reported by the reader, like any bad input
-    return list(dict.fromkeys(paths)), failed
+    return distinct(paths), failed
+
+
+def distinct(paths: Iterable[Path]) -> list[Path]:
+    """Each file once, as first named (``a.txt``, ``./a.txt`` and ``/desk/a.txt`` are one file)."""
+    firsts: dict[str, Path] = {}
+    for path in paths:
+        firsts.setdefault(os.path.abspath(path), path)
+    return list(firsts.values())
 
 
 def read_manifest(manifest: Path) -> list[Path]:

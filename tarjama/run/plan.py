@@ -12,11 +12,11 @@ import polib
 from tarjama.catalog.notes import CatalogHeader
 from tarjama.catalog.po_file import load_po
 from tarjama.catalog.write import catalog_path
-from tarjama.errors import InputError, TarjamaError
+from tarjama.errors import TarjamaError, display_path, listed
 from tarjama.files import check_can_write, check_not_input
 from tarjama.run.options import RunOptions
 from tarjama.run.work import ArticleReport, ArticleWork, RunReport, record_failure
-from tarjama.sources import Document
+from tarjama.sources import Document, catalog_stem
 
 
 def plan_articles(
@@ -25,7 +25,7 @@ def plan_articles(
     """Each document's catalog: parsed if it exists, checked writable; unchanged ones settled here.
 
     ``engine``: what this run's headers record (model, revision, settings, language)."""
-    targets: dict[Path, Path] = {}
+    check_one_catalog_each([doc.path for doc in documents], options)
     articles: list[ArticleWork] = []
     for doc in documents:
         t0 = time.perf_counter()
@@ -33,12 +33,6 @@ def plan_articles(
         report.articles.append(rep)
         try:
             rep.po_path = po_path = catalog_path(options.out_dir, options.lang, doc.stem)
-            if po_path in targets:
-                raise InputError(
-                    f"writes the same catalog as {targets[po_path]} ({po_path}); rename one",
-                    path=doc.path,
-                )
-            targets[po_path] = doc.path
             check_can_write(po_path, force=options.force)
             check_not_input(po_path, [("the article", doc.path)], force=None)
             existing = load_po(po_path) if po_path.exists() else None
@@ -82,3 +76,28 @@ def plan_waves(articles: Sequence[ArticleWork], wave_sentences: int) -> list[lis
     if current:
         waves.append(current)
     return waves
+
+
+def check_one_catalog_each(paths: Sequence[Path], options: RunOptions) -> None:
+    """Refuse articles that would write one catalog, before anything is read or loaded.
+
+    A catalog is named after its article without the format's ending, so the same story as
+    ``.txt``, ``.html`` and ``.md`` all land in ``<stem>.po``; only one of them can be its
+    source (a reviewed catalog must keep pointing at the one `export` rebuilds). The line
+    names every file of every such group, and what to do. `translate` and `batch` call it on
+    the paths before reading; `plan_articles` on the documents of any other caller of `Run`.
+    """
+    groups: dict[Path, list[Path]] = {}
+    for path in paths:
+        groups.setdefault(catalog_path(options.out_dir, options.lang, catalog_stem(path)), []).append(path)
+    clashes = {po: group for po, group in groups.items() if len(group) > 1}
+    if not clashes:
+        return
+    said = "; ".join(
+        f"{listed([display_path(p) for p in group])} would write the same catalog, {display_path(po)}"
+        for po, group in clashes.items()
+    )
+    raise TarjamaError(
+        f"{said} (a catalog is named after its article, without the format's ending): give one of "
+        "them, and rename the others or send them to another --out"
+    )

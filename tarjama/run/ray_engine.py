@@ -37,13 +37,14 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import os
 import pickle
 import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,61 @@ class RayOptions:
     gpus_per_actor: float = 0.0
     # pieces a CTranslate2 batch is cut into; None: what the local engine uses on this machine
     parts: int | None = None
+
+
+def ray_options(
+    ray_address: str | None = None, actors: str = "1", cpus_per_actor: str = "1", gpus_per_actor: str = "0"
+) -> RayOptions:
+    """The engine's options (`run.engines` gives them as the command line wrote them), checked."""
+    return RayOptions(
+        address=ray_address or None,
+        actors=parse_actors(actors),
+        cpus_per_actor=_amount("--cpus-per-actor", cpus_per_actor, above_zero=True),
+        gpus_per_actor=_amount("--gpus-per-actor", gpus_per_actor, above_zero=False),
+    )
+
+
+def _amount(flag: str, text: str, above_zero: bool) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0 or (above_zero and value == 0):
+        least = "more than 0" if above_zero else "0 or more"
+        raise TarjamaError(f"{flag} {text!r}: give a number, {least} (e.g. 1 or 0.5)")
+    return value
+
+
+def open_ray_engine(**options: str) -> RayEngine:
+    """`run.engines`' factory for ``--engine ray``: without Ray, the one line that says how to
+    get it, before anything is read; nothing starts until the run reads its first article."""
+    checked = ray_options(**options)
+    import_ray()
+    return RayEngine(checked)
+
+
+def relay_through_client(
+    argv: Sequence[str], cwd: str, out: Callable[[str], Any], err: Callable[[str], Any], **options: str
+) -> int | None:
+    """`run.engines`' relay: with a Ray Client address the whole command runs on the cluster
+    (`run_through_client`), joined there with ``--ray-address auto``; else None (run here)."""
+    address = ray_options(**options).address
+    if address is None or not address.startswith("ray://"):
+        return None
+    return run_through_client(address, _on_the_cluster(list(argv), address), cwd, out, err)
+
+
+def _on_the_cluster(argv: list[str], address: str) -> list[str]:
+    """This command line as the cluster runs it: the same, joined with --ray-address auto."""
+    out: list[str] = []
+    for k, arg in enumerate(argv):
+        if arg == f"--ray-address={address}":
+            out.append("--ray-address=auto")
+        elif arg == address and k > 0 and argv[k - 1] == "--ray-address":
+            out.append("auto")
+        else:
+            out.append(arg)
+    return out
 
 
 def parse_actors(text: str) -> tuple[int, int]:
@@ -171,6 +227,20 @@ class RayEngine:
         self._ray = None
 
     # --- run.articles.Engine ------------------------------------------------------------
+
+    def configure(self, settings: DecodeSettings) -> DecodeSettings:
+        """GPU actors decode on cuda (the catalogs record the compute type that implies)."""
+        if self.options.gpus_per_actor > 0 and settings.device == "cpu":
+            return replace(settings, device="cuda")
+        return settings
+
+    def summary(self) -> str | None:
+        st = self.stats
+        return (
+            f"ray: started in {st.startup_s:.1f} s; read on {len(st.read_nodes)} node(s); "
+            f"{st.batches} batches decoded on {len(st.decode_nodes)} node(s) "
+            f"by {len(st.actor_pids)} actor process(es)"
+        )
 
     def opener(self, opener: Opener) -> Opener:
         """The driver counts tokens, splits and checks spellings: tokenizer and vocabulary only."""

@@ -1,21 +1,24 @@
-"""A `Service` from plain settings: what `tarjama serve` and each extra worker process build."""
+"""`tarjama serve` as a library: its settings checked, a `Service` built from them, the server run."""
 
 from __future__ import annotations
 
-import json
 import os
 import stat
+from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 
-from tarjama.catalog.memory import TranslationMemory, load_memory
+from tarjama.catalog.memory import TranslationMemory, check_memory_dir, load_memory
 from tarjama.errors import InputError
-from tarjama.run.articles import load_glossary
+from tarjama.files import check_can_write
+from tarjama.run.articles import DEFAULT_OUT, load_glossary
 from tarjama.run.core import Model, OnWarning, RunOptions, ignore_warning
 from tarjama.service.app import Service, ServiceConfig, create_app
-from tarjama.translate.backend import DecodeSettings
+from tarjama.service.server import bind, serve
+from tarjama.service.settings import ServeSettings
 from tarjama.translate.backends import check_compute_type, open_backend
 from tarjama.translate.model_source import resolve_model
 
@@ -73,46 +76,79 @@ def _check_owner_and_mode(st: os.stat_result, path: Path, what: str) -> None:
         raise InputError(f"{what} belongs to another user (uid {st.st_uid})", path=path)
 
 
-def build_service(settings: dict[str, Any], on_warning: OnWarning = ignore_warning) -> Service:
-    decode = DecodeSettings(
-        beam=settings["beam"],
-        device=settings["device"],
-        backend=settings["backend"],
-        compute_type=settings["compute_type"],
-        batch_size=settings["max_batch"],
-    )
+def serve_settings(
+    *,
+    api_key_file: Path | None = None,
+    memory_dir: Path | None = None,
+    use_memory: bool = True,
+    lang: str = "en",
+    suggestions: Path | None = None,
+    **fields: Any,
+) -> ServeSettings:
+    """`tarjama serve`'s options as `ServeSettings`, every file they name checked first, before
+    a port is bound or a model loaded: the key file read (`read_api_keys`), a --memory folder
+    that must exist, the suggestions file writable. Without --memory the memory is the target
+    language's, ``locales/<lang>`` as `translate` writes it, when that folder exists (never
+    another language's: French requests must not get the English memory)."""
+    keys = read_api_keys(api_key_file) if api_key_file is not None else None
+    if not use_memory:
+        memory = None
+    elif memory_dir is None:
+        default = DEFAULT_OUT / lang
+        memory = default if default.is_dir() else None
+    else:
+        check_memory_dir(memory_dir)
+        memory = memory_dir
+    if suggestions is not None:
+        check_can_write(suggestions, what="suggestions file")
+    return ServeSettings(api_keys=keys, memory_dir=memory, lang=lang, suggestions=suggestions, **fields)
+
+
+def build_service(settings: ServeSettings, on_warning: OnWarning = ignore_warning) -> Service:
+    """The model found (not loaded), the glossary and the memory read: a bad one fails here."""
+    decode = settings.decode()
     check_compute_type(decode)
-    model = Model(resolve_model(settings["model"]), decode, open_backend)
-    glossary = load_glossary(
-        [Path(g) for g in settings["glossaries"]] if settings["glossaries"] else None,
-        settings["use_glossary"],
-        on_warning,
-    )
+    model = Model(resolve_model(settings.model), decode, open_backend)
+    glossary = load_glossary(settings.glossaries, settings.use_glossary, on_warning)
     memory = TranslationMemory()
-    if settings["memory_dir"] is not None:
-        memory = load_memory(Path(settings["memory_dir"]), settings["lang"])
+    if settings.memory_dir is not None:
+        memory = load_memory(settings.memory_dir, settings.lang)
         for problem in memory.skipped:
             on_warning(f"translation memory skips {problem}")
-    options = RunOptions(out_dir=Path("."), lang=settings["lang"], settings=decode, atoms_in_place=True)
-    keys = settings["api_keys"]
-    config = ServiceConfig(
-        lang=settings["lang"],
-        api_keys=frozenset(keys) if keys is not None else None,
-        char_limit=settings["char_limit"],
-        body_limit=settings["body_limit"],
-        read_timeout=settings["read_timeout"],
-        max_batch=settings["max_batch"],
-        max_wait_ms=settings["max_wait_ms"],
-        max_queue=settings["max_queue"],
-        suggestions=Path(settings["suggestions"]) if settings["suggestions"] else None,
-        lock_timeout=settings["lock_timeout"],
-        label=f"model {model.source.model_id} @ {model.source.revision}, {decode.backend}, "
+    options = RunOptions(out_dir=Path("."), lang=settings.lang, settings=decode, atoms_in_place=True)
+    # every ServiceConfig field is a ServeSettings field of the same name (the label aside)
+    shared = {f.name: getattr(settings, f.name) for f in fields(ServiceConfig) if f.name != "label"}
+    label = (
+        f"model {model.source.model_id} @ {model.source.revision}, {decode.backend}, "
         f"{'glossary' if glossary is not None else 'no glossary'}, "
-        + (f"{len(memory)} memory entries" if settings["memory_dir"] is not None else "no memory"),
+        + (f"{len(memory)} memory entries" if settings.memory_dir is not None else "no memory")
     )
+    config = ServiceConfig(**shared, label=label)
     return Service(config, model, options, glossary, memory)
+
+
+def run_service(
+    settings: ServeSettings, on_warning: OnWarning = ignore_warning, say: Callable[[str], None] = print
+) -> None:
+    """Bind, load, serve until SIGTERM or Ctrl-C, then drain and return.
+
+    The port is bound before anything loads (a taken port is one line); ``say`` gets the line
+    naming what loads where, and the ready line follows once the socket listens.
+    """
+    sockets = bind(settings.host, settings.port)
+    service = build_service(settings, on_warning)  # a bad model or glossary fails here, in one line
+    bound = sockets[0].getsockname()[1]
+    say(f"tarjama serve: loading {service.config.label} on http://{settings.host}:{bound}")
+    if settings.workers > 1:
+        os.environ[SETTINGS_ENV] = settings.to_json()
+        serve("tarjama.service.factory:app_from_env", sockets, settings.limits(), settings.workers)
+    else:
+        # loaded before the server starts: a library that sets signal handlers while loading
+        # (torch, CTranslate2) must not replace the ones that make SIGTERM drain the server
+        service.model.backend()
+        serve(create_app(service), sockets, settings.limits())
 
 
 def app_from_env() -> FastAPI:
     """The app of one worker process of ``tarjama serve --workers N``."""
-    return create_app(build_service(json.loads(os.environ[SETTINGS_ENV])))
+    return create_app(build_service(ServeSettings.from_json(os.environ[SETTINGS_ENV])))

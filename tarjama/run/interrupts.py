@@ -7,28 +7,48 @@ lost that way and the batch ran to its end with exit 0. So the handler also reme
 signal, and the run checks it at every progress step (an article written, a batch decoded)
 and once more when it returns: a swallowed interrupt still ends the run at the next step,
 with the usual one line and exit 130, and every catalog already written stays complete.
+
+`run.batch.batch` (what `tarjama batch` calls) holds it for the run, as a context manager
+that puts the caller's handlers back; a caller of `run.articles.run_batch` can do the same:
+
+    with Interrupts() as stops:
+        report = run_batch(inputs, options, resources, progress=stops.watch(NoProgress()))
+        stops.check()
+
+Signals reach the main thread only, so in any other thread (a service's worker) it installs
+nothing and the run goes on as the caller's own handlers say.
 """
 
 from __future__ import annotations
 
 import signal
+import threading
 from types import FrameType
+from typing import Any
 
-from tarjama.run import Progress
+from tarjama.run.core import Progress
 
 
 class Interrupts:
     """SIGINT and SIGTERM handlers that raise KeyboardInterrupt and remember that they did."""
 
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)  # kill (SIGTERM) ends a run like Ctrl-C
+
     def __init__(self) -> None:
         self.signalled: int | None = None
+        self._previous: dict[int, Any] = {}
 
-    @classmethod
-    def install(cls) -> Interrupts:
-        stops = cls()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, stops._handle)
-        return stops
+    def __enter__(self) -> Interrupts:
+        if threading.current_thread() is not threading.main_thread():
+            return self  # signal.signal would raise there; signals never land there anyway
+        for signum in self.SIGNALS:
+            self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+        self._previous.clear()
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         self.signalled = signum
