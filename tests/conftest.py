@@ -66,6 +66,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# Off a terminal, --progress auto prints a heartbeat line once a run has lasted 10 s; on a loaded
+# machine a tiny run can, so the CLI tests' stderr would depend on the load. They run with auto
+# silent; the tests of progress itself set TARJAMA_PROGRESS or --progress explicitly.
+os.environ.setdefault("TARJAMA_PROGRESS", "none")
+
+
 def run_cli(
     *args: str | Path, cwd: Path | None = None, timeout: float | None = None
 ) -> subprocess.CompletedProcess[str]:

@@ -215,7 +215,7 @@ def test_progress_as_lines_where_there_is_no_terminal(
     tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A log (or a run relayed from a Ray cluster) gets its progress as lines with
-    TARJAMA_PROGRESS=lines; without it, a run with no terminal shows no progress at all."""
+    TARJAMA_PROGRESS=lines; with TARJAMA_PROGRESS=none (the tests' setting, conftest) none at all."""
     write_articles(tmp_path / "in", 3)
     args = ("batch", tmp_path / "in", "--model", tiny_model, "--backend", "ct2", "--beam", "1")
     res = run_cli(*args, "--out", tmp_path / "quiet")

@@ -95,7 +95,8 @@ def test_the_summary_shows_every_name_whole_wrapping_it_where_needed() -> None:
 
 @pytest.mark.parametrize("command", ["translate", "batch"])
 def test_progress_option_lines_none_and_auto(tiny_model: Path, tmp_path: Path, command: str) -> None:
-    """--progress lines gives plain lines in a log; none and auto (no terminal here) give none;
+    """--progress lines gives plain lines in a log; none, and auto with TARJAMA_PROGRESS=none
+    (conftest; auto alone: test_auto_off_a_terminal_…), give none;
     -q is none; TARJAMA_PROGRESS=lines still turns lines on for auto."""
     arts = write_articles(tmp_path / "in", 2)
     args = (command, *arts, "--model", tiny_model, "--backend", "ct2", "--beam", "1")
@@ -113,6 +114,37 @@ def test_progress_option_lines_none_and_auto(tiny_model: Path, tmp_path: Path, c
     if command == "batch":
         res = run_cli(*args, "--out", tmp_path / "quiet", "--progress", "lines", "-q")
         assert res.returncode == 0 and res.stderr == "" and res.stdout == ""
+
+
+def test_auto_off_a_terminal_is_silent_for_a_short_run_and_a_heartbeat_for_a_long_one(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """auto in a log: nothing for a run shorter than PROGRESS_EVERY (a script reading stderr sees
+    only tarjama's own lines), a line every PROGRESS_EVERY and a last line for a longer one."""
+    from tarjama.cli import batch_view
+
+    clock = [100.0]
+    monkeypatch.setattr(batch_view.time, "monotonic", lambda: clock[0])
+    monkeypatch.delenv("TARJAMA_PROGRESS", raising=False)
+    console = Console(file=io.StringIO())  # not a terminal
+    short = batch_view.RichProgress(console, mode="auto")
+    short.start(2, 10)
+    clock[0] += batch_view.PROGRESS_EVERY / 2
+    short.advance(sentences=10, articles=2)
+    short.stop()
+    assert capsys.readouterr().err == ""
+    long = batch_view.RichProgress(console, mode="auto")
+    long.start(2, 10)
+    clock[0] += batch_view.PROGRESS_EVERY
+    long.advance(sentences=4)
+    clock[0] += 1
+    long.advance(sentences=6, articles=2)
+    long.stop()
+    assert capsys.readouterr().err.splitlines() == [
+        "progress: articles 0/2, sentences 4/10, 0.4 sent/s, ETA 0:15",
+        "progress: articles 2/2, sentences 10/10, 0.9 sent/s, ETA -",
+    ]
+    assert console.file.getvalue() == ""  # type: ignore[attr-defined]
 
 
 def test_translate_progress_lines_from_the_environment(

@@ -33,21 +33,24 @@ class _Speed(ProgressColumn):
 
 
 # What --progress takes. auto: the bar on a terminal; where there is none (a log, cron, a pipe,
-# a run on a Ray cluster relayed through ray://) TARJAMA_PROGRESS=lines asks for plain lines,
-# and otherwise nothing is shown, so a script reading stderr gets only tarjama's own one-line
-# errors and warnings, as before --progress existed.
+# a run on a Ray cluster relayed through ray://) plain lines, but only once a run has lasted
+# PROGRESS_EVERY seconds ("heartbeat"): a long run in a log says how far it is, while a short one
+# (a script reading stderr, a test) gets only tarjama's own one-line errors and warnings, as
+# before --progress existed. lines (or TARJAMA_PROGRESS=lines with auto) prints from the start;
+# TARJAMA_PROGRESS=none makes auto silent off a terminal whatever the run's length.
 PROGRESS_MODES = ("auto", "bar", "lines", "none")
 PROGRESS_ENV = "TARJAMA_PROGRESS"
 PROGRESS_EVERY = 10.0  # seconds between two progress lines
 
 
 def progress_mode(mode: str, is_terminal: bool) -> str:
-    """What ``mode`` means here: "bar", "lines" or "none"."""
+    """What ``mode`` means here: "bar", "lines", "heartbeat" (lines after PROGRESS_EVERY) or "none"."""
     if mode != "auto":
         return mode
     if is_terminal:
         return "bar"
-    return "lines" if os.environ.get(PROGRESS_ENV) == "lines" else "none"
+    asked = os.environ.get(PROGRESS_ENV)
+    return asked if asked in ("lines", "none") else "heartbeat"
 
 
 class RichProgress:
@@ -57,7 +60,9 @@ class RichProgress:
     def __init__(self, console: Console, enabled: bool = True, label: str = "", mode: str = "auto") -> None:
         chosen = progress_mode(mode if enabled else "none", console.is_terminal)
         self.enabled = chosen == "bar"
-        self._plain = _PlainProgress(label) if chosen == "lines" else None
+        self._plain = (
+            _PlainProgress(label, chosen == "heartbeat") if chosen in ("lines", "heartbeat") else None
+        )
         if self.enabled and not console.is_terminal:  # --progress bar in a log: asked for, drawn
             console = Console(file=console.file, force_terminal=True)
         self._label = f"{label} " if label else ""
@@ -102,8 +107,10 @@ class RichProgress:
 class _PlainProgress:
     """The same figures as the bar, as a line on stderr at most every PROGRESS_EVERY seconds."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, heartbeat: bool = False) -> None:
         self.label = f"{label}: " if label else ""
+        self.heartbeat = heartbeat  # silent until PROGRESS_EVERY has passed (see PROGRESS_MODES)
+        self.said = False
         self.totals = (0, 0)
         self.done = [0, 0]
         self.t0 = self.last = 0.0
@@ -112,7 +119,8 @@ class _PlainProgress:
     def start(self, articles: int, sentences: int) -> None:
         self.totals, self.done, self.started = (articles, sentences), [0, 0], True
         self.t0 = self.last = time.monotonic()
-        self._line()
+        if not self.heartbeat:
+            self._line()
 
     def advance(self, articles: int, sentences: int) -> None:
         self.done[0] += articles
@@ -121,12 +129,13 @@ class _PlainProgress:
             self._line()
 
     def stop(self) -> None:
-        if self.started:
+        if self.started and (self.said or not self.heartbeat):
             self._line()
-            self.started = False
+        self.started = False
 
     def _line(self) -> None:
         self.last = now = time.monotonic()
+        self.said = True
         (a, s), (ta, ts) = self.done, self.totals
         rate = s / (now - self.t0) if now > self.t0 else 0.0
         left = int((ts - s) / rate) if rate > 0 and s < ts else -1

@@ -174,7 +174,8 @@ def progress_option(f):
         default="auto",
         show_default=True,
         help="bar: a live bar; lines: a plain line every 10 s (for logs); auto: the bar on a "
-        "terminal, elsewhere lines if TARJAMA_PROGRESS=lines, else none.",
+        "terminal, elsewhere a line every 10 s once a run has lasted 10 s (from the start with "
+        "TARJAMA_PROGRESS=lines).",
     )(f)
 
 
