@@ -188,7 +188,8 @@ def _diff(hypothesis: str, reference: str) -> str:
         if a2 > a1:
             out.append(f"<del>{_e(' '.join(hyp[a1:a2]))}</del>")
         if b2 > b1:
-            out.append(f"<ins>{_e(' '.join(ref[b1:b2]))}</ins>")
+            # the reference's words: English, kept in their order inside an Arabic (copied) output
+            out.append(f"<ins lang='en' dir='ltr'>{_e(' '.join(ref[b1:b2]))}</ins>")
     return " ".join(out)
 
 

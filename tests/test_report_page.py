@@ -335,3 +335,26 @@ def test_the_page_prints_without_its_controls(browser: Harness, cli_report: Path
         pdf = opened.page.pdf(format="A4")
     assert shown[0] == "none" and shown[1] and shown[2] == len(read_gold())
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+def test_many_systems_and_long_unbroken_names_still_fit(
+    browser: Harness,
+    hypothesis_files: dict[str, Path],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Systems are rows of the sentence view, so their number does not widen it; a name with no
+    place to break wraps anywhere."""
+    names = [f"system-{i}-" + "x" * (40 * i) for i in range(6)]
+    files = [hypothesis_files[k] for k in ("copy", "degraded", "near", "degraded", "near", "copy")]
+    systems = [
+        System(n, read_segments(f), str(f) + "/" + "y" * 300) for n, f in zip(names, files, strict=True)
+    ]
+    write_report(
+        compare(systems, read_reference(REFERENCE), [r["arabic"] for r in read_gold()], load_default()),
+        tmp_path,
+    )
+    with browser.open(tmp_path / "report.html", WIDTH) as opened:
+        fit = opened.page.evaluate(OVERFLOW_JS, WIDTH)
+        marks = opened.page.locator("svg.chart g.system").count()
+        assert opened.errors == []
+    assert fit["scroll"] <= WIDTH and fit["wide"] == [] and marks == 6

@@ -19,7 +19,8 @@
 
   const update = () => {
     const metric = Number(field.metric.value);
-    const higher = field.metric.selectedOptions[0].dataset.higher === "1";
+    const chosen = field.metric.selectedOptions[0];
+    const higher = chosen === undefined || chosen.dataset.higher === "1";
     const threshold = Math.max(0, number(field.threshold.value) || 0);
     const kind = field.kind === null ? "" : field.kind.value;
     const rows = segments.map((segment) => {
