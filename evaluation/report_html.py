@@ -29,6 +29,7 @@ from pathlib import Path
 from tarjama.evaluation import metrics as registry
 from tarjama.evaluation.compare import Comparison
 from tarjama.evaluation.report import COLOURS, raw_rows, short_verdict, summary, tested_metrics
+from tarjama.evaluation.term_accuracy import TermAccuracy, TermMiss
 from tarjama.sources.text import is_mostly_arabic
 
 # The sentence filter's default: sentence scores are noisy, so a drop is a drop of at least
@@ -263,14 +264,7 @@ def _sentences(comparison: Comparison) -> str:
     n = comparison.segments
     kinds = _per_segment([s.hypotheses.kinds for s in comparison.systems], n)
     risks = _risks(comparison)
-    misses = {
-        name: _count_by_sentence(s.terms.misses if s.terms else [], n)
-        for name, s in comparison.scores.items()
-    }
-    missed_terms = {
-        name: _terms_by_sentence(s.terms.misses if s.terms else [], n)
-        for name, s in comparison.scores.items()
-    }
+    misses = {name: _misses_by_sentence(s.terms, n) for name, s in comparison.scores.items()}
     kind_names = list(dict.fromkeys(k for k in kinds if isinstance(k, str)))
     out = [
         _controls(comparison, metrics, kind_names, bool(risks)),
@@ -285,15 +279,15 @@ def _sentences(comparison: Comparison) -> str:
     baseline = comparison.scores[comparison.baseline].sentences
     for i in range(n):
         first = baseline[i]
-        kind = kinds[i]
+        kind, number = kinds[i], first.index
         rows = 1 + len(comparison.systems) + (1 if first.source else 0)
         head = (
-            f"<th scope='rowgroup' rowspan='{rows}'><a href='#seg-{i + 1}'>{i + 1}</a>"
+            f"<th scope='rowgroup' rowspan='{rows}'><a href='#seg-{number}'>{number}</a>"
             + (f"<span class='kind'>{_e(kind)}</span>" if kind else "")
             + "</th>"
         )
         out.append(
-            f"<tbody class='seg' id='seg-{i + 1}' data-segment='{i + 1}' data-kind='{_e(kind or '')}'>"
+            f"<tbody class='seg' id='seg-{number}' data-segment='{number}' data-kind='{_e(kind or '')}'>"
         )
         if first.source:
             out.append(
@@ -308,7 +302,8 @@ def _sentences(comparison: Comparison) -> str:
         for j, system in enumerate(comparison.systems):
             s = comparison.scores[system.name].sentences[i]
             attrs = "".join(f" data-s{k}='{s.values[m.key]!r}'" for k, m in enumerate(metrics))
-            attrs += f" data-misses='{misses[system.name][i]}'"
+            lost = misses[system.name][i]
+            attrs += f" data-misses='{sum(m.expected - m.found for m in lost)}'"
             risk = risks.get(system.name, [None] * n)[i]
             if risk is not None:
                 attrs += f" data-risk='{risk!r}'"
@@ -319,8 +314,7 @@ def _sentences(comparison: Comparison) -> str:
                     delta = s.values[m.key] - baseline[i].values[m.key]
                     text += f" ({'+' if delta >= 0 else '−'}{m.format(abs(delta))})"
                 scores.append(_e(text))
-            lost = missed_terms[system.name][i]
-            terms = f"<span class='miss'>missing {_e(', '.join(lost))}</span>" if lost else ""
+            terms = f"<span class='miss'>missing {_e(_missing(lost))}</span>" if lost else ""
             risk_cell = f"<td class='num'>{risk:.2f}</td>" if risk is not None else blank
             out.append(
                 f"<tr class='hyp' data-sys='{j}'{attrs}><td class='who' dir='auto'>{_e(system.name)}</td>"
@@ -332,19 +326,17 @@ def _sentences(comparison: Comparison) -> str:
     return "".join(out)
 
 
-def _count_by_sentence(misses: Sequence, n: int) -> list[int]:
-    counts = [0] * n
-    for miss in misses:
-        counts[miss.sentence] += miss.expected - miss.found
-    return counts
+def _misses_by_sentence(terms: TermAccuracy | None, n: int) -> list[list[TermMiss]]:
+    by_sentence: list[list[TermMiss]] = [[] for _ in range(n)]
+    for miss in terms.misses if terms is not None else []:
+        by_sentence[miss.sentence].append(miss)
+    return by_sentence
 
 
-def _terms_by_sentence(misses: Sequence, n: int) -> list[list[str]]:
-    terms: list[list[str]] = [[] for _ in range(n)]
-    for miss in misses:
-        gap = miss.expected - miss.found
-        terms[miss.sentence].append(repr(miss.target) + (f" x{gap}" if gap > 1 else ""))
-    return terms
+def _missing(misses: Sequence[TermMiss]) -> str:
+    """'Hanoi', 'Hanoi Convention' x2: the terms a system's sentence lacks, as the notes write them."""
+    gaps = [(m.target, m.expected - m.found) for m in misses]
+    return ", ".join(repr(t) + (f" x{gap}" if gap > 1 else "") for t, gap in gaps)
 
 
 def _terms(comparison: Comparison) -> str:
