@@ -374,3 +374,27 @@ def test_many_systems_and_long_unbroken_names_still_fit(
         marks = opened.page.locator("svg.chart g.system").count()
         assert opened.errors == []
     assert fit["scroll"] <= WIDTH and fit["wide"] == [] and marks == 6
+
+
+def test_the_term_view_lists_every_term_and_which_systems_got_it(browser: Harness, cli_report: Path) -> None:
+    report = json.loads((cli_report / "report.json").read_text(encoding="utf-8"))
+    with browser.open(cli_report / "report.html", WIDTH) as opened:
+        terms = opened.page.evaluate(
+            """() => Array.from(document.querySelectorAll("#terms tbody tr")).map((r) => ({
+                 term: r.dataset.term,
+                 got: Object.fromEntries(Array.from(r.querySelectorAll("td[data-system]")).map(
+                   (c) => [c.dataset.system, c.querySelector("span").textContent])),
+                 links: Array.from(r.cells[2].querySelectorAll("a")).map((a) => a.getAttribute("href")),
+               }))"""
+        )
+        # a link goes to its segment
+        opened.page.click(f"#terms a[href='{terms[0]['links'][0]}']")
+        at = opened.page.evaluate("() => location.hash")
+    for system in report["systems"]:
+        got = [tuple(map(int, t["got"][system["system"]].split("/"))) for t in terms]
+        assert (
+            sum(g for g, _ in got) == system["terms_correct"]
+            and sum(n for _, n in got) == system["terms_total"]
+        )
+    assert {"Hanoi Convention", "Vietnam"} <= {t["term"] for t in terms}
+    assert at == terms[0]["links"][0]
