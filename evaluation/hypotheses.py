@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import polib
 
+from tarjama.catalog.notes import KindNote, Note, notes
 from tarjama.catalog.po_file import load_po
 from tarjama.catalog.review import is_reviewed
 from tarjama.errors import InputError
@@ -48,6 +50,8 @@ class Segments:
     sources: list[str | None] = field(default_factory=list)  # Arabic source when known (PO msgid)
     states: list[State] = field(default_factory=list)
     docs: list[str] = field(default_factory=list)  # document name (file stem) per segment
+    kinds: list[str | None] = field(default_factory=list)  # "body", "caption"... (PO notes); None: unknown
+    risks: list[float | None] = field(default_factory=list)  # the entry's risk note, where it has one
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -57,6 +61,8 @@ class Segments:
         self.sources += other.sources
         self.states += other.states
         self.docs += other.docs
+        self.kinds += other.kinds
+        self.risks += other.risks
 
     @property
     def has_sources(self) -> bool:
@@ -101,7 +107,9 @@ def _from_text(path: Path) -> Segments:
     if not lines:
         raise InputError("is empty: expected one sentence per line", path=path)
     n = len(lines)
-    return Segments(str(path), lines, [None] * n, [State.TEXT] * n, [doc_name(path)] * n)
+    return Segments(
+        str(path), lines, [None] * n, [State.TEXT] * n, [doc_name(path)] * n, [None] * n, [None] * n
+    )
 
 
 def _from_po(po: polib.POFile, path: Path) -> Segments:
@@ -121,6 +129,9 @@ def _from_po(po: polib.POFile, path: Path) -> Segments:
         result.sources.append(_words(entry.msgid) if markup else entry.msgid)
         result.states.append(_state(entry))
         result.docs.append(doc_name(path))
+        said = notes(entry.comment)
+        result.kinds.append(next((n.kind for n in said if isinstance(n, KindNote)), "body"))
+        result.risks.append(_risk(said))
     if not result.texts:
         raise InputError("PO file has no entries to score", path=path)
     return result
@@ -131,6 +142,20 @@ _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 def _words(fragment: str) -> str:
     return " ".join(html_text(fragment).split())
+
+
+def _risk(said: Sequence[Note]) -> float | None:
+    """The entry's risk, read from whichever of its notes carries one (a ``risk`` number).
+
+    The hook for the risk note of issue 28 section 1: once catalog/notes.py has that note
+    kind, the risk of each MT entry reaches `tarjama compare`'s report (its risk column and
+    sort) with no change here. No note, no risk: nothing is estimated in its place.
+    """
+    for note in said:
+        risk = getattr(note, "risk", None)
+        if isinstance(risk, int | float) and not isinstance(risk, bool) and math.isfinite(risk):
+            return float(risk)
+    return None
 
 
 def _state(entry: polib.POEntry) -> State:

@@ -1,4 +1,5 @@
-"""Write a comparison for QA: report.md, report.json, scores.csv, scores.png and report.html.
+"""Write a comparison for QA: report.md, report.json, scores.csv, scores.png and report.html
+(the page itself is :mod:`tarjama.evaluation.report_html`).
 
 All files are rendered in memory first and written atomically, so a failure never leaves
 a half-written report next to an old one. Columns come from the metric registry
@@ -9,8 +10,6 @@ own (term accuracy needs sources and a glossary, so it is not a registered metri
 from __future__ import annotations
 
 import csv
-import difflib
-import html
 import io
 import json
 import re
@@ -22,7 +21,9 @@ from tarjama.files import atomic_write_bytes
 
 FILES = ("report.md", "report.json", "scores.csv", "scores.png", "report.html")
 ROUND = 2  # decimals of the scores in report.json and scores.csv
-COLOURS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860")  # one per charted metric
+# One colour per charted metric, in scores.png and report.html's chart alike: the Okabe-Ito
+# palette, told apart with any common colour-vision deficiency (yellow last: faint on white).
+COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
 
 
 def _p(value: float | None) -> str:
@@ -48,23 +49,23 @@ def verdict(comparison: Comparison, name: str) -> str:
     return "; ".join(f"yes: {d} ({', '.join(ms)})" for d, ms in by_direction.items())
 
 
-def _metrics(comparison: Comparison) -> list[registry.Metric]:
+def scored_metrics(comparison: Comparison) -> list[registry.Metric]:
     """The registered metrics this comparison was scored with, in registry order."""
     scored = comparison.scores[comparison.baseline].values
     return [m for m in registry.all_metrics() if m.key in scored]
 
 
-def _tested(comparison: Comparison) -> list[registry.Metric]:
-    return [m for m in _metrics(comparison) if m.key in comparison.tests.metrics]
+def tested_metrics(comparison: Comparison) -> list[registry.Metric]:
+    return [m for m in scored_metrics(comparison) if m.key in comparison.tests.metrics]
 
 
 def rows(comparison: Comparison) -> list[dict]:
     """One flat row per system (the CSV and the JSON summary): each metric, its CI if tested, then
     p-values; scores rounded to ROUND decimals."""
     out = []
-    for raw in _raw_rows(comparison):
+    for raw in raw_rows(comparison):
         row = dict(raw)
-        for m in _metrics(comparison):
+        for m in scored_metrics(comparison):
             row[m.key] = round(raw[m.key], ROUND)
             if f"{m.key}_ci" in raw:
                 row[f"{m.key}_ci"] = round(raw[f"{m.key}_ci"], ROUND)
@@ -72,16 +73,16 @@ def rows(comparison: Comparison) -> list[dict]:
     return out
 
 
-def _raw_rows(comparison: Comparison) -> list[dict]:
+def raw_rows(comparison: Comparison) -> list[dict]:
     """:func:`rows` before rounding: the tables format these once, as sacrebleu prints them
     (rounded to 2 and then to 1 decimal, a CI of 3.4462 read "3.5")."""
     out = []
-    tested = _tested(comparison)
+    tested = tested_metrics(comparison)
     for system in comparison.systems:
         s = comparison.scores[system.name]
         t = comparison.tests.systems[system.name]
         row: dict = {"system": system.name, "source": system.origin, "segments": s.segments}
-        for m in _metrics(comparison):
+        for m in scored_metrics(comparison):
             row[m.key] = s.values[m.key]
             if m in tested:
                 row[f"{m.key}_ci"] = t[m.key].ci
@@ -107,14 +108,14 @@ def summary(comparison: Comparison) -> tuple[list[tuple[str, bool]], list[list[s
     report.md, report.html and the terminal (``evaluation/terminal.py``) all show this table,
     so they cannot drift apart.
     """
-    metrics, tested = _metrics(comparison), _tested(comparison)
+    metrics, tested = scored_metrics(comparison), tested_metrics(comparison)
     header = [("system", False)]
     header += [(m.name, True) for m in metrics]
     header += [("term accuracy", True), ("sentences/s", True)]
     header += [(f"p {m.name} (bs / ar)", True) for m in tested]
     header += [("significant", False)]
     body = []
-    for r in _raw_rows(comparison):
+    for r in raw_rows(comparison):
         cells = [r["system"]]
         for m in metrics:
             ci = f" ± {m.format(r[f'{m.key}_ci'])}" if m in tested else ""
@@ -247,7 +248,7 @@ def chart_png(comparison: Comparison) -> bytes:
 
     data = rows(comparison)
     names = [r["system"] for r in data]
-    tested = _tested(comparison)
+    tested = tested_metrics(comparison)
     width = 0.76 / max(1, len(tested))
     fig, ax = plt.subplots(figsize=(max(6.0, 1.6 * len(names) + 2), 4.5), dpi=110)
     try:
@@ -269,7 +270,7 @@ def chart_png(comparison: Comparison) -> bytes:
             for bar, value, ci in zip(bars, values, cis, strict=True):
                 x = bar.get_x() + bar.get_width() / 2
                 ax.text(x, value + ci + 1.5, m.format(value), ha="center", va="bottom", fontsize=8)
-        ax.set_xticks(list(xs), [f"{r['system']}\n({_short(r['significant'])})" for r in data])
+        ax.set_xticks(list(xs), [f"{r['system']}\n({short_verdict(r['significant'])})" for r in data])
         ax.set_ylabel("score, 95% CI (paired bootstrap)")
         ax.set_ylim(0, 125)  # room for a label over a 100 bar below the legend
         ax.set_yticks(range(0, 101, 20))
@@ -287,57 +288,11 @@ def chart_png(comparison: Comparison) -> bytes:
         plt.close(fig)
 
 
-def _short(verdict_text: str) -> str:
+def short_verdict(verdict_text: str) -> str:
     """The verdict as an axis label: 'baseline', 'n.s.', 'sig. worse'..."""
     if verdict_text in ("baseline", "no"):
         return "baseline" if verdict_text == "baseline" else "not significant"
     return "sig. " + " / ".join(part.split()[1] for part in verdict_text.split("; "))
-
-
-def html_report(comparison: Comparison) -> str:
-    """The table, then every segment with each system's words coloured against the reference."""
-    table = markdown(comparison).split("## Signatures")[0]
-    parts = [
-        "<!doctype html><meta charset='utf-8'><title>tarjama compare</title>",
-        "<style>body{font-family:sans-serif;max-width:70em;margin:auto}del{background:#fdd}"
-        "ins{background:#dfd;text-decoration:none}td,th{border:1px solid #ccc;padding:.3em;vertical-align:top}"
-        "table{border-collapse:collapse}</style>",
-        f"<pre>{html.escape(table)}</pre>",
-        "<p>Green: words the reference has; red strike-through: words the reference lacks.</p>",
-        "<table><tr><th>#</th><th>source / reference</th>"
-        + "".join(f"<th>{html.escape(s.name)}</th>" for s in comparison.systems)
-        + "</tr>",
-    ]
-    first = comparison.scores[comparison.baseline]
-    ranked = registry.ranking()[0]
-    for i, sentence in enumerate(first.sentences):
-        cells = []
-        for system in comparison.systems:
-            s = comparison.scores[system.name].sentences[i]
-            score = f"{ranked.name} {ranked.format(s.values[ranked.key])}"
-            cells.append(
-                f"<td>{_diff(s.hypothesis, s.reference)}<br><small>{html.escape(score)}</small></td>"
-            )
-        source = f"<div dir='rtl'>{html.escape(sentence.source)}</div>" if sentence.source else ""
-        parts.append(
-            f"<tr><td>{i + 1}</td><td>{source}{html.escape(sentence.reference)}</td>{''.join(cells)}</tr>"
-        )
-    parts.append("</table>")
-    return "\n".join(parts) + "\n"
-
-
-def _diff(hypothesis: str, reference: str) -> str:
-    hyp, ref = hypothesis.split(), reference.split()
-    out = []
-    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=hyp, b=ref, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append(html.escape(" ".join(hyp[a1:a2])))
-            continue
-        if a2 > a1:
-            out.append(f"<del>{html.escape(' '.join(hyp[a1:a2]))}</del>")
-        if b2 > b1:
-            out.append(f"<ins>{html.escape(' '.join(ref[b1:b2]))}</ins>")
-    return " ".join(out)
 
 
 REPORT_FILES = ("report.md", "report.json", "scores.csv", "scores.png", "report.html")
@@ -345,6 +300,9 @@ REPORT_FILES = ("report.md", "report.json", "scores.csv", "scores.png", "report.
 
 def write_report(comparison: Comparison, out_dir: Path) -> list[Path]:
     """Render everything, then write it (``REPORT_FILES`` in ``out_dir``); returns the paths written."""
+    # the page is built on this module's tables (summary, raw_rows), so it imports this one
+    from tarjama.evaluation.report_html import html_report
+
     rendered = {
         "report.md": markdown(comparison).encode(),
         "report.json": (json.dumps(as_json(comparison), ensure_ascii=False, indent=2) + "\n").encode(),

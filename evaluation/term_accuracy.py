@@ -48,6 +48,10 @@ class TermAccuracy:
     total: int = 0
     misses: list[TermMiss] = field(default_factory=list)  # found < expected
     duplicates: list[TermMiss] = field(default_factory=list)  # found > expected
+    # every required target of every sentence, got or not: the report's per-term view
+    occurrences: list[TermMiss] = field(default_factory=list)
+    # target → the Arabic forms it was required for, as written in the sources (when known)
+    surfaces: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def accuracy(self) -> float:
@@ -62,7 +66,14 @@ def term_accuracy(sources: Sequence[str], hypotheses: Sequence[str], glossary: G
     if len(sources) != len(hypotheses):
         raise ValueError(f"{len(sources)} sources but {len(hypotheses)} hypotheses")
     matcher = Matcher(glossary)
-    return accuracy_of([required_targets(matcher.find(s)) for s in sources], hypotheses)
+    found = [matcher.find(s) for s in sources]
+    result = accuracy_of([required_targets(matches) for matches in found], hypotheses)
+    for matches in found:
+        for m in matches:
+            seen = result.surfaces.setdefault(m.target, [])
+            if m.surface not in seen:
+                seen.append(m.surface)
+    return result
 
 
 def accuracy_of(required: Sequence[Sequence[str]], hypotheses: Sequence[str]) -> TermAccuracy:
@@ -74,6 +85,7 @@ def accuracy_of(required: Sequence[Sequence[str]], hypotheses: Sequence[str]) ->
         check = check_hypothesis(need, hyp)
         result.correct += check.correct
         result.total += check.total
+        result.occurrences += [TermMiss(i, t, n, check.found[t]) for t, n in check.required.items()]
         result.misses += [TermMiss(i, t, check.required[t], check.found[t]) for t in check.missing]
         result.duplicates += [TermMiss(i, t, check.required[t], check.found[t]) for t in check.duplicated]
     return result

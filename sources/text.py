@@ -96,17 +96,25 @@ def decode_utf8(raw: bytes, path: Path) -> str:
         ) from None
 
 
+def arabic_share(text: str) -> float:
+    """Arabic letters among all letters (0 when there are none)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum(1 for ch in letters if is_arabic_letter(ch)) / len(letters) if letters else 0.0
+
+
+def is_mostly_arabic(text: str) -> bool:
+    """Whether most of ``text``'s letters are Arabic: what an article must be, and what makes a
+    line Arabic (right to left) wherever tarjama shows it."""
+    return arabic_share(text) >= MIN_ARABIC_SHARE
+
+
 def check_arabic(text: str, path: Path, what: str = "an Arabic article") -> None:
     """Most letters must be Arabic: an English page or a wrong file is refused, not translated."""
-    letters = [ch for ch in text if ch.isalpha()]
-    arabic = sum(1 for ch in letters if is_arabic_letter(ch))
-    if arabic == 0:
+    share = arabic_share(text)
+    if share == 0:
         raise InputError("no Arabic text found", path=path)
-    if arabic / len(letters) < MIN_ARABIC_SHARE:
-        raise InputError(
-            f"does not look like {what} (only {arabic / len(letters):.0%} of letters are Arabic)",
-            path=path,
-        )
+    if share < MIN_ARABIC_SHARE:
+        raise InputError(f"does not look like {what} (only {share:.0%} of letters are Arabic)", path=path)
 
 
 def read_text(path: str | Path) -> Document:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -22,7 +24,7 @@ from typing import Literal
 
 import numpy as np
 from PIL import Image
-from playwright.sync_api import Browser, ConsoleMessage, Playwright, Request, Route, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, Route, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -128,6 +130,16 @@ class Rendered:
     def errors(self) -> list[str]:
         """Script problems only; a page can be clean of these and still miss an image."""
         return self.console_errors + self.page_errors
+
+
+@dataclass
+class Opened:
+    """A page a test drives (`Harness.open`) and what it asked for and reported meanwhile."""
+
+    page: Page
+    requests: list[str] = field(default_factory=list)  # every URL requested, the page's own included
+    # console errors (a CSP violation is one) and uncaught exceptions
+    errors: list[str] = field(default_factory=list)
 
 
 class Harness:
@@ -241,6 +253,38 @@ class Harness:
             page = context.new_page()
             page.goto(Path(page_path).resolve().as_uri(), wait_until="load")
             return page.evaluate(script, arg)
+        finally:
+            context.close()
+
+    @contextmanager
+    def open(self, page_path: Path, width: int = 1280, height: int = 800) -> Iterator[Opened]:
+        """Open ``page_path`` at ``width`` CSS pixels for a test to drive (select, click, evaluate).
+
+        Every request is routed and recorded; only the page's own file is served, anything else
+        (another file, http, data:) is aborted, so a test can assert the page asked for nothing.
+        """
+        if self._browser is None:
+            raise RuntimeError("Harness not started")
+        url = Path(page_path).resolve().as_uri()
+        context = self._browser.new_context(
+            viewport={"width": width, "height": height}, device_scale_factor=1, java_script_enabled=True
+        )
+        try:
+            page = context.new_page()
+            opened = Opened(page)
+
+            def route(r: Route) -> None:
+                opened.requests.append(r.request.url)
+                if r.request.url == url:
+                    r.continue_()
+                else:
+                    r.abort("blockedbyclient")
+
+            context.route("**/*", route)
+            page.on("console", lambda msg: opened.errors.append(msg.text) if msg.type == "error" else None)
+            page.on("pageerror", lambda exc: opened.errors.append(str(exc)))
+            page.goto(url, wait_until="load")
+            yield opened
         finally:
             context.close()
 
