@@ -23,7 +23,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -187,13 +187,33 @@ SKIPPED = frozenset(
 )
 _KEPT_INLINE = frozenset(["code", "kbd", "samp", "var", "svg", "math"])
 _BOILERPLATE_ELEMENTS = frozenset({"nav", "footer"})
-_BOILERPLATE_ROLES = frozenset({"navigation", "contentinfo", "banner", "complementary"})
-# Class or id words CMSs give share bars, social buttons, comment counters and breadcrumbs.
-_BOILERPLATE_NAME = re.compile(
-    r"(?:^|[-_\s])(?:share|sharing|social|breadcrumbs?|comments?-count|comment-count|comments?-counter)"
-    r"(?:$|[-_\s])",
-    re.IGNORECASE,
+_BOILERPLATE_ROLES = frozenset({"navigation", "contentinfo", "banner", "complementary", "menu", "menubar"})
+# Words of class and id names that mark the page around an article, after Readability's
+# "unlikely candidates" and trafilatura's discard lists: menus, banners, sidebars, related
+# links, tag lists, share bars, newsletters, ads and reader comments. Read word by word
+# (``related-posts`` → related, posts), so ``header`` in ``article-header`` or ``add`` in
+# ``address`` never matches.
+_BOILERPLATE_WORDS = frozenset(
+    word
+    for words in (
+        "banner breadcrumb breadcrumbs combx comment comments community disqus footer menu navbar",
+        "related remark replies rss shoutbox sidebar skyscraper social sponsor sponsored share sharing",
+        "sharebar pagination pager popup newsletter subscribe subscription tags tag taglist tagcloud",
+        "keywords widget widgets ad ads advert advertisement adsbygoogle promo cookie cookies gdpr",
+    )
+    for word in words.split()
 )
+_BYLINE_WORDS = frozenset({"byline", "author", "authors", "writer", "reporter"})
+_DATELINE_WORDS = frozenset({"dateline", "date", "datetime", "timestamp", "published", "pubdate"})
+_CAPTION_WORDS = frozenset({"caption", "figcaption"})
+# A class name with one of these words says what the page has, not what the element is:
+# ``has-sidebar``, ``no-comments``, ``page-with-related`` (Readability's false positives on wrappers).
+_MODIFIERS = frozenset({"has", "with", "without", "no", "is", "show", "hide", "enable", "disable"})
+_CLASS_WORD = re.compile(r"[a-z0-9]+")
+_CONTENT_ROOTS = frozenset({"html", "body", "main", "article"})
+_LINK_START = re.compile(r"<a(?:\s|>|$)", re.IGNORECASE)
+_REL_TAG = re.compile(r"""\srel\s*=\s*["']?[^"'>]*\btag\b""", re.IGNORECASE)
+_LINK_SEPARATORS = frozenset(" \t\n\r\f|·•,،;؛-–—/\u00a0")
 _CAPTIONS = frozenset({"figcaption", "caption"})
 _SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
 _ATTR = re.compile(r"""([^\s/>"'=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
@@ -362,6 +382,8 @@ class _Builder:
         self.unread: int | None = None  # offset of the first Arabic letter of a paragraph left out
         self.blocks: list[Block] = []
         self.here = 0  # where the token being read starts: an element closed by it ends there
+        self.content_root = False  # the page marks its content (<main>, <article>, role=main)
+        self.outside_links: list[int] = []  # pieces of link-only paragraphs outside the content
 
     # --- structure -----------------------------------------------------------------
     def current(self) -> _Element:
@@ -464,8 +486,15 @@ class _Builder:
                 self.par.tokens.append(Token(T.VOID, at, at + len(raw), source))
             return
         kind = self.context_kind()
-        if name in _CAPTIONS:
-            kind = Kind.CAPTION if kind is None else kind
+        if name in ("main", "article") or any(
+            a.name == "role" and a.value.strip().lower() == "main" for a in attrs
+        ):
+            self.content_root = True
+        named = (
+            Kind.CAPTION if name in _CAPTIONS else Kind.TITLE if name == "title" else _named_kind(name, attrs)
+        )
+        if named is not None:
+            kind = named if kind is None else kind
         if _is_boilerplate(name, attrs) or (name == "header" and not self._in_sectioning()):
             kind = Kind.BOILERPLATE  # a header outside any article or section is the site's banner
         el = _Element(name, path, name in BLOCK_ELEMENTS, kind, tree_parent=parent, tag=(at, at + len(raw)))
@@ -563,6 +592,11 @@ class _Builder:
         if par is None or not _has_text(par):
             return
         pieces = paragraph_sentences(par, escape_html, "html")
+        if par.kind is None and (links := _links_only(par)):
+            if links == "tags" or self.open.get("aside"):  # a tag list; an aside's list of links
+                pieces = [replace(p, kind=Kind.BOILERPLATE) for p in pieces]
+            elif not self.open.get("main") and not self.open.get("article"):
+                self.outside_links.append(len(self.pieces))  # the site's, if the page marks its content
         if self.unread is None:
             self._check_read(par, pieces)
         for piece in pieces:
@@ -671,9 +705,63 @@ def _is_boilerplate(name: str, attrs: list[Attribute]) -> bool:
     for a in attrs:
         if a.name == "role" and a.value.strip().lower() in _BOILERPLATE_ROLES:
             return True
-        if a.name in ("class", "id") and _BOILERPLATE_NAME.search(a.value):
-            return True
-    return False
+    return name not in _CONTENT_ROOTS and not _BOILERPLATE_WORDS.isdisjoint(_class_words(attrs))
+
+
+def _named_kind(name: str, attrs: list[Attribute]) -> Kind | None:
+    """The kind an element's semantics or its class and id names give its text: ``<address>``,
+    ``rel="author"``, ``itemprop="author"`` and ``byline`` are bylines, ``dateline`` and
+    ``date`` datelines, ``caption`` captions (what Readability reads as byline and metadata)."""
+    if name in _CONTENT_ROOTS:
+        return None
+    words = _class_words(attrs)
+    for a in attrs:
+        if a.name in ("rel", "itemprop") and "author" in a.value.lower().split():
+            return Kind.BYLINE
+    if name == "address" or not _BYLINE_WORDS.isdisjoint(words):
+        return Kind.BYLINE
+    if not _DATELINE_WORDS.isdisjoint(words):
+        return Kind.DATELINE
+    if not _CAPTION_WORDS.isdisjoint(words):
+        return Kind.CAPTION
+    return None
+
+
+def _class_words(attrs: list[Attribute]) -> set[str]:
+    """The words of an element's class and id names (``related-posts`` → related, posts; camel
+    case split), without a name that only says what the page has (``has-sidebar``)."""
+    words: set[str] = set()
+    for a in attrs:
+        if a.name not in ("class", "id"):
+            continue
+        for name in a.value.split():
+            parts = _CLASS_WORD.findall(re.sub(r"([a-z])([A-Z])", r"\1 \2", name).lower())
+            if _MODIFIERS.isdisjoint(parts):
+                words.update(parts)
+    return words
+
+
+def _links_only(par: Paragraph) -> str:
+    """ "tags" when every word of the paragraph is in a ``rel="tag"`` link, "links" when every word is
+    in a link (a menu, a tag list, a row of banner links), "" otherwise."""
+    depth, tags, any_link = 0, True, False
+    opened: list[bool] = []
+    for t in par.tokens:
+        if t.kind is T.OPEN and _LINK_START.match(t.source):
+            tag = bool(_REL_TAG.search(t.source))
+            opened.append(tag)
+            depth += 1
+        elif t.kind is T.CLOSE and t.source.lower() == "</a>" and depth:
+            opened.pop()
+            depth -= 1
+        elif t.kind is T.TEXT and t.text.strip(" \t\n\r\f"):
+            if not depth:
+                if any(ch not in _LINK_SEPARATORS for ch in t.text):
+                    return ""
+                continue
+            any_link = True
+            tags = tags and opened[-1]
+    return ("tags" if tags else "links") if any_link else ""
 
 
 @gc_paused()
@@ -723,6 +811,10 @@ def read_page(text: str) -> Page:
         k = bisect_right(starts, pos) - 1
         return k >= 0 and inside[k][0] <= pos < inside[k][1]
 
+    if builder.content_root:  # the page says where its content is: links outside it are the site's
+        for k in builder.outside_links:
+            piece, path = builder.pieces[k]
+            builder.pieces[k] = (replace(piece, kind=Kind.BOILERPLATE), path)
     # an attribute inside a translated sentence travels in that sentence's msgid
     attributes = [(p, path) for p, path in builder.attributes if not covered(p.start)]
     pieces = sorted(builder.pieces + attributes, key=lambda x: x[0].start)
