@@ -361,8 +361,8 @@ _DATE_FILLER = re.compile(
     rf"{_WEEKDAY}|(?<!\w)(?:يوم|الساعة|الساعه|بتاريخ|الموافق|في|نشر|ص|م|ه|هـ|صباحا|مساء|مساءا|GMT|AM|PM|am|pm)(?!\w)"
     rf"|{_DIGIT}{{1,2}}\s*[:.]\s*{_DIGIT}{{2}}"
 )
-_WORD = r"[^\s\d:()«»\"“”\-–—،,.!?؟…]+"
-_DATELINE = re.compile(rf"^(?P<place>{_WORD}(?:\s+{_WORD}){{0,2}})\s*(?:[-–—]+|[،,])\s*(?P<rest>.+)$")
+_WORD = r"[^\s\d:()«»\"“”\-–—،,/.!?؟…]+"
+_DATELINE = re.compile(rf"^(?P<place>{_WORD}(?:\s+{_WORD}){{0,2}})\s*(?:[-–—]+|[،,/])\s*(?P<rest>.+)$")
 _ABBREVIATION = re.compile(r"^(?:\w\s*[.\s]\s*){1,5}\w\.?$")  # د ب أ, أ.ف.ب, ق.ن.ا
 _QUOTED = re.compile(r"^(?:\((?P<a>[^()]+)\)|«(?P<b>[^«»]+)»|\"(?P<c>[^\"]+)\"|“(?P<d>[^“”]+)”)$")
 _BYLINE = re.compile(
@@ -390,17 +390,28 @@ def place_kinds(groups: list[tuple[str, Kind, int]]) -> list[Kind]:
     """
     kinds = [kind for _, kind, _ in groups]
     prose = [kind is Kind.BODY and _is_prose(text, n) for text, kind, n in groups]
-    if True not in prose:
-        first_prose, last_prose = len(groups), -1
-    else:
-        first_prose = prose.index(True)
-        last_prose = len(prose) - 1 - prose[::-1].index(True)
+    first_prose = prose.index(True) if True in prose else len(groups)
+    for k in range(first_prose + 1, len(groups)):  # comments follow the body, never precede it
+        text, kind, _ = groups[k]
+        m = _COMMENTS_OPEN.match(_fold(text)) if kind in (Kind.BODY, Kind.BOILERPLATE) else None
+        if m and (m.group("n") is None or int(m.group("n")) > 0):
+            kinds[k:] = [Kind.SOURCE if kind is Kind.SOURCE else Kind.BOILERPLATE for kind in kinds[k:]]
+            prose[k:] = [False] * (len(groups) - k)
+            break
+    last_prose = len(prose) - 1 - prose[::-1].index(True) if True in prose else -1
     headline = next((k for k, kind in enumerate(kinds) if kind is Kind.BODY), -1)
-    for k, (text, kind, _) in enumerate(groups):
-        if kind is not Kind.BODY or not text or first_prose <= k <= last_prose:
+    for k, (text, _, _) in enumerate(groups):
+        if kinds[k] is not Kind.BODY or not text or prose[k]:
             continue
         folded = _fold(text)
         if len(folded.split()) > 12:
+            continue
+        if first_prose < k < last_prose:
+            # inside the body only a credit right after its last paragraph, before what follows it
+            # (an aside, an author box): ``(د ب أ)`` closing the story
+            closes = prose[k - 1] and not prose[k + 1]
+            if closes and _credit(folded, False) is not None:
+                kinds[k] = Kind.CREDIT
             continue
         if _BYLINE.match(folded):
             kinds[k] = Kind.BYLINE
@@ -408,15 +419,6 @@ def place_kinds(groups: list[tuple[str, Kind, int]]) -> list[Kind]:
             kinds[k] = credit
         elif k < first_prose and (strength := _dateline(folded)) and (strength == 2 or k != headline):
             kinds[k] = Kind.DATELINE
-    for k in range(first_prose + 1, len(groups)):  # comments follow the body, never precede it
-        m = (
-            _COMMENTS_OPEN.match(_fold(groups[k][0]))
-            if groups[k][1] in (Kind.BODY, Kind.BOILERPLATE)
-            else None
-        )
-        if m and (m.group("n") is None or int(m.group("n")) > 0):
-            kinds[k:] = [Kind.SOURCE if kind is Kind.SOURCE else Kind.BOILERPLATE for kind in kinds[k:]]
-            break
     return kinds
 
 
