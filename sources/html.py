@@ -14,8 +14,12 @@ What is translated: the text of block elements (``p``, ``h1``–``h6``, ``li``, 
 ``blockquote``, ``figcaption``, ``dt``/``dd``, ``div`` text …), the page ``<title>``, and the
 ``alt`` and ``title`` attributes, in sentences that contain Arabic. Never: ``script``,
 ``style``, ``code``, ``pre`` and the like, anything marked ``translate="no"``,
-``class="notranslate"`` or ``data-translate-ignore``. ``nav``, ``footer``, share bars and
-comment counters are boilerplate (kept, not machine-translated), as in text exports.
+``class="notranslate"`` or ``data-translate-ignore``. ``nav``, ``footer``, menus, sidebars,
+tag lists, share bars and reader comments are boilerplate (kept, not machine-translated), as
+in text exports, told from the article the way main-content extractors (Readability,
+trafilatura) tell it: landmark elements and roles, class and id words, link-only paragraphs.
+The ``<title>`` is kind title; ``address``, ``rel="author"`` and byline/date class words
+give bylines and datelines (``docs/formats.md``).
 """
 
 from __future__ import annotations

@@ -39,6 +39,10 @@ Rules, in one place:
 * A period glued to the next Arabic word (``الاتفاقية.وقال``) still ends a sentence when
   the word before it is a real word (two letters or more).
 * Diacritics, tatweel and bidi marks are transparent to every rule.
+
+A line's kind (dateline, byline, credit, reader comments) also depends on where it stands
+in the article: ``place_kinds`` below, shared by every reader; ``docs/segmentation.md``
+§ Kinds.
 """
 
 from __future__ import annotations
@@ -282,8 +286,8 @@ def segment(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     for k, (lineno, line, line_start, kind, cells) in enumerate(lines):
         new = placed[k]
-        if (new in _WHOLE) != (kind in _WHOLE):  # never split: URLs, lists of links, a credit or a comment
-            spans[k] = [[(lo, hi)] if new in _WHOLE else _split_sentences(line, lo, hi) for lo, hi in cells]
+        if new is not kind and new in _SHAPED:  # a line known by its shape is one entry
+            spans[k] = [[(lo, hi)] for lo, hi in cells]
         for cell in spans[k]:
             for s, e in cell:
                 out.append(Sentence(len(out) + 1, line_start + s, line_start + e, new, lineno, line[s:e]))
@@ -337,7 +341,11 @@ def _line_kind(line: str, caption_position: bool) -> Kind:
 # for outlets the tests never saw; every word list below is a closed class of the language
 # (months in all four calendars used, weekdays, the words that introduce a byline).
 
-_WHOLE = frozenset({Kind.SOURCE, Kind.BOILERPLATE, Kind.BYLINE, Kind.DATELINE, Kind.CREDIT})
+_SHAPED = frozenset({Kind.BYLINE, Kind.DATELINE, Kind.CREDIT})
+# Never split: URLs, lists of links, and what the shape of the whole line made what it is. A
+# reader comment is split as the body is (its kind comes from its place, not its shape).
+_WHOLE = frozenset({Kind.SOURCE, Kind.BOILERPLATE, *_SHAPED})
+_UNSEEN = re.compile(f"[{_MARKS}{_INVISIBLE}]")
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ـ": None})
 _DIGIT = r"[0-9٠-٩۰-۹]"
 _CALENDARS = (
@@ -376,6 +384,7 @@ _COMMENTS_OPEN = re.compile(
     r"|^(?:اراء|ردود)\s+(?:ال)?(?:قراء|زوار)\s*:?$"
     r"|^(?:اضف|اترك|اكتب|شارك)(?:نا)?\s+(?:تعليق|تعليقا|تعليقك|رايك|برايك)(?!\w)"
 )
+_SHORT = 200  # characters: no dateline, byline, credit or comments heading is longer
 _PROSE_END = re.compile(r"[.!?؟…][\"»”’'\)\]]*$")
 _SEPARATORS = re.compile(r"[\s\-–—،,/|:()\[\].]+")
 
@@ -393,7 +402,8 @@ def place_kinds(groups: list[tuple[str, Kind, int]]) -> list[Kind]:
     first_prose = prose.index(True) if True in prose else len(groups)
     for k in range(first_prose + 1, len(groups)):  # comments follow the body, never precede it
         text, kind, _ = groups[k]
-        m = _COMMENTS_OPEN.match(_fold(text)) if kind in (Kind.BODY, Kind.BOILERPLATE) else None
+        short = len(text) <= _SHORT and kind in (Kind.BODY, Kind.BOILERPLATE)
+        m = _COMMENTS_OPEN.match(_fold(text)) if short else None
         if m and (m.group("n") is None or int(m.group("n")) > 0):
             kinds[k:] = [Kind.SOURCE if kind is Kind.SOURCE else Kind.BOILERPLATE for kind in kinds[k:]]
             prose[k:] = [False] * (len(groups) - k)
@@ -401,7 +411,7 @@ def place_kinds(groups: list[tuple[str, Kind, int]]) -> list[Kind]:
     last_prose = len(prose) - 1 - prose[::-1].index(True) if True in prose else -1
     headline = next((k for k, kind in enumerate(kinds) if kind is Kind.BODY), -1)
     for k, (text, _, _) in enumerate(groups):
-        if kinds[k] is not Kind.BODY or not text or prose[k]:
+        if kinds[k] is not Kind.BODY or not text or prose[k] or len(text) > _SHORT:
             continue
         folded = _fold(text)
         if len(folded.split()) > 12:
@@ -425,8 +435,7 @@ def place_kinds(groups: list[tuple[str, Kind, int]]) -> list[Kind]:
 def _fold(text: str) -> str:
     """``text`` as the layout rules read it: no diacritics, tatweel or bidi marks, one hamza-less
     alef, ى as ي, single spaces, no list marker or trailing dash."""
-    text = _STRIP_MARKS.sub("", text).translate(_FOLD)
-    text = "".join(ch for ch in text if not _is_invisible(ch))
+    text = _UNSEEN.sub("", text).translate(_FOLD)
     return " ".join(text.split()).strip(" -–—*•")
 
 
@@ -435,7 +444,7 @@ def _is_prose(text: str, sentences: int) -> bool:
     one-letter abbreviation of ``د.``), or the segmenter found several sentences in it."""
     if sentences >= 2:
         return True
-    text = text.strip()
+    text = _UNSEEN.sub("", text).strip()
     if not _PROSE_END.search(text) or len(text.split()) < 4:
         return False
     word = text.rstrip("\"»”’')]").rstrip(".!?؟…").rsplit(None, 1)[-1] if text.split() else ""
