@@ -316,6 +316,7 @@ class _Element:
     paragraph: int = -1  # inline: which paragraph that token is in
     tree_parent: _Element | None = None  # the element it is in (not always the one below it on the stack)
     tag: tuple[int, int] = (0, 0)  # its start tag's source range
+    content: bool = False  # <main>, <article> or role="main": the page's content is in it
 
 
 @dataclass(frozen=True)
@@ -343,6 +344,7 @@ class Page:
     blocks: list[Block] = field(default_factory=list)  # every block element, in the order they end
 
 
+_CONTENT = " content"  # how ``_Builder.open`` counts the open elements that hold the page's content
 _ROOTS = frozenset({"html", "head", "body"})
 _HEAD_CONTENT = frozenset(
     {
@@ -388,6 +390,8 @@ class _Builder:
         self.here = 0  # where the token being read starts: an element closed by it ends there
         self.content_root = False  # the page marks its content (<main>, <article>, role=main)
         self.outside_links: list[int] = []  # pieces of link-only paragraphs outside the content
+        self.par_in_aside = False
+        self.par_in_content = False
 
     # --- structure -----------------------------------------------------------------
     def current(self) -> _Element:
@@ -405,10 +409,14 @@ class _Builder:
     def push(self, el: _Element) -> None:
         self.stack.append(el)
         self.open[el.name] = self.open.get(el.name, 0) + 1
+        if el.content:
+            self.open[_CONTENT] = self.open.get(_CONTENT, 0) + 1
 
     def pop(self, end: int | None = None) -> _Element:
         el = self.stack.pop()
         self.open[el.name] -= 1
+        if el.content:
+            self.open[_CONTENT] -= 1
         if el.block and el.tag[1] > el.tag[0]:
             self.blocks.append(Block(el.path, el.name, *el.tag, self.here if end is None else end))
         return el
@@ -490,10 +498,10 @@ class _Builder:
                 self.par.tokens.append(Token(T.VOID, at, at + len(raw), source))
             return
         kind = self.context_kind()
-        if name in ("main", "article") or any(
+        content = name in ("main", "article") or any(
             a.name == "role" and a.value.strip().lower() == "main" for a in attrs
-        ):
-            self.content_root = True
+        )
+        self.content_root = self.content_root or content
         named = (
             Kind.CAPTION if name in _CAPTIONS else Kind.TITLE if name == "title" else _named_kind(name, attrs)
         )
@@ -502,6 +510,7 @@ class _Builder:
         if _is_boilerplate(name, attrs) or (name == "header" and not self._in_sectioning()):
             kind = Kind.BOILERPLATE  # a header outside any article or section is the site's banner
         el = _Element(name, path, name in BLOCK_ELEMENTS, kind, tree_parent=parent, tag=(at, at + len(raw)))
+        el.content = content
         if el.block:
             self.flush()
         else:
@@ -580,7 +589,11 @@ class _Builder:
 
     def paragraph(self) -> Paragraph:
         if self.par is None:
-            self.par = Paragraph(path=self.container().path or "/", kind=self.context_kind())
+            container = self.container()
+            self.par = Paragraph(path=container.path or "/", kind=self.context_kind(), block=container.name)
+            # where it stands, for a paragraph of links (decided once it is read)
+            self.par_in_aside = bool(self.open.get("aside"))
+            self.par_in_content = bool(self.open.get(_CONTENT))
             self.par_number += 1
         return self.par
 
@@ -596,11 +609,12 @@ class _Builder:
         if par is None or not _has_text(par):
             return
         pieces = paragraph_sentences(par, escape_html, "html")
+        outside = False
         if par.kind is None and (links := _links_only(par)):
-            if links == "tags" or self.open.get("aside"):  # a tag list; an aside's list of links
+            if links == "tags" or self.par_in_aside:  # a tag list; an aside's list of links
                 pieces = [replace(p, kind=Kind.BOILERPLATE) for p in pieces]
-            elif not self.open.get("main") and not self.open.get("article"):
-                self.outside_links.append(len(self.pieces))  # the site's, if the page marks its content
+            else:  # the site's, if the page marks its content (a headline that is a link is not)
+                outside = par.block != "h1" and not self.par_in_content
         if self.unread is None:
             self._check_read(par, pieces)
         for piece in pieces:
@@ -609,6 +623,8 @@ class _Builder:
                 self.visible.append(text)
                 self.visible_chars += len(text)
             if _ARABIC.search(piece.text):
+                if outside:
+                    self.outside_links.append(len(self.pieces))
                 self.pieces.append((piece, par.path))
 
     def _check_read(self, par: Paragraph, pieces: list[Piece]) -> None:

@@ -66,6 +66,7 @@ class Paragraph:
     tokens: list[Token] = field(default_factory=list)
     path: str = ""
     kind: Kind | None = None  # a kind the structure decides (caption, boilerplate, alt); None: the segmenter
+    block: str = ""  # the name of the block element it is in (HTML)
 
 
 @dataclass(frozen=True)

@@ -314,3 +314,21 @@ def test_the_po_says_what_each_entry_is_and_leaves_credit_and_comments_to_the_tr
         else:  # kept for the translator, never machine-translated
             assert entry.msgstr == "" and "fixed: not machine-translated" in notes, line
             assert not any(n.startswith("mt: ") for n in notes), line
+
+
+def test_link_rows_are_judged_where_they_start(tmp_path: Path) -> None:
+    """Links standing right in <main>, <aside> or role=main (no block around them) are judged by
+    the element they are in; a headline that is a link stays the headline."""
+    page = (
+        "<h1><a href='/story'>عنوان الخبر الرئيسي</a></h1>"
+        "<div role='main'><a href='/report'>التقرير الكامل للجنة</a><p>نص الخبر الأول هنا طويل بما يكفي.</p></div>"
+        "<aside><a href='/x'>خبر ذو صلة</a></aside>"
+        "<div><a href='/'>الرئيسية</a> · <a href='/y'>اتصل بنا</a></div>"
+    )
+    assert _page_kinds(tmp_path, page) == {
+        "عنوان الخبر الرئيسي": B,
+        "التقرير الكامل للجنة": B,
+        "نص الخبر الأول هنا طويل بما يكفي.": B,
+        "خبر ذو صلة": Kind.BOILERPLATE,
+        "الرئيسية · اتصل بنا": Kind.BOILERPLATE,
+    }
