@@ -423,7 +423,7 @@ def place_kinds(groups: list[tuple[str, Kind, int]]) -> list[Kind]:
             if closes and _credit(folded, False) is not None:
                 kinds[k] = Kind.CREDIT
             continue
-        if _BYLINE.match(folded):
+        if _byline(folded, k == headline):
             kinds[k] = Kind.BYLINE
         elif (credit := _credit(folded, k > last_prose)) is not None:
             kinds[k] = credit
@@ -449,6 +449,16 @@ def _is_prose(text: str, sentences: int) -> bool:
         return False
     word = text.rstrip("\"»”’')]").rstrip(".!?؟…").rsplit(None, 1)[-1] if text.split() else ""
     return len(_STRIP_MARKS.sub("", word)) > 1 or text.rstrip("\"»”’')]")[-1] != "."
+
+
+def _byline(text: str, headline: bool) -> bool:
+    """``بقلم: ليلى الحسيني``, ``كتب - محمد علي``: a word that introduces a byline, then a name (no
+    digit, a few words). As the headline only ``بقلم``/``بواسطة``: ``تقرير: …`` or ``حوار: …``
+    opening the first line is the headline's label."""
+    m = _BYLINE.match(text)
+    if not m or any(ch.isdigit() for ch in text) or len(text[m.end() :].split()) > 7:
+        return False
+    return not headline or text.startswith(("بقلم", "بواسطة"))
 
 
 def _is_date_only(text: str) -> bool:

@@ -332,3 +332,13 @@ def test_link_rows_are_judged_where_they_start(tmp_path: Path) -> None:
         "خبر ذو صلة": Kind.BOILERPLATE,
         "الرئيسية · اتصل بنا": Kind.BOILERPLATE,
     }
+
+
+def test_headline_labels_are_no_bylines() -> None:
+    """``تقرير:``/``حوار:`` opening the headline label it; a byline names someone, with no figure."""
+    text = (
+        "تقرير: 40 بالمئة من الشباب بلا عمل\nحوار - أحمد سامي\n"
+        "كتب: سامر الخطيب\nتقرير: نسبة البطالة 40 بالمئة\n"
+        "أظهر تقرير رسمي أن نسبة البطالة بين الشباب بلغت 40 بالمئة هذا العام.\n"
+    )
+    assert _line_kinds(text) == [B, Kind.BYLINE, Kind.BYLINE, B, B]
