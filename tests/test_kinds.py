@@ -305,7 +305,10 @@ def test_the_po_says_what_each_entry_is_and_leaves_credit_and_comments_to_the_tr
     assert result.exit_code == 0, result.output
     po = polib.pofile(str(tmp_path / "out" / "en" / "LC_MESSAGES" / "fuel.po"))
     entries = {e.msgid: e for e in po}
-    for line, kind in lines:
+    sentences = segment(article.read_text(encoding="utf-8"))
+    assert {s.kind for s in sentences} == {k for _, k in lines}
+    for s in sentences:
+        line, kind = s.text, s.kind
         entry = entries[line]
         notes = entry.comment.splitlines()
         assert (f"kind: {kind}" in notes) == (kind is not B), (line, notes)
