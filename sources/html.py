@@ -14,8 +14,12 @@ What is translated: the text of block elements (``p``, ``h1``–``h6``, ``li``, 
 ``blockquote``, ``figcaption``, ``dt``/``dd``, ``div`` text …), the page ``<title>``, and the
 ``alt`` and ``title`` attributes, in sentences that contain Arabic. Never: ``script``,
 ``style``, ``code``, ``pre`` and the like, anything marked ``translate="no"``,
-``class="notranslate"`` or ``data-translate-ignore``. ``nav``, ``footer``, share bars and
-comment counters are boilerplate (kept, not machine-translated), as in text exports.
+``class="notranslate"`` or ``data-translate-ignore``. ``nav``, ``footer``, menus, sidebars,
+tag lists, share bars and reader comments are boilerplate (kept, not machine-translated), as
+in text exports, told from the article the way main-content extractors (Readability,
+trafilatura) tell it: landmark elements and roles, class and id words, link-only paragraphs.
+The ``<title>`` is kind title; ``address``, ``rel="author"`` and byline/date class words
+give bylines and datelines (``docs/formats.md``).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -187,13 +191,33 @@ SKIPPED = frozenset(
 )
 _KEPT_INLINE = frozenset(["code", "kbd", "samp", "var", "svg", "math"])
 _BOILERPLATE_ELEMENTS = frozenset({"nav", "footer"})
-_BOILERPLATE_ROLES = frozenset({"navigation", "contentinfo", "banner", "complementary"})
-# Class or id words CMSs give share bars, social buttons, comment counters and breadcrumbs.
-_BOILERPLATE_NAME = re.compile(
-    r"(?:^|[-_\s])(?:share|sharing|social|breadcrumbs?|comments?-count|comment-count|comments?-counter)"
-    r"(?:$|[-_\s])",
-    re.IGNORECASE,
+_BOILERPLATE_ROLES = frozenset({"navigation", "contentinfo", "banner", "complementary", "menu", "menubar"})
+# Words of class and id names that mark the page around an article, after Readability's
+# "unlikely candidates" and trafilatura's discard lists: menus, banners, sidebars, related
+# links, tag lists, share bars, newsletters, ads and reader comments. Read word by word
+# (``related-posts`` → related, posts), so ``header`` in ``article-header`` or ``add`` in
+# ``address`` never matches.
+_BOILERPLATE_WORDS = frozenset(
+    word
+    for words in (
+        "banner breadcrumb breadcrumbs combx comment comments community disqus footer menu navbar",
+        "related remark replies rss shoutbox sidebar skyscraper social sponsor sponsored share sharing",
+        "sharebar pagination pager popup newsletter subscribe subscription tags tag taglist tagcloud",
+        "keywords widget widgets ad ads advert advertisement adsbygoogle promo cookie cookies gdpr",
+    )
+    for word in words.split()
 )
+_BYLINE_WORDS = frozenset({"byline", "author", "authors", "writer", "reporter"})
+_DATELINE_WORDS = frozenset({"dateline", "date", "datetime", "timestamp", "published", "pubdate"})
+_CAPTION_WORDS = frozenset({"caption", "figcaption"})
+# A class name with one of these words says what the page has, not what the element is:
+# ``has-sidebar``, ``no-comments``, ``page-with-related`` (Readability's false positives on wrappers).
+_MODIFIERS = frozenset({"has", "with", "without", "no", "is", "show", "hide", "enable", "disable"})
+_CLASS_WORD = re.compile(r"[a-z0-9]+")
+_CONTENT_ROOTS = frozenset({"html", "body", "main", "article"})
+_LINK_START = re.compile(r"<a(?:\s|>|$)", re.IGNORECASE)
+_REL_TAG = re.compile(r"""\srel\s*=\s*["']?[^"'>]*\btag\b""", re.IGNORECASE)
+_LINK_SEPARATORS = frozenset(" \t\n\r\f|·•,،;؛-–—/\u00a0")
 _CAPTIONS = frozenset({"figcaption", "caption"})
 _SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
 _ATTR = re.compile(r"""([^\s/>"'=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
@@ -292,6 +316,7 @@ class _Element:
     paragraph: int = -1  # inline: which paragraph that token is in
     tree_parent: _Element | None = None  # the element it is in (not always the one below it on the stack)
     tag: tuple[int, int] = (0, 0)  # its start tag's source range
+    content: bool = False  # <main>, <article> or role="main": the page's content is in it
 
 
 @dataclass(frozen=True)
@@ -319,6 +344,7 @@ class Page:
     blocks: list[Block] = field(default_factory=list)  # every block element, in the order they end
 
 
+_CONTENT = " content"  # how ``_Builder.open`` counts the open elements that hold the page's content
 _ROOTS = frozenset({"html", "head", "body"})
 _HEAD_CONTENT = frozenset(
     {
@@ -362,6 +388,10 @@ class _Builder:
         self.unread: int | None = None  # offset of the first Arabic letter of a paragraph left out
         self.blocks: list[Block] = []
         self.here = 0  # where the token being read starts: an element closed by it ends there
+        self.content_root = False  # the page marks its content (<main>, <article>, role=main)
+        self.outside_links: list[int] = []  # pieces of link-only paragraphs outside the content
+        self.par_in_aside = False
+        self.par_in_content = False
 
     # --- structure -----------------------------------------------------------------
     def current(self) -> _Element:
@@ -379,10 +409,14 @@ class _Builder:
     def push(self, el: _Element) -> None:
         self.stack.append(el)
         self.open[el.name] = self.open.get(el.name, 0) + 1
+        if el.content:
+            self.open[_CONTENT] = self.open.get(_CONTENT, 0) + 1
 
     def pop(self, end: int | None = None) -> _Element:
         el = self.stack.pop()
         self.open[el.name] -= 1
+        if el.content:
+            self.open[_CONTENT] -= 1
         if el.block and el.tag[1] > el.tag[0]:
             self.blocks.append(Block(el.path, el.name, *el.tag, self.here if end is None else end))
         return el
@@ -464,11 +498,19 @@ class _Builder:
                 self.par.tokens.append(Token(T.VOID, at, at + len(raw), source))
             return
         kind = self.context_kind()
-        if name in _CAPTIONS:
-            kind = Kind.CAPTION if kind is None else kind
+        content = name in ("main", "article") or any(
+            a.name == "role" and a.value.strip().lower() == "main" for a in attrs
+        )
+        self.content_root = self.content_root or content
+        named = (
+            Kind.CAPTION if name in _CAPTIONS else Kind.TITLE if name == "title" else _named_kind(name, attrs)
+        )
+        if named is not None:
+            kind = named if kind is None else kind
         if _is_boilerplate(name, attrs) or (name == "header" and not self._in_sectioning()):
             kind = Kind.BOILERPLATE  # a header outside any article or section is the site's banner
         el = _Element(name, path, name in BLOCK_ELEMENTS, kind, tree_parent=parent, tag=(at, at + len(raw)))
+        el.content = content
         if el.block:
             self.flush()
         else:
@@ -547,7 +589,11 @@ class _Builder:
 
     def paragraph(self) -> Paragraph:
         if self.par is None:
-            self.par = Paragraph(path=self.container().path or "/", kind=self.context_kind())
+            container = self.container()
+            self.par = Paragraph(path=container.path or "/", kind=self.context_kind(), block=container.name)
+            # where it stands, for a paragraph of links (decided once it is read)
+            self.par_in_aside = bool(self.open.get("aside"))
+            self.par_in_content = bool(self.open.get(_CONTENT))
             self.par_number += 1
         return self.par
 
@@ -563,6 +609,12 @@ class _Builder:
         if par is None or not _has_text(par):
             return
         pieces = paragraph_sentences(par, escape_html, "html")
+        outside = False
+        if par.kind is None and (links := _links_only(par)):
+            if links == "tags" or self.par_in_aside:  # a tag list; an aside's list of links
+                pieces = [replace(p, kind=Kind.BOILERPLATE) for p in pieces]
+            else:  # the site's, if the page marks its content (a headline that is a link is not)
+                outside = par.block != "h1" and not self.par_in_content
         if self.unread is None:
             self._check_read(par, pieces)
         for piece in pieces:
@@ -571,6 +623,8 @@ class _Builder:
                 self.visible.append(text)
                 self.visible_chars += len(text)
             if _ARABIC.search(piece.text):
+                if outside:
+                    self.outside_links.append(len(self.pieces))
                 self.pieces.append((piece, par.path))
 
     def _check_read(self, par: Paragraph, pieces: list[Piece]) -> None:
@@ -671,9 +725,63 @@ def _is_boilerplate(name: str, attrs: list[Attribute]) -> bool:
     for a in attrs:
         if a.name == "role" and a.value.strip().lower() in _BOILERPLATE_ROLES:
             return True
-        if a.name in ("class", "id") and _BOILERPLATE_NAME.search(a.value):
-            return True
-    return False
+    return name not in _CONTENT_ROOTS and not _BOILERPLATE_WORDS.isdisjoint(_class_words(attrs))
+
+
+def _named_kind(name: str, attrs: list[Attribute]) -> Kind | None:
+    """The kind an element's semantics or its class and id names give its text: ``<address>``,
+    ``rel="author"``, ``itemprop="author"`` and ``byline`` are bylines, ``dateline`` and
+    ``date`` datelines, ``caption`` captions (what Readability reads as byline and metadata)."""
+    if name in _CONTENT_ROOTS:
+        return None
+    words = _class_words(attrs)
+    for a in attrs:
+        if a.name in ("rel", "itemprop") and "author" in a.value.lower().split():
+            return Kind.BYLINE
+    if name == "address" or not _BYLINE_WORDS.isdisjoint(words):
+        return Kind.BYLINE
+    if not _DATELINE_WORDS.isdisjoint(words):
+        return Kind.DATELINE
+    if not _CAPTION_WORDS.isdisjoint(words):
+        return Kind.CAPTION
+    return None
+
+
+def _class_words(attrs: list[Attribute]) -> set[str]:
+    """The words of an element's class and id names (``related-posts`` → related, posts; camel
+    case split), without a name that only says what the page has (``has-sidebar``)."""
+    words: set[str] = set()
+    for a in attrs:
+        if a.name not in ("class", "id"):
+            continue
+        for name in a.value.split():
+            parts = _CLASS_WORD.findall(re.sub(r"([a-z])([A-Z])", r"\1 \2", name).lower())
+            if _MODIFIERS.isdisjoint(parts):
+                words.update(parts)
+    return words
+
+
+def _links_only(par: Paragraph) -> str:
+    """ "tags" when every word of the paragraph is in a ``rel="tag"`` link, "links" when every word is
+    in a link (a menu, a tag list, a row of banner links), "" otherwise."""
+    depth, tags, any_link = 0, True, False
+    opened: list[bool] = []
+    for t in par.tokens:
+        if t.kind is T.OPEN and _LINK_START.match(t.source):
+            tag = bool(_REL_TAG.search(t.source))
+            opened.append(tag)
+            depth += 1
+        elif t.kind is T.CLOSE and t.source.lower() == "</a>" and depth:
+            opened.pop()
+            depth -= 1
+        elif t.kind is T.TEXT and t.text.strip(" \t\n\r\f"):
+            if not depth:
+                if any(ch not in _LINK_SEPARATORS for ch in t.text):
+                    return ""
+                continue
+            any_link = True
+            tags = tags and opened[-1]
+    return ("tags" if tags else "links") if any_link else ""
 
 
 @gc_paused()
@@ -723,6 +831,10 @@ def read_page(text: str) -> Page:
         k = bisect_right(starts, pos) - 1
         return k >= 0 and inside[k][0] <= pos < inside[k][1]
 
+    if builder.content_root:  # the page says where its content is: links outside it are the site's
+        for k in builder.outside_links:
+            piece, path = builder.pieces[k]
+            builder.pieces[k] = (replace(piece, kind=Kind.BOILERPLATE), path)
     # an attribute inside a translated sentence travels in that sentence's msgid
     attributes = [(p, path) for p, path in builder.attributes if not covered(p.start)]
     pieces = sorted(builder.pieces + attributes, key=lambda x: x[0].start)

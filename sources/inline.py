@@ -24,14 +24,14 @@ import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
 from tarjama.errors import InputError
 from tarjama.sources.document import Document
 from tarjama.sources.markup import OPAQUE, PAIR, VOID, Markup, Span
-from tarjama.sources.segment import TRANSLATABLE, Kind, Sentence, segment_paragraph
+from tarjama.sources.segment import TRANSLATABLE, Kind, Sentence, place_kinds, segment_paragraph
 from tarjama.sources.text import ARABIC_LETTER, check_arabic, decode_utf8, read_article_bytes
 
 _COLLAPSIBLE = " \t\n\r\f"  # HTML's ASCII whitespace; a no-break space is kept
@@ -66,6 +66,7 @@ class Paragraph:
     tokens: list[Token] = field(default_factory=list)
     path: str = ""
     kind: Kind | None = None  # a kind the structure decides (caption, boilerplate, alt); None: the segmenter
+    block: str = ""  # the name of the block element it is in (HTML)
 
 
 @dataclass(frozen=True)
@@ -377,6 +378,35 @@ def to_sentences(text: str, pieces: list[tuple[Piece, str]]) -> tuple[Sentence, 
     )
 
 
+def place_pieces(pieces: list[tuple[Piece, str]]) -> list[tuple[Piece, str]]:
+    """An article's sentences with the kinds their paragraph's place in it gives (a dateline before
+    the body, a credit after it, reader comments): the rules of ``segment.place_kinds``, one
+    paragraph (the sentences of one element path, in a row) at a time. Articles only: a request
+    to the service is a snippet with no place in a page."""
+    groups: list[list[int]] = []
+    for k, (_, path) in enumerate(pieces):
+        if groups and pieces[groups[-1][0]][1] == path:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    described = []
+    for g in groups:
+        kinds = {pieces[k][0].kind for k in g}
+        text = " ".join(_plain(pieces[k][0]) for k in g)
+        described.append((text, kinds.pop() if len(kinds) == 1 else Kind.BODY, len(g)))
+    placed = place_kinds(described)
+    out = list(pieces)
+    for g, (_, kind, _), new in zip(groups, described, placed, strict=True):
+        if new is not kind:
+            for k in g:
+                out[k] = (replace(out[k][0], kind=new), out[k][1])
+    return out
+
+
+def _plain(piece: Piece) -> str:
+    return piece.markup.plain if piece.markup is not None else piece.text
+
+
 Parsed = tuple[list[tuple[Piece, str]], str, tuple[tuple[int, int, str], ...]]
 
 
@@ -392,7 +422,7 @@ def read_marked_up(
     if not text.strip():
         raise InputError("file contains only whitespace", path=path)
     pieces, visible, marks = parse(text)
-    sentences = to_sentences(text, pieces)
+    sentences = to_sentences(text, place_pieces(pieces))
     if not any(s.kind in TRANSLATABLE for s in sentences):
         raise InputError(f"no translatable Arabic text in this {kept_out}", path=path)
     check_arabic(visible, path, what)

@@ -39,6 +39,10 @@ Rules, in one place:
 * A period glued to the next Arabic word (``الاتفاقية.وقال``) still ends a sentence when
   the word before it is a real word (two letters or more).
 * Diacritics, tatweel and bidi marks are transparent to every rule.
+
+A line's kind (dateline, byline, credit, reader comments) also depends on where it stands
+in the article: ``place_kinds`` below, shared by every reader; ``docs/segmentation.md``
+§ Kinds.
 """
 
 from __future__ import annotations
@@ -57,13 +61,19 @@ class Kind(StrEnum):
     BODY = "body"
     CAPTION = "caption"
     ALT = "alt"  # an image's alt text (HTML, Markdown)
-    TITLE = "title"  # an element's title attribute (HTML)
+    TITLE = "title"  # the page's <title>, or an element's title attribute (HTML)
+    BYLINE = "byline"  # who wrote it: ``بقلم: …``, ``كتب - …``
+    DATELINE = "dateline"  # where and when it was filed: ``عمّان - 12 كانون الأول``, ``المواطن - واس``
+    CREDIT = "credit"  # the agency a story is credited to, on a line of its own: ``(د ب أ)``
     SOURCE = "source"
-    BOILERPLATE = "boilerplate"
+    BOILERPLATE = "boilerplate"  # the site around the article: menus, tag lists, share bars, reader comments
 
 
 # Sentences of these kinds go to the model; the others are kept but not machine-translated.
-TRANSLATABLE = frozenset({Kind.BODY, Kind.CAPTION, Kind.ALT, Kind.TITLE})
+# A byline's name and a dateline's place and date are words a reader of the English page needs;
+# a credit is an agency's abbreviation (``د ب أ`` is dpa), which the model can only spell out
+# letter by letter or invent: the translator writes the agency's own English style once.
+TRANSLATABLE = frozenset({Kind.BODY, Kind.CAPTION, Kind.ALT, Kind.TITLE, Kind.BYLINE, Kind.DATELINE})
 
 
 @dataclass(frozen=True)
@@ -245,7 +255,7 @@ _REPORTING = frozenset(
 
 def segment(text: str) -> list[Sentence]:
     """Sentences of ``text`` in document order; every rule is in the module docstring."""
-    out: list[Sentence] = []
+    lines: list[tuple[int, str, int, Kind, list[tuple[int, int]]]] = []
     after_markup = False
     pos = 0
     for lineno, line in enumerate(text.split("\n"), start=1):
@@ -260,11 +270,27 @@ def segment(text: str) -> list[Sentence]:
         inline_image = bool(lead and "![" in lead.group(0))
         kind = _line_kind(line, after_markup or inline_image)
         after_markup = False
-        for lo, hi in _cells(line):
-            whole = kind in (Kind.SOURCE, Kind.BOILERPLATE)  # never split: URLs, lists of links
-            spans = [(lo, hi)] if whole else _split_sentences(line, lo, hi)
-            for s, e in spans:
-                out.append(Sentence(len(out) + 1, line_start + s, line_start + e, kind, lineno, line[s:e]))
+        cells = _cells(line)
+        if cells:
+            lines.append((lineno, line, line_start, kind, cells))
+    # a line's kind also depends on where it stands in the article (a dateline before the body)
+    spans = [
+        [_split_sentences(line, lo, hi) if kind not in _WHOLE else [(lo, hi)] for lo, hi in cells]
+        for _, line, _, kind, cells in lines
+    ]
+    groups = [
+        (line[cells[0][0] : cells[-1][1]] if len(cells) == 1 else "", kind, len(spans[k][0]))
+        for k, (_, line, _, kind, cells) in enumerate(lines)
+    ]
+    placed = place_kinds(groups)
+    out: list[Sentence] = []
+    for k, (lineno, line, line_start, kind, cells) in enumerate(lines):
+        new = placed[k]
+        if new is not kind and new in _SHAPED:  # a line known by its shape is one entry
+            spans[k] = [[(lo, hi)] for lo, hi in cells]
+        for cell in spans[k]:
+            for s, e in cell:
+                out.append(Sentence(len(out) + 1, line_start + s, line_start + e, new, lineno, line[s:e]))
     return out
 
 
@@ -288,7 +314,7 @@ def segment_paragraph(text: str) -> list[tuple[int, int, Kind]]:
         if lo == hi:
             continue
         kind = _line_kind(line, False)
-        spans = [(lo, hi)] if kind in (Kind.SOURCE, Kind.BOILERPLATE) else _split_sentences(line, lo, hi)
+        spans = [(lo, hi)] if kind in _WHOLE else _split_sentences(line, lo, hi)
         out += [(line_start + s, line_start + e, kind) for s, e in spans]
     return out
 
@@ -303,6 +329,186 @@ def _line_kind(line: str, caption_position: bool) -> Kind:
     if caption_position or _CREDIT_LINE.match(body):
         return Kind.CAPTION
     return Kind.BODY
+
+
+# --- article layout: what a line is by its shape and its place in the article ----------
+#
+# The article's body is its prose: paragraphs that end a sentence. What stands before the
+# first of them (after the headline) or after the last is the page around the article, and
+# there a short line of a known shape is a dateline, a byline or a credit; a reader-comments
+# heading after the body opens the comments, which run to the end. The rules read shapes
+# (a place, a separator, a date or an agency), never a list of outlets or names, so they hold
+# for outlets the tests never saw; every word list below is a closed class of the language
+# (months in all four calendars used, weekdays, the words that introduce a byline).
+
+_SHAPED = frozenset({Kind.BYLINE, Kind.DATELINE, Kind.CREDIT})
+# Never split: URLs, lists of links, and what the shape of the whole line made what it is. A
+# reader comment is split as the body is (its kind comes from its place, not its shape).
+_WHOLE = frozenset({Kind.SOURCE, Kind.BOILERPLATE, *_SHAPED})
+_UNSEEN = re.compile(f"[{_MARKS}{_INVISIBLE}]")
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ـ": None})
+_DIGIT = r"[0-9٠-٩۰-۹]"
+_CALENDARS = (
+    # Gregorian as Egypt and the Gulf write it, as the Levant and Iraq do, as the Maghreb does; Hijri
+    "يناير فبراير مارس ابريل مايو يونيو يونيه يوليو يوليه اغسطس سبتمبر اكتوبر نوفمبر ديسمبر",
+    "كانون_الثاني شباط اذار نيسان ايار حزيران تموز اب ايلول تشرين_الاول تشرين_الثاني كانون_الاول",
+    "جانفي فيفري افريل ماي جوان جويلية اوت",
+    "محرم صفر ربيع_الاول ربيع_الاخر ربيع_الثاني جمادي_الاولي جمادي_الاول جمادي_الاخرة جمادي_الثانية"
+    " رجب شعبان رمضان شوال ذو_القعدة ذو_الحجة ذي_القعدة ذي_الحجة",
+)
+_MONTHS = sorted((m for names in _CALENDARS for m in names.split()), key=len, reverse=True)
+_MONTH = "(?:" + "|".join(m.replace("_", r"\s+") for m in _MONTHS) + r")(?!\w)"
+_WEEKDAY = r"(?:ال(?:احد|اثنين|ثلاثاء|اربعاء|خميس|جمعة|سبت))(?!\w)"
+_DATE = re.compile(
+    rf"(?<!\w){_DIGIT}{{1,2}}\s*{_MONTH}(?:\s*/\s*{_MONTH})*(?:\s*[،,]?\s*{_DIGIT}{{4}})?"
+    rf"|(?<!\w){_MONTH}(?:\s*/\s*{_MONTH})*\s+{_DIGIT}{{4}}(?!\w)"
+    rf"|(?<!\w){_DIGIT}{{1,4}}\s*[/.-]\s*{_DIGIT}{{1,2}}\s*[/.-]\s*{_DIGIT}{{1,4}}(?!\w)"
+)
+# What may stand around a date in a date line: a weekday, a time, an era, "on", "corresponding to"
+_DATE_FILLER = re.compile(
+    rf"{_WEEKDAY}|(?<!\w)(?:يوم|الساعة|الساعه|بتاريخ|الموافق|في|نشر|ص|م|ه|هـ|صباحا|مساء|مساءا|GMT|AM|PM|am|pm)(?!\w)"
+    rf"|{_DIGIT}{{1,2}}\s*[:.]\s*{_DIGIT}{{2}}"
+)
+_WORD = r"[^\s\d:()«»\"“”\-–—،,/.!?؟…]+"
+_DATELINE = re.compile(rf"^(?P<place>{_WORD}(?:\s+{_WORD}){{0,2}})\s*(?:[-–—]+|[،,/])\s*(?P<rest>.+)$")
+_ABBREVIATION = re.compile(r"^(?:\w\s*[.\s]\s*){1,5}\w\.?$")  # د ب أ, أ.ف.ب, ق.ن.ا
+_QUOTED = re.compile(r"^(?:\((?P<a>[^()]+)\)|«(?P<b>[^«»]+)»|\"(?P<c>[^\"]+)\"|“(?P<d>[^“”]+)”)$")
+_BYLINE = re.compile(
+    r"^(?:بقلم|بواسطة|من\s+مراسل(?:نا|تنا|ها|ه)?|مراسل(?:نا|تنا|ة)?)(?:\s*[:/\-–—]+\s*|\s+)(?=\S)"
+    r"|^(?:كتب|كتبت|كتبه|كتبته|كتبها|اعداد|تقرير|حوار|متابعة|تحرير|ترجمة|تحقيق|رساله|رسالة\s+\S+)"
+    r"\s*[:/\-–—]+\s*(?=\S)"
+)
+_CREDIT_GENERIC = re.compile(r"^(?:وكالات(?:\s+الانباء)?|متابعات|الوكالات)$")
+_COMMENTS_OPEN = re.compile(
+    r"^(?:ال)?تعليق(?:ات)?(?:\s+(?:ال)?(?:قراء|زوار))?\s*(?:\(\s*(?P<n>[0-9٠-٩]+)\s*\))?\s*:?$"
+    r"|^(?:اراء|ردود)\s+(?:ال)?(?:قراء|زوار)\s*:?$"
+    r"|^(?:اضف|اترك|اكتب|شارك)(?:نا)?\s+(?:تعليق|تعليقا|تعليقك|رايك|برايك)(?!\w)"
+)
+_SHORT = 200  # characters: no dateline, byline, credit or comments heading is longer
+_PROSE_END = re.compile(r"[.!?؟…][\"»”’'\)\]]*$")
+_SEPARATORS = re.compile(r"[\s\-–—،,/|:()\[\].]+")
+
+
+def place_kinds(groups: list[tuple[str, Kind, int]]) -> list[Kind]:
+    """Each paragraph's kind once its place in the article is known.
+
+    ``groups``: the article's paragraphs (a text line, an HTML or Markdown paragraph) in order,
+    as (text, the kind its own line or markup gave it, how many sentences it holds); text ""
+    for a paragraph that is no candidate (a table row). Only body paragraphs change, except
+    inside reader comments, where everything but a source line is boilerplate.
+    """
+    kinds = [kind for _, kind, _ in groups]
+    prose = [kind is Kind.BODY and _is_prose(text, n) for text, kind, n in groups]
+    first_prose = prose.index(True) if True in prose else len(groups)
+    for k in range(first_prose + 1, len(groups)):  # comments follow the body, never precede it
+        text, kind, _ = groups[k]
+        short = len(text) <= _SHORT and kind in (Kind.BODY, Kind.BOILERPLATE)
+        m = _COMMENTS_OPEN.match(_fold(text)) if short else None
+        if m and (m.group("n") is None or int(m.group("n")) > 0):
+            kinds[k:] = [Kind.SOURCE if kind is Kind.SOURCE else Kind.BOILERPLATE for kind in kinds[k:]]
+            prose[k:] = [False] * (len(groups) - k)
+            break
+    last_prose = len(prose) - 1 - prose[::-1].index(True) if True in prose else -1
+    headline = next((k for k, kind in enumerate(kinds) if kind is Kind.BODY), -1)
+    for k, (text, _, _) in enumerate(groups):
+        if kinds[k] is not Kind.BODY or not text or prose[k] or len(text) > _SHORT:
+            continue
+        folded = _fold(text)
+        if len(folded.split()) > 12:
+            continue
+        if first_prose < k < last_prose:
+            # inside the body only a credit right after its last paragraph, before what follows it
+            # (an aside, an author box): ``(د ب أ)`` closing the story
+            closes = prose[k - 1] and not prose[k + 1]
+            if closes and _credit(folded, False) is not None:
+                kinds[k] = Kind.CREDIT
+            continue
+        if _byline(folded, k == headline):
+            kinds[k] = Kind.BYLINE
+        elif (credit := _credit(folded, k > last_prose)) is not None:
+            kinds[k] = credit
+        elif k < first_prose and (strength := _dateline(folded)) and (strength == 2 or k != headline):
+            kinds[k] = Kind.DATELINE
+    return kinds
+
+
+def _fold(text: str) -> str:
+    """``text`` as the layout rules read it: no diacritics, tatweel or bidi marks, one hamza-less
+    alef, ى as ي, single spaces, no list marker or trailing dash."""
+    text = _UNSEEN.sub("", text).translate(_FOLD)
+    return " ".join(text.split()).strip(" -–—*•")
+
+
+def _is_prose(text: str, sentences: int) -> bool:
+    """A paragraph of the article's body: it ends a sentence (a period after a word, not after the
+    one-letter abbreviation of ``د.``), or the segmenter found several sentences in it."""
+    if sentences >= 2:
+        return True
+    text = _UNSEEN.sub("", text).strip()
+    if not _PROSE_END.search(text) or len(text.split()) < 4:
+        return False
+    word = text.rstrip("\"»”’')]").rstrip(".!?؟…").rsplit(None, 1)[-1] if text.split() else ""
+    return len(_STRIP_MARKS.sub("", word)) > 1 or text.rstrip("\"»”’')]")[-1] != "."
+
+
+def _byline(text: str, headline: bool) -> bool:
+    """``بقلم: ليلى الحسيني``, ``كتب - محمد علي``: a word that introduces a byline, then a name (no
+    digit, a few words). As the headline only ``بقلم``/``بواسطة``: ``تقرير: …`` or ``حوار: …``
+    opening the first line is the headline's label."""
+    m = _BYLINE.match(text)
+    if not m or any(ch.isdigit() for ch in text) or len(text[m.end() :].split()) > 7:
+        return False
+    return not headline or text.startswith(("بقلم", "بواسطة"))
+
+
+def _is_date_only(text: str) -> bool:
+    """Nothing but a date (a weekday, a time, an era around it): ``الأحد 12 ديسمبر 2026``."""
+    if not _DATE.search(text):
+        return False
+    rest = _DATE_FILLER.sub(" ", _DATE.sub(" ", text))
+    return not any(ch.isalnum() for ch in _SEPARATORS.sub("", rest))
+
+
+def _agency(text: str) -> int:
+    """2: an agency in a shape no other text has (in brackets or quotes, letters with dots or
+    spaces); 1: one or two words with no digit, read as one only where a dateline stands; 0: not."""
+    text = text.strip(" -–—")
+    if not text or any(ch.isdigit() for ch in text) or ":" in text:
+        return 0
+    m = _QUOTED.match(text)
+    inner = next((g for g in m.groups() if g), "") if m else text
+    if len(inner.split()) > 3 or any(ch in inner for ch in "=%+«»()"):
+        return 0
+    if m or _ABBREVIATION.match(inner):
+        return 2
+    return 1 if len(inner.split()) <= 2 else 0
+
+
+def _dateline(text: str) -> int:
+    """2: ``PLACE - DATE``, ``PLACE، DATE (AGENCY)``, ``PLACE - (AGENCY)`` or a date alone;
+    1: ``PLACE - WORD`` (an agency or an outlet's name: ``المواطن - واس``); 0: not a dateline."""
+    if _is_date_only(text):
+        return 2
+    m = _DATELINE.match(text.rstrip(" -–—"))
+    if not m:
+        return 0
+    rest = m.group("rest").strip()
+    date = _DATE.search(rest)
+    if date:
+        after = _DATE_FILLER.sub(" ", _DATE.sub(" ", rest)).strip(" -–—،,")
+        return 2 if not after or _agency(after) == 2 or _is_date_only(rest) else 0
+    return _agency(rest)
+
+
+def _credit(text: str, after_body: bool) -> Kind | None:
+    """``(د ب أ)``, ``(رويترز)``: an agency in brackets on a line of its own; after the body also
+    ``أ ف ب`` or ``وكالات`` bare."""
+    m = _QUOTED.match(text.rstrip("."))
+    if m and text.startswith("(") and _agency(text.rstrip(".")) == 2:
+        return Kind.CREDIT
+    if after_body and (_ABBREVIATION.match(text) or _CREDIT_GENERIC.match(text)):
+        return Kind.CREDIT
+    return None
 
 
 def _cells(line: str) -> list[tuple[int, int]]:

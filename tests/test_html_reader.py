@@ -52,7 +52,7 @@ def test_blocks_kinds_paths_and_what_is_never_translated(tmp_path: Path) -> None
     assert doc.format == "html" and doc.stem == "story"
     got = [(s.kind, s.locator, s.mt_text) for s in doc.sentences]
     assert got == [
-        (Kind.BODY, "/html/head/title[1]", "اتفاقية هانوي لمكافحة الجرائم"),
+        (Kind.TITLE, "/html/head/title[1]", "اتفاقية هانوي لمكافحة الجرائم"),
         (Kind.BOILERPLATE, "/html/body/nav[1]", "الرئيسية العالم"),
         (Kind.BODY, "id('story')/h1[1]", "توقيع اتفاقية هانوي"),
         (Kind.BODY, "id('story')/p[1]", "نظمت وزارة الخارجية مؤتمرا صحفيا."),
