@@ -383,7 +383,8 @@ def _markdown_request(r: Any, drop: frozenset[str] = frozenset()) -> str:
     body = r.body.decode("utf-8", "replace")
     if body and (r.header("Content-Type") or "").startswith("application/json"):
         body = json.dumps(json.loads(body), ensure_ascii=False)
-    return f"```http\n{r.method} {r.target}\n{head}\n" + (f"\n{body}\n" if body else "") + "```\n\n"
+    head = f"{head}\n" if head else ""
+    return f"```http\n{r.method} {r.target}\n{head}" + (f"\n{body}\n" if body else "") + "```\n\n"
 
 
 COMMON_HEADERS = frozenset({"user-agent", "accept", "referer", "authorization"})
