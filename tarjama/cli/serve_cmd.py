@@ -109,6 +109,12 @@ from tarjama.translate.model_source import DEFAULT_MODEL
     help="Seconds /suggest waits for another process writing the suggestions PO (then 503).",
 )
 @click.option(
+    "--access-log",
+    is_flag=True,
+    help="A line on stderr for each answer: time, client, method, route, status, milliseconds "
+    "(never a request's text or query string).",
+)
+@click.option(
     "--workers",
     default=1,
     show_default=True,
@@ -140,6 +146,7 @@ def serve_cmd(
     max_queue: int,
     suggestions: Path | None,
     lock_timeout: float,
+    access_log: bool,
     workers: int,
 ) -> None:
     """Serve tarjama's MT, glossary and memory on LibreTranslate's API (Weblate, libretranslatepy).
@@ -199,10 +206,10 @@ def serve_cmd(
     click.echo(f"tarjama serve: loading {service.config.label} on http://{host}:{bound}", err=True)
     if workers > 1:
         os.environ[SETTINGS_ENV] = json.dumps(settings)
-        serve("tarjama.service.factory:app_from_env", sockets, limits, workers)
+        serve("tarjama.service.factory:app_from_env", sockets, limits, workers, access_log)
     else:
         # loaded before the server starts: a library that sets signal handlers while loading
         # (torch, CTranslate2) must not replace the ones that make SIGTERM drain the server
         service.model.backend()
-        serve(create_app(service), sockets, limits)
+        serve(create_app(service), sockets, limits, access_log=access_log)
     sys.exit(0)

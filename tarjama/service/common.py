@@ -1,8 +1,11 @@
-"""What every endpoint shares: its errors, reading a request's fields, and the API key.
+"""The service core every API router shares: what the process holds (`Service`: the model, the
+run core, the batcher, the glossary, the memory, its settings), translating a request's texts
+through them (`translate_texts`), its errors, reading a request's fields, and the API key.
 
 Everything here treats the request as hostile: every way a body, a field or a header can be
-wrong ends in an `ApiError` (a 4xx ``{"error": …}``), never a 500, and no message names a
-file of the server.
+wrong ends in an `ApiError` (a 4xx, in the shape of the API that was asked), never a 500, and
+no message names a file of the server. An API is a router module of `tarjama.service.routers`
+over this core; it never reaches into another API's module.
 """
 
 from __future__ import annotations
@@ -14,11 +17,29 @@ import errno
 import hmac
 import json
 import math
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tarjama.catalog.export import render
+from tarjama.catalog.memory import TranslationMemory
+from tarjama.glossary import Glossary, Matcher
+from tarjama.run.core import Model, Run, RunOptions, Translated
+from tarjama.service.batcher import Batcher, Busy
+from tarjama.sources import Sentence
+from tarjama.sources.html import read_page
+from tarjama.sources.inline import Paragraph, T, Token, paragraph_sentences, to_sentences
+from tarjama.sources.text import is_arabic_letter
+
+SOURCE = "ar"
+NAMES = {"ar": "Arabic", "en": "English"}
+# Weblate hides placeholders and markup behind [X7X]-style tokens before it asks for MT.
+PLACEHOLDER = re.compile(r"\[X\d+X\]")
 
 
 class ApiError(Exception):
@@ -249,3 +270,386 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         seen.add(id(current))
         yield current
         current = current.__cause__ or current.__context__
+
+
+# -- the service core -----------------------------------------------------------------------------
+@dataclass
+class ServiceConfig:
+    lang: str = "en"
+    api_keys: frozenset[str] | None = None  # None: no key needed
+    char_limit: int = 5000  # characters of each text of a request
+    body_limit: int = 1_000_000  # bytes of a request body
+    read_timeout: float = 20.0  # seconds a request body may take to arrive
+    max_batch: int = 32
+    max_wait_ms: float = 5.0
+    max_queue: int = 1024  # sentences waiting before requests are refused (429)
+    suggestions: Path | None = None  # POST /suggest writes here (a PO a translator accepts)
+    lock_timeout: float = 10.0  # seconds /suggest waits for another writer of that PO
+    label: str = ""  # what the ready line says is loaded (on the server's terminal only)
+
+
+@dataclass
+class Service:
+    """What the process holds for its life: the model (loaded at start), glossary, memory, batcher."""
+
+    config: ServiceConfig
+    model: Model
+    options: RunOptions
+    glossary: Glossary | None
+    memory: TranslationMemory
+    matcher: Matcher | None = None
+    batcher: Batcher = field(init=False)
+    ready: bool = False  # the model is loaded and the batcher runs: /health says 200
+
+    def __post_init__(self) -> None:
+        self.matcher = Matcher(self.glossary) if self.glossary is not None else None
+        self.batcher = Batcher(
+            self.translate_now,
+            max_batch=self.config.max_batch,
+            max_wait=self.config.max_wait_ms / 1000,
+            max_queue=self.config.max_queue,
+        )
+
+    def translate_now(self, sentences: Sequence[Sentence]) -> dict[str, Translated]:
+        """One batch through the run core (a fresh `Run`: no state grows across requests)."""
+        run = Run(self.options, self.model, self.glossary, self.memory, matcher=self.matcher)
+        return run.translate_sentences(sentences)
+
+
+def service_of(request: Request) -> Service:
+    """The process's `Service`, as `create_app` put it on the app."""
+    return request.app.state.service
+
+
+def has_arabic(text: str) -> bool:
+    return any(map(is_arabic_letter, text))
+
+
+def serves_pair(config: ServiceConfig, source: str, target: str) -> bool:
+    """``source`` is Arabic (or ``auto``) and ``target`` the served language, in any regional
+    form (``en``, ``EN-GB``, ``en_US``)."""
+    return (
+        source.lower() in (SOURCE, "auto") and target.lower().replace("_", "-").split("-")[0] == config.lang
+    )
+
+
+# ISO 639-1: the two-letter codes that name a language (``zz`` names none)
+ISO_639_1 = frozenset(
+    [
+        "aa",
+        "ab",
+        "ae",
+        "af",
+        "ak",
+        "am",
+        "an",
+        "ar",
+        "as",
+        "av",
+        "ay",
+        "az",
+        "ba",
+        "be",
+        "bg",
+        "bi",
+        "bm",
+        "bn",
+        "bo",
+        "br",
+        "bs",
+        "ca",
+        "ce",
+        "ch",
+        "co",
+        "cr",
+        "cs",
+        "cu",
+        "cv",
+        "cy",
+        "da",
+        "de",
+        "dv",
+        "dz",
+        "ee",
+        "el",
+        "en",
+        "eo",
+        "es",
+        "et",
+        "eu",
+        "fa",
+        "ff",
+        "fi",
+        "fj",
+        "fo",
+        "fr",
+        "fy",
+        "ga",
+        "gd",
+        "gl",
+        "gn",
+        "gu",
+        "gv",
+        "ha",
+        "he",
+        "hi",
+        "ho",
+        "hr",
+        "ht",
+        "hu",
+        "hy",
+        "hz",
+        "ia",
+        "id",
+        "ie",
+        "ig",
+        "ii",
+        "ik",
+        "io",
+        "is",
+        "it",
+        "iu",
+        "ja",
+        "jv",
+        "ka",
+        "kg",
+        "ki",
+        "kj",
+        "kk",
+        "kl",
+        "km",
+        "kn",
+        "ko",
+        "kr",
+        "ks",
+        "ku",
+        "kv",
+        "kw",
+        "ky",
+        "la",
+        "lb",
+        "lg",
+        "li",
+        "ln",
+        "lo",
+        "lt",
+        "lu",
+        "lv",
+        "mg",
+        "mh",
+        "mi",
+        "mk",
+        "ml",
+        "mn",
+        "mr",
+        "ms",
+        "mt",
+        "my",
+        "na",
+        "nb",
+        "nd",
+        "ne",
+        "ng",
+        "nl",
+        "nn",
+        "no",
+        "nr",
+        "nv",
+        "ny",
+        "oc",
+        "oj",
+        "om",
+        "or",
+        "os",
+        "pa",
+        "pi",
+        "pl",
+        "ps",
+        "pt",
+        "qu",
+        "rm",
+        "rn",
+        "ro",
+        "ru",
+        "rw",
+        "sa",
+        "sc",
+        "sd",
+        "se",
+        "sg",
+        "si",
+        "sk",
+        "sl",
+        "sm",
+        "sn",
+        "so",
+        "sq",
+        "sr",
+        "ss",
+        "st",
+        "su",
+        "sv",
+        "sw",
+        "ta",
+        "te",
+        "tg",
+        "th",
+        "ti",
+        "tk",
+        "tl",
+        "tn",
+        "to",
+        "tr",
+        "ts",
+        "tt",
+        "tw",
+        "ty",
+        "ug",
+        "uk",
+        "ur",
+        "uz",
+        "ve",
+        "vi",
+        "vo",
+        "wa",
+        "wo",
+        "xh",
+        "yi",
+        "yo",
+        "za",
+        "zh",
+        "zu",
+    ]
+)
+
+
+def is_language(code: str) -> bool:
+    """``code`` names a language, in any regional form (``de``, ``EN-GB``, ``pt_BR``, ``ckb``)."""
+    base = code.lower().replace("_", "-").split("-")[0]
+    return base in ISO_639_1 or (len(base) == 3 and base.isascii() and base.isalpha())
+
+
+def check_languages(config: ServiceConfig, source: str, target: str, texts: Sequence[str]) -> None:
+    """The pair is served (Arabic or ``auto`` → the served language), or no text has anything
+    Arabic to translate and both codes name languages: such texts come back as they are
+    (`translate_texts`), which claims nothing about the pair. That is how Weblate's settings
+    form, which translates ``"test"`` en → de before it saves any engine, gets its answer; a
+    code that names no language (``zz``), or Arabic text for another pair, is LibreTranslate's
+    400 ``xx is not supported``."""
+    if serves_pair(config, source, target):
+        return
+    source_ok = source.lower() in (SOURCE, "auto")
+    if not any(has_arabic(t) for t in texts) and (source_ok or is_language(source)) and is_language(target):
+        return
+    raise unsupported(source, target)
+
+
+def unsupported(source: str, target: str) -> ApiError:
+    """LibreTranslate's 400 for a pair not served, naming the source if it is not Arabic."""
+    code = target if source.lower() in (SOURCE, "auto") else source
+    return ApiError(400, f"{code[:40] or '?'} is not supported")
+
+
+async def translate_texts(service: Service, texts: Sequence[str], fmt: str) -> list[str]:
+    """Each text translated as `tarjama translate` would (segmented, memory, glossary, markup
+    put back, joined as the text had them); every sentence of every text goes to the batcher
+    together. A text with no Arabic letter (``OK``, ``%s``, ``🙂``, a number) has nothing to
+    translate and comes back as it is, without the model. `Busy` when the queue is full."""
+    documents = [read_text(text, fmt) if has_arabic(text) else None for text in texts]
+    sentences = [s for doc in documents if doc is not None for s in doc[0]]
+    done = await service.batcher.submit(sentences) if sentences else {}
+    return [
+        text if doc is None else write_text(text, doc[0], doc[1], done, fmt, service.config.lang)
+        for text, doc in zip(texts, documents, strict=True)
+    ]
+
+
+Marks = tuple[tuple[int, int, str], ...]
+
+
+def read_text(text: str, fmt: str) -> tuple[list[Sentence], Marks]:
+    """A request text as sentences with source ranges: an HTML fragment by the HTML reader; plain
+    text line by line, Weblate's ``[X7X]`` tokens as markup (`placeholder_tokens`)."""
+    if fmt == "html":
+        page = read_page(text)
+        marks = tuple((a.start, a.end, a.name) for a in page.lang_attributes)
+        return list(to_sentences(text, page.pieces)), marks
+    pieces = []
+    pos = 0
+    for line in text.split("\n"):
+        tokens = placeholder_tokens(line, pos)
+        if any(t.kind is T.TEXT and t.text.strip() for t in tokens):
+            pieces += [(p, "") for p in paragraph_sentences(Paragraph(tokens), str, "text")]
+        pos += len(line) + 1
+    return list(to_sentences(text, pieces)), ()
+
+
+def placeholder_tokens(line: str, offset: int, pattern: re.Pattern[str] = PLACEHOLDER) -> list[Token]:
+    """A line as text and placeholder tokens. Weblate names a tag's token by its offset, so
+    which token opens and which closes is read from where they stand: a token glued to the word
+    after it (``[X5X]دانغ``) opens, one glued to the word before it (``جيانغ[X57X]``) closes the
+    nearest open one, and such a pair is markup around words (a ``<a>…</a>``), put back around
+    their translation as the HTML path puts a tag back (`sources.markup.place`). Any other
+    token stands alone (a ``%s``, a ``<br>``) and is kept as it is."""
+    tokens: list[Token] = []
+    at = 0
+    open_stack: list[int] = []
+    for m in pattern.finditer(line):
+        if m.start() > at:
+            tokens.append(_text_token(line, offset, at, m.start()))
+        before = line[m.start() - 1 : m.start()]
+        after = line[m.end() : m.end() + 1]
+        glued_after = bool(after) and not after.isspace() and pattern.match(line, m.end()) is None
+        glued_before = bool(before) and not before.isspace() and not (tokens and tokens[-1].kind != T.TEXT)
+        token = Token(T.OPAQUE, offset + m.start(), offset + m.end(), m.group(0), m.group(0))
+        if glued_after and not glued_before:
+            token.kind = T.OPEN
+            open_stack.append(len(tokens))
+        elif glued_before and not glued_after and open_stack:
+            opener = open_stack.pop()
+            token.kind = T.CLOSE
+            token.partner = opener
+            tokens[opener].partner = len(tokens)
+        tokens.append(token)
+        at = m.end()
+    for i in open_stack:  # an opener nothing closed stands alone
+        tokens[i].kind = T.OPAQUE
+    if at < len(line):
+        tokens.append(_text_token(line, offset, at, len(line)))
+    for t in tokens:
+        if t.kind in (T.OPEN, T.CLOSE):
+            t.text = ""
+    return tokens
+
+
+def _text_token(line: str, offset: int, a: int, b: int) -> Token:
+    return Token(
+        T.TEXT, offset + a, offset + b, text=line[a:b], chars=list(range(offset + a, offset + b + 1))
+    )
+
+
+def write_text(
+    text: str,
+    sentences: list[Sentence],
+    marks: Marks,
+    done: dict[str, Translated],
+    fmt: str,
+    lang: str,
+) -> str:
+    def translation(s: Sentence) -> str | None:
+        t = done.get(s.text)
+        return t.text if t is not None and t.text else None
+
+    return render(text, sentences, translation, fmt if fmt == "html" else "text", marks, lang)
+
+
+def arabic_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(map(is_arabic_letter, letters)) / len(letters) if letters else 0.0
+
+
+def busy_error(exc: Busy) -> ApiError:
+    return ApiError(429, f"Too many requests: {exc}", {"Retry-After": "1"})
+
+
+ErrorBody = Callable[[str], dict[str, Any]]
