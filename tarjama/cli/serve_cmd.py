@@ -109,6 +109,12 @@ from tarjama.translate.model_source import DEFAULT_MODEL
     help="Seconds /suggest waits for another process writing the suggestions PO (then 503).",
 )
 @click.option(
+    "--glossary-store",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the glossaries clients upload through DeepL's API (Weblate's project "
+    "glossaries), one file each. Default: locales/.glossaries (made at the first upload).",
+)
+@click.option(
     "--access-log",
     is_flag=True,
     help="A line on stderr for each answer: time, client, method, route, status, milliseconds "
@@ -146,6 +152,7 @@ def serve_cmd(
     max_queue: int,
     suggestions: Path | None,
     lock_timeout: float,
+    glossary_store: Path | None,
     access_log: bool,
     workers: int,
 ) -> None:
@@ -192,6 +199,7 @@ def serve_cmd(
         "max_queue": max_queue,
         "suggestions": str(suggestions) if suggestions is not None else None,
         "lock_timeout": lock_timeout,
+        "glossary_store": str(glossary_store or DEFAULT_OUT / ".glossaries"),
     }
     limits = Limits(
         read_timeout=timeout_read,

@@ -18,7 +18,7 @@ import hmac
 import json
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from tarjama.catalog.memory import TranslationMemory
 from tarjama.glossary import Glossary, Matcher
 from tarjama.run.core import Model, Run, RunOptions, Translated
 from tarjama.service.batcher import Batcher, Busy
+from tarjama.service.glossaries import GlossaryStore
 from tarjama.sources import Sentence
 from tarjama.sources.html import read_page
 from tarjama.sources.inline import Paragraph, T, Token, paragraph_sentences, to_sentences
@@ -120,15 +121,16 @@ class RequestLimits:
         await self.app(scope, limited, send)
 
 
-async def read_params(request: Request) -> dict[str, Any]:
+async def read_params(request: Request, lists: tuple[str, ...] = ("q",)) -> dict[str, Any]:
     """The request's fields, from JSON or a form (urlencoded or multipart), as LibreTranslate
-    takes them; every text in them checked to be Unicode (`check_text`)."""
+    takes them; every text in them checked to be Unicode (`check_text`). A form field named in
+    ``lists`` that is repeated is a list (``q=a&q=b``; DeepL's ``text``)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     try:
         if kind == "application/json":
             params = _json_object(await request.body())
         else:
-            params = await _form(request)
+            params = await _form(request, lists)
     except ClientDisconnect:  # nobody will read the answer; it only must not be a 500
         raise ApiError(400, "Invalid request: the client closed the connection") from None
     check_text(params)
@@ -158,7 +160,7 @@ def _finite(text: str) -> float:
     return value
 
 
-async def _form(request: Request) -> dict[str, Any]:
+async def _form(request: Request, lists: tuple[str, ...]) -> dict[str, Any]:
     try:
         form = await request.form()
     except (ApiError, ClientDisconnect):  # a body past the limit or the deadline stays 413/408
@@ -168,7 +170,7 @@ async def _form(request: Request) -> dict[str, Any]:
     params: dict[str, Any] = {}
     for key in form:
         values = [v for v in form.getlist(key) if isinstance(v, str)]
-        params[key] = values if key == "q" and len(values) > 1 else (values[0] if values else None)
+        params[key] = values if key in lists and len(values) > 1 else (values[0] if values else None)
     return params
 
 
@@ -220,9 +222,9 @@ def int_field(params: dict[str, Any], name: str, default: int = 0) -> int:
 def check_key(keys: frozenset[str] | None, request: Request, params: dict[str, Any] | None = None) -> None:
     """403 unless a key of ``keys`` is presented (None: no key needed). A key is read from the
     body's ``api_key`` field (LibreTranslate's way), the query string's ``api_key``, or an
-    ``Authorization`` header: ``Bearer KEY``, or Basic with the key as user or password, which
-    is what a client sends for a URL written ``http://KEY@host/`` (Weblate's tmserver
-    machinery takes nothing but a URL)."""
+    ``Authorization`` header: ``Bearer KEY``, ``DeepL-Auth-Key KEY`` (DeepL's clients), or
+    Basic with the key as user or password, which is what a client sends for a URL written
+    ``http://KEY@host/`` (Weblate's tmserver machinery takes nothing but a URL)."""
     if keys is None:
         return
     presented = list(_presented_keys(request, params or {}))
@@ -236,7 +238,7 @@ def _presented_keys(request: Request, params: dict[str, Any]) -> Iterator[str]:
             yield key
     scheme, _, value = request.headers.get("authorization", "").strip().partition(" ")
     value = value.strip()
-    if scheme.lower() == "bearer" and value:
+    if scheme.lower() in ("bearer", "deepl-auth-key") and value:
         yield value
     elif scheme.lower() == "basic" and value:
         try:
@@ -286,6 +288,7 @@ class ServiceConfig:
     suggestions: Path | None = None  # POST /suggest writes here (a PO a translator accepts)
     lock_timeout: float = 10.0  # seconds /suggest waits for another writer of that PO
     label: str = ""  # what the ready line says is loaded (on the server's terminal only)
+    glossary_store: Path | None = None  # where uploaded (DeepL) glossaries are kept; None: memory
 
 
 @dataclass
@@ -299,10 +302,13 @@ class Service:
     memory: TranslationMemory
     matcher: Matcher | None = None
     batcher: Batcher = field(init=False)
+    glossaries: GlossaryStore = field(init=False)  # uploaded glossaries (DeepL's API)
     ready: bool = False  # the model is loaded and the batcher runs: /health says 200
+    characters: int = 0  # characters of text translated (DeepL's /v2/usage)
 
     def __post_init__(self) -> None:
         self.matcher = Matcher(self.glossary) if self.glossary is not None else None
+        self.glossaries = GlossaryStore(self.config.glossary_store, self.glossary, SOURCE, self.config.lang)
         self.batcher = Batcher(
             self.translate_now,
             max_batch=self.config.max_batch,
@@ -310,9 +316,15 @@ class Service:
             max_queue=self.config.max_queue,
         )
 
-    def translate_now(self, sentences: Sequence[Sentence]) -> dict[str, Translated]:
-        """One batch through the run core (a fresh `Run`: no state grows across requests)."""
-        run = Run(self.options, self.model, self.glossary, self.memory, matcher=self.matcher)
+    def translate_now(
+        self, sentences: Sequence[Sentence], glossary_id: Hashable = None
+    ) -> dict[str, Translated]:
+        """One batch through the run core (a fresh `Run`: no state grows across requests), with
+        the server's glossary, or with an uploaded glossary laid over it (``glossary_id``)."""
+        glossary, matcher = self.glossary, self.matcher
+        if isinstance(glossary_id, str):
+            glossary, matcher = self.glossaries.enforced(glossary_id)
+        run = Run(self.options, self.model, glossary, self.memory, matcher=matcher)
         return run.translate_sentences(sentences)
 
 
@@ -550,14 +562,18 @@ def unsupported(source: str, target: str) -> ApiError:
     return ApiError(400, f"{code[:40] or '?'} is not supported")
 
 
-async def translate_texts(service: Service, texts: Sequence[str], fmt: str) -> list[str]:
+async def translate_texts(
+    service: Service, texts: Sequence[str], fmt: str, glossary_id: str | None = None
+) -> list[str]:
     """Each text translated as `tarjama translate` would (segmented, memory, glossary, markup
     put back, joined as the text had them); every sentence of every text goes to the batcher
     together. A text with no Arabic letter (``OK``, ``%s``, ``🙂``, a number) has nothing to
-    translate and comes back as it is, without the model. `Busy` when the queue is full."""
+    translate and comes back as it is, without the model. `Busy` when the queue is full.
+    ``glossary_id``: an uploaded glossary enforced on top of the server's (`GlossaryStore`)."""
     documents = [read_text(text, fmt) if has_arabic(text) else None for text in texts]
     sentences = [s for doc in documents if doc is not None for s in doc[0]]
-    done = await service.batcher.submit(sentences) if sentences else {}
+    done = await service.batcher.submit(sentences, glossary_id) if sentences else {}
+    service.characters += sum(len(t) for t in texts)
     return [
         text if doc is None else write_text(text, doc[0], doc[1], done, fmt, service.config.lang)
         for text, doc in zip(texts, documents, strict=True)

@@ -106,6 +106,7 @@ def build_service(settings: dict[str, Any], on_warning: OnWarning = ignore_warni
         max_queue=settings["max_queue"],
         suggestions=Path(settings["suggestions"]) if settings["suggestions"] else None,
         lock_timeout=settings["lock_timeout"],
+        glossary_store=Path(settings["glossary_store"]) if settings.get("glossary_store") else None,
         label=f"model {model.source.model_id} @ {model.source.revision}, {decode.backend}, "
         f"{'glossary' if glossary is not None else 'no glossary'}, "
         + (f"{len(memory)} memory entries" if settings["memory_dir"] is not None else "no memory"),

@@ -35,12 +35,13 @@ def error_body(request: Request, message: str) -> dict[str, Any]:
 
 
 def _routers() -> list[APIRouter]:
-    from tarjama.service.routers import health, libretranslate, tmserver
+    from tarjama.service.routers import deepl, health, libretranslate, tmserver
 
     return [
         health.router,
         libretranslate.router,
         tmserver.router,
+        deepl.router,
     ]
 
 
