@@ -272,7 +272,7 @@ def test_access_log_says_who_what_and_how_long_never_the_text(open_server: Serve
 
 # a toy API, as a module of tarjama.service.routers would be (module level: FastAPI reads the
 # annotations, which `from __future__ import annotations` leaves as names of this module)
-toy = APIRouter(prefix="/toy", dependencies=[routers.error_shape(lambda m: {"problem": m})])
+toy = APIRouter(prefix="/toy")
 
 
 @toy.get("/lang")
@@ -286,18 +286,21 @@ async def toy_fail() -> dict:
 
 
 def test_an_api_is_one_router_and_one_line(tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The toy API registered beside the others (the one line: its router in ``ROUTERS``):
-    served, its errors in its own shape, the LibreTranslate routes unchanged."""
+    """The toy API registered beside the others (the one line: an `Api` in ``APIS``): served,
+    its errors in its own shape (a 404 under its prefix too), LibreTranslate's unchanged."""
     from fastapi.testclient import TestClient
 
-    import tarjama.service.app as app_module
+    from tarjama.service.app import create_app
     from tarjama.service.factory import build_service
 
     from .test_serve_hostile import service_settings
 
-    monkeypatch.setattr(app_module, "ROUTERS", [*routers.ROUTERS, toy])
-    client = TestClient(app_module.create_app(build_service(service_settings(tiny_model))))
+    monkeypatch.setattr(
+        routers, "APIS", [*routers.APIS, routers.Api(toy, ("/toy/",), lambda m: {"problem": m})]
+    )
+    client = TestClient(create_app(build_service(service_settings(tiny_model))))
     assert client.get("/toy/lang").json() == {"lang": "en"}
     fail_res = client.get("/toy/fail")
     assert fail_res.status_code == 418 and fail_res.json() == {"problem": "no tea"}
+    assert client.get("/toy/nothing").json() == {"problem": "Not Found"}
     assert client.post("/languages").json() == {"error": "Method Not Allowed"}

@@ -150,7 +150,13 @@ def test_errors_in_deepls_shape(server: Server) -> None:
         timeout=10,
     )
     assert bad_tsv.status_code == 400 and "line 2" in bad_tsv.json()["message"], bad_tsv.text
-    for res in (no_key, missing, bad_tsv):
+    unknown = requests.get(server.url + "/v2/nothing", headers=auth(), timeout=10)
+    assert unknown.status_code == 404 and unknown.json() == {"message": "Not Found"}
+    huge = requests.post(
+        server.url + "/v2/translate", data=b"text=" + b"x" * 1_100_000, headers=auth(), timeout=10
+    )
+    assert huge.status_code == 413 and "message" in huge.json()
+    for res in (no_key, missing, bad_tsv, unknown, huge):
         assert "Traceback" not in res.text and "error" not in res.json()
 
 

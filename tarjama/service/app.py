@@ -8,14 +8,15 @@ exact memory hits without the model, glossary terms enforced, inline markup and 
 placeholders put back around their words; concurrent requests are batched (`batcher.py`).
 
 Here: the app itself, its limits (`common.RequestLimits`), CORS (browser clients, as
-LibreTranslate allows them), and its error answers, each in the shape of the API asked (a
-router declares it, `routers.error_shape`): never a traceback and never a path of the server.
+LibreTranslate allows them), and its error answers, each in the shape of the API asked
+(`routers.shape_for`): never a traceback and never a path of the server.
 """
 
 from __future__ import annotations
 
 import sys
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,8 +24,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
+from tarjama.service import routers
 from tarjama.service.common import ApiError, RequestLimits, Service, ServiceConfig, read_text
-from tarjama.service.routers import ROUTERS, error_body
 from tarjama.service.server import AccessTimer, say_ready_when_listening
 
 __all__ = ["Service", "ServiceConfig", "create_app", "read_text"]
@@ -55,7 +56,9 @@ def create_app(service: Service) -> FastAPI:
 
     app = FastAPI(title="tarjama", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.service = service
-    app.add_middleware(RequestLimits, body_limit=config.body_limit, read_timeout=config.read_timeout)
+    app.add_middleware(
+        RequestLimits, body_limit=config.body_limit, read_timeout=config.read_timeout, shape=routers.shape_for
+    )
     app.add_middleware(CORSMiddleware, **CORS)  # outside the limits: a 413 gets CORS headers too
     app.add_middleware(AccessTimer)  # outermost: times the whole answer for the access log
 
@@ -80,9 +83,13 @@ def create_app(service: Service) -> FastAPI:
         print(f"tarjama serve: error: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
         return JSONResponse(error_body(request, f"internal error: {type(exc).__name__}"), status_code=500)
 
-    for router in ROUTERS:
-        app.include_router(router)
+    for api in routers.APIS:
+        app.include_router(api.router)
     return app
+
+
+def error_body(request: Request, message: str) -> dict[str, Any]:
+    return routers.shape_for(request.scope)(message)
 
 
 def _validation_message(exc: RequestValidationError) -> str:

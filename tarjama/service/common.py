@@ -58,11 +58,16 @@ def error_body(message: str) -> bytes:
 
 
 async def send_error(
-    send: Send, status: int, message: str, headers: Sequence[tuple[bytes, bytes]] = ()
+    send: Send,
+    status: int,
+    message: str,
+    headers: Sequence[tuple[bytes, bytes]] = (),
+    shape: Callable[[str], dict[str, Any]] | None = None,
 ) -> None:
-    """An ``{"error": …}`` answer written straight to ASGI's ``send``: for code that runs
-    outside the app's exception handlers (a middleware, the server's own refusals)."""
-    body = error_body(message)
+    """An ``{"error": …}`` answer (or ``shape(message)``) written straight to ASGI's ``send``:
+    for code that runs outside the app's exception handlers (a middleware, the server's own
+    refusals)."""
+    body = json.dumps(shape(message)).encode() if shape is not None else error_body(message)
     await send(
         {
             "type": "http.response.start",
@@ -83,10 +88,17 @@ class RequestLimits:
     not arrived ``read_timeout`` seconds after its request began gets 408 and the connection
     is closed. (The request head has its own deadline in `server.GuardedH11Protocol`.)"""
 
-    def __init__(self, app: ASGIApp, body_limit: int, read_timeout: float) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        body_limit: int,
+        read_timeout: float,
+        shape: Callable[[Scope], Callable[[str], dict[str, Any]]] | None = None,
+    ) -> None:
         self.app = app
         self.body_limit = body_limit
         self.read_timeout = read_timeout
+        self.shape = shape  # the error body of the API a path belongs to
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -94,7 +106,8 @@ class RequestLimits:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.body_limit:
-            await send_error(send, 413, f"Request body exceeds {self.body_limit} bytes")
+            shape = self.shape(scope) if self.shape is not None else None
+            await send_error(send, 413, f"Request body exceeds {self.body_limit} bytes", shape=shape)
             return
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.read_timeout
@@ -666,6 +679,3 @@ def arabic_share(text: str) -> float:
 
 def busy_error(exc: Busy) -> ApiError:
     return ApiError(429, f"Too many requests: {exc}", {"Retry-After": "1"})
-
-
-ErrorBody = Callable[[str], dict[str, Any]]

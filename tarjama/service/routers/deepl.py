@@ -50,9 +50,14 @@ from tarjama.service.glossaries import (
     glossary_v3,
     parse_entries,
 )
-from tarjama.service.routers import error_shape
 
-router = APIRouter(dependencies=[error_shape(lambda message: {"message": message})])
+router = APIRouter()
+
+
+def error(message: str) -> dict[str, Any]:
+    """DeepL's error body."""
+    return {"message": message}
+
 
 LISTS = ("text", "ignore_tags", "non_splitting_tags", "splitting_tags")
 # an empty element (<x id="5"></x>, <x/>) is one token; any other tag is one
