@@ -150,6 +150,24 @@ def test_errors_in_deepls_shape(server: Server) -> None:
         timeout=10,
     )
     assert bad_tsv.status_code == 400 and "line 2" in bad_tsv.json()["message"], bad_tsv.text
+    v3 = server.url + "/v3/glossaries"
+    no_entries = requests.post(
+        v3,
+        json={"name": "x", "dictionaries": [{"source_lang": "AR", "target_lang": "EN"}]},
+        headers=auth(),
+        timeout=10,
+    )
+    assert no_entries.status_code == 400
+    assert no_entries.json() == {"message": "Parameter 'dictionaries.0.entries' not specified."}
+    number = requests.post(v3, json={"name": 5, "dictionaries": []}, headers=auth(), timeout=10)
+    assert number.status_code == 400 and number.json()["message"].startswith("Value for 'name' not supported")
+    pair = requests.post(
+        v3,
+        json={"name": "x", "dictionaries": [{"source_lang": "EN", "target_lang": "DE", "entries": "a\tb"}]},
+        headers=auth(),
+        timeout=10,
+    )
+    assert pair.status_code == 400 and "language pair" in pair.json()["message"]
     unknown = requests.get(server.url + "/v2/nothing", headers=auth(), timeout=10)
     assert unknown.status_code == 404 and unknown.json() == {"message": "Not Found"}
     huge = requests.post(
