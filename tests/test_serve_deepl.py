@@ -287,3 +287,85 @@ def test_the_store_is_bounded_and_writes_whole_files(tmp_path: Path) -> None:
         parse_entries("هانوي\tHanoi\n\nفيتنام\tVietnam\tx", "tsv", "entries")
     with pytest.raises(GlossaryError, match=r"line 2: .*conflicts with line 1"):
         parse_entries("دانج هوانج جيانج\tDang Hoang Giang\nدانغ هوانغ جيانغ\tDang H. Giang", "tsv", "entries")
+
+
+def test_hostile_requests_to_the_deepl_api_fail_alone_in_its_shape(server: Server) -> None:
+    """Every way a DeepL request can be wrong is a 4xx ``{"message"}``, never a 500 or a
+    traceback, and the server answers the next request."""
+    url = server.url
+    bad = [
+        ("POST", "/v2/translate", {"json": {"text": [1], "target_lang": "EN"}}),
+        ("POST", "/v2/translate", {"json": {"text": "x", "target_lang": ["EN"]}}),
+        ("POST", "/v2/translate", {"json": {"text": [NAME], "target_lang": "EN", "tag_handling": "yaml"}}),
+        ("POST", "/v2/translate", {"json": {"text": [NAME], "target_lang": "EN", "glossary_id": 7}}),
+        ("POST", "/v2/translate", {"json": {"text": [NAME], "target_lang": "EN", "glossary_id": "x"}}),
+        ("POST", "/v2/translate", {"data": b'{"text": ["\\ud800"], "target_lang": "EN"}', "json_type": True}),
+        ("POST", "/v2/translate", {"data": b'{"text": [NaN]}', "json_type": True}),
+        ("POST", "/v2/glossaries", {"json": {"name": "x", "source_lang": "AR", "target_lang": "EN"}}),
+        (
+            "POST",
+            "/v2/glossaries",
+            {"json": {"name": "x", "source_lang": "AR", "target_lang": "EN", "entries": ""}},
+        ),
+        (
+            "POST",
+            "/v2/glossaries",
+            {
+                "json": {
+                    "name": "x",
+                    "source_lang": "AR",
+                    "target_lang": "EN",
+                    "entries": "a\tb",
+                    "entries_format": "xlsx",
+                }
+            },
+        ),
+        (
+            "POST",
+            "/v2/glossaries",
+            {"json": {"name": "\x00", "source_lang": "AR", "target_lang": "EN", "entries": "هانوي\tHanoi"}},
+        ),
+        (
+            "POST",
+            "/v2/glossaries",
+            {
+                "json": {
+                    "name": "x",
+                    "source_lang": "AR",
+                    "target_lang": "EN",
+                    "entries": "هانوي\t" + "H" * 2000,
+                }
+            },
+        ),
+        (
+            "POST",
+            "/v2/glossaries",
+            {
+                "json": {
+                    "name": "x",
+                    "source_lang": "AR",
+                    "target_lang": "EN",
+                    "entries": '"a,b',
+                    "entries_format": "csv",
+                }
+            },
+        ),
+        ("POST", "/v3/glossaries", {"json": {"name": "x", "dictionaries": "AR"}}),
+        ("POST", "/v3/glossaries", {"json": {"name": "x", "dictionaries": [[]]}}),
+        ("POST", "/v3/glossaries", {"json": []}),
+        ("PATCH", "/v3/glossaries/00000000-0000-4000-8000-000000000000", {"json": {"name": "y"}}),
+        ("GET", "/v3/glossaries/..%2F..%2Fetc%2Fpasswd", {}),
+        ("GET", "/v2/glossaries/%00/entries", {}),
+        ("DELETE", "/v3/glossaries/not-an-id", {}),
+        ("PUT", "/v3/glossaries/00000000-0000-4000-8000-000000000000/dictionaries", {"json": {}}),
+        ("GET", "/v2/languages", {"params": {"type": "both"}}),
+        ("GET", "/v3/languages", {"params": {"resource": "x"}}),
+    ]
+    for method, path, kw in bad:
+        headers = auth()
+        if kw.pop("json_type", False):
+            headers["Content-Type"] = "application/json"
+        res = requests.request(method, url + path, headers=headers, timeout=30, **kw)
+        assert 400 <= res.status_code < 500, (method, path, res.status_code, res.text)
+        assert set(res.json()) == {"message"} and "Traceback" not in res.text, (path, res.text)
+    assert translate(server, text=[NAME], target_lang="EN").status_code == 200
