@@ -250,6 +250,13 @@ def test_placeholder_pairs_come_back_around_their_words(open_server: Server) -> 
     ).json()["translatedText"][0]
     assert sorted(re.findall(r"\[X\d+X\]", alone)) == ["[X30X]", "[X40X]", "[X4X]", "[X9X]"]
     assert "[X9X]Dang Hoang Giang[X30X]" in alone
+    # the link ends the sentence, before its period; a mark ends the linked word
+    end = requests.post(
+        open_server.url + "/translate",
+        json={"q": ["وقّع [X5X]دانغ هوانغ جيانغَ[X57X]."], "source": "ar", "target": "en"},
+        timeout=60,
+    ).json()["translatedText"][0]
+    assert "[X5X]Dang Hoang Giang[X57X]" in end, end
 
 
 def test_access_log_says_who_what_and_how_long_never_the_text(open_server: Server) -> None:

@@ -18,6 +18,7 @@ import hmac
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -616,20 +617,19 @@ def read_text(text: str, fmt: str) -> tuple[list[Sentence], Marks]:
 def placeholder_tokens(line: str, offset: int, pattern: re.Pattern[str] = PLACEHOLDER) -> list[Token]:
     """A line as text and placeholder tokens. Weblate names a tag's token by its offset, so
     which token opens and which closes is read from where they stand: a token glued to the word
-    after it (``[X5X]دانغ``) opens, one glued to the word before it (``جيانغ[X57X]``) closes the
-    nearest open one, and such a pair is markup around words (a ``<a>…</a>``), put back around
-    their translation as the HTML path puts a tag back (`sources.markup.place`). Any other
-    token stands alone (a ``%s``, a ``<br>``) and is kept as it is."""
+    after it and not to one before (``[X5X]دانغ``) opens, one glued to the word before it and
+    not to one after (``جيانغ[X57X].``) closes the nearest open one, and such a pair is markup
+    around words (a ``<a>…</a>``), put back around their translation as the HTML path puts a
+    tag back (`sources.markup.place`). Any other token stands alone (a ``%s``, a ``<br>``) and
+    is kept as it is."""
     tokens: list[Token] = []
     at = 0
     open_stack: list[int] = []
     for m in pattern.finditer(line):
         if m.start() > at:
             tokens.append(_text_token(line, offset, at, m.start()))
-        before = line[m.start() - 1 : m.start()]
-        after = line[m.end() : m.end() + 1]
-        glued_after = bool(after) and not after.isspace() and pattern.match(line, m.end()) is None
-        glued_before = bool(before) and not before.isspace() and not (tokens and tokens[-1].kind != T.TEXT)
+        glued_after = _word_char(line[m.end() : m.end() + 1])
+        glued_before = _word_char(line[m.start() - 1 : m.start()])
         token = Token(T.OPAQUE, offset + m.start(), offset + m.end(), m.group(0), m.group(0))
         if glued_after and not glued_before:
             token.kind = T.OPEN
@@ -649,6 +649,11 @@ def placeholder_tokens(line: str, offset: int, pattern: re.Pattern[str] = PLACEH
         if t.kind in (T.OPEN, T.CLOSE):
             t.text = ""
     return tokens
+
+
+def _word_char(ch: str) -> bool:
+    """A letter, digit or combining mark (a shadda, a vowel sign): part of a word."""
+    return bool(ch) and (ch.isalnum() or unicodedata.category(ch).startswith("M"))
 
 
 def _text_token(line: str, offset: int, a: int, b: int) -> Token:
