@@ -3,7 +3,8 @@
 A request's sentences wait at most ``max_wait`` seconds (or until ``max_batch`` sentences
 are waiting) for others to join, then all go to the run core in one call, which pools and
 batches them as `tarjama batch` does. One decode runs at a time (the model is one), so
-while it runs the next batch fills up: many single-sentence clients decode at batch speed.
+while it runs the next batch fills up, and it waits a moment for the clients the last decode
+answered (`Batcher._loop`): many single-sentence clients decode in full batches.
 The queue is bounded in sentences; past it a request is refused (`Busy`, HTTP 429) instead
 of growing memory. A decode that raises is retried in halves (`Batcher._decode`): one bad
 sentence fails its own request, never the others it was batched with. A request may name a
@@ -24,6 +25,9 @@ from tarjama.sources import Sentence
 
 Work = Callable[[Sequence[Sentence], Hashable], dict[str, Translated]]
 Item = tuple[list[Sentence], "asyncio.Future[dict[str, Translated]]", Hashable]
+
+
+EXTRA_WAIT = 0.05  # seconds a batch may wait for the clients the last one answered
 
 
 class Busy(Exception):
@@ -82,17 +86,28 @@ class Batcher:
         return await future
 
     async def _loop(self) -> None:
+        """Gather a batch, decode it, again. Requests that came while the last batch decoded are
+        queued at once, but the clients it just answered (one sentence a request, as Weblate and
+        the load test send) come back only milliseconds later: while fewer requests are here
+        than were active at the end of the last decode (``active``: its requests and those that
+        queued meanwhile), the batch waits a little longer for them (a quarter of the last
+        decode, at most ``EXTRA_WAIT``), so the decoder stays full instead of splitting the
+        clients into two half batches that alternate. A lone client has ``active`` 1 and never
+        waits longer; ``max_wait`` 0 turns the wait off."""
         assert self._queue is not None
         loop = asyncio.get_running_loop()
+        active, last_decode = 0, 0.0
         while True:
             items = [await self._queue.get()]
             count = len(items[0][0])
-            deadline = loop.time() + self.max_wait
+            now = loop.time()
+            deadline = now + self.max_wait
+            patient = deadline + min(EXTRA_WAIT, last_decode / 4) if self.max_wait > 0 else deadline
             while count < self.max_batch:
                 try:
                     item = self._queue.get_nowait()
                 except asyncio.QueueEmpty:
-                    left = deadline - loop.time()
+                    left = (patient if len(items) < active else deadline) - loop.time()
                     if left <= 0:
                         break
                     try:
@@ -101,10 +116,13 @@ class Batcher:
                         break
                 items.append(item)
                 count += len(item[0])
+            started = loop.time()
             try:
                 await self._decode(items)
             finally:
                 self._pending -= sum(max(len(batch), 1) for batch, _, _ in items)
+            last_decode = loop.time() - started
+            active = len(items) + self._queue.qsize()
 
     async def _decode(self, items: list[Item]) -> None:
         groups: dict[Hashable, list[Item]] = {}
