@@ -369,3 +369,40 @@ def test_hostile_requests_to_the_deepl_api_fail_alone_in_its_shape(server: Serve
         assert 400 <= res.status_code < 500, (method, path, res.status_code, res.text)
         assert set(res.json()) == {"message"} and "Traceback" not in res.text, (path, res.text)
     assert translate(server, text=[NAME], target_lang="EN").status_code == 200
+
+
+def test_every_worker_sees_a_glossary_another_made(tmp_path: Path, tiny_model: Path) -> None:
+    """Weblate creates a glossary, then lists the glossaries and must find it by name: with
+    --workers 2 the two requests may reach different processes (a new connection each)."""
+    srv = Server(
+        tmp_path, tiny_model, "--no-memory", "--workers", "2", "--glossary-store", str(tmp_path / "g")
+    )
+    try:
+        made = requests.post(
+            srv.url + "/v2/glossaries",
+            json={
+                "name": "weblate:1:AR:EN:1",
+                "source_lang": "AR",
+                "target_lang": "EN",
+                "entries": "هانوي\tHa Noi",
+            },
+            timeout=10,
+        ).json()
+        for _ in range(12):  # requests.get opens a new connection each time
+            names = [
+                g["name"] for g in requests.get(srv.url + "/v2/glossaries", timeout=10).json()["glossaries"]
+            ]
+            assert names == ["weblate:1:AR:EN:1"]
+            out = requests.post(
+                srv.url + "/v2/translate",
+                json={
+                    "text": [VISIT],
+                    "source_lang": "AR",
+                    "target_lang": "EN",
+                    "glossary_id": made["glossary_id"],
+                },
+                timeout=60,
+            )
+            assert "Ha Noi" in out.json()["translations"][0]["text"]
+    finally:
+        assert srv.stop() == 0
