@@ -1,6 +1,6 @@
 """`tarjama serve` under load (loopback only, bounded in time) against `tarjama batch` on the same sentences.
 
-    .venv/bin/python benchmarks/serve_load.py [--seconds 20] [--rounds 3] [--clients 1,4,16]
+    .venv/bin/python benchmarks/serve_load.py [--seconds 20] [--rounds 3] [--clients 1,4,16,64] [--apis lt,deepl]
 
 The model is opus-mt-ar-en's shape with random weights and a fixed output length
 (benchmarks/throughput.py builds it: 32 target tokens per sentence), CTranslate2 int8, beam
@@ -10,8 +10,10 @@ The model is opus-mt-ar-en's shape with random weights and a fixed output length
               once the model is loaded), in a fresh process: sentences/s
   decode-1    one sentence decoded alone by the same backend, in that process: seconds (median)
   serve-N     the service on 127.0.0.1 with N client threads, each sending one sentence per
-              request (requests.Session, keep-alive) for --seconds: sentences/s and p50/p95/p99
-              latency; peak RSS of the server process (VmHWM)
+              request (requests.Session, keep-alive) for --seconds, through each API of --apis
+              (lt: POST /translate {"q"}; deepl: POST /v2/translate {"text": [...]}, as Weblate's
+              DeepL class sends it): sentences/s and p50/p95/p99 latency; peak RSS of the
+              server process (VmHWM)
 
 Medians over the rounds. Targets (issue #17): serve-16 ≥ 0.8 × batch; serve-1 p50 within 20 %
 of decode-1. Numbers go to docs/benchmarks.md.
@@ -115,7 +117,14 @@ def start_server(model: Path, work: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("the service did not start")
 
 
-def drive(url: str, sentences: list[str], clients: int, seconds: float) -> dict:
+def request_for(api: str, text: str) -> tuple[str, dict]:
+    """The path and JSON body of one sentence's request through ``api``."""
+    if api == "deepl":
+        return "/v2/translate", {"text": [text], "source_lang": "AR", "target_lang": "EN"}
+    return "/translate", {"q": text, "source": "ar", "target": "en"}
+
+
+def drive(url: str, sentences: list[str], clients: int, seconds: float, api: str = "lt") -> dict:
     latencies: list[float] = []
     lock = threading.Lock()
     stop = time.monotonic() + seconds
@@ -128,9 +137,8 @@ def drive(url: str, sentences: list[str], clients: int, seconds: float) -> dict:
             text = sentences[i % len(sentences)]
             i += clients
             t0 = time.perf_counter()
-            res = session.post(
-                url + "/translate", json={"q": text, "source": "ar", "target": "en"}, timeout=120
-            )
+            path, body = request_for(api, text)
+            res = session.post(url + path, json=body, timeout=120)
             took = time.perf_counter() - t0
             with lock:
                 if res.status_code == 200:
@@ -170,7 +178,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--clients", default="1,4,16")
+    ap.add_argument("--clients", default="1,4,16,64")
+    ap.add_argument("--apis", default="lt,deepl", help="lt, deepl or both (comma-separated)")
     ap.add_argument("--sentences", type=int, default=96)
     ap.add_argument(
         "--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "tarjama-serve-bench"
@@ -194,8 +203,9 @@ def main() -> None:
 
     ensure_converted(resolve_model(str(model)), "int8")
     clients = [int(c) for c in args.clients.split(",")]
+    apis = [a for a in args.apis.split(",") if a]
     batch, decode1 = [], []
-    serve: dict[int, list[dict]] = {c: [] for c in clients}
+    serve: dict[tuple[str, int], list[dict]] = {(a, c): [] for a in apis for c in clients}
     rss = 0.0
     for n in range(args.rounds):
         out = subprocess.run(
@@ -214,14 +224,15 @@ def main() -> None:
         proc, url = start_server(model, args.work)
         try:
             drive(url, sentences, 2, 3.0)  # warm-up
-            for c in clients:
-                r = drive(url, sentences, c, args.seconds)
-                serve[c].append(r)
-                print(
-                    f"  serve {c:>2} clients: {r['sps']:.2f} sent/s, p50 {r['p50'] * 1000:.0f} ms, "
-                    f"p95 {r['p95'] * 1000:.0f} ms, p99 {r['p99'] * 1000:.0f} ms, errors {r['errors']}",
-                    flush=True,
-                )
+            for api in apis:
+                for c in clients:
+                    r = drive(url, sentences, c, args.seconds, api)
+                    serve[(api, c)].append(r)
+                    print(
+                        f"  serve {api} {c:>2} clients: {r['sps']:.2f} sent/s, p50 {r['p50'] * 1000:.0f} ms, "
+                        f"p95 {r['p95'] * 1000:.0f} ms, p99 {r['p99'] * 1000:.0f} ms, errors {r['errors']}",
+                        flush=True,
+                    )
             rss = max(rss, peak_rss_mb(proc.pid))
         finally:
             proc.send_signal(signal.SIGTERM)
@@ -235,17 +246,21 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|")
     print(f"| batch (run core) | {b:.2f} | 1.00 | | | | |")
     print(f"| one decode alone | | | {d * 1000:.0f} | | | |")
-    for c in clients:
-        med = {k: statistics.median(r[k] for r in serve[c]) for k in ("sps", "p50", "p95", "p99")}
-        print(
-            f"| serve, {c} client{'s' if c > 1 else ''} | {med['sps']:.2f} | {med['sps'] / b:.2f} | "
-            f"{med['p50'] * 1000:.0f} | {med['p95'] * 1000:.0f} | {med['p99'] * 1000:.0f} | {rss:.0f} |"
-        )
-    if 1 in serve:
-        p50 = statistics.median(r["p50"] for r in serve[1])
-        print(f"\n1 client p50 / one decode: {p50 / d:.2f} (target ≤ 1.20)")
-    if 16 in serve:
-        print(f"16 clients / batch: {statistics.median(r['sps'] for r in serve[16]) / b:.2f} (target ≥ 0.80)")
+    for api in apis:
+        for c in clients:
+            runs = serve[(api, c)]
+            med = {k: statistics.median(r[k] for r in runs) for k in ("sps", "p50", "p95", "p99")}
+            print(
+                f"| serve {api}, {c} client{'s' if c > 1 else ''} | {med['sps']:.2f} | {med['sps'] / b:.2f} | "
+                f"{med['p50'] * 1000:.0f} | {med['p95'] * 1000:.0f} | {med['p99'] * 1000:.0f} | {rss:.0f} |"
+            )
+    for api in apis:
+        if 1 in clients:
+            p50 = statistics.median(r["p50"] for r in serve[(api, 1)])
+            print(f"\n{api}: 1 client p50 / one decode: {p50 / d:.2f} (target ≤ 1.20)")
+        if 16 in clients:
+            ratio = statistics.median(r["sps"] for r in serve[(api, 16)]) / b
+            print(f"{api}: 16 clients / batch: {ratio:.2f} (target ≥ 0.80)")
 
 
 if __name__ == "__main__":

@@ -125,6 +125,40 @@ def load_selected(paths: Sequence[Path] | None) -> Glossary:
     return load_glossaries(list(paths) if paths else [default_path()])
 
 
+def terms_from_pairs(rows: Iterable[tuple[int, str, str]], where: str) -> list[Term]:
+    """Terms from (line, source, target) rows a client sent (a DeepL-style glossary), each
+    checked as a CSV row is and deduplicated as a file's are: ``where`` names them in errors
+    (``InputError``: ``<where>: line N: <problem>``)."""
+    path = Path(where)
+    terms = []
+    for line, source, target in rows:
+        _check(source, target, f"line {line}", path)
+        terms.append(Term(source.strip(), target.strip(), origin=f"{where}:{line}"))
+    return _dedupe(terms, path)
+
+
+def overlay(base: Glossary | None, terms: Sequence[Term], name: str) -> Glossary:
+    """``base`` with ``terms`` on top: a term of ``terms`` replaces the base's entry for the same
+    source (its approved form wins); it keeps the base entry's type and variants (a name stays
+    a name, with its spelling families) and those of its forbidden renderings the new form does
+    not itself contain. The replaced entries are in ``conflicts``."""
+    merged: dict[tuple[str, ...], Term] = {t.key: t for t in base.terms} if base is not None else {}
+    conflicts = list(base.conflicts) if base is not None else []
+    digest = hashlib.sha256((base.fingerprint if base is not None else "").encode())
+    for term in terms:
+        digest.update(f"{term.source}\t{term.target}\n".encode())
+        old = merged.get(term.key)
+        if old is not None:
+            if old.target == term.target:
+                continue
+            conflicts.append(Conflict(term.source, old, term))
+            kept = tuple(f for f in old.forbidden if not find_forbidden(term.target, [f]))
+            term = Term(term.source, term.target, old.type, old.note, term.origin, kept, old.variants)
+        merged[term.key] = term
+    sources = [*(base.sources if base is not None else []), name]
+    return Glossary(list(merged.values()), conflicts, sources, "sha256:" + digest.hexdigest()[:16])
+
+
 def read_glossary_file(path: Path) -> list[Term]:
     check_regular_file(path, "glossary file")
     try:

@@ -455,7 +455,7 @@ def test_a_lone_surrogate_is_400_for_its_request_and_the_others_are_answered(gua
 def test_a_failing_sentence_fails_its_own_request_and_no_other(tiny_model: Path, desk: Path) -> None:
     """The batcher's seam with the real model: a sentence the tokenizer cannot take (a lone
     surrogate, let past the boundary on purpose) decoded in one batch with good requests."""
-    from tarjama.service.app import _read
+    from tarjama.service.app import read_text
     from tarjama.service.factory import build_service
 
     service = build_service(
@@ -468,7 +468,7 @@ def test_a_failing_sentence_fails_its_own_request_and_no_other(tiny_model: Path,
         await service.batcher.start()
         try:
             return await asyncio.gather(
-                *(service.batcher.submit(_read(t, "text")[1]) for t in texts), return_exceptions=True
+                *(service.batcher.submit(read_text(t, "text")[0]) for t in texts), return_exceptions=True
             )
         finally:
             await service.batcher.stop()
@@ -479,7 +479,7 @@ def test_a_failing_sentence_fails_its_own_request_and_no_other(tiny_model: Path,
             assert isinstance(result, Exception), text
         else:
             assert isinstance(result, dict), (text, result)
-            assert all(result[s.text].text for s in _read(text, "text")[1])
+            assert all(result[s.text].text for s in read_text(text, "text")[0])
     assert results[texts.index(memory_hit["arabic"])][memory_hit["arabic"]].text == memory_hit["english"]
 
 

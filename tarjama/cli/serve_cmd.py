@@ -111,6 +111,18 @@ from tarjama.cli.options import (
     help="Seconds /suggest waits for another process writing the suggestions PO (then 503).",
 )
 @click.option(
+    "--glossary-store",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the glossaries clients upload through DeepL's API (Weblate's project "
+    "glossaries), one file each. Default: locales/.glossaries (made at the first upload).",
+)
+@click.option(
+    "--access-log",
+    is_flag=True,
+    help="A line on stderr for each answer: time, client, method, route, status, milliseconds "
+    "(never a request's text or query string).",
+)
+@click.option(
     "--workers",
     default=1,
     show_default=True,

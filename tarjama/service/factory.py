@@ -83,13 +83,15 @@ def serve_settings(
     use_memory: bool = True,
     lang: str = "en",
     suggestions: Path | None = None,
+    glossary_store: Path | None = None,
     **fields: Any,
 ) -> ServeSettings:
     """`tarjama serve`'s options as `ServeSettings`, every file they name checked first, before
     a port is bound or a model loaded: the key file read (`read_api_keys`), a --memory folder
     that must exist, the suggestions file writable. Without --memory the memory is the target
     language's, ``locales/<lang>`` as `translate` writes it, when that folder exists (never
-    another language's: French requests must not get the English memory)."""
+    another language's: French requests must not get the English memory). Uploaded glossaries
+    are kept in ``locales/.glossaries`` unless ``glossary_store`` says where."""
     keys = read_api_keys(api_key_file) if api_key_file is not None else None
     if not use_memory:
         memory = None
@@ -101,7 +103,10 @@ def serve_settings(
         memory = memory_dir
     if suggestions is not None:
         check_can_write(suggestions, what="suggestions file")
-    return ServeSettings(api_keys=keys, memory_dir=memory, lang=lang, suggestions=suggestions, **fields)
+    store = glossary_store or DEFAULT_OUT / ".glossaries"  # beside the catalogs, as the memory
+    return ServeSettings(
+        api_keys=keys, memory_dir=memory, lang=lang, suggestions=suggestions, glossary_store=store, **fields
+    )
 
 
 def build_service(settings: ServeSettings, on_warning: OnWarning = ignore_warning) -> Service:
@@ -141,12 +146,18 @@ def run_service(
     say(f"tarjama serve: loading {service.config.label} on http://{settings.host}:{bound}")
     if settings.workers > 1:
         os.environ[SETTINGS_ENV] = settings.to_json()
-        serve("tarjama.service.factory:app_from_env", sockets, settings.limits(), settings.workers)
+        serve(
+            "tarjama.service.factory:app_from_env",
+            sockets,
+            settings.limits(),
+            settings.workers,
+            settings.access_log,
+        )
     else:
         # loaded before the server starts: a library that sets signal handlers while loading
         # (torch, CTranslate2) must not replace the ones that make SIGTERM drain the server
         service.model.backend()
-        serve(create_app(service), sockets, settings.limits())
+        serve(create_app(service), sockets, settings.limits(), access_log=settings.access_log)
 
 
 def app_from_env() -> FastAPI:

@@ -18,15 +18,23 @@ any number of connections, and with httptools reads a header of any size into me
 The sockets are bound before the model loads (`bind`), so a taken port is one line and no
 "ready"; they listen once the model is loaded, and "ready" is said only then
 (`say_ready_when_listening`), in each worker.
+
+With ``--access-log`` each answer is a line on stderr through uvicorn's own access logger
+(`AccessLine`): when, the client, the method, the route, the status and the milliseconds to the
+answer's head. Never the request's text, which is the desk's unpublished news: no query string
+(it may carry ``q`` or a key), and a route's text parameter (tmserver's unit) as ``{text}``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import errno
 import http
+import logging
 import socket
 import sys
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,16 +119,70 @@ async def _announce() -> None:
         _ready_line = None
 
 
+# the request being answered (its scope, when it began), for its access log line
+_answering: contextvars.ContextVar[tuple[dict[str, Any], float] | None] = contextvars.ContextVar(
+    "tarjama_answering", default=None
+)
+# route parameters an access line may show as sent; any other (a text) is shown as its name
+_SHOWN_PARAMETERS = frozenset({"source", "target", "glossary_id"})
+
+
+class AccessTimer:
+    """ASGI middleware, outermost: notes each request's scope and start for `AccessLine`
+    (uvicorn logs the line from inside the app's ``send``, in the same context)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            _answering.set((scope, time.perf_counter()))
+        await self.app(scope, receive, send)
+
+
+class AccessLine(logging.Filter):
+    """Rewrites uvicorn's access record (client, method, path with query, version, status) as
+    ``client method route status ms``, the route as matched with its text parameters unfilled."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if len(args) != 5:
+            return True
+        client, method, _path, _version, status = args
+        current = _answering.get()
+        route, ms = "-", "-"
+        if current is not None:
+            scope, began = current
+            ms = f"{(time.perf_counter() - began) * 1000:.1f}"
+            route = _logged_route(scope)
+        record.msg = "%s %s %s %s %s ms"
+        record.args = (client, method, route, status, ms)
+        return True
+
+
+def _logged_route(scope: dict[str, Any]) -> str:
+    route = scope.get("route")
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if not isinstance(template, str):
+        return "(no route)"  # a 404: the path may be anything a client typed, so not shown
+    params = scope.get("path_params") or {}
+    for name, value in params.items():
+        if name in _SHOWN_PARAMETERS and isinstance(value, str) and len(value) <= 64 and value.isprintable():
+            template = template.replace("{" + name + "}", value)
+    return template
+
+
 class ServeConfig(uvicorn.Config):
     """uvicorn's settings plus `Limits`; pickled whole into each worker of ``--workers N``."""
 
-    def __init__(self, app: Any, limits: Limits, **kwargs: Any) -> None:
+    def __init__(self, app: Any, limits: Limits, access_log: bool = False, **kwargs: Any) -> None:
         super().__init__(
             app,
             http=GuardedH11Protocol,
             ws="none",
             lifespan="on",
             log_level="warning",
+            access_log=access_log,
             timeout_graceful_shutdown=30,
             timeout_keep_alive=limits.keep_alive,  # type: ignore[arg-type]  # uvicorn takes a float
             h11_max_incomplete_event_size=limits.header_limit,
@@ -128,6 +190,22 @@ class ServeConfig(uvicorn.Config):
             **kwargs,
         )
         self.limits = limits
+
+    def configure_logging(self) -> None:
+        """uvicorn's logging; with the access log, its access logger at INFO on stderr through
+        `AccessLine` (called again in each worker process)."""
+        super().configure_logging()
+        if not self.access_log:
+            return
+        logger = logging.getLogger("uvicorn.access")
+        handler = logging.StreamHandler(sys.stderr)
+        formatter = logging.Formatter("%(asctime)s.%(msecs)03dZ %(message)s", "%Y-%m-%dT%H:%M:%S")
+        formatter.converter = time.gmtime
+        handler.setFormatter(formatter)
+        handler.addFilter(AccessLine())
+        logger.handlers = [handler]
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
 
 
 class GuardedH11Protocol(H11Protocol):
@@ -292,14 +370,16 @@ class _Server(uvicorn.Server):
         pass
 
 
-def serve(app: Any, sockets: list[socket.socket], limits: Limits, workers: int = 1) -> None:
+def serve(
+    app: Any, sockets: list[socket.socket], limits: Limits, workers: int = 1, access_log: bool = False
+) -> None:
     """Serve on ``sockets`` (from `listen`) until SIGTERM or Ctrl-C, then drain and return.
 
     ``app``: the app itself, or with ``workers`` > 1 the import string of a factory each
-    worker process calls.
+    worker process calls. ``access_log``: a line on stderr for each answer (`AccessLine`).
     """
     if workers > 1:
-        config = ServeConfig(app, limits, factory=True, workers=workers)
+        config = ServeConfig(app, limits, access_log, factory=True, workers=workers)
         Multiprocess(config, sockets=sockets).run()
     else:
-        _Server(ServeConfig(app, limits)).run(sockets=sockets)
+        _Server(ServeConfig(app, limits, access_log)).run(sockets=sockets)

@@ -41,6 +41,8 @@ class ServeSettings:
     max_queue: int = 1024
     suggestions: Path | None = None
     lock_timeout: float = 10.0
+    glossary_store: Path | None = None  # uploaded (DeepL) glossaries' folder; None: kept in memory
+    access_log: bool = False  # uvicorn's access log (method, route, status, time; never the text)
     # what a client may hold of the server (`server.Limits`)
     read_timeout: float = 20.0
     keep_alive: float = 5.0
