@@ -20,7 +20,7 @@ from tarjama.sources import Sentence
 from .test_serve_hostile import run_in_own_loop
 
 CLIENTS = 8
-ROUNDS = 5
+ROUNDS = 8
 
 
 def test_clients_answered_by_a_decode_are_gathered_into_the_next_batch() -> None:
@@ -48,5 +48,8 @@ def test_clients_answered_by_a_decode_are_gathered_into_the_next_batch() -> None
 
     run_in_own_loop(main())
     assert sum(sizes) == CLIENTS * ROUNDS
-    # after the first batch, each holds every client (the old rule: about half of them)
-    assert sizes[1:-1] and min(sizes[1:-1]) == CLIENTS, sizes
+    # after the first batch, each holds every client: ROUNDS batches and the first one's rest.
+    # The old rule settled into two half batches a round (about 2 x ROUNDS batches). A client the
+    # machine's load delays past the wait (a loaded CI) costs one batch more: three are allowed.
+    assert len(sizes) <= ROUNDS + 3, sizes
+    assert sorted(sizes)[len(sizes) // 2] == CLIENTS, sizes  # the median batch holds every client
