@@ -41,9 +41,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from tarjama.glossary.english import gap_vowels
 from tarjama.glossary.normalize import Folded, normalize, words
 from tarjama.glossary.variants import canonical
 
@@ -53,6 +54,10 @@ ZH_LETTERS = frozenset("ژجز")
 P_LETTERS = frozenset("بپ")
 V_LETTERS = frozenset("فڤڥ")
 CH_LETTERS = frozenset({"ش", "تش", "چ"})
+TH_LETTERS = frozenset("ثتس")  # English "th": سميث/سميس, ثيريزا/تيريزا
+FINAL_A = frozenset("اه")  # a name's last letter ا, or ه / ة (ة folds to ه)
+FINAL_COARSE = "ة"
+NONE, SHORT, LONG = 0, 1, 2
 ARABIC_ONLY = frozenset("حعضظ")  # letters foreign names (nearly) never need
 GAF = "گ"
 MIN_KEY = 3  # shorter skeletons get no family
@@ -68,6 +73,7 @@ _COARSE = {
     **dict.fromkeys("ڤڥ", "ف"),
     "چ": "ش",
     "تش": "ش",
+    **dict.fromkeys("تس", "ث"),
 }
 
 # Term.type values that mark a name (lower case; "_" and "-" read as spaces).
@@ -129,6 +135,8 @@ class Unit:
     coarse: str  # one character: the index letter
     letter: str  # the letter as written (تش is one unit)
     word: int  # which word of the spelling it comes from
+    vowel: bool = False  # ا و ي (where they are letters of a word, not of a window of joined words)
+    pos: int = 0  # its place among its word's units
 
 
 def units(word: str, index: int) -> list[Unit]:
@@ -139,10 +147,11 @@ def units(word: str, index: int) -> list[Unit]:
     i = 0
     while i < len(word):
         letter = word[i : i + 2] if word.startswith("تش", i) else word[i]
+        vowel = letter in VOWELS
         i += len(letter)
-        if collapse and letter in VOWELS and out and out[-1].letter == letter:
+        if collapse and vowel and out and out[-1].letter == letter and out[-1].vowel:
             continue
-        out.append(Unit(_COARSE.get(letter, letter), letter, index))
+        out.append(Unit(_COARSE.get(letter, letter), letter, index, vowel, len(out)))
     return out
 
 
@@ -159,34 +168,51 @@ def skeleton(us: Sequence[Unit]) -> Skeleton:
     last = len(us) - 1
     for p, u in enumerate(us):
         lone = (
-            u.letter in VOWELS
+            u.vowel
             and 0 < p < last
-            and us[p - 1].letter not in VOWELS
-            and us[p + 1].letter not in VOWELS
+            and not us[p - 1].vowel
+            and not us[p + 1].vowel
+            and not (p + 1 == last and us[last].letter in FINAL_A)  # سورية/سوريا: ي stays before the end
         )
         if lone:
             gaps[-1] = u.letter
         else:
             kept.append(u)
             gaps.append("")
+    if len(kept) >= 3 and kept[-1].letter in FINAL_A:  # the name's final ا / ة / ه: one index letter
+        kept[-1] = replace(kept[-1], coarse=FINAL_COARSE)
     return Skeleton("".join(u.coarse for u in kept), tuple(kept), tuple(gaps))
 
 
 @lru_cache(maxsize=65536)
 def text_skeleton(ws: tuple[str, ...]) -> Skeleton:
     """The skeleton of consecutive canonical text words (cached: news repeats its words)."""
-    return skeleton([u for w in ws for u in units(w, 0)])
+    return skeleton([u for i, w in enumerate(ws) for u in units(w, i)])
+
+
+def _stem(word: str) -> str:
+    stem = word[2:] if word.startswith("ال") and len(word) > 3 else word
+    return stem[:-2] if stem.endswith("ان") and len(stem) > 3 else stem
 
 
 def _consonants(word: str) -> int:
-    stem = word[2:] if word.startswith("ال") and len(word) > 3 else word
-    stem = stem[:-2] if stem.endswith("ان") and len(stem) > 3 else stem
-    return sum(1 for u in units(stem, 0) if u.letter not in VOWELS)
+    """Consonant letters of a word's stem; its first letter is one even when it is ا و ي (a
+    hamza's seat, w, y: أوروبا, ويلسون)."""
+    return sum(1 for u in units(_stem(word), 0) if not u.vowel or u.pos == 0)
 
 
 def vowel_flexible(word: str) -> bool:
     """Whether a glossary word's lone long vowels may be written or left out (see guards)."""
-    return _consonants(word) >= MIN_FLEX_CONSONANTS and not (set(word) & ARABIC_ONLY)
+    return flex_mode(word) == LONG
+
+
+def flex_mode(word: str) -> int:
+    """How freely a glossary word's vowel letters may differ: LONG (four consonants or more),
+    SHORT (three: one change, a vowel letter kept), or NONE (shorter, or an Arabic-only letter)."""
+    if set(word) & ARABIC_ONLY:
+        return NONE
+    n = _consonants(word)
+    return LONG if n >= MIN_FLEX_CONSONANTS else SHORT if n == MIN_FLEX_CONSONANTS - 1 else NONE
 
 
 def _same_letter(t: Unit, x: Unit, english: str) -> bool:
@@ -206,6 +232,8 @@ def _same_letter(t: Unit, x: Unit, english: str) -> bool:
         return "v" in english or "w" in english
     if pair <= CH_LETTERS:
         return "ch" in english or "č" in english or "ç" in english or "cz" in english
+    if pair <= TH_LETTERS:
+        return "th" in english
     return False
 
 
@@ -216,24 +244,36 @@ class FamilyTerm:
     term: object  # Term
     skeleton: Skeleton
     english: tuple[str, ...]  # per Arabic word: the aligned English word(s), lower case
-    flexible: tuple[bool, ...]  # per gap: may a lone vowel be there on one side only
+    flexible: tuple[int, ...]  # per gap: NONE, SHORT or LONG (the mode of its word)
     words: int
+    admit: tuple[frozenset[str], ...] = ()  # per gap: the vowel letters the English has there
+    word_vowels: tuple[int, ...] = ()  # per word: how many vowel letters the glossary writes
+    final_ok: bool = False  # a place whose final ا / ة / ه may be written either way
 
     def accepts(self, text: Skeleton) -> bool:
         """Whether a text skeleton with the same key is this term's spelling family."""
         for t, x in zip(self.skeleton.kept, text.kept, strict=True):
-            if not _same_letter(t, x, self.english[t.word]):
+            if t.coarse == FINAL_COARSE and t.letter != x.letter:
+                if not self.final_ok:
+                    return False
+            elif not _same_letter(t, x, self.english[t.word]):
                 return False
-        side = ""
-        for flexible, tv, xv in zip(self.flexible, self.skeleton.gaps, text.gaps, strict=True):
+        short_changes: dict[int, int] = {}
+        for g, (tv, xv) in enumerate(zip(self.skeleton.gaps, text.gaps, strict=True)):
             if tv == xv:
                 continue
-            if (tv and xv) or not flexible:
+            mode = self.flexible[g]
+            if mode == NONE:
                 return False
-            missing_in = "text" if tv else "term"
-            if side and side != missing_in:
-                return False
-            side = missing_in
+            if xv and xv not in self.admit[g]:
+                return False  # the English has no vowel there that this letter can stand for
+            if mode == SHORT:
+                w = self.skeleton.kept[g].word
+                short_changes[w] = short_changes.get(w, 0) + 1
+                if short_changes[w] > 1:
+                    return False
+                if self.word_vowels[w] < (2 if tv and not xv else 1):
+                    return False  # a short name keeps a vowel letter: كرم is not كريم
         return True
 
 
@@ -252,9 +292,36 @@ def family_term(term) -> FamilyTerm | None:
         return None
     latin = [w for w in re.split(r"[\s\-–—]+", term.target.lower()) if w]
     english = tuple(latin) if len(latin) == len(arabic) else tuple([term.target.lower()] * len(arabic))
-    flex_word = [vowel_flexible(w) for w in arabic]
-    flexible = [False] * len(sk.gaps)
+    modes = [flex_mode(w) for w in arabic]
+    by_word = [[u for u in us if u.word == w] for w in range(len(arabic))]
+    flexible = [NONE] * len(sk.gaps)
+    admit = [frozenset[str]()] * len(sk.gaps)
     for g in range(1, len(sk.kept)):
         a, b = sk.kept[g - 1], sk.kept[g]
-        flexible[g] = a.word == b.word and flex_word[a.word]
-    return FamilyTerm(term, sk, english, tuple(flexible), len(arabic))
+        if a.word == b.word and modes[a.word] != NONE:
+            flexible[g] = modes[a.word]
+            letters = [u.letter for u in by_word[a.word]]
+            admit[g] = gap_vowels(letters, english[a.word], [a.pos + 1])[0]
+    word_vowels = tuple(sum(u.vowel and u.pos > 0 for u in units(_stem(w), 0)) for w in arabic)
+    return FamilyTerm(
+        term,
+        sk,
+        english,
+        tuple(flexible),
+        len(arabic),
+        tuple(admit),
+        word_vowels,
+        _final_ok(term, arabic[-1]),
+    )
+
+
+def _final_ok(term, last: str) -> bool:
+    """A place name whose final ا / ة / ه may be written either way (مالطا/مالطة, روسيا/روسية,
+    برشلونة/برشلونا): a place, ending in ا or ه, either in ـيا/ـية (the "-ia" of country names)
+    or with three consonants or more before it, and no Arabic-only letter (جدة is not جدا "very",
+    غزة not غزا "raided")."""
+    if name_kind(term.type) != "place" or last[-1:] not in FINAL_A or set(last) & ARABIC_ONLY:
+        return False
+    body = last[:-1]
+    body = body[2:] if body.startswith("ال") and len(body) > 3 else body
+    return body.endswith("ي") or _consonants(body) >= 3

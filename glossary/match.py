@@ -16,7 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tarjama.glossary.families import NOT_NAMES, FamilyTerm, family_term, family_text, text_skeleton
+from tarjama.glossary.families import (
+    NOT_NAMES,
+    FamilyTerm,
+    family_term,
+    family_text,
+    name_kind,
+    text_skeleton,
+)
+from tarjama.glossary.forms import abbreviation_at, abbreviation_parts, has_month, month_units
 from tarjama.glossary.normalize import fold, normalize, words
 from tarjama.glossary.terms import Glossary, Term
 from tarjama.glossary.variants import canonical, stems
@@ -71,10 +79,23 @@ class Matcher:
         self._family: dict[str, list[FamilyTerm]] = {}
         self._prefixes: set[str] = set()
         self._family_words = 0
+        # months in any calendar and abbreviations however dotted (glossary/forms.py)
+        self._by_month_first: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
+        self._abbreviations: dict[str, list[tuple[str, Term]]] = {}
         for term in glossary.terms:
             key = term.key
             if key:
                 self._by_first.setdefault(key[0], []).append(term)
+            toks = words(fold(term.source))
+            if has_month(toks):
+                lenient = name_kind(term.type) in (None, "event")
+                mkey = tuple(u.key for u in month_units(toks, list(key), lenient))
+                if mkey != key:
+                    self._by_month_first.setdefault(mkey[0], []).append((mkey, term))
+            parts = abbreviation_parts(term.source)
+            if parts is not None:
+                letters = "".join(parts)
+                self._abbreviations.setdefault(letters[0], []).append((letters, term))
             fam = family_term(term)
             if fam is not None:
                 self._family.setdefault(fam.skeleton.key, []).append(fam)
@@ -101,6 +122,21 @@ class Matcher:
                     j = i + len(key)
                     if j <= len(toks) and tuple(keys[i + 1 : j]) == key[1:]:
                         candidates.append((i, j, EXACT, clitics, term))
+        if self._by_month_first and has_month(toks):
+            units = month_units(toks, keys)
+            ukeys = [u.key for u in units]
+            for u, unit in enumerate(units):
+                for clitics, stem in stems(unit.key):
+                    for mkey, term in self._by_month_first.get(stem, ()):
+                        v = u + len(mkey)
+                        if v <= len(units) and tuple(ukeys[u + 1 : v]) == mkey[1:]:
+                            candidates.append((unit.first, units[v - 1].last, EXACT, clitics, term))
+        if self._abbreviations:
+            for i, tok in enumerate(toks):
+                for letters, term in self._abbreviations.get(tok.text[0], ()):
+                    j = abbreviation_at(toks, i, letters)
+                    if j is not None:
+                        candidates.append((i, j, EXACT, "", term))
         if self._family:
             candidates.extend(self._family_candidates(text, folded))
         # longest (in tokens, then characters) first, then leftmost; exact before family;
