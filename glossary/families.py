@@ -58,6 +58,7 @@ TH_LETTERS = frozenset("ثتس")  # English "th": سميث/سميس, ثيريز�
 FINAL_A = frozenset("اه")  # a name's last letter ا, or ه / ة (ة folds to ه)
 FINAL_COARSE = "ة"
 NONE, SHORT, LONG = 0, 1, 2
+MAX_TH_KEYS = 81  # four ث ت س in "th" words
 ARABIC_ONLY = frozenset("حعضظ")  # letters foreign names (nearly) never need
 GAF = "گ"
 MIN_KEY = 3  # shorter skeletons get no family
@@ -73,7 +74,6 @@ _COARSE = {
     **dict.fromkeys("ڤڥ", "ف"),
     "چ": "ش",
     "تش": "ش",
-    **dict.fromkeys("تس", "ث"),
 }
 
 # Term.type values that mark a name (lower case; "_" and "-" read as spaces).
@@ -219,9 +219,11 @@ def _same_letter(t: Unit, x: Unit, english: str) -> bool:
     """Whether text letter ``x`` may stand for glossary letter ``t`` (aligned English ``english``)."""
     if t.letter == x.letter:
         return True
+    pair = {t.letter, x.letter}
+    if pair <= TH_LETTERS:
+        return "th" in english
     if t.coarse != x.coarse:
         return False
-    pair = {t.letter, x.letter}
     if pair <= G_LETTERS:
         return bool(_G.search(english))
     if "ژ" in pair and pair <= ZH_LETTERS:
@@ -232,8 +234,6 @@ def _same_letter(t: Unit, x: Unit, english: str) -> bool:
         return "v" in english or "w" in english
     if pair <= CH_LETTERS:
         return "ch" in english or "č" in english or "ç" in english or "cz" in english
-    if pair <= TH_LETTERS:
-        return "th" in english
     return False
 
 
@@ -249,6 +249,8 @@ class FamilyTerm:
     admit: tuple[frozenset[str], ...] = ()  # per gap: the vowel letters the English has there
     word_vowels: tuple[int, ...] = ()  # per word: how many vowel letters the glossary writes
     final_ok: bool = False  # a place whose final ا / ة / ه may be written either way
+    arabic: tuple[str, ...] = ()  # the glossary spelling's canonical words
+    keys: tuple[str, ...] = ()  # index keys: the skeleton's, and with ث ت س swapped where the English has th
 
     def accepts(self, text: Skeleton) -> bool:
         """Whether a text skeleton with the same key is this term's spelling family."""
@@ -312,7 +314,19 @@ def family_term(term) -> FamilyTerm | None:
         tuple(admit),
         word_vowels,
         _final_ok(term, arabic[-1]),
+        tuple(arabic),
+        _th_keys(sk, english),
     )
+
+
+def _th_keys(sk: Skeleton, english: Sequence[str]) -> tuple[str, ...]:
+    """The skeleton's index key, and the keys with each ث ت س of a word whose English has "th"
+    written as the others (text keys keep the letters apart: ت and س are too common to merge)."""
+    keys = [""]
+    for u in sk.kept:
+        options = TH_LETTERS if u.letter in TH_LETTERS and "th" in english[u.word] else (u.coarse,)
+        keys = [k + o for k in keys for o in sorted(options)][:MAX_TH_KEYS]
+    return tuple(dict.fromkeys([sk.key, *keys]))
 
 
 def _final_ok(term, last: str) -> bool:

@@ -25,6 +25,7 @@ from tarjama.glossary.families import (
     text_skeleton,
 )
 from tarjama.glossary.forms import abbreviation_at, abbreviation_parts, has_month, month_units
+from tarjama.glossary.known_names import different_name
 from tarjama.glossary.normalize import fold, normalize, words
 from tarjama.glossary.terms import Glossary, Term
 from tarjama.glossary.variants import canonical, stems
@@ -98,8 +99,9 @@ class Matcher:
                 self._abbreviations.setdefault(letters[0], []).append((letters, term))
             fam = family_term(term)
             if fam is not None:
-                self._family.setdefault(fam.skeleton.key, []).append(fam)
-                self._prefixes.update(fam.skeleton.key[:n] for n in range(len(fam.skeleton.key) + 1))
+                for k in fam.keys:
+                    self._family.setdefault(k, []).append(fam)
+                    self._prefixes.update(k[:n] for n in range(len(k) + 1))
                 self._family_words = max(self._family_words, fam.words)
         for bucket in self._by_first.values():
             bucket.sort(key=lambda t: -len(t.key))
@@ -202,7 +204,11 @@ class Matcher:
                         window.append(canon[j - 1])
                     sk = text_skeleton(tuple(window))
                     for fam in self._family.get(sk.key, ()):
-                        if j - i <= fam.words + 1 and fam.accepts(sk):
+                        if (
+                            j - i <= fam.words + 1
+                            and fam.accepts(sk)
+                            and not different_name(window, fam.arabic, fam.english)
+                        ):
                             out.append((i, j, FAMILY, clitics, fam.term))
                     if sk.key[:-1] not in self._prefixes:
                         break
