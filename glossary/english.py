@@ -84,12 +84,11 @@ def _admits(word: str, k: int) -> set[str]:
     nxt = word[k + 1] if k + 1 < len(word) else ""
     after = word[k + 2] if k + 2 < len(word) else ""
     if c == "a":
-        out = {"ا"}
+        if nxt in ("i", "y") or (nxt and nxt not in _VOWELS and after in ("e", "i")):
+            return {"ي"}  # David, Kate, Baker: an open "a" sounds "ay" (بيكر, not باكر "early")
         if nxt in ("l", "w", "u"):  # Walz, Paul: "aw"
-            out.add("و")
-        if nxt in ("i", "y") or (nxt and nxt not in _VOWELS and after in ("e", "i", "y")):
-            out.add("ي")  # David, Kate: an open "a" sounds "ay"
-        return out
+            return {"ا", "و"}
+        return {"ا"}
     if c == "e":
         return {"ي", "ا"}  # Merkel ميركل, Michel ميشيل/ميشال (French e)
     if c in ("i", "y"):

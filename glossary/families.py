@@ -143,11 +143,13 @@ def units(word: str, index: int) -> list[Unit]:
     """The letters of one canonical word as units: تش is one; a doubled vowel is one in a word
     with three consonants or more and no ح ع ض ظ (كييف Kyiv is not كيف "how")."""
     collapse = sum(ch not in VOWELS for ch in word) >= 3 and not (set(word) & ARABIC_ONLY)
+    # after the article, an ا is the stem's hamza (الإسلام), never a vowel that may be left out
+    hamza = 2 if word.startswith("الا") and len(word) > 3 else -1
     out: list[Unit] = []
     i = 0
     while i < len(word):
         letter = word[i : i + 2] if word.startswith("تش", i) else word[i]
-        vowel = letter in VOWELS
+        vowel = letter in VOWELS and i != hamza
         i += len(letter)
         if collapse and vowel and out and out[-1].letter == letter and out[-1].vowel:
             continue
@@ -191,14 +193,17 @@ def text_skeleton(ws: tuple[str, ...]) -> Skeleton:
 
 
 def _stem(word: str) -> str:
+    """A word without a leading ال, a final ان (سلمان/سليمان) and a final ة (folded ه: جميلة is
+    جميل's feminine, not a word of four consonants)."""
     stem = word[2:] if word.startswith("ال") and len(word) > 3 else word
+    stem = stem[:-1] if stem.endswith("ه") and len(stem) > 3 else stem
     return stem[:-2] if stem.endswith("ان") and len(stem) > 3 else stem
 
 
-def _consonants(word: str) -> int:
-    """Consonant letters of a word's stem; its first letter is one even when it is ا و ي (a
-    hamza's seat, w, y: أوروبا, ويلسون)."""
-    return sum(1 for u in units(_stem(word), 0) if not u.vowel or u.pos == 0)
+def _consonants(word: str, strip: bool = True) -> int:
+    """Consonant letters of a word's stem (``strip``: :func:`_stem`); its first letter is one even
+    when it is ا و ي (a hamza's seat, w, y: أوروبا, ويلسون)."""
+    return sum(1 for u in units(_stem(word) if strip else word, 0) if not u.vowel or u.pos == 0)
 
 
 def vowel_flexible(word: str) -> bool:
@@ -215,13 +220,14 @@ def flex_mode(word: str) -> int:
     return LONG if n >= MIN_FLEX_CONSONANTS else SHORT if n == MIN_FLEX_CONSONANTS - 1 else NONE
 
 
-def _same_letter(t: Unit, x: Unit, english: str) -> bool:
-    """Whether text letter ``x`` may stand for glossary letter ``t`` (aligned English ``english``)."""
+def _same_letter(t: Unit, x: Unit, english: str, th_word: bool = True) -> bool:
+    """Whether text letter ``x`` may stand for glossary letter ``t`` (aligned English ``english``;
+    ``th_word``: the glossary word may have its ث ت س swapped at all, see :func:`th_word`)."""
     if t.letter == x.letter:
         return True
     pair = {t.letter, x.letter}
     if pair <= TH_LETTERS:
-        return "th" in english
+        return th_word and "th" in english
     if t.coarse != x.coarse:
         return False
     if pair <= G_LETTERS:
@@ -251,6 +257,7 @@ class FamilyTerm:
     final_ok: bool = False  # a place whose final ا / ة / ه may be written either way
     arabic: tuple[str, ...] = ()  # the glossary spelling's canonical words
     keys: tuple[str, ...] = ()  # index keys: the skeleton's, and with ث ت س swapped where the English has th
+    th_words: tuple[bool, ...] = ()  # per word: may its ث ت س be swapped (th_word)
 
     def accepts(self, text: Skeleton) -> bool:
         """Whether a text skeleton with the same key is this term's spelling family."""
@@ -258,7 +265,7 @@ class FamilyTerm:
             if t.coarse == FINAL_COARSE and t.letter != x.letter:
                 if not self.final_ok:
                     return False
-            elif not _same_letter(t, x, self.english[t.word]):
+            elif not _same_letter(t, x, self.english[t.word], self.th_words[t.word]):
                 return False
         short_changes: dict[int, int] = {}
         for g, (tv, xv) in enumerate(zip(self.skeleton.gaps, text.gaps, strict=True)):
@@ -304,6 +311,7 @@ def family_term(term) -> FamilyTerm | None:
             flexible[g] = modes[a.word]
             letters = [u.letter for u in by_word[a.word]]
             admit[g] = gap_vowels(letters, english[a.word], [a.pos + 1])[0]
+    ths = [th_word(w, e) for w, e in zip(arabic, english, strict=True)]
     word_vowels = tuple(sum(u.vowel and u.pos > 0 for u in units(_stem(w), 0)) for w in arabic)
     return FamilyTerm(
         term,
@@ -315,16 +323,25 @@ def family_term(term) -> FamilyTerm | None:
         word_vowels,
         _final_ok(term, arabic[-1]),
         tuple(arabic),
-        _th_keys(sk, english),
+        _th_keys(sk, english, ths),
+        tuple(ths),
     )
 
 
-def _th_keys(sk: Skeleton, english: Sequence[str]) -> tuple[str, ...]:
-    """The skeleton's index key, and the keys with each ث ت س of a word whose English has "th"
-    written as the others (text keys keep the letters apart: ت and س are too common to merge)."""
+def th_word(word: str, english: str) -> bool:
+    """Whether a glossary word's ث ت س may be written as one another: its English has "th"
+    (Smith سميث/سميس, Thatcher تاتشر/ثاتشر), it has three consonants or more (كيث Keith is not
+    كيت Kate, بيث Beth not بيت "house") and none of ح ع ض ظ (حارث Harith is not حارس "guard")."""
+    stem = word[2:] if word.startswith("ال") and len(word) > 3 else word  # ناثان Nathan keeps its ان
+    return "th" in english and _consonants(stem, strip=False) >= 3 and not (set(word) & ARABIC_ONLY)
+
+
+def _th_keys(sk: Skeleton, english: Sequence[str], ths: Sequence[bool]) -> tuple[str, ...]:
+    """The skeleton's index key, and the keys with each ث ت س of a "th" word written as the
+    others (text keys keep the letters apart: ت and س are too common to merge)."""
     keys = [""]
     for u in sk.kept:
-        options = TH_LETTERS if u.letter in TH_LETTERS and "th" in english[u.word] else (u.coarse,)
+        options = TH_LETTERS if u.letter in TH_LETTERS and ths[u.word] else (u.coarse,)
         keys = [k + o for k in keys for o in sorted(options)][:MAX_TH_KEYS]
     return tuple(dict.fromkeys([sk.key, *keys]))
 

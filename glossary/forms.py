@@ -176,9 +176,32 @@ def abbreviation_at(toks: Sequence[Word], i: int, letters: str) -> int | None:
         return None
     if buf != letters:
         return None
+    if inside_longer(toks, i, j):
+        return None
     if j - i == 1 and len(letters) <= SHORT_GLUED:  # written together: a possible word
         before = toks[i - 1].text if i > 0 else ""
         after = toks[j].text if j < len(toks) else ""
         if before not in _CREDIT_BEFORE and after not in _CREDIT_AFTER:
             return None
     return j
+
+
+# Letter names that are also everyday words (في "in", ان, او "or", ال, اي "any"): next to an
+# abbreviation they are those words, not more letters of it.
+_WORD_LIKE = frozenset({"في", "ان", "او", "ال", "اي"})
+
+
+def _letter_part(toks: Sequence[Word], k: int, step: int) -> bool:
+    """Whether token ``k`` (or the one past a dot there) is another letter of an abbreviation."""
+    if 0 <= k < len(toks) and toks[k].text == ".":
+        k += step
+    if not 0 <= k < len(toks):
+        return False
+    text = toks[k].text
+    return text.isalpha() and (len(text) == 1 or (text in LETTER_NAMES and text not in _WORD_LIKE))
+
+
+def inside_longer(toks: Sequence[Word], i: int, j: int) -> bool:
+    """Whether tokens ``[i, j)`` are part of a longer run of letters: إن بي سي inside سي إن بي سي
+    (CNBC) is not NBC."""
+    return _letter_part(toks, i - 1, -1) or _letter_part(toks, j, 1)

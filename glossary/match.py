@@ -24,7 +24,7 @@ from tarjama.glossary.families import (
     name_kind,
     text_skeleton,
 )
-from tarjama.glossary.forms import abbreviation_at, abbreviation_parts, has_month, month_units
+from tarjama.glossary.forms import abbreviation_at, abbreviation_parts, has_month, inside_longer, month_units
 from tarjama.glossary.known_names import different_name
 from tarjama.glossary.normalize import fold, normalize, words
 from tarjama.glossary.terms import Glossary, Term
@@ -83,6 +83,7 @@ class Matcher:
         # months in any calendar and abbreviations however dotted (glossary/forms.py)
         self._by_month_first: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
         self._abbreviations: dict[str, list[tuple[str, Term]]] = {}
+        self._abbreviation_ids: set[int] = set()
         for term in glossary.terms:
             key = term.key
             if key:
@@ -97,7 +98,9 @@ class Matcher:
             if parts is not None:
                 letters = "".join(parts)
                 self._abbreviations.setdefault(letters[0], []).append((letters, term))
-            fam = family_term(term)
+                self._abbreviation_ids.add(id(term))
+            # an abbreviation's letters are no transliterated name: it gets its forms, not a family
+            fam = family_term(term) if parts is None else None
             if fam is not None:
                 for k in fam.keys:
                     self._family.setdefault(k, []).append(fam)
@@ -118,17 +121,19 @@ class Matcher:
         # (first token, end token, tier, clitics, term)
         candidates: list[tuple[int, int, int, str, Term]] = []
         for i, tok in enumerate(toks):
-            for clitics, stem in stems(tok.text):
+            for clitics, stem in _readings(tok.text):
                 for term in self._by_first.get(stem, ()):
                     key = term.key
                     j = i + len(key)
                     if j <= len(toks) and tuple(keys[i + 1 : j]) == key[1:]:
+                        if id(term) in self._abbreviation_ids and inside_longer(toks, i, j):
+                            continue
                         candidates.append((i, j, EXACT, clitics, term))
         if self._by_month_first and has_month(toks):
             units = month_units(toks, keys)
             ukeys = [u.key for u in units]
             for u, unit in enumerate(units):
-                for clitics, stem in stems(unit.key):
+                for clitics, stem in _readings(unit.key):
                     for mkey, term in self._by_month_first.get(stem, ()):
                         v = u + len(mkey)
                         if v <= len(units) and tuple(ukeys[u + 1 : v]) == mkey[1:]:
@@ -213,3 +218,9 @@ class Matcher:
                     if sk.key[:-1] not in self._prefixes:
                         break
         return out
+
+
+def _readings(word: str) -> list[tuple[str, str]]:
+    """The (clitics, stem) readings of a text word; a one-character word (a digit: "5 أبريل")
+    is its own only reading, which :func:`stems` leaves out (no clitic word is that short)."""
+    return list(stems(word)) or [("", canonical(word))]
