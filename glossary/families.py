@@ -14,22 +14,30 @@ or two: هوشي منه / هو تشي منه), each word's final نج/ذي rule 
 1. **Letter families** (the term's aligned English word decides): ج غ ق گ ڨ ڭ are one letter
    in a word whose English has a "g" (not "gh", which is غ itself): جوجل/غوغل/قوقل/گوگل;
    پ ≡ ب where the English has "p"; ڤ ڥ ≡ ف where it has "v" or "w"; چ ≡ تش ≡ ش where it
-   has "ch" (Ho Chi Minh, Chile); ژ ≡ ج ≡ ز where it has "j", "z" or "g". Aligned word by
-   word when the Arabic and the English have as many words, else against the whole target.
-   Without the English letter the Arabic letters stay apart: قاسم (Qasim) ≠ جاسم (Jasim).
-2. **Doubled vowels** وو, يي, اا inside a word are one letter (هوليوود/هوليود), in a word with
+   has "ch" (Ho Chi Minh, Chile); ژ ≡ ج ≡ ز where it has "j", "z" or "g"; ث ≡ ت ≡ س where it
+   has "th" (سميث/سميس), in a word of three consonants or more without ح ع ض ظ (كيث Keith is
+   not كيت Kate, حارث not حارس). Aligned word by word when the Arabic and the English have as
+   many words, else against the whole target. Without the English letter the Arabic letters
+   stay apart: قاسم (Qasim) ≠ جاسم (Jasim).
+2. **A place's final ا / ة / ه** is one letter (مالطا/مالطة, روسيا/روسية), after ـي or three
+   consonants, without ح ع ض ظ (جدة is not جدا "very").
+3. **Doubled vowels** وو, يي, اا inside a word are one letter (هوليوود/هوليود), in a word with
    three consonants or more and none of ح ع ض ظ: كييف (Kyiv) stays apart from كيف ("how").
-3. **Lone long vowels**: a vowel letter ا و ي between two consonants (not first or last of
-   the joined string) may be written or left out (ترامب/ترمب, نيوزيلندا/نيوزلندا). Vowel
+4. **Lone long vowels**: a vowel letter ا و ي between two consonants (not first or last of
+   the joined string) may be written, left out, moved or changed (ترامب/ترمب/ترومب,
+   الكرملين/الكريملين, ميشيل/ميشال), where the name's English has a vowel at that place the
+   letter can stand for (:mod:`tarjama.glossary.english`: ماركوس is not Marx). Vowel
    clusters (وا يا يو او اي …) stand for diphthongs and stay: هونغ (Hong) ≠ هوانغ (Hoang).
    Guards, each against a real pair of different names:
 
-   - where both spellings write a vowel, it is the same letter (لونغ ≠ لينغ, بوتين ≠ باتين);
-   - all missing vowels are missing on the same side (سليم Salim ≠ سالم Salem);
    - only inside one word of the glossary spelling, never across its word boundary;
-   - only in a word with at least four consonants besides a leading ال and a final ان and
-     none of ح ع ض ظ: in Arabic names the long vowel is part of the name (محمد/محمود,
-     حسن/حسين, كريم/كرم, جميل/جمل, سلمان/سليمان), and كيم (Kim) never becomes كم.
+   - never in a word with ح ع ض ظ (Arabic names: محمد/محمود, حسن/حسين);
+   - consonants are counted without a leading ال, a final ان (سلمان/سليمان) and a feminine ة;
+     a word with four or more changes freely; one with three changes once and keeps a vowel
+     letter (ديفيد/ديفد, but كريم Karim never becomes كرم, سليم never سالم); shorter ones
+     never (كيم Kim is not كم "how many").
+5. **Known names**: a family spelling that is a known different real name is not matched
+   (:mod:`tarjama.glossary.known_names`, applied by the matcher: القابون is not الغابون).
 
 ة/ه and ى/ي at the end are already one letter after folding. Words in :data:`NOT_NAMES`
 (البرتقال, "the orange", which the G family of البرتغال Portugal reaches) are never a name. Offsets, clitics (first word
@@ -204,11 +212,6 @@ def _consonants(word: str, strip: bool = True) -> int:
     """Consonant letters of a word's stem (``strip``: :func:`_stem`); its first letter is one even
     when it is ا و ي (a hamza's seat, w, y: أوروبا, ويلسون)."""
     return sum(1 for u in units(_stem(word) if strip else word, 0) if not u.vowel or u.pos == 0)
-
-
-def vowel_flexible(word: str) -> bool:
-    """Whether a glossary word's lone long vowels may be written or left out (see guards)."""
-    return flex_mode(word) == LONG
 
 
 def flex_mode(word: str) -> int:
