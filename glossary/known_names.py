@@ -25,7 +25,7 @@ import gzip
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 _ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|at|az|an|ash|ath|adh|ed|es|et|ez)[-\s]+")
@@ -60,16 +60,18 @@ def english_key(name: str) -> str:
 
 
 @cache
-def known_names() -> dict[str, frozenset[str]]:
-    """Folded Arabic name → the english_key of each Latin form it goes by."""
+def known_names() -> dict[str, str]:
+    """Folded Arabic name → the Latin forms it goes by, ``|`` between them."""
     raw = (resources.files("tarjama.glossary") / "known-names.tsv.gz").read_bytes()
-    out: dict[str, frozenset[str]] = {}
-    for line in gzip.decompress(raw).decode("utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        arabic, _, latin = line.partition("\t")
-        out[arabic] = frozenset(english_key(f) for f in latin.split("|"))
-    return out
+    lines = gzip.decompress(raw).decode("utf-8").splitlines()
+    return dict(line.split("\t", 1) for line in lines if line and not line.startswith("#"))
+
+
+@lru_cache(maxsize=4096)
+def latin_keys(arabic: str) -> frozenset[str] | None:
+    """The english_key of each Latin form of a known name (None: not a known name)."""
+    latin = known_names().get(arabic)
+    return None if latin is None else frozenset(english_key(f) for f in latin.split("|"))
 
 
 def _names_of(english: str) -> set[str]:
@@ -78,9 +80,8 @@ def _names_of(english: str) -> set[str]:
 
 
 def _other_name(spelling: str, english: str) -> bool:
-    names = known_names()
     for k in (spelling, spelling[2:] if spelling.startswith("ال") and len(spelling) > 4 else None):
-        forms = names.get(k) if k else None
+        forms = latin_keys(k) if k else None
         if forms is not None:
             return not (forms & _names_of(english))
     return False

@@ -10,7 +10,7 @@ import pytest
 
 from tarjama.glossary import Glossary, Matcher, Term
 from tarjama.glossary.english import gap_vowels
-from tarjama.glossary.known_names import different_name, english_key, known_names
+from tarjama.glossary.known_names import different_name, english_key, known_names, latin_keys
 from tarjama.glossary.normalize import fold
 
 from .conftest import ROOT
@@ -133,9 +133,9 @@ def test_the_gabon_qaboun_collision_is_refused() -> None:
 
 
 def test_known_names_are_read_and_compared_by_their_latin_forms() -> None:
-    names = known_names()
-    assert len(names) > 20000
-    assert english_key("Qaboun") in names[fold("القابون")]
+    assert len(known_names()) > 20000
+    assert english_key("Qaboun") in (latin_keys(fold("القابون")) or ())
+    assert latin_keys("ترمب") is None
     assert english_key("Jassim") == english_key("Jasim") and english_key("Qasem") == english_key("Qasim")
     assert english_key("Karam") != english_key("Karim") and english_key("Thamer") != english_key("Tamer")
     assert different_name(["كرم"], ["كريم"], ["karim"])
