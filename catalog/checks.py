@@ -16,7 +16,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
+import polib
+
+from tarjama.sources import FORMATS, format_for
 from tarjama.sources.html import VOID_ELEMENTS
 
 _DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)}}
@@ -90,8 +94,19 @@ def _unpaired(tags: list[str]) -> str | None:
     return stack[-1] if stack else None
 
 
-def entry_problems(msgid: str, msgstr: str) -> list[str]:
-    """Everything a translated entry lost or broke: markup, numbers, placeholders."""
+def catalog_format(po: polib.POFile) -> str:
+    """The format of the article a catalog was made from (a registered format's name), by the
+    file name its header or its first occurrence records."""
+    names = [po.metadata.get("X-Tarjama-Source-File", "")]
+    names += [re.split(r":(?=/|id\()", file, maxsplit=1)[0] for e in po for file, _ in e.occurrences]
+    name = next(filter(None, names), "")
+    return format_for(Path(name)) if name else "text"
+
+
+def entry_problems(msgid: str, msgstr: str, fmt: str = "text") -> list[str]:
+    """Everything a translated entry lost or broke: markup, numbers, placeholders; and, for an
+    article whose format sanitises translations (``fmt``: HTML, Markdown), what export could not
+    put into the page as written."""
     problems = []
     if (markup := markup_problem(msgid, msgstr)) is not None:
         problems.append(markup)
@@ -99,4 +114,5 @@ def entry_problems(msgid: str, msgstr: str) -> list[str]:
         problems.append("numbers: lacks " + ", ".join(numbers_lost))
     if placeholders_lost := lost_placeholders(msgid, msgstr):
         problems.append("placeholders: lacks " + ", ".join(placeholders_lost))
+    problems.extend(f"export: {note}" for note in FORMATS[fmt].sanitiser.alone(msgstr, msgid).notes)
     return problems

@@ -1,6 +1,12 @@
 """Rebuild the English article from a catalog: reviewed sentences at their place, in order.
 
-Placement comes from the occurrences (``<article>:<line>``) tarjama writes: every line of
+``export_article`` is `tarjama export` for any caller: it finds the article, chooses what to
+write by its format (``sources.formats``: a format that rebuilds is written back as itself,
+anything else as text) and checks the output. This module's part is the catalog's: which msgstr
+a sentence gets (reviewed, fuzzy with ``include_fuzzy``, else the Arabic), the counts and the
+notes; splicing into the document is ``sources.render``'s, for every format.
+
+Text placement comes from the occurrences (``<article>:<line>``) tarjama writes: every line of
 the article that held sentences becomes one paragraph, sentences in catalog (document)
 order within it. Image markup lines held no sentence and give no paragraph; a caption is
 the paragraph of its own line, so it stays where it was.
@@ -8,16 +14,19 @@ the paragraph of its own line, so it stays where it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 import polib
 
+from tarjama.catalog.po_file import load_po
 from tarjama.catalog.review import holds_translation, is_reviewed, language_of
-from tarjama.sources import Document, Sentence
-from tarjama.sources.markup import ATTRIBUTE_ESCAPES, SANITISERS, html_text
+from tarjama.errors import InputError, TarjamaError, display_path
+from tarjama.files import atomic_write_text, check_can_write, check_not_input
+from tarjama.sources import FORMATS, Document, Sentence, format_for, read
+from tarjama.sources.render import render
 
 
 class Layout(StrEnum):
@@ -32,6 +41,9 @@ class Export:
     fuzzy: int = 0  # sentences written from fuzzy (unreviewed) entries, with --include-fuzzy
     arabic: int = 0  # sentences left in Arabic (fuzzy or untranslated)
     unplaced: int = 0  # entries without a usable occurrence, not exported
+    # (PO line of the entry, what of its msgstr did not go into the page as written)
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # to say before the result (the source changed)
 
     def summary(self) -> str:
         total = self.reviewed + self.fuzzy + self.arabic
@@ -41,6 +53,11 @@ class Export:
         parts.append(f"{self.arabic} left in Arabic (not reviewed)")
         if self.unplaced:
             parts.append(f"{self.unplaced} entries without an occurrence skipped")
+        if self.notes:
+            entries = len({line for line, _ in self.notes})
+            parts.append(
+                f"{entries} {'entry' if entries == 1 else 'entries'} not exported as written (see above)"
+            )
         return f"exported {total} sentences: " + ", ".join(parts)
 
 
@@ -111,43 +128,14 @@ def rebuild_document(doc: Document, po: polib.POFile, *, include_fuzzy: bool = F
         text = _choose(entry, include_fuzzy, result, language)
         return None if text == entry.msgid else text
 
-    result.text = render(doc.text, doc.sentences, translation, doc.format, doc.language_marks, language)
+    def report(s: Sentence, notes: Sequence[str]) -> None:
+        line = entries[s.text].linenum
+        result.notes.extend((line, note) for note in notes if (line, note) not in result.notes)
+
+    result.text = render(
+        doc.text, doc.sentences, translation, doc.format, doc.language_marks, language, report
+    )
     return result
-
-
-def render(
-    text: str,
-    sentences: Sequence[Sentence],
-    translation: Callable[[Sentence], str | None],
-    fmt: str,
-    language_marks: Sequence[tuple[int, int, str]] = (),
-    language: str = "en",
-) -> str:
-    """A marked-up document with each sentence's translation in place of its source range: every
-    byte outside those ranges is the source's, except the language and direction the page
-    declares (``lang="ar"`` → ``language``, ``dir="rtl"`` → ``ltr``) once something is
-    translated. A translation goes in sanitised (``sources.markup.SANITISERS``), so it cannot
-    bring markup the source did not have at that place; ``None`` leaves the source as it is.
-    Export and the service both write documents through here."""
-    sanitise = SANITISERS.get(fmt)
-    edits: list[tuple[int, int, str]] = []
-    for s in sentences:
-        new = translation(s)
-        if new is None:
-            continue
-        if s.path.endswith(("/@alt", "/@title")):
-            new = ATTRIBUTE_ESCAPES.get(fmt, str)(_plain_text(new, fmt))
-        elif sanitise is not None:
-            new = sanitise(new, s.text)
-        edits.append((s.start, s.end, new))
-    if edits and not _is_right_to_left(language):  # a page with no sentence translated stays Arabic
-        for start, end, name in language_marks:
-            value = text[start:end].strip().lower()
-            if name == "dir" and value == "rtl":
-                edits.append((start, end, "ltr"))
-            elif name != "dir" and (value == "ar" or value.startswith("ar-")):
-                edits.append((start, end, language))
-    return splice(text, edits)
 
 
 def document_paragraphs(
@@ -158,6 +146,7 @@ def document_paragraphs(
     result = Export(text="")
     language = language_of(po)
     entries = entries_by_msgid(po)
+    sanitiser = FORMATS[doc.format].sanitiser(doc.text)
     lines: list[list[str]] = []
     last_path = None
     for s in doc.sentences:
@@ -167,35 +156,18 @@ def document_paragraphs(
             text = s.mt_text
         else:
             text = _choose(entry, include_fuzzy, result, language)
-            text = s.mt_text if text == entry.msgid else _plain_text(text, doc.format, s)
+            if text == entry.msgid:
+                text = s.mt_text
+            else:
+                cleaned = sanitiser.text(text, s)
+                text = cleaned.text
+                result.notes.extend((entry.linenum, n) for n in cleaned.notes)
         if s.path != last_path or sentences:
             lines.append([])
             last_path = s.path
         lines[-1].append(" ".join(text.split()))
     result.text = "".join(" ".join(line) + "\n" for line in lines)
     return result
-
-
-def splice(text: str, edits: list[tuple[int, int, str]]) -> str:
-    """``text`` with each [start, end) replaced; the ranges never overlap."""
-    out: list[str] = []
-    pos = 0
-    for start, end, new in sorted(edits):
-        out.append(text[pos:start])
-        out.append(new)
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def _plain_text(fragment: str, fmt: str, sentence: Sentence | None = None) -> str:
-    if sentence is not None and sentence.markup is not None:
-        fragment = sentence.markup.strip(fragment)
-    return html_text(fragment) if fmt == "html" else fragment
-
-
-def _is_right_to_left(language: str) -> bool:
-    return language.split("_")[0].split("-")[0] in {"ar", "he", "fa", "ur", "ps", "yi", "ckb", "sd", "ug"}
 
 
 def find_source(po: polib.POFile, catalog: Path, given: Path | None = None) -> Path | None:
@@ -226,3 +198,69 @@ def find_source(po: polib.POFile, catalog: Path, given: Path | None = None) -> P
             if candidate.is_file():
                 return candidate
     return None
+
+
+def export_formats() -> tuple[str, ...]:
+    """What `tarjama export --format` may ask for: each format export rebuilds (by name), and text."""
+    return (*sorted(f.name for f in FORMATS.values() if f.rebuilds), "text")
+
+
+def export_article(
+    catalog: Path,
+    *,
+    fmt: str | None = None,
+    source: Path | None = None,
+    include_fuzzy: bool = False,
+    sentences: bool = False,
+    output: Path | None = None,
+    force: bool = False,
+) -> Export:
+    """The translated article from a catalog: in the article's own format when that format
+    rebuilds (its source with the translations in place), else as text (``fmt`` "text": one line
+    per paragraph, or per sentence with ``sentences``). ``source`` is the article when the catalog
+    does not record where it is. ``output``, when given, is checked before anything is read (it
+    may be written; it is not the catalog or the article, unless ``force``) and written
+    atomically. A source that changed since the catalog was written is exported all the same,
+    with a warning in ``Export.warnings``."""
+    if fmt is not None and fmt not in export_formats():
+        raise TarjamaError(f"cannot export as {fmt!r} (choose from {', '.join(export_formats())})")
+    if output is not None:
+        check_can_write(output, what="output")
+    po = load_po(catalog)
+    source_path = find_source(po, catalog, source)
+    if output is not None:  # before anything is written: -o onto what the export is made from
+        inputs = [("the catalog", catalog), ("the article", source_path), ("--source", source)]
+        check_not_input(output, inputs, force)
+    source_format = format_for(source_path) if source_path is not None else None
+    rebuilds = source_format is not None and FORMATS[source_format].rebuilds
+    fmt = fmt or (source_format if rebuilds else "text")
+    if fmt == "text" and not rebuilds:  # by the catalog's occurrences: no source needed
+        layout = Layout.SENTENCES if sentences else Layout.PARAGRAPHS
+        result = export_catalog(po, include_fuzzy=include_fuzzy, layout=layout)
+    else:
+        if source_path is None:
+            raise InputError(
+                f"cannot find the article this catalog was made from; give it with --source "
+                f"(the catalog records {po.metadata.get('X-Tarjama-Source-File') or 'no file name'})",
+                path=catalog,
+            )
+        if fmt != "text" and source_format != fmt:
+            raise InputError(
+                f"{source_path} is {source_format}, not {fmt}: export it as {source_format} or text",
+                path=catalog,
+            )
+        doc = read(source_path)
+        if fmt == "text":
+            result = document_paragraphs(doc, po, include_fuzzy=include_fuzzy, sentences=sentences)
+        else:
+            result = rebuild_document(doc, po, include_fuzzy=include_fuzzy)
+        recorded = po.metadata.get("X-Tarjama-Source-SHA256")
+        if recorded and recorded != doc.sha256:
+            result.warnings.append(
+                f"{display_path(source_path)} changed since {display_path(catalog)} was written: "
+                "sentences the catalog does not have stay as the source has them; run translate "
+                "again to update it"
+            )
+    if output is not None:
+        atomic_write_text(output, result.text)
+    return result

@@ -43,7 +43,7 @@ from rapidfuzz import fuzz, process
 
 from tarjama.catalog.po_file import load_po
 from tarjama.catalog.review import is_article_entry, language_of, primary_language, vouched
-from tarjama.errors import TarjamaError
+from tarjama.errors import InputError, TarjamaError
 from tarjama.glossary.normalize import fold
 
 DEFAULT_THRESHOLD = 0.75
@@ -230,6 +230,15 @@ class TranslationMemory:
 
 def load_memory(root: Path | None, lang: str = "en") -> TranslationMemory:
     return TranslationMemory.from_dir(root, lang) if root is not None else TranslationMemory()
+
+
+def check_memory_dir(root: Path) -> None:
+    """A memory folder the user named must be there: a typo would otherwise give an empty memory
+    and every sentence machine-translated again without a word. (The default ``<out>/<lang>``
+    is not checked: it does not exist before the first run.)"""
+    if not root.is_dir():
+        problem = "not a folder" if root.exists() else "no such folder"
+        raise InputError(f"{problem} (--memory: the translation memory's folder)", path=root)
 
 
 # --- which files, which catalogs ---------------------------------------------------------------

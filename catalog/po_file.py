@@ -79,6 +79,21 @@ def decode_po(raw: bytes, path: Path) -> str:
         ) from None
 
 
+class _Lines(str):
+    """PO text whose lines end at ``\n`` only. polib splits a text with ``str.splitlines``,
+    which also breaks at U+0085, U+2028, U+2029 and U+001C-U+001E; inside a msgid (an article
+    or a client may hold them, and tarjama writes them as they are, as gettext does) that cut a
+    string in two and the file could never be read again."""
+
+    def splitlines(self, keepends: bool = False) -> list[str]:  # type: ignore[override]
+        lines = self.split("\n")
+        return [line + "\n" for line in lines[:-1]] + lines[-1:] if keepends else lines
+
+
+def parse_po_text(text: str) -> polib.POFile:
+    return polib.pofile(_Lines(text), wrapwidth=78, check_for_duplicates=False)
+
+
 def load_po(path: Path) -> polib.POFile:
     """Parse a PO file, or fail naming the file and the line a translator's edit broke."""
     check_regular_file(path, "PO file")
@@ -92,7 +107,7 @@ def load_po(path: Path) -> polib.POFile:
         line, what = problem
         raise InputError(f"line {line}: invalid PO file ({what}); fix it before re-running", path=path)
     try:
-        po = polib.pofile(text, wrapwidth=78, check_for_duplicates=False)
+        po = parse_po_text(text)
     except (OSError, ValueError) as exc:
         msg = str(exc).strip().splitlines()[0]
         line = re.search(r"line (\d+)", msg)
@@ -135,6 +150,6 @@ def save_po(po: polib.POFile, path: Path) -> bool:
 def _same_content(old: str, new: str) -> bool:
     """``old`` says what ``new`` says once written the same way (dates aside)."""
     try:
-        return _VOLATILE.sub("", render_po(polib.pofile(old, check_for_duplicates=False))) == new
+        return _VOLATILE.sub("", render_po(parse_po_text(old))) == new
     except (OSError, ValueError):
         return False

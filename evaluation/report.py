@@ -340,8 +340,11 @@ def _diff(hypothesis: str, reference: str) -> str:
     return " ".join(out)
 
 
+REPORT_FILES = ("report.md", "report.json", "scores.csv", "scores.png", "report.html")
+
+
 def write_report(comparison: Comparison, out_dir: Path) -> list[Path]:
-    """Render everything, then write it; returns the paths written."""
+    """Render everything, then write it (``REPORT_FILES`` in ``out_dir``); returns the paths written."""
     rendered = {
         "report.md": markdown(comparison).encode(),
         "report.json": (json.dumps(as_json(comparison), ensure_ascii=False, indent=2) + "\n").encode(),

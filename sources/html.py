@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from tarjama.errors import InputError
 from tarjama.sources.document import Document
 from tarjama.sources.inline import (
     Paragraph,
@@ -34,6 +35,7 @@ from tarjama.sources.inline import (
     Piece,
     T,
     Token,
+    first_unread,
     gc_paused,
     paragraph_sentences,
     read_marked_up,
@@ -289,6 +291,19 @@ class _Element:
     token: int = -1  # inline: index of its OPEN token in the current paragraph
     paragraph: int = -1  # inline: which paragraph that token is in
     tree_parent: _Element | None = None  # the element it is in (not always the one below it on the stack)
+    tag: tuple[int, int] = (0, 0)  # its start tag's source range
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block element of the page: its path and name, its start tag's range and where it ends
+    (what export needs to mark an element left in Arabic)."""
+
+    path: str
+    name: str
+    tag_start: int
+    tag_end: int
+    end: int
 
 
 @dataclass
@@ -300,6 +315,8 @@ class Page:
     visible: str = (
         ""  # a sample of the page's text: every paragraph, Arabic or not (what the language check reads)
     )
+    unread: int | None = None  # offset of the first Arabic letter no sentence holds (a reader bug)
+    blocks: list[Block] = field(default_factory=list)  # every block element, in the order they end
 
 
 _ROOTS = frozenset({"html", "head", "body"})
@@ -342,6 +359,9 @@ class _Builder:
         self.last_end = 0  # where the last token read ends
         self.visible: list[str] = []
         self.visible_chars = 0
+        self.unread: int | None = None  # offset of the first Arabic letter of a paragraph left out
+        self.blocks: list[Block] = []
+        self.here = 0  # where the token being read starts: an element closed by it ends there
 
     # --- structure -----------------------------------------------------------------
     def current(self) -> _Element:
@@ -360,9 +380,11 @@ class _Builder:
         self.stack.append(el)
         self.open[el.name] = self.open.get(el.name, 0) + 1
 
-    def pop(self) -> _Element:
+    def pop(self, end: int | None = None) -> _Element:
         el = self.stack.pop()
         self.open[el.name] -= 1
+        if el.block and el.tag[1] > el.tag[0]:
+            self.blocks.append(Block(el.path, el.name, *el.tag, self.here if end is None else end))
         return el
 
     def tree_parent(self) -> _Element:
@@ -446,7 +468,7 @@ class _Builder:
             kind = Kind.CAPTION if kind is None else kind
         if _is_boilerplate(name, attrs) or (name == "header" and not self._in_sectioning()):
             kind = Kind.BOILERPLATE  # a header outside any article or section is the site's banner
-        el = _Element(name, path, name in BLOCK_ELEMENTS, kind, tree_parent=parent)
+        el = _Element(name, path, name in BLOCK_ELEMENTS, kind, tree_parent=parent, tag=(at, at + len(raw)))
         if el.block:
             self.flush()
         else:
@@ -477,8 +499,9 @@ class _Builder:
         if not self.open.get(name):
             self.keep(at, end)  # a stray end tag: ignored, as browsers do, but never dropped
             return
+        self.here = at
         while self.stack:
-            el = self.pop()
+            el = self.pop(end if self.stack[-1].name == name else None)
             if el.block:
                 self.flush()
             elif el.name == name and el.paragraph == self.par_number and self.par is not None:
@@ -539,13 +562,26 @@ class _Builder:
         par, self.par = self.par, None
         if par is None or not _has_text(par):
             return
-        for piece in paragraph_sentences(par, escape_html, "html"):
+        pieces = paragraph_sentences(par, escape_html, "html")
+        if self.unread is None:
+            self._check_read(par, pieces)
+        for piece in pieces:
             if self.visible_chars < _VISIBLE_SAMPLE:
                 text = piece.markup.plain if piece.markup else piece.text
                 self.visible.append(text)
                 self.visible_chars += len(text)
             if _ARABIC.search(piece.text):
                 self.pieces.append((piece, par.path))
+
+    def _check_read(self, par: Paragraph, pieces: list[Piece]) -> None:
+        """Every Arabic letter of the paragraph's text is in one of its sentences (markup, and what
+        is skipped on purpose, never reaches a paragraph's text)."""
+        spans = [(p.start, p.end) for p in pieces]
+        for t in par.tokens:
+            if t.kind is T.TEXT and not any(a <= t.start and t.end <= b for a, b in spans):
+                self.unread = first_unread(self.text, spans, t.start, t.end)
+                if self.unread is not None:
+                    return
 
     def _in_sectioning(self) -> bool:
         return any(self.open.get(name) for name in _SECTIONING)
@@ -654,6 +690,7 @@ def read_page(text: str) -> Page:
         ev = events[i]
         end = events[i + 1].start if i + 1 < n else len(text)
         builder.last_end = end
+        builder.here = ev.start
         if ev.kind in ("data", "ref"):
             j, refs = i, []
             while j < n and events[j].kind in ("data", "ref"):
@@ -675,6 +712,7 @@ def read_page(text: str) -> Page:
         elif ev.kind == "other":
             builder.keep(ev.start, end)
         i += 1
+    builder.here = len(text)
     while builder.stack:
         builder.pop_to(builder.stack[-1].name)
     builder.flush()
@@ -689,7 +727,7 @@ def read_page(text: str) -> Page:
     attributes = [(p, path) for p, path in builder.attributes if not covered(p.start)]
     pieces = sorted(builder.pieces + attributes, key=lambda x: x[0].start)
     lang = [a for a in builder.lang if not covered(a.start)]
-    return Page(pieces, lang, " ".join(builder.visible))
+    return Page(pieces, lang, " ".join(builder.visible), builder.unread, builder.blocks)
 
 
 _VISIBLE_SAMPLE = 200_000
@@ -700,6 +738,9 @@ def read_html(path: str | Path) -> Document:
 
     def parse(text: str) -> Parsed:
         page = read_page(text)
+        if page.unread is not None:
+            line = text.count("\n", 0, page.unread) + 1
+            raise InputError(f"line {line}: text the HTML reader could not place in a sentence", path=path)
         return page.pieces, page.visible, tuple((a.start, a.end, a.name) for a in page.lang_attributes)
 
     return read_marked_up(path, "html", parse, "page (scripts, code and boilerplate aside)", "an Arabic page")

@@ -32,7 +32,7 @@ from tarjama.errors import InputError
 from tarjama.sources.document import Document
 from tarjama.sources.markup import OPAQUE, PAIR, VOID, Markup, Span
 from tarjama.sources.segment import TRANSLATABLE, Kind, Sentence, segment_paragraph
-from tarjama.sources.text import check_arabic, decode_utf8, read_article_bytes
+from tarjama.sources.text import ARABIC_LETTER, check_arabic, decode_utf8, read_article_bytes
 
 _COLLAPSIBLE = " \t\n\r\f"  # HTML's ASCII whitespace; a no-break space is kept
 _IRREGULAR = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")  # whitespace that is not one plain space
@@ -329,6 +329,30 @@ def _piece(
     sentence = plain[a:b]
     markup = None if msgid == sentence and not spans else Markup(sentence, tuple(spans), fmt)
     return Piece(start, end, msgid, kind, markup)
+
+
+def first_unread(
+    text: str, covered: list[tuple[int, int]], start: int = 0, end: int | None = None
+) -> int | None:
+    """Where the first Arabic letter of ``text[start:end]`` outside every ``covered`` range is
+    (ranges sorted by start), or None. A reader's check that it left nothing out: every letter
+    is in a sentence, in markup kept as written, or in a part it sets aside on purpose."""
+    end = len(text) if end is None else end
+    pos = start
+    for a, b in covered:
+        if b <= pos:
+            continue
+        if a >= end:
+            break
+        if a > pos:
+            m = ARABIC_LETTER.search(text, pos, a)
+            if m is not None:
+                return m.start()
+        pos = b
+        if pos >= end:
+            return None
+    m = ARABIC_LETTER.search(text, pos, end)
+    return None if m is None else m.start()
 
 
 def to_sentences(text: str, pieces: list[tuple[Piece, str]]) -> tuple[Sentence, ...]:

@@ -9,7 +9,17 @@ maps every character back: each content line is found in its source line (a tabl
 split as markdown-it splits it), and the inline rules whose tokens do not carry their own
 text (links, images, code spans, raw HTML, escapes, entities, line breaks) are wrapped to
 record where in the content each token starts and ends. A block that cannot be mapped
-exactly is left untranslated rather than spliced wrong (``MarkdownPage.unmapped`` counts them).
+exactly is never spliced wrong (``MarkdownPage.unmapped`` counts them).
+
+Nothing is left out silently: every Arabic letter of the file must end up in a sentence, in
+markup kept as written (a link's URL, a code span, an image), or in a part the reader sets
+aside on purpose (front matter, code blocks, link reference definitions, raw HTML read by the
+HTML reader, table cells past the header's count, which no renderer shows). A letter outside
+all of them (a block that could not be mapped; text past markdown-it's nesting limit, which
+drops the rest of the file) refuses the article in one line naming the line
+(``MarkdownPage.lost``). Blockquotes and lists are read ``_MAX_NESTING`` levels deep
+(markdown-it's commonmark preset stops at 20); inline nesting keeps markdown-it's 20, whose
+cost grows with the limit on every run of brackets.
 
 What is translated: paragraphs, headings (ATX and setext), list items, blockquotes and table
 cells, in sentences that contain Arabic; an image's alt text (``Kind.ALT``, the range inside
@@ -37,6 +47,7 @@ segmenter gives them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -50,6 +61,7 @@ from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token as MdToken
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from tarjama.errors import InputError
 from tarjama.sources.document import Document
 from tarjama.sources.html import VOID_ELEMENTS, read_page
 from tarjama.sources.inline import (
@@ -58,6 +70,7 @@ from tarjama.sources.inline import (
     Piece,
     T,
     Token,
+    first_unread,
     gc_paused,
     paragraph_sentences,
     read_marked_up,
@@ -82,6 +95,20 @@ _DELIMITERS = {
     "s_close": "s",
 }
 _VISIBLE_SAMPLE = 50_000  # characters of text the language check reads: plenty for a share
+# Block nesting read (a blockquote level is one, a list item two: list and item). markdown-it
+# recurses about two Python frames a level, so 200 stays far below the interpreter's 1000
+# wherever the reader is called from; parsing cost grows linearly with it (1 MB of 250-deep
+# quotes: about 1 s). Deeper text is refused in one line, never dropped.
+_MAX_NESTING = 200
+_INLINE_NESTING = 20  # markdown-it's commonmark default: links, emphasis, images inside each other
+_TOO_DEEP = (
+    f"blockquotes or lists nested deeper than {_MAX_NESTING} levels (a list item counts two); "
+    "tarjama reads no deeper, and leaves nothing out silently: flatten the nesting"
+)
+_UNMAPPED = "text the Markdown reader could not map back to the file; it would be left out"
+_SKIPPED_LINES = "tarjama_skipped_lines"  # env key: line ranges of link reference definitions
+
+
 _DELIMITER_CHARS = ("*", "_", "~")
 
 
@@ -90,11 +117,27 @@ class MarkdownPage(NamedTuple):
 
     pieces: list[tuple[Piece, str]]
     visible: str  # a sample of the article's text, Arabic or not (what the language check reads)
-    unmapped: int = 0  # blocks left untranslated because their text could not be mapped to the source
+    unmapped: int = 0  # blocks whose text could not be mapped to the source
+    lost: tuple[int, str] | None = None  # (line, why) of the first Arabic text left unread, if any
 
 
 class _Unmapped(Exception):
     """A block's inline content does not line up with its source; the block is left as it is."""
+
+
+class _TooDeep(Exception):
+    """A block nested deeper than ``_MAX_NESTING``: the parse stops there, at once."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line  # markdown-it's line number (0-based)
+
+
+def _depth_guard(state: Any, start: int, end: int, silent: bool) -> bool:
+    """The first block rule: a block at ``_MAX_NESTING`` levels stops the parse (markdown-it would
+    skip it and the rest of its containers silently, after parsing on at every outer level)."""
+    if state.level >= _MAX_NESTING:
+        raise _TooDeep(start)
+    return False
 
 
 def _marked(fn: Any) -> Any:
@@ -124,22 +167,36 @@ def _wanted(content: str) -> bool:
 
 def _inline_where_wanted(state: Any) -> None:
     """markdown-it's core ``inline`` rule, for the blocks this reader reads (the others keep no children)."""
+    md = _inline_parser()
     for token in state.tokens:
         if token.type == "inline":
             token.children = []
             if _wanted(token.content):
-                state.md.inline.parse(token.content, state.md, state.env, token.children)
+                md.inline.parse(token.content, md, state.env, token.children)
 
 
 def _as_written(url: str) -> str:
     return url
 
 
-@cache
-def _parser() -> MarkdownIt:
-    """The parser this reader uses (for reading, not rendering): CommonMark, GFM tables and
-    strikethrough, YAML front matter; inline rules marked, inline content parsed only where wanted."""
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+def _recorded_reference(fn: Any) -> Any:
+    """markdown-it's ``reference`` block rule, noting the lines each link reference definition
+    takes (the reader sets them aside: the coverage check must know they were read)."""
+
+    def rule(state: Any, start: int, end: int, silent: bool) -> bool:
+        if not fn(state, start, end, silent):
+            return False
+        if not silent:
+            state.env.setdefault(_SKIPPED_LINES, []).append((start, state.line))
+        return True
+
+    return rule
+
+
+def _new_parser(nesting: int) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"maxNesting": nesting + 1}).enable(["table", "strikethrough"])
+    md.use(front_matter_plugin)
+    md.block.ruler.before(md.block.ruler.__rules__[0].name, "tarjama_depth", _depth_guard)
     # Links are read as written, never rendered: skip markdown-it's URL normalising (punycode,
     # percent-encoding), a few per cent of reading time; validateLink still sees the URL.
     md.normalizeLink = md.normalizeLinkText = _as_written  # type: ignore[method-assign]
@@ -148,7 +205,23 @@ def _parser() -> MarkdownIt:
     for name in _MARKED_RULES:
         rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)]
         md.inline.ruler.at(name, _marked(rule.fn), {"alt": rule.alt})
+    reference = md.block.ruler.__rules__[md.block.ruler.__find__("reference")]
+    md.block.ruler.at("reference", _recorded_reference(reference.fn), {"alt": reference.alt})
     return md
+
+
+@cache
+def _parser() -> MarkdownIt:
+    """The parser this reader uses (for reading, not rendering): CommonMark, GFM tables and
+    strikethrough, YAML front matter; inline rules marked, inline content parsed only where
+    wanted (by ``_inline_parser``); blocks nested up to ``_MAX_NESTING``."""
+    return _new_parser(_MAX_NESTING)
+
+
+@cache
+def _inline_parser() -> MarkdownIt:
+    """The same parser with markdown-it's own inline nesting limit, for inline content."""
+    return _new_parser(_INLINE_NESTING)
 
 
 @dataclass
@@ -181,10 +254,19 @@ class _Reader:
         self.visible: list[str] = []
         self.visible_chars = 0
         self.unmapped = 0
+        self.covered: list[tuple[int, int]] = []  # source ranges read (sentences, markup) or set aside
 
     # --- blocks ----------------------------------------------------------------------
     def read(self) -> MarkdownPage:
-        tokens = _parser().parse(self.text[self.starts[0] :])
+        env: dict[str, Any] = {}
+        try:
+            tokens = _parser().parse(self.text[self.starts[0] :], env)
+        except _TooDeep as exc:
+            return MarkdownPage([], "", 0, (exc.line + 1, _TOO_DEEP))
+        except RecursionError:  # called from deep in a stack already: the same refusal, no traceback
+            return MarkdownPage([], "", 0, (0, _TOO_DEEP))
+        for a, b in env.get(_SKIPPED_LINES, ()):  # link reference definitions
+            self._set_aside(a, b)
         stack = [_Frame("")]
         last_leaf: tuple[str, bool] | None = None  # (container path, image only) of the previous leaf block
         opened: list[MdToken] = []
@@ -217,15 +299,30 @@ class _Reader:
                 last_leaf = (container, image_only)
             elif tok.type == "html_block":
                 self._html_block(tok, frame)
+                if tok.map:  # read by the HTML reader, which sets aside what a page's reader does
+                    self._set_aside(*tok.map)
                 last_leaf = (frame.path, bool(_IMAGE_ONLY_HTML.fullmatch(tok.content)))
             elif tok.block:  # code, fences, thematic breaks, front matter: kept as they are
+                if tok.map:
+                    self._set_aside(*tok.map)
                 if tok.type in ("code_block", "fence"):
                     self._child(frame, "pre")
                 elif tok.type == "hr":
                     self._child(frame, "hr")
                 last_leaf = (frame.path, False)
             i += 1
-        return MarkdownPage(self.pieces, " ".join(self.visible), self.unmapped)
+        return MarkdownPage(self.pieces, " ".join(self.visible), self.unmapped, self._lost())
+
+    def _set_aside(self, first: int, end: int) -> None:
+        """Lines ``[first, end)`` (markdown-it's numbering) are read and deliberately not translated."""
+        if first < end <= len(self.starts):
+            self.covered.append((self.starts[first], self.ends[end - 1]))
+
+    def _lost(self) -> tuple[int, str] | None:
+        """The first Arabic letter that is in no sentence, no markup kept as written and no part set
+        aside: (its line, why), or None when every one was read."""
+        at = first_unread(self.text, sorted(self.covered))
+        return None if at is None else (bisect_right(self.starts, at), _UNMAPPED)
 
     @staticmethod
     def _child(frame: _Frame, name: str) -> str:
@@ -233,6 +330,7 @@ class _Reader:
         return f"{frame.path}/{name}[{n}]"
 
     def _keep(self, piece: Piece, path: str, sample: bool = True) -> None:
+        self.covered.append((piece.start, piece.end))
         if sample:
             self._sample(piece.markup.plain if piece.markup else piece.text)
         if _ARABIC.search(piece.text):
@@ -309,6 +407,8 @@ class _Reader:
             got = [("".join(text[k] for k in col), col) for col in columns[: len(contents)]]
             got += [("", [])] * (len(contents) - len(got))
             if [g for g, _ in got] == contents:
+                # cells past the header's count: GFM drops them, no renderer shows them
+                self.covered.extend((col[0], col[-1] + 1) for col in columns[len(contents) :] if col)
                 return [col for _, col in got]
             if x >= e or text[x] not in _TABLE_PREFIX:
                 return [None] * len(contents)
@@ -335,6 +435,8 @@ class _Reader:
                 cmap = self._content_map(content, tok.map, atx)
             walk = _Walk(self.text, content, cmap, path)
             toks = walk.run(tok.children or [], content, 0)
+            # markup is kept as written (a link's URL, a code span, an image): read, not lost
+            self.covered.extend((t.start, t.end) for t in toks if t.kind is not T.TEXT)
         except _Unmapped:
             self.unmapped += 1
             return False
@@ -818,6 +920,9 @@ def read_markdown(path: str | Path) -> Document:
 
     def parse(text: str) -> Parsed:
         page = read_markdown_text(text)
+        if page.lost is not None:
+            line, why = page.lost
+            raise InputError(f"line {line}: {why}" if line > 0 else why, path=path)
         return page.pieces, page.visible, ()
 
     return read_marked_up(

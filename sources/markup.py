@@ -19,15 +19,13 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from tarjama.sources import formats
+
 PAIR, VOID, OPAQUE = "pair", "void", "opaque"
 
 
 def escape_html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def escape_attribute(text: str) -> str:
-    return escape_html(text).replace('"', "&quot;")
 
 
 # "|" too: a translation in a table cell must not split the cell ("\|" reads as "|" elsewhere)
@@ -54,12 +52,12 @@ def escape_markdown(text: str) -> str:
     return "\\" + text
 
 
-ESCAPES = {"html": escape_html, "markdown": escape_markdown, "text": str}
-UNESCAPES = {
-    "text": str,
-    "html": html.unescape,
-    "markdown": lambda text: re.sub(r"\\([\\`*_\[\]<>|])", r"\1", text),
-}
+_MD_ESCAPED = re.compile(r"\\([\\`*_\[\]<>|])")
+
+
+def unescape_markdown(text: str) -> str:
+    """The words of a Markdown fragment with ``escape_markdown``'s backslashes taken out."""
+    return _MD_ESCAPED.sub(r"\1", text)
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ class Span:
 class Markup:
     plain: str
     spans: tuple[Span, ...]
-    fmt: str = "html"
+    fmt: str = "html"  # the document's format (sources.formats): how its words are escaped
 
     def span_text(self, span: Span) -> str:
         return self.plain[span.start : span.end]
@@ -98,7 +96,7 @@ class Markup:
                 for marker in (span.open, span.close):
                     if marker:
                         fragment = fragment.replace(marker, "")
-        return UNESCAPES[self.fmt](fragment)
+        return formats.get(self.fmt).unescape(fragment)
 
 
 @dataclass
@@ -117,7 +115,7 @@ def place(
     became in English (None: nothing to look for). With ``atoms_in_place``, an element with no
     text to find (a placeholder, an image) that the translation does not show goes to the word
     boundary at its share of the sentence instead of the end."""
-    escape = ESCAPES[markup.fmt]
+    escape = formats.get(markup.fmt).escape
     plain_len = max(len(markup.plain), 1)
     order = sorted(range(len(markup.spans)), key=lambda i: (markup.spans[i].start, -markup.spans[i].end))
     placed: dict[int, tuple[int, int]] = {}  # span index → [start, end) in the translation
@@ -249,8 +247,6 @@ def _word_edge(text: str, a: int, b: int) -> bool:
 
 
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)([^>]*)>")
-_HTML_ATTR = re.compile(r"""([^\s/>"'=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
-_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "cite", "poster", "background"})
 
 
 _ANY_TAG = re.compile(r"<[^>]*>")
@@ -264,59 +260,3 @@ def html_text(fragment: str) -> str:
 def tag_names(fragment: str) -> list[str]:
     """The tags of a fragment in order, as ``a`` and ``/a`` (what the markup check compares)."""
     return [f"{m.group(1)}{m.group(2).lower()}" for m in _TAG.finditer(fragment)]
-
-
-def sanitise_html(msgstr: str, msgid: str) -> str:
-    """A translated fragment made safe to put in the page: only the tags and attributes its source
-    fragment has, no script or style, and no URL scheme the source did not use (``javascript:``).
-
-    nh3 (ammonia) does the cleaning; what is allowed comes from the msgid, so a msgstr can never
-    bring into the page markup that the page did not already have at this place.
-    """
-    import nh3
-
-    tags: set[str] = set()
-    attributes: dict[str, set[str]] = {}
-    schemes = set(nh3.ALLOWED_URL_SCHEMES)
-    for m in _TAG.finditer(msgid):
-        name = m.group(2).lower()
-        if name in ("script", "style"):
-            continue
-        tags.add(name)
-        for a in _HTML_ATTR.finditer(m.group(3)):
-            key = a.group(1).lower()
-            if key.startswith("on"):
-                continue  # an event handler in a msgid is not carried into translations
-            attributes.setdefault(name, set()).add(key)
-            value = next((g for g in a.groups()[1:] if g is not None), "")
-            scheme = re.match(r"\s*([A-Za-z][\w+.-]*):", value) if key in _URL_ATTRIBUTES else None
-            if scheme and scheme.group(1).lower() not in ("javascript", "vbscript", "data"):
-                schemes.add(scheme.group(1).lower())
-    return nh3.clean(msgstr, tags=tags, attributes=attributes, url_schemes=schemes, link_rel=None)
-
-
-_MD_DEST = re.compile(r"\]\(\s*<?([^)\s>]*)")
-
-
-def sanitise_markdown(msgstr: str, msgid: str) -> str:
-    """A translated Markdown fragment made safe: raw HTML tags the msgid does not have are written
-    as text, and a link to a script URL the msgid does not have goes nowhere."""
-    allowed = {m.group(0) for m in _TAG.finditer(msgid)}
-    text = _TAG.sub(lambda m: m.group(0) if m.group(0) in allowed else "&lt;" + m.group(0)[1:], msgstr)
-    known = {m.group(1) for m in _MD_DEST.finditer(msgid)}
-
-    def dest(m: re.Match[str]) -> str:
-        url = m.group(1)
-        if url in known or not re.match(r"\s*(?:javascript|vbscript|data):", url, re.IGNORECASE):
-            return m.group(0)
-        return m.group(0).replace(url, "#", 1)
-
-    return _MD_DEST.sub(dest, text)
-
-
-SANITISERS = {"html": sanitise_html, "markdown": sanitise_markdown}
-# How a translated attribute value (alt, title) is written back where the source had it.
-ATTRIBUTE_ESCAPES = {
-    "html": escape_attribute,
-    "markdown": lambda text: escape_markdown(text).replace('"', '\\"'),
-}

@@ -17,13 +17,14 @@ def po_for(out: Path, stem: str = "hanoi-convention", lang: str = "en") -> Path:
 
 
 def msgfmt_check(path: Path) -> None:
+    """gettext accepts the file with no error and no warning (a header field missing, ...)."""
     res = subprocess.run(
         ["msgfmt", "-c", "--check-format", "-o", "/dev/null", str(path)],
         capture_output=True,
         text=True,
         check=False,
     )
-    assert res.returncode == 0, res.stderr
+    assert res.returncode == 0 and not res.stderr, res.stderr
 
 
 def review_like_poedit(path: Path, edits: dict[str, tuple[str, str | None]], translator: str = "") -> None:

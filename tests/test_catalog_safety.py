@@ -13,7 +13,7 @@ import pytest
 from filelock import FileLock
 
 from tarjama.catalog.po_file import check_syntax, load_po, save_po
-from tarjama.errors import InputError
+from tarjama.errors import InputError, TarjamaError
 from tarjama.files import lock_path
 
 from .conftest import run_cli
@@ -157,7 +157,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path, mon
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(TarjamaError, match=r"a\.po: cannot write: disk full$"):  # one line naming it
         save_po(po, path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.po"]

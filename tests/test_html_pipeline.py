@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import html5lib
 import polib
 
 from tarjama.catalog.po_file import load_po
@@ -107,13 +108,21 @@ def test_a_translation_cannot_bring_scripts_into_the_page(tmp_path: Path, tiny_m
     check = run_cli("check", po_path)
     assert check.returncode == 1
     assert "markup: adds <a> </a> <img>" in check.stdout or "adds" in check.stdout, check.stdout
+    assert "export: <script>, </script>, <img> written as text" in check.stdout, check.stdout
+    assert "href='javascript:alert(2)' removed from <a>" in check.stdout, check.stdout
     out = tmp_path / "story.en.html"
-    assert run_cli("export", po_path, "-o", out, cwd=tmp_path).returncode == 0
+    res = run_cli("export", po_path, "-o", out, cwd=tmp_path)
+    assert res.returncode == 0
     result = out.read_text(encoding="utf-8")
-    for bad in ("<script", "onclick", "javascript:", "onerror", "<img"):
-        assert bad not in result
+    tree = html5lib.parse(result, treebuilder="lxml", namespaceHTMLElements=False)
+    assert not tree.xpath("//script | //img") and not tree.xpath("//@*[starts-with(name(), 'on')]")
+    assert [a.get("href") for a in tree.xpath("//a")] == ["/tags/dang", None]
     assert '<a href="/tags/dang">Dang Hoang Giang</a>' in result
-    assert '<title>Hanoi "Convention" &amp;</title>' in result  # no tags in a title: text only
+    # tags the source lacks are the translator's words, written as text, and named
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in result
+    assert '<title>Hanoi "Convention" &lt;b&gt;&amp;&lt;/b&gt;</title>' in result
+    assert "attribute onclick='steal()' removed from <a>" in res.stderr
+    assert "2 entries not exported as written (see above)" in res.stderr
 
 
 def test_check_compares_tags_as_weblate_does(tmp_path: Path) -> None:
@@ -132,8 +141,10 @@ def test_check_compares_tags_as_weblate_does(tmp_path: Path) -> None:
     po.save(str(path))
     res = run_cli("check", path)
     assert res.returncode == 1
-    lines = res.stdout.splitlines()
+    lines = [line for line in res.stdout.splitlines() if ": markup: " in line]
     assert len(lines) == 4
+    # and what export would not put into the page as written: a closing tag of no element of the source
+    assert ":15: export: </i> written as text" in res.stdout
     for line, (_, _, problem) in zip(lines, cases[1:], strict=True):
         assert problem in line, line
     status = run_cli("status", "--json", "--no-glossary", path)

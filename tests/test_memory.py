@@ -286,3 +286,19 @@ def test_translate_into_french_never_takes_the_english_memory(
         res.stdout + res.stderr
     )
     assert "translation memory skips" not in res.stderr
+
+
+def test_a_memory_folder_the_user_named_must_exist(tmp_path: Path, tiny_model: Path) -> None:
+    """A typo in --memory gave an empty memory and every reviewed sentence machine-translated
+    again without a word; the default <out>/<lang> may be absent (a first run)."""
+    story = tmp_path / "story.ar.txt"
+    story.write_text(GOLD[22]["arabic"], encoding="utf-8")
+    out = tmp_path / "out"
+    res = run_cli("translate", story, "--model", tiny_model, "--out", out, "--memory", tmp_path / "no-such")
+    assert res.returncode != 0
+    assert res.stderr.strip().splitlines() == [
+        f"tarjama: error: {tmp_path / 'no-such'}: no such folder (--memory: the translation memory's folder)"
+    ]
+    assert not out.exists()
+    res = run_cli("translate", story, "--model", tiny_model, "--out", out, "--beam", "1")
+    assert res.returncode == 0, res.stderr

@@ -299,6 +299,27 @@ def test_manifest_jsonl_and_parquet_with_the_clis_own_local_ray(tiny_model: Path
     ]
 
 
+def test_a_quiet_ray_run_says_only_tarjamas_own_lines(tiny_model: Path, tmp_path: Path) -> None:
+    """`batch --engine ray -q` with the CLI's own local Ray: stderr holds no line of Ray's C++ core
+    (core_worker.cc said "constructor arguments in the object store and max_restarts > 0" on
+    every run), and an article whose name is not UTF-8 is refused alone in one line while the
+    other is written (it stopped the whole run with a traceback)."""
+    folder = tmp_path / "in"
+    paths = write_corpus(folder, 2)
+    odd = folder / os.fsdecode(b"\xff\xfeodd.ar.txt")
+    paths[1].rename(odd)
+    out = tmp_path / "out"
+    res = run_cli(
+        "batch", folder, "--model", tiny_model, "--out", out, "--backend", "ct2", "--engine", "ray", "-q",
+        timeout=300,
+    )  # fmt: skip
+    assert res.returncode == 1, res.stderr
+    assert res.stderr.splitlines() == [
+        f"tarjama: error: {folder}/\\xff\\xfeodd.ar.txt: the file name is not valid UTF-8; rename the file"
+    ]
+    assert list(catalogs(out)) == ["en/LC_MESSAGES/page.po", "en/LC_MESSAGES/story-0.po"]
+
+
 def test_a_model_the_workers_cannot_load_stops_the_run_in_one_line(
     cluster, tiny_model: Path, tmp_path: Path
 ) -> None:

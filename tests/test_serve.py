@@ -26,7 +26,7 @@ NAME = "قال نائب الوزير دانغ هوانغ جيانغ إن الا�
 
 
 class Server:
-    def __init__(self, tmp: Path, model: Path, *args: str) -> None:
+    def __init__(self, tmp: Path, model: Path, *args: str, cwd: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tmp / f"serve-{self.port}.log"
@@ -46,6 +46,7 @@ class Server:
             ],
             stdout=subprocess.DEVNULL,
             stderr=self.log.open("w"),
+            cwd=cwd,
             env={**os.environ, "HF_HUB_OFFLINE": "1"},
         )
         deadline = time.monotonic() + 120
@@ -70,10 +71,9 @@ class Server:
         return self.proc.wait(timeout=60)
 
 
-@pytest.fixture(scope="module")
-def memory_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A memory with one reviewed sentence of the example article."""
-    root = tmp_path_factory.mktemp("memory") / "en"
+def write_memory(root: Path) -> Path:
+    """A memory at ``root`` (a language's folder) with one reviewed sentence of the example
+    article in a PO and one in an imported TMX."""
     (root / "LC_MESSAGES").mkdir(parents=True)
     po = polib.POFile()
     po.metadata = {"Language": "en", "Content-Type": "text/plain; charset=UTF-8"}
@@ -85,6 +85,11 @@ def memory_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmx_gold = read_gold()[4]
     write_tmx(root / "tmx" / "desk.tmx", [TmxUnit(tmx_gold["arabic"], tmx_gold["english"])])
     return root
+
+
+@pytest.fixture(scope="module")
+def memory_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_memory(tmp_path_factory.mktemp("memory") / "en")
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +166,9 @@ def test_a_memory_hit_answers_without_decoding(server: Server, memory_dir: Path)
     after = server.health()
     # the service counts what the model decoded: nothing for this request, one memory hit
     assert after["decoded"] == before["decoded"] and after["memory_hits"] == before["memory_hits"] + 1
-    hits = requests.get(f"{server.url}/tmserver/ar/en/unit/{gold['arabic']}", timeout=10).json()
+    hits = requests.get(
+        f"{server.url}/tmserver/ar/en/unit/{gold['arabic']}", params={"api_key": KEY}, timeout=10
+    ).json()
     assert hits[0] == {"source": gold["arabic"], "target": gold["english"], "quality": 100}
     imported = read_gold()[4]  # from the TMX a desk imported
     assert post(server, q=imported["arabic"]).json()["translatedText"] == imported["english"]

@@ -25,6 +25,7 @@ class TarjamaGroup(click.Group):
     """Turns TarjamaError into one line on stderr and its exit code; never a traceback."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
+        _never_fail_to_print()
         try:
             return super().invoke(ctx)
         except TarjamaError as exc:
@@ -33,6 +34,16 @@ class TarjamaGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("tarjama: interrupted; finished files are complete", err=True)
             sys.exit(130)
+
+
+def _never_fail_to_print() -> None:
+    """A file name that is not UTF-8 reaches the output as lone surrogates (os.fsdecode); where
+    stdout is strict (a UTF-8 locale), printing one would end the command with a traceback.
+    tarjama shows such names escaped (errors.display_path); anything still holding one is
+    printed with a backslash escape instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
 
 
 @click.group(cls=TarjamaGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -18,6 +18,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from tarjama.errors import display_path
 from tarjama.run import RunReport
 
 
@@ -146,7 +147,7 @@ def summary_table(report: RunReport) -> Table:
     for a in arts:
         status = a.status if a.status != "failed" else "failed: " + a.error.split(": ", 1)[-1]
         table.add_row(
-            a.article.name,
+            display_path(a.article.name),
             status,
             str(a.sentences),
             str(a.reviewed_kept + a.from_memory),

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
+from tarjama.catalog.export import export_formats
 from tarjama.cli.options import DEFAULT_OUT, cli_glossary, glossary_options
+from tarjama.errors import display_path
 
 
 @click.command("export")
@@ -15,7 +17,7 @@ from tarjama.cli.options import DEFAULT_OUT, cli_glossary, glossary_options
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["html", "markdown", "text"]),
+    type=click.Choice(export_formats()),
     help="What to write: the article's own format rebuilt with the translations in place (html, "
     "markdown), or text. Default: the format of the article the catalog was made from.",
 )
@@ -37,6 +39,9 @@ from tarjama.cli.options import DEFAULT_OUT, cli_glossary, glossary_options
     is_flag=True,
     help="Write the reviewed entries as a TMX 1.4 translation memory instead; CATALOG may be a folder.",
 )
+@click.option(
+    "--force", is_flag=True, help="Write -o even where it is the article or the catalog this export reads."
+)
 def export_cmd(
     catalog: Path,
     fmt: str | None,
@@ -45,6 +50,7 @@ def export_cmd(
     sentences: bool,
     output: Path | None,
     as_tmx: bool = False,
+    force: bool = False,
 ) -> None:
     """The English article from CATALOG's reviewed entries, in the article's order and layout.
 
@@ -56,59 +62,33 @@ def export_cmd(
         from tarjama.cli.memory_cmds import export_tmx
 
         export_tmx(
-            catalog, output, format=fmt, source=source, include_fuzzy=include_fuzzy, sentences=sentences
+            catalog,
+            output,
+            force,
+            format=fmt,
+            source=source,
+            include_fuzzy=include_fuzzy,
+            sentences=sentences,
         )
         return
-    from tarjama.catalog.export import (
-        Layout,
-        document_paragraphs,
-        export_catalog,
-        find_source,
-        rebuild_document,
-    )
-    from tarjama.catalog.po_file import load_po
-    from tarjama.errors import InputError
-    from tarjama.files import atomic_write_text, check_can_write
-    from tarjama.sources import format_for, read
+    from tarjama.catalog.export import export_article
 
-    if output is not None:
-        check_can_write(output, what="output")
-    po = load_po(catalog)
-    source_path = find_source(po, catalog, source)
-    source_format = format_for(source_path) if source_path is not None else None
-    fmt = fmt or (source_format if source_format in ("html", "markdown") else "text")
-    if fmt != "text" or source_format in ("html", "markdown"):
-        if source_path is None:
-            raise InputError(
-                f"cannot find the article this catalog was made from; give it with --source "
-                f"(the catalog records {po.metadata.get('X-Tarjama-Source-File') or 'no file name'})",
-                path=catalog,
-            )
-        if fmt != "text" and source_format != fmt:
-            raise InputError(
-                f"{source_path} is {source_format}, not {fmt}: export it as {source_format} or text",
-                path=catalog,
-            )
-        doc = read(source_path)
-        recorded = po.metadata.get("X-Tarjama-Source-SHA256")
-        if recorded and recorded != doc.sha256:
-            click.echo(
-                f"tarjama: warning: {source_path} changed since {catalog} was written: sentences the "
-                "catalog does not have stay as the source has them; run translate again to update it",
-                err=True,
-            )
-        if fmt == "text":
-            result = document_paragraphs(doc, po, include_fuzzy=include_fuzzy, sentences=sentences)
-        else:
-            result = rebuild_document(doc, po, include_fuzzy=include_fuzzy)
-    else:
-        layout = Layout.SENTENCES if sentences else Layout.PARAGRAPHS
-        result = export_catalog(po, include_fuzzy=include_fuzzy, layout=layout)
+    result = export_article(
+        catalog,
+        fmt=fmt,
+        source=source,
+        include_fuzzy=include_fuzzy,
+        sentences=sentences,
+        output=output,
+        force=force,
+    )
+    for warning in result.warnings:
+        click.echo(f"tarjama: warning: {warning}", err=True)
     if output is None:
         click.echo(result.text, nl=False)
-    else:
-        atomic_write_text(output, result.text)
-    click.echo(f"{catalog}: {result.summary()}", err=True)
+    for line, note in result.notes:  # what of a translation did not go into the page as written
+        click.echo(f"tarjama: warning: {display_path(catalog)}:{line}: {note}", err=True)
+    click.echo(f"{display_path(catalog)}: {result.summary()}", err=True)
 
 
 @click.command("status")
@@ -138,7 +118,7 @@ def status_cmd(
         # a path is read whole: the count columns give way
         table = Table(Column("catalog", no_wrap=True), *(c.replace("_", " ") for c in COLUMNS))
         for path, counts in report.files.items():
-            table.add_row(path, *(str(getattr(counts, c)) for c in COLUMNS))
+            table.add_row(display_path(path), *(str(getattr(counts, c)) for c in COLUMNS))
         table.add_row("total", *(str(getattr(report.total, c)) for c in COLUMNS), style="bold")
         Console(width=250).print(table)
     copies = report.total.source_copies
@@ -164,7 +144,7 @@ def check_cmd(paths: tuple[Path, ...]) -> None:
     check); Markdown links keep their targets. PATHS are PO files or folders (default: locales).
     Exits 1 when anything is found. Glossary terms: `tarjama glossary check`.
     """
-    from tarjama.catalog.checks import entry_problems
+    from tarjama.catalog.checks import catalog_format, entry_problems
     from tarjama.catalog.po_file import load_po
     from tarjama.catalog.review import holds_translation, language_of
     from tarjama.catalog.status import find_catalogs
@@ -173,13 +153,13 @@ def check_cmd(paths: tuple[Path, ...]) -> None:
     catalogs = find_catalogs(list(paths) or [DEFAULT_OUT])
     for path in catalogs:
         po = load_po(path)
-        language = language_of(po)
+        language, fmt = language_of(po), catalog_format(po)
         for entry in po:
             if entry.obsolete or not holds_translation(entry, language):
                 continue
-            for problem in entry_problems(entry.msgid, entry.msgstr):
+            for problem in entry_problems(entry.msgid, entry.msgstr, fmt):
                 found += 1
-                click.echo(f"{path}:{entry.linenum}: {problem}")
+                click.echo(f"{display_path(path)}:{entry.linenum}: {problem}")
     if found:
         click.echo(f"tarjama: {found} problems in {len(catalogs)} catalog(s)", err=True)
         sys.exit(1)

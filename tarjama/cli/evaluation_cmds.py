@@ -71,7 +71,8 @@ def score_cmd(
     glossary_files: tuple[Path, ...],
     no_glossary: bool,
 ) -> None:
-    """Score HYP (PO, text file or directory of them) against REF: BLEU, chrF++, TER, term accuracy."""
+    """Score HYP (PO, text file or directory of them) against REF: every registered metric (BLEU,
+    chrF++, TER) and term accuracy."""
     import json
 
     from rich.console import Console
@@ -161,9 +162,9 @@ def compare_cmd(
     from tarjama.cli.batch_view import RichProgress
     from tarjama.evaluation.compare import System, compare
     from tarjama.evaluation.hypotheses import Segments, read_reference, read_segments
-    from tarjama.evaluation.report import write_report
+    from tarjama.evaluation.report import REPORT_FILES, write_report
     from tarjama.evaluation.terminal import comparison_table
-    from tarjama.files import check_can_write
+    from tarjama.files import check_can_write, check_not_input
     from tarjama.run.systems import parse_system, resolve_systems, source_sentences, translate_system
     from tarjama.sources import read
 
@@ -184,6 +185,10 @@ def compare_cmd(
     files = {s.name: read_segments(Path(s.source)) for s in specs if not s.is_model}
     glossary = cli_glossary(glossary_files, no_glossary)
     check_can_write(out_dir / "report.json")
+    inputs = [("an article", a) for a in articles] + [("the reference", reference)]
+    inputs += [(f"--system {s.name}", Path(s.source)) for s in specs if not s.is_model]
+    for name in REPORT_FILES:
+        check_not_input(out_dir / name, inputs, force=None)
     settings = DecodeSettings(beam=beam, batch_size=batch_size, device=device)
     systems = []
     with tempfile.TemporaryDirectory(prefix="tarjama-compare-") as work:

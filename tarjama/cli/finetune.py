@@ -104,12 +104,17 @@ def finetune_cmd(
 
     Re-running with the same OUT resumes an interrupted run (Ctrl-C saves one).
     """
+    from tarjama.files import check_not_input
     from tarjama.training.checkpoint import has_state
     from tarjama.training.data import load_dataset
     from tarjama.training.train import TrainOptions, load_scratch_config, train
     from tarjama.translate.model_source import resolve_model
 
     # everything that can be wrong with the inputs fails here, before any model is loaded
+    if out_dir.exists() and not out_dir.is_dir():
+        raise TarjamaError("is a file, not a checkpoint directory: give --out a folder", path=out_dir)
+    inputs = [("--data", d) for d in data] + [("--eval", e) for e in eval_data]
+    check_not_input(out_dir, inputs, force=None)
     dataset = load_dataset(list(data), dev_fraction=dev_fraction, seed=seed, eval_data=list(eval_data))
     resuming = has_state(out_dir)
     scratch_cfg = load_scratch_config(scratch) if scratch and not resuming else None

@@ -46,8 +46,8 @@ def import_cmd(tmx_file: Path, memory_dir: Path | None, out_dir: Path, lang: str
     them and offer fuzzy ones, like reviewed PO entries.
     """
     from tarjama.catalog.tmx import imported_path, read_tmx, write_tmx
-    from tarjama.errors import InputError, TarjamaError
-    from tarjama.files import check_can_write
+    from tarjama.errors import InputError, TarjamaError, display_path
+    from tarjama.files import check_can_write, check_not_input
 
     read = read_tmx(tmx_file, lang)
     if not read.units:
@@ -55,19 +55,21 @@ def import_cmd(tmx_file: Path, memory_dir: Path | None, out_dir: Path, lang: str
             f"no Arabic→{lang} translation units to import ({read.skipped_summary()})", path=tmx_file
         )
     target = imported_path(memory_dir or out_dir / lang, tmx_file)
+    check_not_input(target, [("the TMX file being imported", tmx_file)], force=None)
     if target.exists() and not force:
         raise TarjamaError(
             "a memory file of this name was imported before; pass --force to replace it", path=target
         )
     check_can_write(target, force=force, what="translation memory file")
-    origin = tmx_file.name
+    origin = display_path(tmx_file.name)  # written into the TMX as UTF-8: a name's odd bytes escaped
     units = [u if u.origin else _with_origin(u, origin) for u in read.units]
     write_tmx(target, units, o_tmf=read.o_tmf or "unknown")
     count = len(units)
     n = read.codes_removed
     codes = f"; inline codes dropped from {n} {'unit' if n == 1 else 'units'}" if n else ""
     click.echo(
-        f"{target}: {count} {'unit' if count == 1 else 'units'} imported from {tmx_file}, "
+        f"{display_path(target)}: {count} {'unit' if count == 1 else 'units'} imported from "
+        f"{display_path(tmx_file)}, "
         f"{read.skipped_summary()}{codes}"
     )
 
@@ -78,13 +80,14 @@ def _with_origin(unit, origin: str):
     return replace(unit, origin=origin)
 
 
-def export_tmx(catalog: Path, output: Path | None, **article_options: object) -> None:
+def export_tmx(catalog: Path, output: Path | None, force: bool = False, **article_options: object) -> None:
     """`tarjama export CATALOG --tmx`: the reviewed entries of CATALOG (a PO file or a folder of
-    them); ``article_options`` are export's options for articles, refused when given."""
+    them); ``article_options`` are export's options for articles, refused when given; ``force``
+    writes the output even over one of those catalogs."""
     from tarjama.catalog.status import find_catalogs
     from tarjama.catalog.tmx import NOT_EXPORTED, catalog_units, tmx_bytes
     from tarjama.errors import InputError, TarjamaError
-    from tarjama.files import atomic_write_bytes, check_can_write
+    from tarjama.files import atomic_write_bytes, check_can_write, check_not_input
 
     not_applicable = ["--" + name.replace("_", "-") for name, value in article_options.items() if value]
     if not_applicable:
@@ -96,6 +99,8 @@ def export_tmx(catalog: Path, output: Path | None, **article_options: object) ->
     paths = find_catalogs([catalog])
     if not paths:
         raise InputError("no PO files here", path=catalog)
+    if output is not None:
+        check_not_input(output, [("a catalog", p) for p in paths], force)
     units, left = catalog_units(paths)
     if not units:
         raise InputError("no reviewed entries to export", path=catalog)

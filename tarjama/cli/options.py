@@ -53,8 +53,8 @@ def review_options(f):
             "--memory",
             "memory_dir",
             type=click.Path(path_type=Path, file_okay=False),
-            help="Translation memory: reviewed entries of every PO and the units of every TMX under DIR. "
-            "Default: <out>/<lang>.",
+            help="Translation memory: the reviewed entries of the POs and the units of the TMX files "
+            "under DIR in the target language (others are reported and left out). Default: <out>/<lang>.",
         ),
         click.option(
             "--no-memory",

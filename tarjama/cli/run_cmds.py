@@ -19,6 +19,7 @@ from tarjama.cli.options import (
     review_options,
     warn,
 )
+from tarjama.errors import display_path
 from tarjama.translate.backend import DecodeSettings
 
 
@@ -98,7 +99,7 @@ def translate_cmd(
     for r in translate_articles(list(articles), options, resources, on_warning=warn, fmt=fmt):
         split = f", {r.split} split for MT" if r.split else ""
         click.echo(
-            f"{r.po_path}: {r.status} ({r.sentences} sentences, {r.machine_translated} machine-translated, "
+            f"{display_path(r.po_path or r.article)}: {r.status} ({r.sentences} sentences, {r.machine_translated} machine-translated, "
             f"{r.from_memory} from memory, {r.reviewed_kept} reviewed kept{split})"
             + term_summary(r.terms_correct, r.terms_required)
         )

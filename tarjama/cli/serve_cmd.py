@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tarjama.cli.options import backend_options, device_option, glossary_options, warn
+from tarjama.cli.options import DEFAULT_OUT, backend_options, device_option, glossary_options, warn
 from tarjama.translate.model_source import DEFAULT_MODEL
 
 
@@ -19,10 +19,9 @@ from tarjama.translate.model_source import DEFAULT_MODEL
 @click.option(
     "--memory",
     "memory_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("locales/en"),
-    show_default=True,
-    help="Translation memory: reviewed entries of every PO (and TMX) under DIR.",
+    type=click.Path(path_type=Path),
+    help="Translation memory: reviewed entries of the target language's POs (and TMX) under DIR. "
+    "Default: locales/<lang>, when it exists.",
 )
 @click.option("--no-memory", "no_memory", is_flag=True, help="Serve without a translation memory.")
 @click.option("--lang", default="en", show_default=True, help="Target language code.")
@@ -33,7 +32,7 @@ from tarjama.translate.model_source import DEFAULT_MODEL
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
 @click.option(
     "--api-keys",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),
     help="A file of accepted API keys, one a line (# comments); requests without one get 403.",
 )
 @click.option(
@@ -49,6 +48,36 @@ from tarjama.translate.model_source import DEFAULT_MODEL
     show_default=True,
     type=click.IntRange(1),
     help="Bytes of a request body.",
+)
+@click.option(
+    "--timeout-read",
+    default=20.0,
+    show_default=True,
+    type=click.FloatRange(0.1),
+    help="Seconds a client has to send a request's line and headers (from connecting, or from its "
+    "previous answer), and as long again for its body (then 408 and the connection is closed), or "
+    "to read answers it lets back up.",
+)
+@click.option(
+    "--timeout-keep-alive",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(0.1),
+    help="Seconds an idle connection is kept open for the client's next request.",
+)
+@click.option(
+    "--max-connections",
+    default=256,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Open connections (per worker) past which a request gets 503 with Retry-After.",
+)
+@click.option(
+    "--header-limit",
+    default=16_384,
+    show_default=True,
+    type=click.IntRange(1024),
+    help="Bytes of a request's line and headers past which it gets 431.",
 )
 @click.option(
     "--max-batch", default=32, show_default=True, type=click.IntRange(1), help="Sentences decoded together."
@@ -69,8 +98,15 @@ from tarjama.translate.model_source import DEFAULT_MODEL
 )
 @click.option(
     "--suggestions",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),
     help="Enable POST /suggest: corrections go to this PO, fuzzy, for a translator to accept.",
+)
+@click.option(
+    "--lock-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Seconds /suggest waits for another process writing the suggestions PO (then 503).",
 )
 @click.option(
     "--workers",
@@ -86,7 +122,7 @@ def serve_cmd(
     device: str,
     glossary_files: tuple[Path, ...],
     no_glossary: bool,
-    memory_dir: Path,
+    memory_dir: Path | None,
     no_memory: bool,
     lang: str,
     beam: int,
@@ -95,10 +131,15 @@ def serve_cmd(
     api_keys: Path | None,
     char_limit: int,
     body_limit: int,
+    timeout_read: float,
+    timeout_keep_alive: float,
+    max_connections: int,
+    header_limit: int,
     max_batch: int,
     max_wait_ms: float,
     max_queue: int,
     suggestions: Path | None,
+    lock_timeout: float,
     workers: int,
 ) -> None:
     """Serve tarjama's MT, glossary and memory on LibreTranslate's API (Weblate, libretranslatepy).
@@ -106,22 +147,23 @@ def serve_cmd(
     The model is loaded once at start; the process says when it is ready. SIGTERM stops
     accepting, answers the requests in flight and exits 0.
     """
+    import json
     import os
 
-    import uvicorn
-
-    from tarjama.errors import InputError
+    from tarjama.catalog.memory import check_memory_dir
     from tarjama.files import check_can_write
+    from tarjama.service.app import create_app
+    from tarjama.service.factory import SETTINGS_ENV, build_service, read_api_keys
+    from tarjama.service.server import Limits, bind, serve
 
-    keys = None
-    if api_keys is not None:
-        try:
-            lines = api_keys.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read the API keys ({exc})", path=api_keys) from None
-        keys = frozenset(k.strip() for k in lines if k.strip() and not k.lstrip().startswith("#"))
-        if not keys:
-            raise InputError("no API key in the file", path=api_keys)
+    keys = read_api_keys(api_keys) if api_keys is not None else None
+    if no_memory:
+        memory_dir = None
+    elif memory_dir is None:  # the target language's memory, as translate's <out>/<lang>
+        default = DEFAULT_OUT / lang
+        memory_dir = default if default.is_dir() else None
+    else:
+        check_memory_dir(memory_dir)
     if suggestions is not None:
         check_can_write(suggestions, what="suggestions file")
     settings = {
@@ -131,38 +173,36 @@ def serve_cmd(
         "device": device,
         "glossaries": [str(g) for g in glossary_files] or None,
         "use_glossary": not no_glossary,
-        "memory_dir": None if no_memory else str(memory_dir),
+        "memory_dir": str(memory_dir) if memory_dir is not None else None,
         "lang": lang,
         "beam": beam,
         "api_keys": sorted(keys) if keys is not None else None,
         "char_limit": char_limit,
         "body_limit": body_limit,
+        "read_timeout": timeout_read,
         "max_batch": max_batch,
         "max_wait_ms": max_wait_ms,
         "max_queue": max_queue,
         "suggestions": str(suggestions) if suggestions is not None else None,
+        "lock_timeout": lock_timeout,
     }
-    from tarjama.service.app import create_app, serve
-    from tarjama.service.factory import SETTINGS_ENV, build_service
-
+    limits = Limits(
+        read_timeout=timeout_read,
+        keep_alive=timeout_keep_alive,
+        max_connections=max_connections,
+        header_limit=header_limit,
+    )
+    # bound before anything loads: a taken port is one line; "ready" once listening
+    sockets = bind(host, port)
     service = build_service(settings, on_warning=warn)  # a bad model or glossary fails here, in one line
-    click.echo(f"tarjama serve: loading {service.config.label} on http://{host}:{port}", err=True)
+    bound = sockets[0].getsockname()[1]
+    click.echo(f"tarjama serve: loading {service.config.label} on http://{host}:{bound}", err=True)
     if workers > 1:
-        import json
-
         os.environ[SETTINGS_ENV] = json.dumps(settings)
-        uvicorn.run(
-            "tarjama.service.factory:app_from_env",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="warning",
-            timeout_graceful_shutdown=30,
-        )
+        serve("tarjama.service.factory:app_from_env", sockets, limits, workers)
     else:
         # loaded before the server starts: a library that sets signal handlers while loading
         # (torch, CTranslate2) must not replace the ones that make SIGTERM drain the server
         service.model.backend()
-        serve(create_app(service), host, port)
+        serve(create_app(service), sockets, limits)
     sys.exit(0)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from tarjama.catalog.memory import TranslationMemory, load_memory
+from tarjama.catalog.memory import TranslationMemory, check_memory_dir, load_memory
 from tarjama.errors import InputError, TarjamaError
 from tarjama.glossary import Glossary, load_selected
 from tarjama.run.core import (
@@ -106,6 +106,8 @@ def open_resources(
     A missing model or a bad glossary fails here, before any catalog is read or written.
     """
     check_compute_type(options.settings)
+    if resources.use_memory and resources.memory_dir is not None:
+        check_memory_dir(resources.memory_dir)
     model = Model(resolve_model(resources.model), options.settings, opener)
     glossary = load_glossary(resources.glossaries, resources.use_glossary, on_warning)
 

@@ -43,7 +43,7 @@ from tarjama.catalog.units import (
 )
 from tarjama.catalog.write import catalog_path, settings_string, write_catalog
 from tarjama.errors import InputError, TarjamaError
-from tarjama.files import check_can_write
+from tarjama.files import check_can_write, check_not_input
 from tarjama.glossary import (
     Ambiguity,
     Glossary,
@@ -342,6 +342,9 @@ class Run:
         return report
 
     def _fail(self, report: ArticleReport, exc: TarjamaError | OSError) -> None:
+        if isinstance(exc, OSError):  # one line that names the file, as a TarjamaError does
+            where = exc.filename if exc.filename is not None else report.po_path or report.article
+            exc = TarjamaError(exc.strerror or str(exc), path=where)
         if not self.options.isolate_failures:
             raise exc
         report.status, report.error = "failed", str(exc)
@@ -364,6 +367,7 @@ class Run:
                     )
                 targets[po_path] = doc.path
                 check_can_write(po_path, force=opts.force)
+                check_not_input(po_path, [("the article", doc.path)], force=None)
                 existing = load_po(po_path) if po_path.exists() else None
                 if opts.skip_unchanged and existing is not None and self._unchanged(existing, doc):
                     rep.status = "unchanged"

@@ -34,10 +34,12 @@ the engine starts.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import pickle
+import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -107,6 +109,9 @@ class RayStats:
     batches: int = 0
 
 
+MIN_ACTORS_WAIT_S = 600
+
+
 class RayEngine:
     """The `run.articles.Engine` for Ray: reads in tasks, decodes in an actor pool."""
 
@@ -138,7 +143,8 @@ class RayEngine:
             # no address: a private Ray for this run, never one that happens to run on this machine
             kwargs["address"] = self.options.address or "local"
             try:
-                ray.init(**kwargs)
+                with _core_logs_quiet():
+                    ray.init(**kwargs)
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 where = self.options.address or "a local Ray"
                 raise TarjamaError(f"cannot start or join Ray ({where}): {_first_line(exc)}") from None
@@ -148,6 +154,11 @@ class RayEngine:
         context = DataContext.get_current()
         context.enable_progress_bars = False  # the run core reports progress, as locally
         context.print_on_execution_start = False
+        # Decoding starts once the pool's --actors minimum is up, so the first batches are spread
+        # over all of them instead of queueing on whichever actor loaded its model first (on a
+        # busy machine the second actor of two got no batch at all); a cluster that cannot start
+        # them in this time says so in one line instead of waiting forever.
+        context.wait_for_min_actors_s = MIN_ACTORS_WAIT_S
         # Ray Data logs a failed stage's whole traceback; the run says it in one line
         logging.getLogger("ray.data").setLevel(logging.CRITICAL)
         self._ray = ray
@@ -175,7 +186,9 @@ class RayEngine:
             return []
         self.start()
         ray = self._ray
-        rows = [{"i": i, "path": str(p)} for i, p in enumerate(paths)]
+        # bytes: a name that is not UTF-8 reaches the reader, which refuses it in one line, where
+        # a str holding its escape would stop Arrow (and so the whole stage)
+        rows = [{"i": i, "path": os.fsencode(p)} for i, p in enumerate(paths)]
         ds = ray.data.from_items(rows, override_num_blocks=min(len(rows), _MAX_BLOCKS))
         out: list[Document | ArticleReport | None] = [None] * len(rows)
         try:
@@ -247,6 +260,35 @@ class RayDecoder:
             raise
         except Exception as exc:  # a failure inside the pool arrives wrapped by Ray
             raise TarjamaError(f"ray: decoding failed: {_cause(exc)}") from exc
+
+
+@contextlib.contextmanager
+def _core_logs_quiet() -> Iterator[None]:
+    """Keep Ray's C++ core off the user's terminal. The driver's core worker writes its ERROR
+    lines to stderr whatever ``logging_level`` and ``log_to_driver`` say, and Ray 2.60 writes
+    one on every run with an actor pool: Ray Data itself puts the pool's constructor arguments
+    in the object store and lets its actors restart (so that a killed actor is replaced), which
+    core_worker.cc reports ("constructor arguments in the object store and max_restarts > 0",
+    ray-project/ray#53727). RAY_BACKEND_LOG_LEVEL=fatal, read when the core worker starts (in
+    ``ray.init``), silences that; the line saying the level was set, printed then, goes to
+    /dev/null with the rest of ``ray.init``'s stderr (a failure comes back as its exception).
+    A RAY_BACKEND_LOG_LEVEL the user set is theirs: nothing is hidden then. The processes of a
+    private Ray started here inherit the level (their log files keep fatal errors only)."""
+    if os.environ.get("RAY_BACKEND_LOG_LEVEL"):
+        yield
+        return
+    os.environ["RAY_BACKEND_LOG_LEVEL"] = "fatal"
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        del os.environ["RAY_BACKEND_LOG_LEVEL"]
 
 
 def run_through_client(
@@ -343,7 +385,7 @@ def _cluster_driver(args: list[str], cwd: str, env: dict[str, str], lines: Any) 
 def _read_row(row: dict[str, Any], fmt: str | None) -> dict[str, Any]:
     import ray
 
-    item = read_or_report(Path(row["path"]), fmt)
+    item = read_or_report(Path(os.fsdecode(row["path"])), fmt)
     return {"i": row["i"], "item": pickle.dumps(item), "node": ray.get_runtime_context().get_node_id()}
 
 

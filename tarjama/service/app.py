@@ -10,36 +10,44 @@ sentence goes through the run core (`Run.translate_sentences`), the same code `t
 Endpoints: ``POST /translate``, ``GET /languages``, ``POST /detect``, ``GET /frontend/settings``,
 ``GET /health``, ``POST /suggest`` (a correction recorded for review, never approved by
 itself), and the amaGama/tmserver lookup Weblate's "tmserver" machinery reads,
-``GET /tmserver/{source}/{target}/unit/{text}``. Errors are ``{"error": …}`` with 400, 403,
-413, 429 or 500, never a traceback.
+``GET /tmserver/{source}/{target}/unit/{text}``. Every endpoint that gives out the desk's
+data or takes it in asks for the API key (`common.check_key`). Errors are ``{"error": …}``
+(`common.ApiError`), never a traceback and never a path of the server.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
-from tarjama.catalog.build import CatalogHeader
 from tarjama.catalog.export import render
 from tarjama.catalog.memory import TranslationMemory
-from tarjama.catalog.po_file import load_po
-from tarjama.catalog.units import Unit
-from tarjama.catalog.write import write_catalog
+from tarjama.catalog.suggestions import record_suggestion
 from tarjama.errors import TarjamaError
 from tarjama.glossary import Glossary, Matcher
 from tarjama.run.core import Model, Run, RunOptions, Translated
 from tarjama.service.batcher import Batcher, Busy
+from tarjama.service.common import (
+    ApiError,
+    RequestLimits,
+    check_key,
+    check_text,
+    int_field,
+    read_params,
+    storage_error,
+)
+from tarjama.service.server import say_ready_when_listening
 from tarjama.sources import Sentence
 from tarjama.sources.html import read_page
 from tarjama.sources.inline import Paragraph, T, Token, paragraph_sentences, to_sentences
@@ -57,19 +65,13 @@ class ServiceConfig:
     api_keys: frozenset[str] | None = None  # None: no key needed
     char_limit: int = 5000  # characters of q per request
     body_limit: int = 1_000_000  # bytes of a request body
+    read_timeout: float = 20.0  # seconds a request body may take to arrive
     max_batch: int = 32
     max_wait_ms: float = 5.0
     max_queue: int = 1024  # sentences waiting before requests are refused (429)
     suggestions: Path | None = None  # POST /suggest writes here (a PO a translator accepts)
-    label: str = ""  # what the ready line says is loaded
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
+    lock_timeout: float = 10.0  # seconds /suggest waits for another writer of that PO
+    label: str = ""  # what the ready line says is loaded (on the server's terminal only)
 
 
 @dataclass
@@ -83,6 +85,7 @@ class Service:
     memory: TranslationMemory
     matcher: Matcher | None = None
     batcher: Batcher = field(init=False)
+    ready: bool = False  # the model is loaded and the batcher runs: /health says 200
 
     def __post_init__(self) -> None:
         self.matcher = Matcher(self.glossary) if self.glossary is not None else None
@@ -106,26 +109,39 @@ def create_app(service: Service) -> FastAPI:
     async def lifespan(app: FastAPI):
         service.model.backend()  # loaded once, before the first request
         await service.batcher.start()
-        print(f"tarjama serve: ready ({config.label})", file=sys.stderr, flush=True)
+        service.ready = True
+        # said once the socket listens (uvicorn starts listening after this startup)
+        say_ready_when_listening(f"tarjama serve: ready ({config.label})")
         yield
+        service.ready = False
         await service.batcher.stop()  # requests already accepted are answered first
 
     app = FastAPI(title="tarjama", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(BodyLimit, limit=config.body_limit)
+    app.add_middleware(RequestLimits, body_limit=config.body_limit, read_timeout=config.read_timeout)
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse({"error": exc.message}, status_code=exc.status, headers=exc.headers)
 
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        # 404, 405: the documented shape, not Starlette's {"detail": …}
+        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"error": "Invalid request"}, status_code=400)
+
     @app.exception_handler(Exception)
     async def internal(_: Request, exc: Exception) -> JSONResponse:
+        # the server's log gets the text (it may name a file); the client only the kind
         print(f"tarjama serve: error: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
         return JSONResponse({"error": f"internal error: {type(exc).__name__}"}, status_code=500)
 
     @app.post("/translate")
     async def translate(request: Request) -> JSONResponse:
-        params = await _params(request)
-        _check_key(config, params)
+        params = await read_params(request)
+        check_key(config.api_keys, request, params)
         q = params.get("q")
         texts = q if isinstance(q, list) else [q]
         if q is None or not texts or any(not isinstance(t, str) for t in texts):
@@ -143,10 +159,7 @@ def create_app(service: Service) -> FastAPI:
         fmt = str(params.get("format") or "text")
         if fmt not in ("text", "html"):
             raise ApiError(400, f"Invalid request: format must be text or html, not {fmt!r}")
-        try:
-            alternatives = int(params.get("alternatives") or 0)
-        except (TypeError, ValueError):
-            raise ApiError(400, "Invalid request: alternatives must be a number") from None
+        alternatives = int_field(params, "alternatives")
         documents = [_read(text, fmt) for text in texts]
         sentences = [s for doc in documents for s in doc[1]]
         try:
@@ -179,8 +192,8 @@ def create_app(service: Service) -> FastAPI:
 
     @app.post("/detect")
     async def detect(request: Request) -> JSONResponse:
-        params = await _params(request)
-        _check_key(config, params)
+        params = await read_params(request)
+        check_key(config.api_keys, request, params)
         q = params.get("q")
         if not isinstance(q, str) or not q.strip():
             raise ApiError(400, "Invalid request: missing q parameter")
@@ -213,25 +226,28 @@ def create_app(service: Service) -> FastAPI:
             }
         )
 
-    @app.get("/health")
+    @app.api_route("/health", methods=["GET", "HEAD"])
     async def health() -> JSONResponse:
+        """Ready or not, and traffic counters; nothing about the machine (no model path, no file)."""
+        if not service.ready:
+            return JSONResponse({"status": "loading"}, status_code=503, headers={"Retry-After": "5"})
         stats = service.batcher.stats
         return JSONResponse(
             {
                 "status": "ok",
-                "model": service.model.source.model_id,
                 "requests": stats.requests,
                 "batches": stats.batches,
                 "largest_batch": stats.largest_batch,
                 "sentences": stats.sentences,
                 "decoded": stats.decoded,
                 "memory_hits": stats.memory_hits,
-                "memory_entries": len(service.memory),
             }
         )
 
     @app.get("/tmserver/{source}/{target}/unit/{text:path}")
-    async def tmserver(source: str, target: str, text: str) -> JSONResponse:
+    async def tmserver(request: Request, source: str, target: str, text: str) -> JSONResponse:
+        check_key(config.api_keys, request)  # the desk's reviewed pairs: never to anyone
+        check_text(text, "the unit text")
         _check_pair(config, source, target)
         hits = []
         exact = service.memory.exact(text)
@@ -244,8 +260,8 @@ def create_app(service: Service) -> FastAPI:
 
     @app.post("/suggest")
     async def suggest(request: Request) -> JSONResponse:
-        params = await _params(request)
-        _check_key(config, params)
+        params = await read_params(request)
+        check_key(config.api_keys, request, params)
         if config.suggestions is None:
             raise ApiError(403, "Suggestions are disabled on this server (start it with --suggestions FILE)")
         q, s = params.get("q"), params.get("s")
@@ -254,81 +270,33 @@ def create_app(service: Service) -> FastAPI:
                 400, "Invalid request: q (the source) and s (the suggested translation) are required"
             )
         _check_pair(config, str(params.get("source") or ""), str(params.get("target") or ""))
-        record_suggestion(config.suggestions, q.strip(), s.strip(), config.lang)
-        return JSONResponse({"success": True})
+        if config.char_limit and len(q) + len(s) > config.char_limit:
+            raise ApiError(
+                400, f"Invalid request: request ({len(q) + len(s)}) exceeds text limit ({config.char_limit})"
+            )
+        try:
+            # off the event loop: waiting for the PO's lock must not stall every other request
+            recorded = await run_in_threadpool(
+                record_suggestion,
+                config.suggestions,
+                q.strip(),
+                s.strip(),
+                config.lang,
+                SOURCE,
+                config.lock_timeout,
+            )
+        except (OSError, TarjamaError) as exc:
+            print(f"tarjama serve: error: suggestion not recorded: {exc}", file=sys.stderr, flush=True)
+            raise storage_error(exc, "Suggestion") from None
+        body: dict[str, Any] = {"success": True}
+        if recorded.reviewed:
+            body["note"] = (
+                "a translator has reviewed this sentence: the suggestion is recorded beside the "
+                "review for them to see, and the review is unchanged"
+            )
+        return JSONResponse(body)
 
     return app
-
-
-class BodyLimit:
-    """A request body larger than ``limit`` bytes gets 413 before it is read into memory."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await _too_large(send, self.limit)
-            return
-        seen = 0
-
-        async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise ApiError(413, f"Request body exceeds {self.limit} bytes")
-            return message
-
-        await self.app(scope, counted, send)
-
-
-async def _too_large(send: Send, limit: int) -> None:
-    body = json.dumps({"error": f"Request body exceeds {limit} bytes"}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
-
-
-async def _params(request: Request) -> dict[str, Any]:
-    """The request's fields, from JSON or a form (urlencoded or multipart), as LibreTranslate takes them."""
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind == "application/json":
-        try:
-            data = json.loads(await request.body() or b"null")
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ApiError(400, f"Invalid request: malformed JSON ({exc})") from None
-        if not isinstance(data, dict):
-            raise ApiError(400, "Invalid request: the JSON body must be an object")
-        return data
-    try:
-        form = await request.form()
-    except Exception as exc:  # a form the parser cannot read: the client's mistake
-        raise ApiError(400, f"Invalid request: malformed form data ({exc})") from None
-    params: dict[str, Any] = {}
-    for key in form:
-        values = [v for v in form.getlist(key) if isinstance(v, str)]
-        params[key] = values if key == "q" and len(values) > 1 else (values[0] if values else None)
-    return params
-
-
-def _check_key(config: ServiceConfig, params: dict[str, Any]) -> None:
-    if config.api_keys is None:
-        return
-    key = params.get("api_key")
-    if not isinstance(key, str) or key not in config.api_keys:
-        raise ApiError(403, "Invalid API key" if key else "Please provide an API key")
 
 
 def _check_pair(config: ServiceConfig, source: str, target: str) -> None:
@@ -396,53 +364,3 @@ def _alternatives(memory: TranslationMemory, text: str, n: int) -> list[str]:
 def _arabic_share(text: str) -> float:
     letters = [c for c in text if c.isalpha()]
     return sum(map(is_arabic_letter, letters)) / len(letters) if letters else 0.0
-
-
-def record_suggestion(path: Path, source: str, suggestion: str, lang: str) -> None:
-    """A client's correction, added to a PO a translator reviews: fuzzy, never approved by itself,
-    written by the one catalog writer (earlier suggestions and a translator's acceptance kept)."""
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    units: dict[str, Unit] = {}
-    if path.exists():
-        for e in load_po(path):
-            if not e.obsolete:
-                comments = (e.comment or "").splitlines()
-                units[e.msgid] = Unit(e.msgid, e.msgstr, list(e.occurrences), comments, fuzzy=True)
-    units[source] = Unit(source, suggestion, [], [f"suggested through the API, {stamp}"], fuzzy=True)
-    header = CatalogHeader(
-        project="suggestions",
-        language=lang,
-        source_language=SOURCE,
-        model_id="",
-        model_revision="",
-        source_file="",
-        source_sha256="",
-        settings="",
-    )
-    try:
-        write_catalog(path, list(units.values()), header, lock_timeout=10.0)
-    except TarjamaError as exc:
-        raise ApiError(500, f"cannot record the suggestion: {exc}") from None
-
-
-def serve(app: FastAPI, host: str, port: int) -> None:
-    """Run ``app`` on uvicorn until SIGTERM or Ctrl-C, then drain and return (exit status 0).
-
-    uvicorn stops accepting, lets the requests in flight finish (the batcher answers what it
-    accepted) and then raises the caught signal again, which would end the process with the
-    signal's status; a supervisor (systemd, Kubernetes) reads a drained stop as success, so
-    the signal is not raised again here.
-    """
-    import uvicorn
-
-    class _Server(uvicorn.Server):
-        @property
-        def _captured_signals(self) -> list[int]:  # read by uvicorn after shutdown: nothing to re-raise
-            return []
-
-        @_captured_signals.setter
-        def _captured_signals(self, value: list[int]) -> None:
-            pass
-
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=30)
-    _Server(config).run()

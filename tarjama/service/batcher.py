@@ -5,7 +5,8 @@ are waiting) for others to join, then all go to the run core in one call, which 
 batches them as `tarjama batch` does. One decode runs at a time (the model is one), so
 while it runs the next batch fills up: many single-sentence clients decode at batch speed.
 The queue is bounded in sentences; past it a request is refused (`Busy`, HTTP 429) instead
-of growing memory.
+of growing memory. A decode that raises is retried in halves (`Batcher._decode`): one bad
+sentence fails its own request, never the others it was batched with.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tarjama.run.core import Translated
 from tarjama.sources import Sentence
 
 Work = Callable[[Sequence[Sentence]], dict[str, Translated]]
+Item = tuple[list[Sentence], "asyncio.Future[dict[str, Translated]]"]
 
 
 class Busy(Exception):
@@ -46,7 +48,7 @@ class Batcher:
         self.max_wait = max_wait
         self.max_queue = max_queue
         self.stats = Stats()
-        self._queue: asyncio.Queue[tuple[list[Sentence], asyncio.Future[dict[str, Translated]]]] | None = None
+        self._queue: asyncio.Queue[Item] | None = None
         self._pending = 0  # sentences queued or being decoded
         self._task: asyncio.Task[None] | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tarjama-decode")
@@ -97,21 +99,35 @@ class Batcher:
                         break
                 items.append(item)
                 count += len(item[0])
-            sentences = [s for batch, _ in items for s in batch]
             try:
-                result = await loop.run_in_executor(self._executor, self.work, sentences)
-            except Exception as exc:  # every waiting request gets the error, the loop goes on
-                for _, future in items:
-                    if not future.done():
-                        future.set_exception(exc)
-            else:
-                self.stats.batches += 1
-                self.stats.largest_batch = max(self.stats.largest_batch, count)
-                self.stats.sentences += len(result)
-                self.stats.decoded += sum(t.via == "mt" for t in result.values())
-                self.stats.memory_hits += sum(t.via == "memory" for t in result.values())
-                for _, future in items:
-                    if not future.done():
-                        future.set_result(result)
+                await self._decode(items)
             finally:
                 self._pending -= sum(max(len(batch), 1) for batch, _ in items)
+
+    async def _decode(self, items: list[Item]) -> None:
+        """Decode the items' sentences together; if that raises, halve the items and decode
+        each half again, so that only a request whose own sentences fail gets the error and
+        every other request of the batch its answer (k failing requests of n cost about
+        2k·log2(n) extra, smaller, decodes; a batch that fails as a whole, say out of memory,
+        may succeed in halves)."""
+        loop = asyncio.get_running_loop()
+        sentences = [s for batch, _ in items for s in batch]
+        try:
+            result = await loop.run_in_executor(self._executor, self.work, sentences)
+        except Exception as exc:
+            if len(items) == 1:
+                if not items[0][1].done():
+                    items[0][1].set_exception(exc)
+                return
+            half = len(items) // 2
+            await self._decode(items[:half])
+            await self._decode(items[half:])
+            return
+        self.stats.batches += 1
+        self.stats.largest_batch = max(self.stats.largest_batch, len(sentences))
+        self.stats.sentences += len(result)
+        self.stats.decoded += sum(t.via == "mt" for t in result.values())
+        self.stats.memory_hits += sum(t.via == "memory" for t in result.values())
+        for _, future in items:
+            if not future.done():
+                future.set_result(result)
