@@ -20,6 +20,7 @@ from pathlib import Path
 
 import polib
 
+from tarjama.catalog.notes import CatalogHeader
 from tarjama.sources import FORMATS, format_for
 from tarjama.sources.html import VOID_ELEMENTS
 
@@ -97,7 +98,7 @@ def _unpaired(tags: list[str]) -> str | None:
 def catalog_format(po: polib.POFile) -> str:
     """The format of the article a catalog was made from (a registered format's name), by the
     file name its header or its first occurrence records."""
-    names = [po.metadata.get("X-Tarjama-Source-File", "")]
+    names = [CatalogHeader.from_metadata(po.metadata).source_file]
     names += [re.split(r":(?=/|id\()", file, maxsplit=1)[0] for e in po for file, _ in e.occurrences]
     name = next(filter(None, names), "")
     return format_for(Path(name)) if name else "text"

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import polib
 
+from tarjama.catalog.notes import CatalogHeader
 from tarjama.catalog.po_file import load_po
 from tarjama.catalog.review import holds_translation, is_reviewed, language_of
 from tarjama.errors import InputError, TarjamaError, display_path
@@ -185,7 +186,7 @@ def find_source(po: polib.POFile, catalog: Path, given: Path | None = None) -> P
                 names.append(file)
         if names:
             break
-    header = po.metadata.get("X-Tarjama-Source-File")
+    header = CatalogHeader.from_metadata(po.metadata).source_file
     if header:
         names.append(header)
     roots = [
@@ -227,6 +228,7 @@ def export_article(
     if output is not None:
         check_can_write(output, what="output")
     po = load_po(catalog)
+    header = CatalogHeader.from_metadata(po.metadata)
     source_path = find_source(po, catalog, source)
     if output is not None:  # before anything is written: -o onto what the export is made from
         inputs = [("the catalog", catalog), ("the article", source_path), ("--source", source)]
@@ -241,7 +243,7 @@ def export_article(
         if source_path is None:
             raise InputError(
                 f"cannot find the article this catalog was made from; give it with --source "
-                f"(the catalog records {po.metadata.get('X-Tarjama-Source-File') or 'no file name'})",
+                f"(the catalog records {header.source_file or 'no file name'})",
                 path=catalog,
             )
         if fmt != "text" and source_format != fmt:
@@ -254,7 +256,7 @@ def export_article(
             result = document_paragraphs(doc, po, include_fuzzy=include_fuzzy, sentences=sentences)
         else:
             result = rebuild_document(doc, po, include_fuzzy=include_fuzzy)
-        recorded = po.metadata.get("X-Tarjama-Source-SHA256")
+        recorded = header.source_sha256
         if recorded and recorded != doc.sha256:
             result.warnings.append(
                 f"{display_path(source_path)} changed since {display_path(catalog)} was written: "

@@ -139,7 +139,9 @@ def family_text(original: str, folded: Folded) -> str:
 
 
 @dataclass(frozen=True)
-class Unit:
+class Grapheme:
+    """One letter of a spelling as families compare them (تش is one)."""
+
     coarse: str  # one character: the index letter
     letter: str  # the letter as written (تش is one unit)
     word: int  # which word of the spelling it comes from
@@ -147,13 +149,13 @@ class Unit:
     pos: int = 0  # its place among its word's units
 
 
-def units(word: str, index: int) -> list[Unit]:
+def graphemes(word: str, index: int) -> list[Grapheme]:
     """The letters of one canonical word as units: تش is one; a doubled vowel is one in a word
     with three consonants or more and no ح ع ض ظ (كييف Kyiv is not كيف "how")."""
     collapse = sum(ch not in VOWELS for ch in word) >= 3 and not (set(word) & ARABIC_ONLY)
     # after the article, an ا is the stem's hamza (الإسلام), never a vowel that may be left out
     hamza = 2 if word.startswith("الا") and len(word) > 3 else -1
-    out: list[Unit] = []
+    out: list[Grapheme] = []
     i = 0
     while i < len(word):
         letter = word[i : i + 2] if word.startswith("تش", i) else word[i]
@@ -161,19 +163,19 @@ def units(word: str, index: int) -> list[Unit]:
         i += len(letter)
         if collapse and vowel and out and out[-1].letter == letter and out[-1].vowel:
             continue
-        out.append(Unit(_COARSE.get(letter, letter), letter, index, vowel, len(out)))
+        out.append(Grapheme(_COARSE.get(letter, letter), letter, index, vowel, len(out)))
     return out
 
 
 @dataclass(frozen=True)
 class Skeleton:
     key: str  # coarse letters of the kept units (the index key)
-    kept: tuple[Unit, ...]
+    kept: tuple[Grapheme, ...]
     gaps: tuple[str, ...]  # per gap before/between/after kept units: the lone vowel there, or ""
 
 
-def skeleton(us: Sequence[Unit]) -> Skeleton:
-    kept: list[Unit] = []
+def skeleton(us: Sequence[Grapheme]) -> Skeleton:
+    kept: list[Grapheme] = []
     gaps = [""]
     last = len(us) - 1
     for p, u in enumerate(us):
@@ -197,7 +199,7 @@ def skeleton(us: Sequence[Unit]) -> Skeleton:
 @lru_cache(maxsize=65536)
 def text_skeleton(ws: tuple[str, ...]) -> Skeleton:
     """The skeleton of consecutive canonical text words (cached: news repeats its words)."""
-    return skeleton([u for i, w in enumerate(ws) for u in units(w, i)])
+    return skeleton([u for i, w in enumerate(ws) for u in graphemes(w, i)])
 
 
 def _stem(word: str) -> str:
@@ -211,7 +213,7 @@ def _stem(word: str) -> str:
 def _consonants(word: str, strip: bool = True) -> int:
     """Consonant letters of a word's stem (``strip``: :func:`_stem`); its first letter is one even
     when it is ا و ي (a hamza's seat, w, y: أوروبا, ويلسون)."""
-    return sum(1 for u in units(_stem(word) if strip else word, 0) if not u.vowel or u.pos == 0)
+    return sum(1 for u in graphemes(_stem(word) if strip else word, 0) if not u.vowel or u.pos == 0)
 
 
 def flex_mode(word: str) -> int:
@@ -223,7 +225,7 @@ def flex_mode(word: str) -> int:
     return LONG if n >= MIN_FLEX_CONSONANTS else SHORT if n == MIN_FLEX_CONSONANTS - 1 else NONE
 
 
-def _same_letter(t: Unit, x: Unit, english: str, th_word: bool = True) -> bool:
+def _same_letter(t: Grapheme, x: Grapheme, english: str, th_word: bool = True) -> bool:
     """Whether text letter ``x`` may stand for glossary letter ``t`` (aligned English ``english``;
     ``th_word``: the glossary word may have its ث ت س swapped at all, see :func:`th_word`)."""
     if t.letter == x.letter:
@@ -298,7 +300,7 @@ def family_term(term) -> FamilyTerm | None:
     if not toks or not all(t.text[0].isalnum() for t in toks):
         return None
     arabic = [canonical(t.text) for t in toks]
-    us = [u for i, w in enumerate(arabic) for u in units(w, i)]
+    us = [u for i, w in enumerate(arabic) for u in graphemes(w, i)]
     sk = skeleton(us)
     if len(sk.key) < MIN_KEY:
         return None
@@ -315,7 +317,7 @@ def family_term(term) -> FamilyTerm | None:
             letters = [u.letter for u in by_word[a.word]]
             admit[g] = gap_vowels(letters, english[a.word], [a.pos + 1])[0]
     ths = [th_word(w, e) for w, e in zip(arabic, english, strict=True)]
-    word_vowels = tuple(sum(u.vowel and u.pos > 0 for u in units(_stem(w), 0)) for w in arabic)
+    word_vowels = tuple(sum(u.vowel and u.pos > 0 for u in graphemes(_stem(w), 0)) for w in arabic)
     return FamilyTerm(
         term,
         sk,

@@ -68,7 +68,9 @@ def month_code(n: int) -> str:
 
 
 @dataclass(frozen=True)
-class Unit:
+class KeySpan:
+    """A key over a range of tokens: one word, or a month written in one or two systems."""
+
     key: str  # a word's canonical key, or clitics + "@Mnn" for a month expression
     first: int  # token range [first, last) in the folded token stream
     last: int
@@ -92,16 +94,16 @@ def _is_number(toks: Sequence[Word], i: int) -> bool:
     return 0 <= i < len(toks) and toks[i].text.isdigit()
 
 
-def month_units(toks: Sequence[Word], keys: Sequence[str], lenient: bool = False) -> list[Unit]:
+def month_units(toks: Sequence[Word], keys: Sequence[str], lenient: bool = False) -> list[KeySpan]:
     """The token stream as units, each month expression (a name, or a pair ``X/Y``, ``X (Y)``)
     one unit. ``lenient``: the ambiguous names count as months without a number beside them
     (a term of an event or document)."""
-    out: list[Unit] = []
+    out: list[KeySpan] = []
     i = 0
     while i < len(toks):
         found = _month_at(toks, i)
         if found is None:
-            out.append(Unit(keys[i], i, i + 1))
+            out.append(KeySpan(keys[i], i, i + 1))
             i += 1
             continue
         clitics, month, end = found
@@ -118,10 +120,10 @@ def month_units(toks: Sequence[Word], keys: Sequence[str], lenient: bool = False
                 sure = sure or other_sure
         sure = sure or lenient or _is_number(toks, i - 1) or _is_number(toks, pair_end)
         if not sure:
-            out.append(Unit(keys[i], i, i + 1))
+            out.append(KeySpan(keys[i], i, i + 1))
             i += 1
             continue
-        out.append(Unit(clitics + month_code(month), i, pair_end))
+        out.append(KeySpan(clitics + month_code(month), i, pair_end))
         i = pair_end
     return out
 
