@@ -207,3 +207,47 @@ def inside_longer(toks: Sequence[Word], i: int, j: int) -> bool:
     """Whether tokens ``[i, j)`` are part of a longer run of letters: إن بي سي inside سي إن بي سي
     (CNBC) is not NBC."""
     return _letter_part(toks, i - 1, -1) or _letter_part(toks, j, 1)
+
+
+# **Adjectives of places.** Arabic makes the adjective of a place (its nisba) by adding ي
+# to the name's stem: مصر → مصري/المصرية, فرنسا → فرنسي, روسيا → روسي, السعودية → السعودي,
+# العراق → عراقي. The endings are the masculine and feminine singular, with or without the
+# article. Plurals are left out: المصريون is as often "the Egyptians", a noun the adjective
+# "Egyptian" would not be found in.
+_NISBA_ENDINGS = ("ي", "يه")
+
+
+def nisba_keys(source: str) -> dict[str, bool]:
+    """The folded adjective forms of a one-word place name (``{}`` for any other source), each
+    with whether it is also a spelling of the place itself: روسية is the feminine adjective
+    and the Syrian spelling of روسيا, so without the article it may be either.
+
+    The stem is the name without its article and its final ا/ه (فرنسا → فرنس, غزة → غز), or
+    without ا alone after ي (روسيا → روسي, whose ي is the adjective's). The article is ال as
+    written, unfolded: أل with a hamza is the name's own letters (ألمانيا → ألماني/الألماني, not
+    ماني). A name of several words (كوريا الجنوبية), one ending in ي or و (مالي: its adjective
+    is itself), or a stem under three letters (a two-letter stem makes common words) has none.
+    """
+    toks = words(fold(source))
+    if len(toks) != 1 or not toks[0].text.isalpha():
+        return {}
+    word = toks[0].text
+    article = source.strip().startswith("ال") and len(word) > 4
+    bare = word[2:] if article else word
+    if bare.endswith("يا"):
+        stem = bare[:-2]
+    elif bare.endswith(("ا", "ه")):
+        stem = bare[:-1]
+        if stem.endswith("ي"):  # السعودية → السعودي: the name is already an adjective's form
+            stem = stem[:-1]
+    elif bare.endswith(("ي", "و")):
+        return {}
+    else:
+        stem = bare
+    if len(stem) < 3:
+        return {}
+    forms = [stem + end for end in _NISBA_ENDINGS]
+    keys = dict.fromkeys(("ال" + f for f in forms), False)
+    for f in forms:
+        keys[f] = bare.endswith("يا") and f == bare[:-1] + "ه"
+    return keys

@@ -24,7 +24,14 @@ from tarjama.glossary.families import (
     name_kind,
     text_skeleton,
 )
-from tarjama.glossary.forms import abbreviation_at, abbreviation_parts, has_month, inside_longer, month_units
+from tarjama.glossary.forms import (
+    abbreviation_at,
+    abbreviation_parts,
+    has_month,
+    inside_longer,
+    month_units,
+    nisba_keys,
+)
 from tarjama.glossary.known_names import different_name
 from tarjama.glossary.normalize import fold, normalize, words
 from tarjama.glossary.terms import Glossary, Term
@@ -39,10 +46,18 @@ class Match:
     clitics: str  # the proclitic letters in front of the term ("ل"), '' for none
     term: Term
     family: bool = False  # matched as a spelling of the name's transliteration family
+    # an adjective (nisba) form of a place whose row gives renderings after the place's own
+    # (المصرية for مصر,Egypt|Egyptian): those are what it asks for
+    adjective: bool = False
+
+    @property
+    def approved(self) -> tuple[str, ...]:
+        """The renderings this occurrence accepts, the one forced first."""
+        return self.term.others if self.adjective else self.term.approved
 
     @property
     def target(self) -> str:
-        return self.term.target
+        return self.approved[0]
 
 
 @dataclass(frozen=True)
@@ -66,7 +81,8 @@ class Scan:
     ambiguous: list[Ambiguity]  # in text order
 
 
-EXACT, FAMILY = 0, 1
+# candidate tiers: on one span, the term as written beats its adjective, which beats a family spelling
+EXACT, ADJECTIVE, FAMILY = 0, 1, 2
 
 
 class Matcher:
@@ -84,10 +100,18 @@ class Matcher:
         self._by_month_first: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
         self._abbreviations: dict[str, list[tuple[str, Term]]] = {}
         self._abbreviation_ids: set[int] = set()
+        # adjective (nisba) forms of places whose rows give an adjective: folded form → (term, tier)
+        self._adjectives: dict[str, list[tuple[Term, int]]] = {}
         for term in glossary.terms:
             key = term.key
             if key:
                 self._by_first.setdefault(key[0], []).append(term)
+            if term.others and name_kind(term.type) == "place":
+                for form, also_place in nisba_keys(term.source).items():
+                    if canonical(form) != key[0]:  # السعودية is the place as written: all its renderings
+                        self._adjectives.setdefault(canonical(form), []).append(
+                            (term, EXACT if also_place else ADJECTIVE)
+                        )
             toks = words(fold(term.source))
             if has_month(toks):
                 lenient = name_kind(term.type) in (None, "event")
@@ -129,6 +153,8 @@ class Matcher:
                         if id(term) in self._abbreviation_ids and inside_longer(toks, i, j):
                             continue
                         candidates.append((i, j, EXACT, clitics, term))
+                for term, tier in self._adjectives.get(stem, ()):
+                    candidates.append((i, i + 1, tier, clitics, term))
         if self._by_month_first and has_month(toks):
             units = month_units(toks, keys)
             ukeys = [u.key for u in units]
@@ -164,7 +190,7 @@ class Matcher:
             if any(taken[i:j]):
                 continue
             taken[i:j] = [True] * (j - i)
-            if tier == EXACT:
+            if tier != FAMILY:
                 chosen.append((i, j, clitics, (term,), tier))
                 continue
             fewest = min(len(c[3]) for c in group)
@@ -184,7 +210,9 @@ class Matcher:
             if len(terms) > 1:
                 ambiguous.append(Ambiguity(start, end, text[start:end], clitics, terms))
             else:
-                matches.append(Match(start, end, text[start:end], clitics, terms[0], tier == FAMILY))
+                matches.append(
+                    Match(start, end, text[start:end], clitics, terms[0], tier == FAMILY, tier == ADJECTIVE)
+                )
         return Scan(matches, ambiguous)
 
     def _family_candidates(self, text: str, folded) -> list[tuple[int, int, int, str, Term]]:
