@@ -66,9 +66,22 @@ _SKIP_LATIN = 1.0
 _SKIP_LATIN_H = 0.5  # a silent h: John, Thailand
 
 
+# Latin letters with no decomposition to a base letter (NFKD leaves them whole): Kılıçdaroğlu.
+_BASE = str.maketrans(
+    {"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th"}
+)
+
+
+def plain_latin(english: str) -> str:
+    """An English name in lower case without accents, spaces and punctuation kept (Erdoğan →
+    erdogan, Kılıçdaroğlu → kilicdaroglu): what the letter families look for a "g" or "th" in."""
+    plain = unicodedata.normalize("NFKD", english.lower().translate(_BASE))
+    return "".join(c for c in plain if not unicodedata.combining(c))
+
+
 def latin(english: str) -> str:
     """Lower-case a-z letters of an English name (accents dropped, doubled consonants single)."""
-    plain = unicodedata.normalize("NFKD", english.lower())
+    plain = unicodedata.normalize("NFKD", english.lower().translate(_BASE))
     letters = [c for c in plain if "a" <= c <= "z"]
     out: list[str] = []
     for c in letters:
@@ -127,6 +140,8 @@ def _align(arabic: tuple[str, ...], word: str) -> tuple[tuple[int, int], ...]:
                 if c + _SKIP_ARABIC < cost[i + 1][j]:
                     cost[i + 1][j], back[i + 1][j] = c + _SKIP_ARABIC, (i, j)
                 for spelling in _LATIN.get(arabic[i], ()):
+                    if arabic[i] == "ه" and i < n - 1 and spelling[0] in _VOWELS:
+                        continue  # ه is a vowel (ة, "-a/-e") only at a word's end: هرتسوغ's is the h
                     if word.startswith(spelling, j) and c < cost[i + 1][j + len(spelling)]:
                         cost[i + 1][j + len(spelling)], back[i + 1][j + len(spelling)] = c, (i, j)
     end = min(range(m + 1), key=lambda j: cost[n][j])  # free English suffix
@@ -156,11 +171,14 @@ def gap_vowels(arabic: Sequence[str], english: str, cuts: Sequence[int]) -> list
     letters the English admits there: those its vowel letters between the letter before the
     cut and the next consonant after it can be written with."""
     word = latin(english)
+    skip = 0
     if len(arabic) > 3 and arabic[0] == "ا" and arabic[1] == "ل" and not word.startswith(("al", "el")):
-        # the Arabic article has no letters in the English (الفلبين Philippines): align without it
-        spans = ((0, 0), (0, 0), *_align(tuple(arabic[2:]), word))
-    else:
-        spans = _align(tuple(arabic), word)
+        skip = 2  # the Arabic article has no letters in the English (الفلبين Philippines)
+    if len(arabic) > skip + 2 and arabic[skip] == "ا" and arabic[skip + 1] not in ("ا", "و", "ي"):
+        # a first ا (after the article too) is a hamza's seat: the vowel after it in the English
+        # (Eric إريك/إيريك, Ecuador الإكوادور/الإيكوادور) is the gap's, where a vowel letter may stand
+        skip += 1
+    spans = ((0, 0),) * skip + _align(tuple(arabic[skip:]), word)
     out: list[frozenset[str]] = []
     for cut in cuts:
         lo = spans[cut - 1][1] if cut > 0 else 0

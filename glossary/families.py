@@ -52,7 +52,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from tarjama.glossary.english import gap_vowels
+from tarjama.glossary.english import gap_vowels, plain_latin
 from tarjama.glossary.normalize import Folded, normalize, words
 from tarjama.glossary.variants import canonical
 
@@ -63,6 +63,9 @@ P_LETTERS = frozenset("بپ")
 V_LETTERS = frozenset("فڤڥ")
 CH_LETTERS = frozenset({"ش", "تش", "چ"})
 TH_LETTERS = frozenset("ثتس")  # English "th": سميث/سميس, ثيريزا/تيريزا
+# Letters one tradition uses for a foreign sound and another replaces (بوسطن/بوستن Boston,
+# إيرباص/إيرباس Airbus, شولتس/شولتز Scholz), each pair where the English has one of the letters
+SWAPS = ((frozenset("تط"), "t"), (frozenset("سص"), "sc"), (frozenset("سز"), "sz"))
 FINAL_A = frozenset("اه")  # a name's last letter ا, or ه / ة (ة folds to ه)
 FINAL_COARSE = "ة"
 NONE, SHORT, LONG = 0, 1, 2
@@ -159,7 +162,10 @@ def graphemes(word: str, index: int) -> list[Grapheme]:
     i = 0
     while i < len(word):
         letter = word[i : i + 2] if word.startswith("تش", i) else word[i]
-        vowel = letter in VOWELS and i != hamza
+        # a word's first ا is a hamza's seat, a consonant (إريك/إيريك: the ي after it is a lone
+        # vowel letter, like any other). A first و or ي stays a vowel letter: a name written as
+        # one word or two (بيونغيانغ/بيونغ يانغ) must give one skeleton
+        vowel = letter in VOWELS and i != hamza and (i > 0 or letter != "ا")
         i += len(letter)
         if collapse and vowel and out and out[-1].letter == letter and out[-1].vowel:
             continue
@@ -202,37 +208,42 @@ def text_skeleton(ws: tuple[str, ...]) -> Skeleton:
     return skeleton([u for i, w in enumerate(ws) for u in graphemes(w, i)])
 
 
-def _stem(word: str) -> str:
-    """A word without a leading ال, a final ان (سلمان/سليمان) and a final ة (folded ه: جميلة is
-    جميل's feminine, not a word of four consonants)."""
-    stem = word[2:] if word.startswith("ال") and len(word) > 3 else word
+def _stem(word: str, article: bool = True) -> str:
+    """A word without a leading ال (``article``: the glossary wrote it without a hamza, so it is
+    the article; أل is the name's own letters, أليكسي Alexei), a final ان (سلمان/سليمان) and a
+    final ة (folded ه: جميلة is جميل's feminine, not a word of four consonants)."""
+    stem = word[2:] if article and word.startswith("ال") and len(word) > 3 else word
     stem = stem[:-1] if stem.endswith("ه") and len(stem) > 3 else stem
     return stem[:-2] if stem.endswith("ان") and len(stem) > 3 else stem
 
 
-def _consonants(word: str, strip: bool = True) -> int:
+def _consonants(word: str, strip: bool = True, article: bool = True) -> int:
     """Consonant letters of a word's stem (``strip``: :func:`_stem`); its first letter is one even
     when it is ا و ي (a hamza's seat, w, y: أوروبا, ويلسون)."""
-    return sum(1 for u in graphemes(_stem(word) if strip else word, 0) if not u.vowel or u.pos == 0)
+    return sum(1 for u in graphemes(_stem(word, article) if strip else word, 0) if not u.vowel or u.pos == 0)
 
 
-def flex_mode(word: str) -> int:
+def flex_mode(word: str, article: bool = True) -> int:
     """How freely a glossary word's vowel letters may differ: LONG (four consonants or more),
     SHORT (three: one change, a vowel letter kept), or NONE (shorter, or an Arabic-only letter)."""
     if set(word) & ARABIC_ONLY:
         return NONE
-    n = _consonants(word)
+    n = _consonants(word, article=article)
     return LONG if n >= MIN_FLEX_CONSONANTS else SHORT if n == MIN_FLEX_CONSONANTS - 1 else NONE
 
 
-def _same_letter(t: Grapheme, x: Grapheme, english: str, th_word: bool = True) -> bool:
+def _same_letter(t: Grapheme, x: Grapheme, english: str, th_word: bool = True, swap: bool = False) -> bool:
     """Whether text letter ``x`` may stand for glossary letter ``t`` (aligned English ``english``;
     ``th_word``: the glossary word may have its ث ت س swapped at all, see :func:`th_word`)."""
     if t.letter == x.letter:
         return True
     pair = {t.letter, x.letter}
+    if pair <= TH_LETTERS and th_word and "th" in english:
+        return True
+    if swap and any(pair <= letters and any(c in english for c in latin) for letters, latin in SWAPS):
+        return True
     if pair <= TH_LETTERS:
-        return th_word and "th" in english
+        return False
     if t.coarse != x.coarse:
         return False
     if pair <= G_LETTERS:
@@ -263,6 +274,7 @@ class FamilyTerm:
     arabic: tuple[str, ...] = ()  # the glossary spelling's canonical words
     keys: tuple[str, ...] = ()  # index keys: the skeleton's, and with ث ت س swapped where the English has th
     th_words: tuple[bool, ...] = ()  # per word: may its ث ت س be swapped (th_word)
+    swap_words: tuple[bool, ...] = ()  # per word: may its letters swap by SWAPS (swap_word)
 
     def accepts(self, text: Skeleton) -> bool:
         """Whether a text skeleton with the same key is this term's spelling family."""
@@ -270,7 +282,7 @@ class FamilyTerm:
             if t.coarse == FINAL_COARSE and t.letter != x.letter:
                 if not self.final_ok:
                     return False
-            elif not _same_letter(t, x, self.english[t.word], self.th_words[t.word]):
+            elif not _same_letter(t, x, self.english[t.word], self.th_words[t.word], self.swap_words[t.word]):
                 return False
         short_changes: dict[int, int] = {}
         for g, (tv, xv) in enumerate(zip(self.skeleton.gaps, text.gaps, strict=True)):
@@ -288,6 +300,11 @@ class FamilyTerm:
                     return False
                 if self.word_vowels[w] < (2 if tv and not xv else 1):
                     return False  # a short name keeps a vowel letter: كرم is not كريم
+                before = self.skeleton.kept[g - 1]
+                if tv and not xv and before.pos == 0 and before.letter in VOWELS:
+                    # the vowel after a short name's hamza seat is its only trace of which one
+                    # it is: إيرينا Irina left out is أرينا "arena"; it may be written, not dropped
+                    return False
         return True
 
 
@@ -300,13 +317,15 @@ def family_term(term) -> FamilyTerm | None:
     if not toks or not all(t.text[0].isalnum() for t in toks):
         return None
     arabic = [canonical(t.text) for t in toks]
+    # ال as written is the article; أل/إل (folded to ال too) are the name's own letters
+    articles = [term.source[folded.origin[t.start] : folded.origin[t.start] + 1] == "ا" for t in toks]
     us = [u for i, w in enumerate(arabic) for u in graphemes(w, i)]
     sk = skeleton(us)
     if len(sk.key) < MIN_KEY:
         return None
-    latin = [w for w in re.split(r"[\s\-–—]+", term.target.lower()) if w]
+    latin = [w for w in re.split(r"[\s\-–—]+", plain_latin(term.target)) if w]
     english = tuple(latin) if len(latin) == len(arabic) else tuple([term.target.lower()] * len(arabic))
-    modes = [flex_mode(w) for w in arabic]
+    modes = [flex_mode(w, a) for w, a in zip(arabic, articles, strict=True)]
     by_word = [[u for u in us if u.word == w] for w in range(len(arabic))]
     flexible = [NONE] * len(sk.gaps)
     admit = [frozenset[str]()] * len(sk.gaps)
@@ -317,7 +336,11 @@ def family_term(term) -> FamilyTerm | None:
             letters = [u.letter for u in by_word[a.word]]
             admit[g] = gap_vowels(letters, english[a.word], [a.pos + 1])[0]
     ths = [th_word(w, e) for w, e in zip(arabic, english, strict=True)]
-    word_vowels = tuple(sum(u.vowel and u.pos > 0 for u in graphemes(_stem(w), 0)) for w in arabic)
+    swaps = [swap_word(w, a) for w, a in zip(arabic, articles, strict=True)]
+    word_vowels = tuple(
+        sum(u.vowel and u.pos > 0 for u in graphemes(_stem(w, a), 0))
+        for w, a in zip(arabic, articles, strict=True)
+    )
     return FamilyTerm(
         term,
         sk,
@@ -328,8 +351,9 @@ def family_term(term) -> FamilyTerm | None:
         word_vowels,
         _final_ok(term, arabic[-1]),
         tuple(arabic),
-        _th_keys(sk, english, ths),
+        _th_keys(sk, english, ths, swaps),
         tuple(ths),
+        tuple(swaps),
     )
 
 
@@ -341,12 +365,27 @@ def th_word(word: str, english: str) -> bool:
     return "th" in english and _consonants(stem, strip=False) >= 3 and not (set(word) & ARABIC_ONLY)
 
 
-def _th_keys(sk: Skeleton, english: Sequence[str], ths: Sequence[bool]) -> tuple[str, ...]:
+def swap_word(word: str, article: bool = True) -> bool:
+    """Whether a glossary word's letters may be swapped by :data:`SWAPS`: four consonants or
+    more and none of ح ع ض ظ. Shorter words are Arabic names and words as often as foreign
+    ones, where ط ص ز are letters of their own (مطر Matar is not متر "metre", نصر Nasr not نسر
+    "eagle", فيروز Fairuz not فيروس "virus")."""
+    return _consonants(word, article=article) >= MIN_FLEX_CONSONANTS and not (set(word) & ARABIC_ONLY)
+
+
+def _th_keys(
+    sk: Skeleton, english: Sequence[str], ths: Sequence[bool], swaps: Sequence[bool] = ()
+) -> tuple[str, ...]:
     """The skeleton's index key, and the keys with each ث ت س of a "th" word written as the
-    others (text keys keep the letters apart: ت and س are too common to merge)."""
+    others and each letter of :data:`SWAPS` as its pair where the English allows (text keys
+    keep the letters apart: ت and س are too common to merge)."""
     keys = [""]
     for u in sk.kept:
-        options = TH_LETTERS if u.letter in TH_LETTERS and ths[u.word] else (u.coarse,)
+        options = set(TH_LETTERS if u.letter in TH_LETTERS and ths[u.word] else (u.coarse,))
+        if swaps and swaps[u.word]:
+            for letters, latin in SWAPS:
+                if u.letter in letters and any(c in english[u.word] for c in latin):
+                    options |= {_COARSE.get(c, c) for c in letters}
         keys = [k + o for k in keys for o in sorted(options)][:MAX_TH_KEYS]
     return tuple(dict.fromkeys([sk.key, *keys]))
 

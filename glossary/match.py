@@ -33,7 +33,7 @@ from tarjama.glossary.forms import (
     nisba_keys,
 )
 from tarjama.glossary.known_names import different_name
-from tarjama.glossary.normalize import fold, normalize, words
+from tarjama.glossary.normalize import Seats, fold, normalize, seats, seats_clash, words
 from tarjama.glossary.terms import Glossary, Term
 from tarjama.glossary.variants import canonical, stems
 
@@ -102,10 +102,17 @@ class Matcher:
         self._abbreviation_ids: set[int] = set()
         # adjective (nisba) forms of places whose rows give an adjective: folded form → (term, tier)
         self._adjectives: dict[str, list[tuple[Term, int]]] = {}
+        # per term with a hamza written on an alef: each word's seats (آ vs أ/إ, normalize.seats)
+        self._seats: dict[int, list[Seats]] = {}
         for term in glossary.terms:
             key = term.key
             if key:
                 self._by_first.setdefault(key[0], []).append(term)
+            if any(ch in "آأإ" for ch in term.source):
+                folded = normalize(term.source)
+                self._seats[id(term)] = [
+                    seats(term.source, folded, w.start, w.end) for w in words(folded.text)
+                ]
             if term.others and name_kind(term.type) == "place":
                 for form, also_place in nisba_keys(term.source).items():
                     if canonical(form) != key[0]:  # السعودية is the place as written: all its renderings
@@ -144,6 +151,7 @@ class Matcher:
         keys = [canonical(w.text) for w in toks]
         # (first token, end token, tier, clitics, term)
         candidates: list[tuple[int, int, int, str, Term]] = []
+        has_seats = any(ch in "آأإ" for ch in text)
         for i, tok in enumerate(toks):
             for clitics, stem in _readings(tok.text):
                 for term in self._by_first.get(stem, ()):
@@ -151,6 +159,8 @@ class Matcher:
                     j = i + len(key)
                     if j <= len(toks) and tuple(keys[i + 1 : j]) == key[1:]:
                         if id(term) in self._abbreviation_ids and inside_longer(toks, i, j):
+                            continue
+                        if has_seats and self._hamza_differs(text, folded, toks, i, term):
                             continue
                         candidates.append((i, j, EXACT, clitics, term))
                 for term, tier in self._adjectives.get(stem, ()):
@@ -215,10 +225,23 @@ class Matcher:
                 )
         return Scan(matches, ambiguous)
 
+    def _hamza_differs(self, text: str, folded, toks, i: int, term: Term) -> bool:
+        """Whether the text writes a hamza on an alef as آ where the term writes أ/إ (or the other
+        way round), in any of the term's words (:func:`tarjama.glossary.normalize.seats_clash`)."""
+        mine = self._seats.get(id(term))
+        if mine is None:
+            return False
+        for w, theirs in enumerate(mine):
+            tok = toks[i + w]
+            if seats_clash(seats(text, folded, tok.start, tok.end), theirs):
+                return True
+        return False
+
     def _family_candidates(self, text: str, folded) -> list[tuple[int, int, int, str, Term]]:
         """Windows of 1 … n+1 whole words (first word with its clitics) whose skeleton is in
         a name's family; a window grows only while its settled skeleton is a name's prefix."""
-        ftoks = words(family_text(text, folded))
+        ftoks = words(family_text(text, folded))  # the folded text's offsets (گ kept apart from ك)
+        seated = any(ch in "آأإ" for ch in text)
         wordlike = [t.text[0].isalnum() for t in ftoks]
         canon = [canonical(t.text) for t in ftoks]
         out: list[tuple[int, int, int, str, Term]] = []
@@ -241,6 +264,11 @@ class Matcher:
                             j - i <= fam.words + 1
                             and fam.accepts(sk)
                             and not different_name(window, fam.arabic, fam.english)
+                            and not (
+                                seated
+                                and j - i == fam.words
+                                and self._hamza_differs(text, folded, ftoks, i, fam.term)
+                            )
                         ):
                             out.append((i, j, FAMILY, clitics, fam.term))
                     if sk.key[:-1] not in self._prefixes:

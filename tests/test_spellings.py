@@ -34,6 +34,11 @@ CLASSES = {
     "5": "short names, one vowel letter more or less",
     "6": "abbreviations with dots, spaces or nothing",
     "7": "months in every calendar and the pair",
+    # round 2 (held-out set 2's misses, by rule; not its names)
+    "8": "a word's first ا is a hamza's seat, أل is no article",
+    "9": "a word's first ه is h, not a vowel",
+    "10": "ط/ت, ص/س, ز/س in foreign names of four consonants or more",
+    "11": "a bare ا where the glossary writes أ or آ (آ and أ apart)",
 }
 
 
@@ -54,7 +59,7 @@ def test_every_class_has_ten_pairs_and_every_new_tolerance_ten_look_alikes() -> 
             block = line
         elif line and not line.startswith("#") and block:
             blocks[block] += 1
-    assert len(blocks) == 7 and min(blocks.values()) >= 10, blocks
+    assert len(blocks) == 11 and min(blocks.values()) >= 10, blocks
 
 
 @pytest.mark.parametrize(
