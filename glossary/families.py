@@ -162,10 +162,7 @@ def graphemes(word: str, index: int) -> list[Grapheme]:
     i = 0
     while i < len(word):
         letter = word[i : i + 2] if word.startswith("تش", i) else word[i]
-        # a word's first ا is a hamza's seat, a consonant (إريك/إيريك: the ي after it is a lone
-        # vowel letter, like any other). A first و or ي stays a vowel letter: a name written as
-        # one word or two (بيونغيانغ/بيونغ يانغ) must give one skeleton
-        vowel = letter in VOWELS and i != hamza and (i > 0 or letter != "ا")
+        vowel = letter in VOWELS and i != hamza
         i += len(letter)
         if collapse and vowel and out and out[-1].letter == letter and out[-1].vowel:
             continue
@@ -180,6 +177,13 @@ class Skeleton:
     gaps: tuple[str, ...]  # per gap before/between/after kept units: the lone vowel there, or ""
 
 
+def _seat(u: Grapheme) -> bool:
+    """A word's first ا: a hamza's seat, a consonant for the vowel letter after it (إريك/إيريك:
+    that ي is a lone vowel letter, like any other). It stays a vowel letter itself, so a name
+    written as one word or two (عبد الفتاح/عبدالفتاح, واتس آب/واتساب) gives one skeleton."""
+    return u.pos == 0 and u.letter == "ا"
+
+
 def skeleton(us: Sequence[Grapheme]) -> Skeleton:
     kept: list[Grapheme] = []
     gaps = [""]
@@ -188,7 +192,7 @@ def skeleton(us: Sequence[Grapheme]) -> Skeleton:
         lone = (
             u.vowel
             and 0 < p < last
-            and not us[p - 1].vowel
+            and (not us[p - 1].vowel or _seat(us[p - 1]))
             and not us[p + 1].vowel
             and not (p + 1 == last and us[last].letter in FINAL_A)  # سورية/سوريا: ي stays before the end
         )

@@ -155,3 +155,20 @@ def test_the_english_says_where_a_name_has_a_vowel() -> None:
     assert gap_vowels(list("بلينكن"), "Blinken", [5]) == [frozenset({"ي", "ا"})]
     # the Arabic article has no letters in the English: الفلبين Philippines
     assert "ي" in gap_vowels(list("الفلبين"), "Philippines", [3])[0]
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "written"),
+    [
+        ("عبد الله الثاني", "Abdullah II", "عبدالله الثاني"),
+        ("عبد العزيز بوتفليقة", "Abdelaziz Bouteflika", "عبدالعزيز بوتفليقة"),
+        ("سناب شات", "Snapchat", "سنابشات"),
+        ("أبو ظبي", "Abu Dhabi", "أبوظبي"),
+    ],
+)
+def test_a_word_starting_with_an_alef_joined_to_the_one_before_is_the_same_name(
+    source: str, target: str, written: str
+) -> None:
+    """A first ا is a hamza's seat for the vowel letter after it, but stays a vowel letter
+    itself: عبد الله written as one word (عبدالله) gives the same skeleton."""
+    assert _found(source, target, "person", PREFIX + written + SUFFIX) == [(written, target)]
