@@ -281,3 +281,27 @@ def test_the_ct2_repair_never_puts_a_term_over_a_written_alternative() -> None:
     assert (1, 3) in repair_spans(hyp, "Saudi Aramco", decode)
     spans = repair_spans(hyp, "Saudi Aramco", decode, whole=["Saudi"])
     assert spans and all(b <= 1 or a >= 2 for a, b in spans), spans
+
+
+def test_glossary_check_accepts_an_alternative_a_translator_wrote(tmp_path: Path) -> None:
+    import polib
+
+    glossary = _csv(tmp_path, "السعودية,Saudi Arabia|Saudi,place\nمصر,Egypt|Egyptian,place\n")
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    po.append(
+        polib.POEntry(msgid="افتتحت القنصلية السعودية مكتبا.", msgstr="The Saudi consulate opened an office.")
+    )
+    po.append(
+        polib.POEntry(msgid="قال المسؤول المصري إن الوفد وصل.", msgstr="The Egyptian official said it came.")
+    )
+    good = tmp_path / "good.po"
+    po.save(str(good))
+    res = run_cli("glossary", "check", good, "--glossary", glossary)
+    assert res.returncode == 0, res.stdout + res.stderr
+    po[0].msgstr, po[1].msgstr = "The consulate opened an office.", "The Egypt official said it came."
+    bad = tmp_path / "bad.po"
+    po.save(str(bad))
+    res = run_cli("glossary", "check", bad, "--glossary", glossary)
+    assert res.returncode == 1
+    assert "missing 'Saudi Arabia'" in res.stdout and "missing 'Egyptian'" in res.stdout
