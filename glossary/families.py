@@ -184,11 +184,35 @@ def _seat(u: Grapheme) -> bool:
     return u.pos == 0 and u.letter == "ا"
 
 
+def _pair(us: Sequence[Grapheme], p: int) -> bool:
+    """Two different vowel letters (اي, او, يو, وا …) between two consonants, not before a
+    place's final ا/ة: the gap holds both (مايكروسوفت, شنايدر). Decided on the letters alone,
+    as a lone vowel is, so a name written as one word or two gives one skeleton."""
+    if not (0 < p < len(us) - 2):
+        return False
+    a, b, before, after = us[p], us[p + 1], us[p - 1], us[p + 2]
+    return (
+        a.vowel
+        and b.vowel
+        and a.letter != b.letter
+        and (not before.vowel or _seat(before))
+        and not after.vowel
+        and not (p + 2 == len(us) - 1 and after.letter in FINAL_A)
+    )
+
+
 def skeleton(us: Sequence[Grapheme]) -> Skeleton:
     kept: list[Grapheme] = []
     gaps = [""]
     last = len(us) - 1
+    skip = -1
     for p, u in enumerate(us):
+        if p == skip:
+            continue
+        if _pair(us, p):  # two vowel letters inside a word: a diphthong, or one vowel written twice
+            gaps[-1] = u.letter + us[p + 1].letter
+            skip = p + 1
+            continue
         lone = (
             u.vowel
             and 0 < p < last
@@ -295,6 +319,15 @@ class FamilyTerm:
             mode = self.flexible[g]
             if mode == NONE:
                 return False
+            if len(tv) > 1 or len(xv) > 1:
+                # two vowel letters where the other spelling writes one of them, in a name of
+                # four consonants or more, the one kept a vowel the English has there
+                # (شنايدر/شنيدر Schneider, كلاوزفيتز/كلوزفيتز); a shorter name's pair is its
+                # diphthong (هوانغ Hoang is not هونغ Hong, بايرن Bayern not بيرن Bern)
+                two, one = (tv, xv) if len(tv) > 1 else (xv, tv)
+                if mode != LONG or len(one) != 1 or one not in two or one not in self.admit[g]:
+                    return False
+                continue
             if xv and xv not in self.admit[g]:
                 return False  # the English has no vowel there that this letter can stand for
             if mode == SHORT:

@@ -271,7 +271,9 @@ class Matcher:
                             )
                         ):
                             out.append((i, j, FAMILY, clitics, fam.term))
-                    if sk.key[:-1] not in self._prefixes:
+                    # the window's last two letters may yet become a gap (a lone vowel letter,
+                    # or a pair of them) once the next word is joined on
+                    if sk.key[:-2] not in self._prefixes:
                         break
         return out
 
