@@ -10,8 +10,10 @@ Backend-independent API (what every backend and the evaluation use):
 - ``Matcher(glossary).scan(text) -> Scan``: ``.matches`` (what ``find`` returns) and
   ``.ambiguous``: ``Ambiguity(start, end, surface, clitics, terms)`` (``.targets``) for each
   span the families of several names with different targets reach equally; not matched.
-- ``required_targets(matches) -> list[str]``: a sentence's required English terms, one per
-  source occurrence, in source order. This is what ``Backend.translate(..., terms=...)`` takes.
+- ``required_targets(matches) -> list[Required]``: a sentence's required English terms, one per
+  source occurrence, in source order: a string, or a term's alternative approved forms (a
+  tuple, the first forced; ``renderings(r)`` gives either as a tuple). This is what
+  ``Backend.translate(..., terms=...)`` takes.
 - ``check_hypothesis(required, hypothesis) -> TermCheck``: ``.missing`` / ``.duplicated``
   (target → count), ``.ok``, ``.correct``/``.total``. A repair loop (e.g. CTranslate2's
   ``target_prefix``) re-decodes until ``.ok``; the pipeline marks what stays missing.
@@ -22,11 +24,13 @@ repair for CTranslate2 in :mod:`tarjama.translate.ct2_repair`.
 """
 
 from tarjama.glossary.check import (
+    Required,
     TermCheck,
     check_hypothesis,
     find_forbidden,
     find_targets,
     forbidden_renderings,
+    renderings,
     required_targets,
     spellings,
 )
@@ -49,6 +53,7 @@ __all__ = [
     "Glossary",
     "Match",
     "Matcher",
+    "Required",
     "Scan",
     "Term",
     "TermCheck",
@@ -61,6 +66,7 @@ __all__ = [
     "load_glossaries",
     "load_selected",
     "read_glossary_file",
+    "renderings",
     "required_targets",
     "spellings",
     "term_key",

@@ -16,8 +16,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tarjama.glossary.families import NOT_NAMES, FamilyTerm, family_term, family_text, text_skeleton
-from tarjama.glossary.normalize import fold, normalize, words
+from tarjama.glossary.families import (
+    NOT_NAMES,
+    FamilyTerm,
+    family_term,
+    family_text,
+    name_kind,
+    text_skeleton,
+)
+from tarjama.glossary.forms import (
+    abbreviation_at,
+    abbreviation_parts,
+    has_month,
+    inside_longer,
+    month_units,
+    nisba_keys,
+)
+from tarjama.glossary.known_names import different_name
+from tarjama.glossary.normalize import Seats, fold, normalize, seats, seats_clash, words
 from tarjama.glossary.terms import Glossary, Term
 from tarjama.glossary.variants import canonical, stems
 
@@ -30,10 +46,18 @@ class Match:
     clitics: str  # the proclitic letters in front of the term ("ل"), '' for none
     term: Term
     family: bool = False  # matched as a spelling of the name's transliteration family
+    # an adjective (nisba) form of a place whose row gives renderings after the place's own
+    # (المصرية for مصر,Egypt|Egyptian): those are what it asks for
+    adjective: bool = False
+
+    @property
+    def approved(self) -> tuple[str, ...]:
+        """The renderings this occurrence accepts, the one forced first."""
+        return self.term.others if self.adjective else self.term.approved
 
     @property
     def target(self) -> str:
-        return self.term.target
+        return self.approved[0]
 
 
 @dataclass(frozen=True)
@@ -57,7 +81,8 @@ class Scan:
     ambiguous: list[Ambiguity]  # in text order
 
 
-EXACT, FAMILY = 0, 1
+# candidate tiers: on one span, the term as written beats its adjective, which beats a family spelling
+EXACT, ADJECTIVE, FAMILY = 0, 1, 2
 
 
 class Matcher:
@@ -71,14 +96,46 @@ class Matcher:
         self._family: dict[str, list[FamilyTerm]] = {}
         self._prefixes: set[str] = set()
         self._family_words = 0
+        # months in any calendar and abbreviations however dotted (glossary/forms.py)
+        self._by_month_first: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
+        self._abbreviations: dict[str, list[tuple[str, Term]]] = {}
+        self._abbreviation_ids: set[int] = set()
+        # adjective (nisba) forms of places whose rows give an adjective: folded form → (term, tier)
+        self._adjectives: dict[str, list[tuple[Term, int]]] = {}
+        # per term with a hamza written on an alef: each word's seats (آ vs أ/إ, normalize.seats)
+        self._seats: dict[int, list[Seats]] = {}
         for term in glossary.terms:
             key = term.key
             if key:
                 self._by_first.setdefault(key[0], []).append(term)
-            fam = family_term(term)
+            if any(ch in "آأإ" for ch in term.source):
+                folded = normalize(term.source)
+                self._seats[id(term)] = [
+                    seats(term.source, folded, w.start, w.end) for w in words(folded.text)
+                ]
+            if term.others and name_kind(term.type) == "place":
+                for form, also_place in nisba_keys(term.source).items():
+                    if canonical(form) != key[0]:  # السعودية is the place as written: all its renderings
+                        self._adjectives.setdefault(canonical(form), []).append(
+                            (term, EXACT if also_place else ADJECTIVE)
+                        )
+            toks = words(fold(term.source))
+            if has_month(toks):
+                lenient = name_kind(term.type) in (None, "event")
+                mkey = tuple(u.key for u in month_units(toks, list(key), lenient))
+                if mkey != key:
+                    self._by_month_first.setdefault(mkey[0], []).append((mkey, term))
+            parts = abbreviation_parts(term.source)
+            if parts is not None:
+                letters = "".join(parts)
+                self._abbreviations.setdefault(letters[0], []).append((letters, term))
+                self._abbreviation_ids.add(id(term))
+            # an abbreviation's letters are no transliterated name: it gets its forms, not a family
+            fam = family_term(term) if parts is None else None
             if fam is not None:
-                self._family.setdefault(fam.skeleton.key, []).append(fam)
-                self._prefixes.update(fam.skeleton.key[:n] for n in range(len(fam.skeleton.key) + 1))
+                for k in fam.keys:
+                    self._family.setdefault(k, []).append(fam)
+                    self._prefixes.update(k[:n] for n in range(len(k) + 1))
                 self._family_words = max(self._family_words, fam.words)
         for bucket in self._by_first.values():
             bucket.sort(key=lambda t: -len(t.key))
@@ -94,13 +151,35 @@ class Matcher:
         keys = [canonical(w.text) for w in toks]
         # (first token, end token, tier, clitics, term)
         candidates: list[tuple[int, int, int, str, Term]] = []
+        has_seats = any(ch in "آأإ" for ch in text)
         for i, tok in enumerate(toks):
-            for clitics, stem in stems(tok.text):
+            for clitics, stem in _readings(tok.text):
                 for term in self._by_first.get(stem, ()):
                     key = term.key
                     j = i + len(key)
                     if j <= len(toks) and tuple(keys[i + 1 : j]) == key[1:]:
+                        if id(term) in self._abbreviation_ids and inside_longer(toks, i, j):
+                            continue
+                        if has_seats and self._hamza_differs(text, folded, toks, i, term):
+                            continue
                         candidates.append((i, j, EXACT, clitics, term))
+                for term, tier in self._adjectives.get(stem, ()):
+                    candidates.append((i, i + 1, tier, clitics, term))
+        if self._by_month_first and has_month(toks):
+            units = month_units(toks, keys)
+            ukeys = [u.key for u in units]
+            for u, unit in enumerate(units):
+                for clitics, stem in _readings(unit.key):
+                    for mkey, term in self._by_month_first.get(stem, ()):
+                        v = u + len(mkey)
+                        if v <= len(units) and tuple(ukeys[u + 1 : v]) == mkey[1:]:
+                            candidates.append((unit.first, units[v - 1].last, EXACT, clitics, term))
+        if self._abbreviations:
+            for i, tok in enumerate(toks):
+                for letters, term in self._abbreviations.get(tok.text[0], ()):
+                    j = abbreviation_at(toks, i, letters)
+                    if j is not None:
+                        candidates.append((i, j, EXACT, "", term))
         if self._family:
             candidates.extend(self._family_candidates(text, folded))
         # longest (in tokens, then characters) first, then leftmost; exact before family;
@@ -121,7 +200,7 @@ class Matcher:
             if any(taken[i:j]):
                 continue
             taken[i:j] = [True] * (j - i)
-            if tier == EXACT:
+            if tier != FAMILY:
                 chosen.append((i, j, clitics, (term,), tier))
                 continue
             fewest = min(len(c[3]) for c in group)
@@ -141,13 +220,28 @@ class Matcher:
             if len(terms) > 1:
                 ambiguous.append(Ambiguity(start, end, text[start:end], clitics, terms))
             else:
-                matches.append(Match(start, end, text[start:end], clitics, terms[0], tier == FAMILY))
+                matches.append(
+                    Match(start, end, text[start:end], clitics, terms[0], tier == FAMILY, tier == ADJECTIVE)
+                )
         return Scan(matches, ambiguous)
+
+    def _hamza_differs(self, text: str, folded, toks, i: int, term: Term) -> bool:
+        """Whether the text writes a hamza on an alef as آ where the term writes أ/إ (or the other
+        way round), in any of the term's words (:func:`tarjama.glossary.normalize.seats_clash`)."""
+        mine = self._seats.get(id(term))
+        if mine is None:
+            return False
+        for w, theirs in enumerate(mine):
+            tok = toks[i + w]
+            if seats_clash(seats(text, folded, tok.start, tok.end), theirs):
+                return True
+        return False
 
     def _family_candidates(self, text: str, folded) -> list[tuple[int, int, int, str, Term]]:
         """Windows of 1 … n+1 whole words (first word with its clitics) whose skeleton is in
         a name's family; a window grows only while its settled skeleton is a name's prefix."""
-        ftoks = words(family_text(text, folded))
+        ftoks = words(family_text(text, folded))  # the folded text's offsets (گ kept apart from ك)
+        seated = any(ch in "آأإ" for ch in text)
         wordlike = [t.text[0].isalnum() for t in ftoks]
         canon = [canonical(t.text) for t in ftoks]
         out: list[tuple[int, int, int, str, Term]] = []
@@ -166,8 +260,25 @@ class Matcher:
                         window.append(canon[j - 1])
                     sk = text_skeleton(tuple(window))
                     for fam in self._family.get(sk.key, ()):
-                        if j - i <= fam.words + 1 and fam.accepts(sk):
+                        if (
+                            j - i <= fam.words + 1
+                            and fam.accepts(sk)
+                            and not different_name(window, fam.arabic, fam.english)
+                            and not (
+                                seated
+                                and j - i == fam.words
+                                and self._hamza_differs(text, folded, ftoks, i, fam.term)
+                            )
+                        ):
                             out.append((i, j, FAMILY, clitics, fam.term))
-                    if sk.key[:-1] not in self._prefixes:
+                    # the window's last two letters may yet become a gap (a lone vowel letter,
+                    # or a pair of them) once the next word is joined on
+                    if sk.key[:-2] not in self._prefixes:
                         break
         return out
+
+
+def _readings(word: str) -> list[tuple[str, str]]:
+    """The (clitics, stem) readings of a text word; a one-character word (a digit: "5 أبريل")
+    is its own only reading, which :func:`stems` leaves out (no clitic word is that short)."""
+    return list(stems(word)) or [("", canonical(word))]

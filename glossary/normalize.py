@@ -114,3 +114,29 @@ class Word:
 def words(folded: str) -> list[Word]:
     """Word and punctuation tokens of folded text (punctuation is one token per character)."""
     return [Word(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
+
+
+Seats = tuple[frozenset[int], frozenset[int]]
+
+
+def seats(original: str, folded: Folded, start: int, end: int) -> Seats:
+    """Where a folded word ``[start, end)`` had an alef written آ, and where أ or إ, after its
+    first letter (offsets from the word's end, so a proclitic in front does not shift them)."""
+    madda: set[int] = set()
+    hamza: set[int] = set()
+    for p in range(start + 1, end):  # a word's first letter: أ for آ is a common slip (أسيا)
+        if folded.text[p] == "ا":
+            ch = original[folded.origin[p]]
+            if ch == "آ":
+                madda.add(end - p)
+            elif ch in "أإ":
+                hamza.add(end - p)
+    return frozenset(madda), frozenset(hamza)
+
+
+def seats_clash(a: Seats, b: Seats) -> bool:
+    """Two spellings that both write a hamza on one alef, one as آ and one as أ/إ: different
+    words, though they fold alike (مآرب "aims" / مأرب Marib, المرآة "the mirror" / المرأة "the
+    woman"). Not a word's first letter, where writers often type أ for آ (أسيا for آسيا).
+    A bare ا is either (news often leaves the hamza out)."""
+    return bool(a[0] & b[1]) or bool(a[1] & b[0])

@@ -5,8 +5,15 @@ CSV: UTF-8 (a BOM is accepted), RFC 4180, header ``source,target,type,note`` (``
 order and case; any other, repeated or unnamed column is refused; ``variants`` yes/no
 turns transliteration families on or off for a row, overriding its ``type``). TBX: TBX-Basic / TBX v3 core —
 ``termEntry``/``conceptEntry`` → ``langSet``/``langSec`` (``xml:lang``) → ``tig``/``ntig``/
-``termSec`` → ``term``; several Arabic terms in one entry are spellings of one concept, the
-first English term is the approved target.
+``termSec`` → ``term``; several Arabic terms in one entry are spellings of one concept;
+several English terms are its approved renderings, the first the one forced.
+
+Alternative approved forms: a CSV target cell may hold several renderings separated by
+``|`` (``Saudi Arabia|Saudi``), as the ``forbidden`` column does. The post-check accepts any
+of them, the enforcer keeps the one the model wrote and forces the first only when none is
+there; an adjective (nisba) form of a place name asks for the renderings after the first
+(:mod:`tarjama.glossary.forms`). An empty rendering (``A||B``, ``A|``) or one given twice is
+refused with its line.
 
 Two rows are "the same source" when their match keys are equal (folded, variant rules
 applied), so دانج هوانج جيانج and دانغ هوانغ جيانغ are one entry. In one file, the same
@@ -51,10 +58,18 @@ class Term:
     # transliteration families (glossary/families.py): True/False from the CSV column
     # `variants` (or TBX <descrip type="variants">); None: by type (names get them)
     variants: bool | None = None
+    # the other approved renderings, after ``target`` (CSV "Saudi Arabia|Saudi", several
+    # English terms in a TBX entry): accepted by the post-check, never forced over
+    others: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, ...]:
         return term_key(self.source)
+
+    @property
+    def approved(self) -> tuple[str, ...]:
+        """Every approved rendering, the forced one first."""
+        return (self.target, *self.others)
 
 
 @dataclass(frozen=True)
@@ -67,8 +82,8 @@ class Conflict:
 
     def __str__(self) -> str:
         return (
-            f"{self.new.origin}: {self.source!r} → {self.new.target!r} overrides "
-            f"{self.old.target!r} from {self.old.origin}"
+            f"{self.new.origin}: {self.source!r} → {'|'.join(self.new.approved)!r} overrides "
+            f"{'|'.join(self.old.approved)!r} from {self.old.origin}"
         )
 
 
@@ -91,7 +106,8 @@ class Glossary:
 
     @property
     def targets(self) -> list[str]:
-        return list(dict.fromkeys(t.target for t in self.terms))
+        """Every approved rendering of every term, once each."""
+        return list(dict.fromkeys(a for t in self.terms for a in t.approved))
 
 
 def default_path() -> Path:
@@ -109,7 +125,7 @@ def load_glossaries(paths: Sequence[Path]) -> Glossary:
         digest.update(Path(path).read_bytes())
         for term in terms:
             old = merged.get(term.key)
-            if old is not None and old.target != term.target:
+            if old is not None and old.approved != term.approved:
                 conflicts.append(Conflict(term.source, old, term))
             merged[term.key] = term  # later files win; dict keeps first-insertion order
     fingerprint = "sha256:" + digest.hexdigest()[:16]
@@ -178,10 +194,10 @@ def _dedupe(terms: Iterable[Term], path: Path) -> list[Term]:
         prior = seen.get(term.key)
         if prior is None:
             seen[term.key] = term
-        elif prior.target != term.target:
+        elif prior.approved != term.approved:
             raise InputError(
-                f"{_line(term)}: {term.source!r} → {term.target!r} conflicts with "
-                f"{_line(prior)} ({prior.source!r} → {prior.target!r}); one source, one target",
+                f"{_line(term)}: {term.source!r} → {'|'.join(term.approved)!r} conflicts with "
+                f"{_line(prior)} ({prior.source!r} → {'|'.join(prior.approved)!r}); one source, one target",
                 path=path,
             )
     return list(seen.values())
@@ -200,19 +216,42 @@ def _check(source: str, target: str, where: str, path: Path) -> None:
         raise InputError(f"{where}: source {source.strip()!r} has no letters to match", path=path)
 
 
-def _check_forbidden(target: str, forbidden: Sequence[str], where: str, path: Path) -> None:
-    """Refuse a forbidden rendering that the approved form itself holds, as the post-check would
+def _check_forbidden(approved: Sequence[str], forbidden: Sequence[str], where: str, path: Path) -> None:
+    """Refuse a forbidden rendering that an approved form itself holds, as the post-check would
     find it (``find_forbidden``: whole words, first letter in either case): every correct
     translation would be flagged, and decoding, which bans it, could never write the term."""
-    for rendering in forbidden:
-        if rendering == target:
-            raise InputError(f"{where}: {target!r} is both the approved and a forbidden rendering", path=path)
-        if find_forbidden(target, [rendering]):
-            raise InputError(
-                f"{where}: forbidden {rendering!r} is found in the approved {target!r} itself (whole words, "
-                "first letter in either case): every correct translation would be flagged",
-                path=path,
-            )
+    for target in approved:
+        for rendering in forbidden:
+            if rendering == target:
+                raise InputError(
+                    f"{where}: {target!r} is both the approved and a forbidden rendering", path=path
+                )
+            if find_forbidden(target, [rendering]):
+                raise InputError(
+                    f"{where}: forbidden {rendering!r} is found in the approved {target!r} itself (whole "
+                    "words, first letter in either case): every correct translation would be flagged",
+                    path=path,
+                )
+
+
+def _approved(renderings: Sequence[str], where: str, path: Path) -> tuple[str, ...]:
+    """A term's approved renderings (a CSV cell split at ``|``, a TBX entry's English terms),
+    the forced one first. An empty one (``A||B``, a trailing ``|``) or one given twice (the
+    post-check takes a first letter in either case, so ``Saudi|saudi`` is twice) is a mistake
+    in the file, not a rendering."""
+    parts = [p.strip() for p in renderings]
+    shown = "|".join(parts)
+    if len(parts) > 1 and not all(parts):
+        raise InputError(
+            f"{where}: empty rendering in target {shown!r} (alternatives are separated by one |)", path=path
+        )
+    seen: set[str] = set()
+    for part in parts:
+        same = part[:1].lower() + part[1:]
+        if same in seen:
+            raise InputError(f"{where}: rendering {part!r} is given twice in target {shown!r}", path=path)
+        seen.add(same)
+    return tuple(parts)
 
 
 _YES = ("yes", "y", "true", "1")
@@ -252,19 +291,21 @@ def _read_csv(raw: bytes, path: Path) -> list[Term]:
                 raise InputError(f"line {line}: {len(row)} cells, header has {len(columns)}", path=path)
             cell = dict(zip(columns, row, strict=True))
             _check(cell["source"], cell["target"], f"line {line}", path)
+            approved = _approved(cell["target"].split("|"), f"line {line}", path)
             # several forbidden renderings in one cell are separated by "|"
             forbidden = tuple(f.strip() for f in cell.get("forbidden", "").split("|") if f.strip())
-            _check_forbidden(cell["target"].strip(), forbidden, f"line {line}", path)
+            _check_forbidden(approved, forbidden, f"line {line}", path)
             variants = _flag(cell.get("variants", ""), f"line {line}", path)
             terms.append(
                 Term(
                     cell["source"].strip(),
-                    cell["target"].strip(),
+                    approved[0],
                     cell.get("type", "").strip(),
                     cell.get("note", "").strip(),
                     f"{path}:{line}",
                     forbidden,
                     variants,
+                    approved[1:],
                 )
             )
     except csv.Error as exc:
@@ -347,15 +388,27 @@ def _read_tbx(raw: bytes, path: Path) -> list[Term]:
             raise InputError(f'{where}: entry has no Arabic (xml:lang="ar") term', path=path)
         if not by_lang.get(TARGET_LANG):
             raise InputError(f'{where}: entry has no English (xml:lang="en") term', path=path)
-        target = by_lang[TARGET_LANG][0]
+        approved = _approved(by_lang[TARGET_LANG], where, path)
+        target = approved[0]
         forbidden = tuple(dict.fromkeys(banned))
-        _check_forbidden(target, forbidden, where, path)
+        _check_forbidden(approved, forbidden, where, path)
         kind = _descrip(entry, ("subjectField", "type", "termType"))
         note = _descrip(entry, ("definition", "note", "context"))
         variants = _flag(_descrip(entry, ("variants",)), where, path)
         for source in by_lang[SOURCE_LANG]:
             _check(source, target, where, path)
-            terms.append(Term(source, target, kind, note, f"{path}:{entry.sourceline}", forbidden, variants))
+            terms.append(
+                Term(
+                    source,
+                    target,
+                    kind,
+                    note,
+                    f"{path}:{entry.sourceline}",
+                    forbidden,
+                    variants,
+                    approved[1:],
+                )
+            )
     return terms
 
 

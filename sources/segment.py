@@ -23,7 +23,8 @@ Rules, in one place:
   the sentence. ``،`` ``؛`` and ``:`` never end one.
 * No boundary at a period between digits (``2.500``, ``3.5``, ``٣.٥``), inside a URL or an
   e-mail address, after a one-letter Arabic abbreviation (``د.`` Dr., ``م.`` eng., ``ص.``
-  page, ``ق.م``, ``أ.ف.ب``), after a Latin abbreviation (``Dr.``, ``No.``, ``U.S.``,
+  page, ``ق.م``, ``أ.ف.ب``), also with a proclitic written on (``وم.`` ``ود.`` ``فد.``
+  ``ولد.`` ``وأ.د.``; not the words ``له.`` ``به.`` ``لا.`` ``في.`` of that shape), after a Latin abbreviation (``Dr.``, ``No.``, ``U.S.``,
   initials such as ``F.``), or after a number opening a sentence (a list item ``1.``).
   An era marker (``500 ق.م.``, ``1445 هـ.``, and ``م.`` after a 3-4 digit year such
   as ``1950 م.``) is both an abbreviation and, followed by a new word, a sentence end;
@@ -625,7 +626,7 @@ def _spaced_boundary(line: str, start: int, a: int, run: str, e: int, j: int) ->
     if _ARABIC_LETTER.match(word):
         if word in _ERAS:  # ق.م. / هـ. always; م. only after a year (else "م. أحمد" = Eng.)
             return word != "م" or _after_year(line, start, t)
-        return len(word.rsplit(".", 1)[-1]) > 1  # one letter: د. ص. أ.ف.ب
+        return not _arabic_abbreviation(word)
     if not word.isascii():
         return True
     if len(word) == 1 and word.isupper():
@@ -641,7 +642,31 @@ def _glued_boundary(line: str, start: int, a: int, run: str, b: int, e: int, hi:
     if e != b or "…" in run or ".." in run or not _ARABIC_LETTER.match(line[e]):
         return False
     word = _STRIP_MARKS.sub("", line[_token_start(line, start, a) : a])
-    return "." not in word and len(word) >= 2 and all(_ARABIC_LETTER.match(c) for c in word)
+    return (
+        "." not in word
+        and len(word) >= 2
+        and all(_ARABIC_LETTER.match(c) for c in word)
+        and not _arabic_abbreviation(word)
+    )
+
+
+# The proclitics Arabic writes onto a word: a conjunction و/ف, then a preposition ب/ل/ك.
+_PROCLITICS = re.compile(r"[وف]?[بلك]?")
+# Preposition + attached pronoun (له "to him", بي "with me", بك …) and the particles لا, في:
+# real words of the same shape as clitics + one letter, and common at a sentence end.
+_CLITIC_SHAPED_WORDS = re.compile(r"[وف]?(?:[بلك][يهك]|لا)|في")
+
+
+def _arabic_abbreviation(word: str) -> bool:
+    """An Arabic abbreviation before a period: its last part is one letter (د. ص. أ.ف.ب), also
+    with proclitics written on (وم. ود. فد. ولد. وأ.د.: "and Eng.", "and to Dr."), unless the
+    word is a preposition with its pronoun or a particle of that shape (له. بي. لا.)."""
+    if "." in word:
+        return len(word.rsplit(".", 1)[-1]) == 1
+    if len(word) == 1:
+        return True
+    clitics = _PROCLITICS.match(word[:-1])
+    return clitics.end() == len(word) - 1 and not _CLITIC_SHAPED_WORDS.fullmatch(word)
 
 
 def _token_start(line: str, start: int, a: int) -> int:

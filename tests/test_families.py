@@ -95,7 +95,7 @@ def test_look_alike_names_are_never_matched(
 @pytest.mark.parametrize(
     ("source", "target", "written"),
     [
-        ("قريب", "Garib", "غريب"),  # letter family (the English has a g)
+        ("جوجل", "Google", "قوقل"),  # letter family (the English has a g)
         ("ترامب", "Trump", "ترمب"),  # long vowel
         ("هو تشي منه", "Ho Chi Minh", "هوشي منه"),  # one word or two, تش/ش
         ("هوليوود", "Hollywood", "هوليود"),  # doubled vowel
@@ -143,11 +143,11 @@ def test_two_names_a_spelling_reaches_equally_are_ambiguous_and_neither_is_match
         ]
     )
     m = Matcher(g)
-    text = "قال ترامپ ثم لترمپ"
+    text = "قال ترومپ ثم لترمپ"
     scan = m.scan(text)
     assert scan.matches == []
     assert [(a.start, a.end, a.surface, a.clitics, a.targets) for a in scan.ambiguous] == [
-        (4, 9, "ترامپ", "", ["Trump", "Tromp"]),
+        (4, 9, "ترومپ", "", ["Trump", "Tromp"]),
         (13, 18, "لترمپ", "ل", ["Trump", "Tromp"]),
     ]
     assert all(isinstance(a, Ambiguity) and text[a.start : a.end] == a.surface for a in scan.ambiguous)
@@ -177,24 +177,24 @@ def test_names_sharing_a_target_are_not_ambiguous() -> None:
 
 def test_variants_column_in_csv_and_tbx(tmp_path: Path) -> None:
     csv = tmp_path / "g.csv"
-    csv.write_text("source,target,type,variants\nقريب,Garib,,yes\nترامب,Trump,person,no\n", encoding="utf-8")
+    csv.write_text("source,target,type,variants\nجوجل,Google,,yes\nترامب,Trump,person,no\n", encoding="utf-8")
     terms = load_glossaries([csv]).terms
     assert [(t.variants, uses_families(t)) for t in terms] == [(True, True), (False, False)]
     bad = tmp_path / "bad.csv"
-    bad.write_text("source,target,variants\nقريب,Garib,maybe\n", encoding="utf-8")
+    bad.write_text("source,target,variants\nجوجل,Google,maybe\n", encoding="utf-8")
     with pytest.raises(InputError, match="line 2: variants must be yes or no, not 'maybe'"):
         load_glossaries([bad])
     tbx = tmp_path / "g.tbx"
     tbx.write_text(
         '<?xml version="1.0"?><martif><text><body><termEntry>'
         '<descrip type="variants">yes</descrip>'
-        '<langSet xml:lang="ar"><tig><term>قريب</term></tig></langSet>'
-        '<langSet xml:lang="en"><tig><term>Garib</term></tig></langSet>'
+        '<langSet xml:lang="ar"><tig><term>جوجل</term></tig></langSet>'
+        '<langSet xml:lang="en"><tig><term>Google</term></tig></langSet>'
         "</termEntry></body></text></martif>",
         encoding="utf-8",
     )
     assert [t.variants for t in load_glossaries([tbx]).terms] == [True]
-    assert [m.target for m in Matcher(load_glossaries([tbx])).find("قال غريب")] == ["Garib"]
+    assert [m.target for m in Matcher(load_glossaries([tbx])).find("قال قوقل")] == ["Google"]
 
 
 def test_the_example_article_gold_still_holds_with_families() -> None:
@@ -209,13 +209,13 @@ def test_the_example_article_gold_still_holds_with_families() -> None:
 
 def test_glossary_show_prints_ambiguities(tmp_path: Path) -> None:
     article = tmp_path / "a.txt"
-    article.write_text("قال ترامپ إن ترمب وصل.\n", encoding="utf-8")
+    article.write_text("قال ترومپ إن ترمب وصل.\n", encoding="utf-8")
     g = tmp_path / "g.csv"
     g.write_text("source,target,type\nترامب,Trump,person\nترمب,Tromp,person\n", encoding="utf-8")
     res = CliRunner().invoke(main, ["glossary", "show", str(article), "--glossary", str(g)])
     assert res.exit_code == 0, res.output
     lines = res.stdout.splitlines()
-    assert lines == ["1\t4-9\t4-9\tترامپ\tambiguous: Trump | Tromp", "1\t13-17\t13-17\tترمب\tTromp"]
+    assert lines == ["1\t4-9\t4-9\tترومپ\tambiguous: Trump | Tromp", "1\t13-17\t13-17\tترمب\tTromp"]
     assert "1 matches, 1 ambiguous in 1 sentences" in res.stderr
 
 
@@ -229,17 +229,17 @@ def test_a_run_marks_an_ambiguous_name_and_warns_once(tiny_model, tmp_path) -> N
         "source,target,type\nترامب,Trump,person\nترمب,Tromp,person\nهانوي,Hanoi,place\n", encoding="utf-8"
     )
     article = tmp_path / "a.ar.txt"
-    article.write_text("قال ترامپ إن هانوي جميلة.\n\nثم عاد ترامپ إلى هانوي.\n", encoding="utf-8")
+    article.write_text("قال ترومپ إن هانوي جميلة.\n\nثم عاد ترومپ إلى هانوي.\n", encoding="utf-8")
     res = run_cli(
         "translate", article, "--model", tiny_model, "--beam", "1", "--glossary", glossary,
         "--out", tmp_path / "out",
     )  # fmt: skip
     assert res.returncode == 0, res.stderr
-    warnings = [line for line in res.stderr.splitlines() if "ترامپ" in line]
+    warnings = [line for line in res.stderr.splitlines() if "ترومپ" in line]
     assert len(warnings) == 1 and "'Trump' or 'Tromp'" in warnings[0], res.stderr
     po = polib.pofile(str(tmp_path / "out" / "en" / "LC_MESSAGES" / "a.po"))
     for entry in po:
         lines = entry.comment.splitlines()
-        assert "glossary-ambiguous: ترامپ → 'Trump' or 'Tromp'" in lines
+        assert "glossary-ambiguous: ترومپ → 'Trump' or 'Tromp'" in lines
         assert "glossary: هانوي → Hanoi" in lines  # the unambiguous term is still enforced
         assert "Hanoi" in entry.msgstr and "Trump" not in entry.msgstr and "Tromp" not in entry.msgstr

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import ClassVar, Protocol
 
 from tarjama.errors import ModelNotAvailable, TarjamaError
+from tarjama.glossary.check import Required, renderings
 from tarjama.translate.model_source import ModelSource
 from tarjama.translate.stand_in import plan_stand_ins, restore
 
@@ -70,14 +71,16 @@ class Backend(Protocol):
     def translate(
         self,
         sentences: Sequence[str],
-        terms: Sequence[Sequence[str]] | None = None,
+        terms: Sequence[Sequence[Required]] | None = None,
         banned: Sequence[Sequence[str]] | None = None,
     ) -> list[str]:
         """Translate sentences, returning outputs in the same order.
 
         ``terms[i]``: the approved English terms sentence ``i`` must contain, one per source
-        occurrence (``tarjama.glossary.required_targets``); a backend enforces them as best it
-        can, and the pipeline post-checks with ``tarjama.glossary.check_hypothesis``.
+        occurrence (``tarjama.glossary.required_targets``): a string, or a term's alternative
+        approved forms (a tuple, the first forced); a backend enforces them as best it can,
+        keeping an alternative the model wrote, and the pipeline post-checks with
+        ``tarjama.glossary.check_hypothesis``.
         ``banned[i]``: renderings sentence ``i`` must not contain (a glossary's forbidden
         translations of its terms, ``tarjama.glossary.forbidden_renderings``); a backend bans
         every spelling of them (``tarjama.glossary.spellings``) while decoding.
@@ -104,6 +107,13 @@ class Backend(Protocol):
         """Source tokens per sentence, EOS included, before truncation: a sentence with more
         than ``max_source_tokens`` would lose its end and must be split first."""
         ...
+
+
+def _stood_in(term: Required, stand: dict[str, str]) -> Required:
+    """A required term with each rendering the model cannot spell replaced by its stand-in."""
+    if isinstance(term, str):
+        return stand.get(term, term)
+    return tuple(stand.get(t, t) for t in term)
 
 
 def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
@@ -221,7 +231,7 @@ class BaseBackend:
         return True
 
     def _start(
-        self, tokens: list[Sequence[object]], terms: list[Sequence[str]], banned: list[Sequence[str]]
+        self, tokens: list[Sequence[object]], terms: list[Sequence[Required]], banned: list[Sequence[str]]
     ) -> object:
         """Begin translating one batch (encoded sentences, their required terms, the renderings
         each must not contain). A synchronous
@@ -269,7 +279,7 @@ class BaseBackend:
     def translate(
         self,
         sentences: Sequence[str],
-        terms: Sequence[Sequence[str]] | None = None,
+        terms: Sequence[Sequence[Required]] | None = None,
         banned: Sequence[Sequence[str]] | None = None,
     ) -> list[str]:
         """Encode, batch by length, and decode; every batch is started before any is finished,
@@ -279,10 +289,11 @@ class BaseBackend:
         if not self.decoding:
             raise RuntimeError(f"this {self.name} backend was opened to count tokens only")
         tokens = self.encode(sentences)
-        owed: Sequence[Sequence[str]] = terms or [()] * len(tokens)
-        stand = {t: s for t, s in self.stand_ins({t for row in owed for t in row}).items() if s}
+        owed: Sequence[Sequence[Required]] = terms or [()] * len(tokens)
+        every = {t for row in owed for r in row for t in renderings(r)}
+        stand = {t: s for t, s in self.stand_ins(every).items() if s}
         if stand:  # the model decodes what it can spell; the approved form is written back below
-            owed = [[stand.get(t, t) for t in row] for row in owed]
+            owed = [[_stood_in(r, stand) for r in row] for row in owed]
         bans: Sequence[Sequence[str]] = banned or [()] * len(tokens)
         started = [
             (

@@ -1,7 +1,8 @@
 """Glossary enforcement on CTranslate2: the n-best pick, then repair rounds over the model's own output.
 
 CTranslate2 has no logits hook, so a required term is enforced after decoding: first the
-best hypothesis of the n-best list that has every term; else, one missing term per round,
+best hypothesis of the n-best list that has every term (any approved alternative of a term
+counts); else, one missing term per round, its first (forced) rendering
 the term is put in place of the model's own rendering of it ("Dang Hoang Jiang"), or,
 where there is none, inserted where the model scores it best and the rest decoded again
 from that ``target_prefix`` (``docs/glossary.md``). :class:`TermRepair` does both for the
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from tarjama.glossary.check import OPENERS, check_hypothesis
+from tarjama.glossary.check import OPENERS, Required, check_hypothesis, renderings
 
 WORD_START = "\u2581"  # SentencePiece's word-boundary mark
 # Glossary repair (see repair_spans): a run of words at least this similar to a missing term
@@ -37,13 +38,30 @@ class _Repair:
     k: int
     src: list[str]
     budget: int
-    required: list[str]
+    required: list[Required]
     hyp: list[str]
     ban: list[list[str]] = field(default_factory=list)  # target pieces decoding must not write
 
     def missing_term(self, text: str) -> str | None:
+        """The forced rendering of the first term (source order) the text misses."""
         missing = check_hypothesis(self.required, text).missing
-        return next((t for t in self.required if t in missing), None)
+        return next((f for f in self.forced if f in missing), None)
+
+    @property
+    def forced(self) -> list[str]:
+        """Each required occurrence's forced (first) rendering, in source order."""
+        return [renderings(t)[0] for t in self.required]
+
+    def keep(self, term: str) -> list[str]:
+        """The other terms' forced renderings, which a repair of ``term`` leaves whole (one
+        inside ``term`` may be replaced with it: "Hanoi" in "Hanoi Convention")."""
+        return [f for f in self.forced if f != term]
+
+    @property
+    def alternatives(self) -> list[str]:
+        """Every alternative rendering of the sentence's terms: one the model wrote is never
+        replaced by a forced term, even one it stands inside ("Saudi" in "Saudi Arabia")."""
+        return list(dict.fromkeys(a for t in self.required for a in renderings(t)[1:]))
 
 
 class TermRepair:
@@ -158,8 +176,9 @@ class TermRepair:
         owed = dict(check.missing)
         # which occurrences are owed: the last ones of each term, in source order
         slots: list[tuple[int, str]] = []
-        for i in range(len(r.required) - 1, -1, -1):
-            t = r.required[i]
+        forced = r.forced
+        for i in range(len(forced) - 1, -1, -1):
+            t = forced[i]
             if owed.get(t, 0) > 0:
                 owed[t] -= 1
                 slots.append((i, t))
@@ -169,10 +188,10 @@ class TermRepair:
         inserts: list[tuple[int, str]] = []
         for t in dict.fromkeys(t for _, t in slots):
             mine = [i for i, u in slots if u == t]
-            keep = [u for u in r.required if u != t]
+            keep = r.keep(t)
             spans = [
                 (a, b)
-                for a, b in rendering_spans(hyp, t, self.decode, keep)
+                for a, b in rendering_spans(hyp, t, self.decode, keep, r.alternatives)
                 if all(b <= sa or sb <= a for sa, sb in taken)
             ][: len(mine)]
             for i, (a, b) in zip(mine, sorted(spans), strict=False):
@@ -185,7 +204,7 @@ class TermRepair:
             for i, t in sorted(inserts):
                 spots = [
                     a
-                    for a in insertion_spots(hyp, t, self.decode, [u for u in r.required if u != t])
+                    for a in insertion_spots(hyp, t, self.decode, r.keep(t), r.alternatives)
                     if a >= spot and not any(ta < a < tb for ta, tb in taken)
                 ] or [len(hyp)]
                 share = (i + 0.5) / total * len(hyp)
@@ -243,7 +262,7 @@ class TermRepair:
                 out[j] = hyp
         return out
 
-    def _pick_n_best(self, required: list[str], hyps: list[list[str]], chosen: list, k: int) -> bool:
+    def _pick_n_best(self, required: list[Required], hyps: list[list[str]], chosen: list, k: int) -> bool:
         """Glossary step 1: the best hypothesis of the n-best list whose post-check passes."""
         for hyp in hyps:
             if check_hypothesis(required, self.decode(hyp)).ok:
@@ -270,7 +289,7 @@ class TermRepair:
         term_end: list[dict[tuple[str, ...], int | None]] = []
         for r, text, term in zip(todo, wanted, terms, strict=True):
             ends: dict[tuple[str, ...], int | None] = {}
-            for a, b in repair_spans(r.hyp, text, self.decode, keep=[t for t in r.required if t != text]):
+            for a, b in repair_spans(r.hyp, text, self.decode, r.keep(text), r.alternatives):
                 placed = self._after_opener(r.hyp[a - 1] if a else "", term)
                 cand = (*r.hyp[:a], *placed, *r.hyp[b:])
                 if len(cand) < self.hard_max:  # scoring needs room for EOS within the positions
@@ -356,7 +375,11 @@ class TermRepair:
 
 
 def repair_spans(
-    hyp: Sequence[str], term: str, decode: Callable[[Sequence[str]], str], keep: Sequence[str] = ()
+    hyp: Sequence[str],
+    term: str,
+    decode: Callable[[Sequence[str]], str],
+    keep: Sequence[str] = (),
+    whole: Sequence[str] = (),
 ) -> list[tuple[int, int]]:
     """Where a missing term may go in ``hyp``: (start, end) piece spans that the term replaces.
 
@@ -366,10 +389,10 @@ def repair_spans(
     may go before any word or at the end, at most MAX_INSERT_SPOTS places spread over the
     output, since each candidate costs a full scoring pass.
     """
-    spans = rendering_spans(hyp, term, decode, keep)
+    spans = rendering_spans(hyp, term, decode, keep, whole)
     if spans:
         return spans
-    spots = insertion_spots(hyp, term, decode, keep)
+    spots = insertion_spots(hyp, term, decode, keep, whole)
     if len(spots) > MAX_INSERT_SPOTS:
         spots = _spread(spots, MAX_INSERT_SPOTS)
     return [(i, i) for i in spots]
@@ -382,13 +405,19 @@ def _word_bounds(hyp: Sequence[str]) -> list[int]:
 
 
 def _kept_spans(
-    hyp: Sequence[str], term: str, decode: Callable[[Sequence[str]], str], keep: Sequence[str]
+    hyp: Sequence[str],
+    term: str,
+    decode: Callable[[Sequence[str]], str],
+    keep: Sequence[str],
+    whole: Sequence[str] = (),
 ) -> list[tuple[int, int]]:
-    """Piece spans no repair of ``term`` may break: the sentence's other terms (``keep``) and the
-    occurrences of ``term`` already written (owed twice, written once: that one stays whole).
-    A kept term inside the missing one ("Hanoi" in "Hanoi Convention") survives a replacement."""
+    """Piece spans no repair of ``term`` may break: the sentence's other terms (``keep``), the
+    occurrences of ``term`` already written (owed twice, written once: that one stays whole)
+    and approved alternatives the model wrote (``whole``: "Saudi" for "Saudi Arabia|Saudi" is
+    never made "Saudi Arabia", even inside it). A kept term inside the missing one ("Hanoi"
+    in "Hanoi Convention") survives a replacement."""
     bounds, words = _words(hyp, decode)
-    protect = [*(k for k in keep if k not in term), term]
+    protect = [*(k for k in keep if k not in term), term, *(w for w in whole if w != term)]
     # the words joined once; each occurrence of a kept term maps back to the words it covers
     text = " ".join(words)
     word_at = [w for w, word in enumerate(words) for _ in range(len(word) + 1)]
@@ -430,7 +459,11 @@ def _breaks(kept: Sequence[tuple[int, int]], a: int, b: int) -> bool:
 
 
 def rendering_spans(
-    hyp: Sequence[str], term: str, decode: Callable[[Sequence[str]], str], keep: Sequence[str] = ()
+    hyp: Sequence[str],
+    term: str,
+    decode: Callable[[Sequence[str]], str],
+    keep: Sequence[str] = (),
+    whole: Sequence[str] = (),
 ) -> list[tuple[int, int]]:
     """The model's own renderings of a missing term in ``hyp``, likeliest first: runs of whole
     words most like it (``_likeness`` >= SPELLING_SIMILARITY), at most SPELLING_CANDIDATES, not
@@ -438,7 +471,7 @@ def rendering_spans(
     other terms (``keep``: "United Nations Convention against Cybercrime" looks like "United
     Nations Convention against Transnational Organized Crime") is never one."""
     bounds, words = _words(hyp, decode)
-    kept = _kept_spans(hyp, term, decode, keep)
+    kept = _kept_spans(hyp, term, decode, keep, whole)
     width = len(term.split())
     found: list[tuple[float, int, int]] = []
     for n in {max(1, width - 1), width, width + 1}:
@@ -459,10 +492,14 @@ def rendering_spans(
 
 
 def insertion_spots(
-    hyp: Sequence[str], term: str, decode: Callable[[Sequence[str]], str], keep: Sequence[str] = ()
+    hyp: Sequence[str],
+    term: str,
+    decode: Callable[[Sequence[str]], str],
+    keep: Sequence[str] = (),
+    whole: Sequence[str] = (),
 ) -> list[int]:
     """Every place a term may be inserted: before a word or at the end, never inside a kept term."""
-    kept = _kept_spans(hyp, term, decode, keep)
+    kept = _kept_spans(hyp, term, decode, keep, whole)
     return [i for i in _word_bounds(hyp) if not _breaks(kept, i, i)]
 
 

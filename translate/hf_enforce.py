@@ -24,7 +24,9 @@ state machine, derived from its own tokens, so beams can be reordered freely:
   what makes enforcement a guarantee rather than luck, even with a random-weight model.
 
 Terms are the canonical target-side tokenisation of each approved English form; counts
-are per source occurrence, so every term appears exactly once per occurrence. The final
+are per source occurrence, so every term appears exactly once per occurrence. A term with
+alternative approved forms ("Saudi Arabia|Saudi") has a spelling for each: whichever the
+model writes triggers and pays for it, and the deadline forces the first. The final
 word is :func:`tarjama.glossary.check_hypothesis` on the decoded text (the post-check).
 """
 
@@ -37,7 +39,7 @@ from dataclasses import dataclass, field
 import torch
 from transformers import LogitsProcessor
 
-from tarjama.glossary.check import OPENERS
+from tarjama.glossary.check import OPENERS, Required, renderings
 
 WORD_START = "▁"  # SentencePiece's word-boundary mark
 UNK = "<unk>"
@@ -45,10 +47,11 @@ UNK = "<unk>"
 
 @dataclass(frozen=True)
 class TermPlan:
-    """What one sentence owes. A *term* is a distinct approved target; a *spelling* is one token
-    sequence that writes it (the target as approved, capitalised when it opens with a lowercase
-    letter, so "Signing ceremony" at a sentence start counts and is not written twice, and
-    each of those right after an opening bracket or quote).
+    """What one sentence owes. A *term* is a distinct required term (its approved renderings);
+    a *spelling* is one token sequence that writes it (each rendering as approved, capitalised
+    when it opens with a lowercase letter, so "Signing ceremony" at a sentence start counts and
+    is not written twice, and each of those right after an opening bracket or quote). A
+    spelling two terms share is listed for each (whichever is owed takes it).
     """
 
     terms: tuple[tuple[int, ...], ...]  # token ids per spelling
@@ -68,17 +71,23 @@ class TermPlan:
         return sum(len(self.terms[self.canon[o]]) * c for o, c in enumerate(self.counts))
 
 
-def make_plan(required: Sequence[str], encode, piece_of) -> TermPlan:
+def make_plan(required: Sequence[Required], encode, piece_of) -> TermPlan:
     """``encode(text) -> ids`` without specials; ``piece_of(id) -> str`` for word boundaries."""
-    distinct = list(dict.fromkeys(required))
+    slots = [renderings(r) for r in required]
+    distinct = list(dict.fromkeys(slots))
     terms: list[tuple[int, ...]] = []
     owner: list[int] = []
     canon: list[int] = []
-    for o, target in enumerate(distinct):
-        canon.append(len(terms))
-        spellings = [target]
-        if target[:1].islower():
-            spellings.append(target[0].upper() + target[1:])
+    # a spelling two terms share (an alternative of one, the rendering of another) is listed
+    # once per term: whichever of them is still owed takes it
+    mine: set[tuple[tuple[int, ...], int]] = set()
+    for o, approved in enumerate(distinct):
+        forced = tuple(encode(approved[0]))
+        spellings = []
+        for target in approved:
+            spellings.append(target)
+            if target[:1].islower():
+                spellings.append(target[0].upper() + target[1:])
         for text in spellings:
             plain = tuple(encode(text))
             found = [plain]
@@ -90,9 +99,12 @@ def make_plan(required: Sequence[str], encode, piece_of) -> TermPlan:
                 if glued[-len(plain) :] != plain and not any(piece_of(t) == UNK for t in glued):
                     found.append(glued)
             for toks in found:
-                if toks and toks not in terms:
+                if toks and (toks, o) not in mine:
+                    mine.add((toks, o))
                     terms.append(toks)
                     owner.append(o)
+        # what the deadline writes: the first rendering's own spelling
+        canon.append(next(k for k, toks in enumerate(terms) if toks == forced and owner[k] == o))
     first_word = []
     for toks in terms:
         n = 1
@@ -108,8 +120,8 @@ def make_plan(required: Sequence[str], encode, piece_of) -> TermPlan:
         tuple(terms),
         tuple(owner),
         tuple(canon),
-        tuple(required.count(t) for t in distinct),
-        tuple(distinct.index(t) for t in required),
+        tuple(slots.count(t) for t in distinct),
+        tuple(distinct.index(t) for t in slots),
         tuple(first_word),
         {t: tuple(ks) for t, ks in by_trigger.items()},
         {t: tuple(ks) for t, ks in by_before_last.items()},
@@ -392,7 +404,7 @@ class TargetVocab:
             self._cache[target] = ids
         return ids
 
-    def plan(self, required: Sequence[str]) -> TermPlan | None:
+    def plan(self, required: Sequence[Required]) -> TermPlan | None:
         if not required:
             return None
         return make_plan(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from tarjama.glossary.check import find_targets
+from tarjama.glossary.check import Required, find_targets, renderings
 
 # Letters with no Unicode decomposition to a base letter (NFKD leaves them whole).
 _BASE = {
@@ -86,7 +86,7 @@ def plan_stand_ins(targets: Iterable[str], spells: Callable[[str], bool]) -> dic
     return plan
 
 
-def restore(text: str, required: Sequence[str], stand_ins: Mapping[str, str]) -> str:
+def restore(text: str, required: Sequence[Required], stand_ins: Mapping[str, str]) -> str:
     """Put the approved forms back where their stand-ins stand in a sentence's output.
 
     The occurrences are found as the post-check finds terms (whole words, longest first,
@@ -94,15 +94,17 @@ def restore(text: str, required: Sequence[str], stand_ins: Mapping[str, str]) ->
     term is left alone. Every occurrence of a stand-in is restored, the model's own ones
     too ("Dang Hoang Giang" is the name written without its marks): a stand-in written
     more often than the term is owed shows as a duplicate of the approved form. Two terms
-    sharing one stand-in get their exact forms in source order.
+    sharing one stand-in get their exact forms in source order. A term's alternative forms
+    are each restored from their own stand-in.
     """
+    every = [t for r in required for t in renderings(r)]
     owed: dict[str, list[str]] = {}
-    for t in required:
+    for t in every:
         if stand_ins.get(t):
             owed.setdefault(stand_ins[t], []).append(t)
     if not owed:
         return text
-    searched = [stand_ins.get(t) or t for t in required]
+    searched = [stand_ins.get(t) or t for t in every]
     parts, last = [], 0
     for start, end, found in find_targets(text, searched):
         queue = owed.get(found)

@@ -38,7 +38,7 @@ def glossary_show(
     count = ambiguous = 0
     for s in sentences:
         scan = matcher.scan(s.mt_text)  # through inline markup: a name inside a link is still a term
-        rows = [(m.start, m.end, m.surface, m.target) for m in scan.matches]
+        rows = [(m.start, m.end, m.surface, "|".join(m.approved)) for m in scan.matches]
         rows += [(a.start, a.end, a.surface, "ambiguous: " + " | ".join(a.targets)) for a in scan.ambiguous]
         count += len(scan.matches)
         ambiguous += len(scan.ambiguous)

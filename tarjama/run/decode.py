@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from tarjama.glossary import Required
 from tarjama.run.work import WorkTable
 from tarjama.translate.backend import Backend
 from tarjama.translate.long_sentences import split_for_mt
@@ -27,7 +28,7 @@ class DecodeBatch:
 
     texts: list[str]
     lengths: list[int]
-    terms: list[list[str]] | None = None
+    terms: list[list[Required]] | None = None  # a string, or a term's alternatives (first forced)
     banned: list[list[str]] | None = None
 
 

@@ -26,6 +26,7 @@ from tarjama.glossary import (
     Ambiguity,
     Match,
     Matcher,
+    Required,
     TermCheck,
     check_hypothesis,
     find_forbidden,
@@ -106,7 +107,7 @@ class ModelText:
     check: TermCheck | None = None  # required terms the translation holds
     forbidden: dict[str, int] = field(default_factory=dict)  # forbidden renderings found anyway
 
-    def required(self) -> list[str]:
+    def required(self) -> list[Required]:
         return required_targets(self.matches)
 
     def banned(self) -> list[str]:
@@ -127,7 +128,10 @@ class ModelText:
     def notes(self) -> list[Note]:
         """Its glossary notes: each term as written (without attached clitics: those change the
         letters, ل + ال → لل) and its approved form, then what the post-check found."""
-        shown = [GlossaryNote(m.surface if not m.clitics else m.term.source, m.target) for m in self.matches]
+        shown = [
+            GlossaryNote(m.surface if not m.clitics else m.term.source, "|".join(m.approved))
+            for m in self.matches
+        ]
         marks: list[Note] = [GlossaryMissing(t, n) for t, n in self.missing().items()]
         marks += [GlossaryForbidden(t, n) for t, n in self.forbidden.items()]
         marks += [GlossaryAmbiguous(a.surface, tuple(a.targets)) for a in self.ambiguous]

@@ -1,0 +1,193 @@
+"""The approved English form as arbiter of a name's Arabic vowel letters.
+
+Arabic writes a foreign name's vowels as the long letters ا و ي, or not at all, and the
+traditions disagree on which and where (ميشيل/ميشال Michel, تراس/تروس Truss, بلينكن/بلينكين
+Blinken). Every glossary row has the name's English, so where a family spelling writes a
+vowel letter the glossary spelling does not (or another one), the English decides whether
+the name has a vowel there that the letter can stand for: ``Blinken`` has an "e" between k
+and n, so بلينكين is Blinken; ``Marx`` has none between k and s, so ماركوس is not Marx
+(it is Marcus); ``Jamil``'s vowel after m is an "i", so جمال (Jamal) is not جميل.
+
+:func:`gap_vowels` aligns the Arabic letters of a glossary word with the letters of its
+English word (a small edit-distance alignment over letter correspondences) and returns,
+per place between two Arabic letters, which Arabic vowel letters the English there admits.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+# Latin spellings each Arabic letter may stand for in a name (lower case, one or two letters).
+_LATIN: dict[str, tuple[str, ...]] = {
+    "ا": ("a", "e", "o", "u", "i", "aa"),
+    "ب": ("b", "p"),
+    "پ": ("p",),
+    "ت": ("t", "th", "d"),
+    "ث": ("th", "t", "s"),
+    "ج": ("j", "g", "dj", "zh", "ge", "gi"),
+    "ح": ("h",),
+    "خ": ("kh", "h", "ch", "x", "j"),
+    "د": ("d", "th"),
+    "ذ": ("dh", "th", "z", "d"),
+    "ر": ("r",),
+    "ز": ("z", "s", "x"),
+    "ژ": ("j", "zh", "g", "s"),
+    "س": ("s", "c", "th", "ss", "x", "z"),
+    "ش": ("sh", "ch", "sch", "s", "x", "sz"),
+    "تش": ("ch", "tch", "cz", "c", "tsch"),
+    "چ": ("ch", "c"),
+    "ص": ("s", "ss"),
+    "ض": ("d", "dh"),
+    "ط": ("t",),
+    "ظ": ("z", "dh"),
+    "ع": ("a", "e", "i", "o", "u"),
+    "غ": ("gh", "g", "r"),
+    "ف": ("f", "v", "ph", "w"),
+    "ڤ": ("v", "w"),
+    "ڥ": ("v",),
+    "ق": ("q", "k", "g", "c"),
+    "ك": ("k", "c", "ck", "ch", "q", "x", "kh", "g"),
+    "گ": ("g",),
+    "ڨ": ("g",),
+    "ڭ": ("g",),
+    "ل": ("l", "ll"),
+    "م": ("m",),
+    "ن": ("n", "ng"),
+    "ه": ("h", "a", "ah", "e"),
+    "و": ("w", "v", "o", "u", "oo", "ou", "ow", "au", "aw"),
+    "ي": ("y", "i", "e", "ee", "ie", "ey", "ai", "ay", "ei", "j"),
+}
+_VOWELS = frozenset("aeiouy")
+_SKIP_ARABIC = 1.0
+_SKIP_LATIN_VOWEL = 0.2  # Arabic leaves short vowels unwritten
+_SKIP_LATIN = 1.0
+_SKIP_LATIN_H = 0.5  # a silent h: John, Thailand
+
+
+# Latin letters with no decomposition to a base letter (NFKD leaves them whole): Kılıçdaroğlu.
+_BASE = str.maketrans(
+    {"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th"}
+)
+
+
+def plain_latin(english: str) -> str:
+    """An English name in lower case without accents, spaces and punctuation kept (Erdoğan →
+    erdogan, Kılıçdaroğlu → kilicdaroglu): what the letter families look for a "g" or "th" in."""
+    plain = unicodedata.normalize("NFKD", english.lower().translate(_BASE))
+    return "".join(c for c in plain if not unicodedata.combining(c))
+
+
+def latin(english: str) -> str:
+    """Lower-case a-z letters of an English name (accents dropped, doubled consonants single)."""
+    plain = unicodedata.normalize("NFKD", english.lower().translate(_BASE))
+    letters = [c for c in plain if "a" <= c <= "z"]
+    out: list[str] = []
+    for c in letters:
+        if out and c == out[-1] and c not in _VOWELS:
+            continue
+        out.append(c)
+    return "".join(out)
+
+
+def _admits(word: str, k: int) -> set[str]:
+    """The Arabic vowel letters that the English vowel letter at ``word[k]`` can be written with."""
+    c = word[k]
+    nxt = word[k + 1] if k + 1 < len(word) else ""
+    after = word[k + 2] if k + 2 < len(word) else ""
+    if c == "a":
+        if nxt in ("i", "y") or (nxt and nxt not in _VOWELS and after in ("e", "i")):
+            return {"ي"}  # David, Kate, Baker: an open "a" sounds "ay" (بيكر, not باكر "early")
+        if nxt in ("l", "w", "u"):  # Walz, Paul: "aw"
+            return {"ا", "و"}
+        return {"ا"}
+    if c == "e":
+        return {"ي", "ا"}  # Merkel ميركل, Michel ميشيل/ميشال (French e)
+    if c in ("i", "y"):
+        return {"ي"}
+    if c == "o":
+        return {"و"}
+    if c == "u":
+        return {"و", "ا"}  # Putin بوتين, Truss تراس/تروس
+    if c == "w":
+        return {"و"}
+    return set()
+
+
+@lru_cache(maxsize=8192)
+def _align(arabic: tuple[str, ...], word: str) -> tuple[tuple[int, int], ...]:
+    """Per Arabic letter, the English span ``[s, e)`` it stands for (``s == e``: none), from
+    the cheapest alignment; English letters before the first and after the last Arabic letter
+    cost nothing (the English may be the whole target of a longer name)."""
+    n, m = len(arabic), len(word)
+    inf = float("inf")
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    for j in range(m + 1):
+        cost[0][j] = 0.0  # free English prefix
+    for i in range(n + 1):
+        for j in range(m + 1):
+            c = cost[i][j]
+            if c == inf:
+                continue
+            if j < m and i > 0:  # skip an English letter
+                ch = word[j]
+                step = _SKIP_LATIN_VOWEL if ch in _VOWELS else _SKIP_LATIN_H if ch == "h" else _SKIP_LATIN
+                if c + step < cost[i][j + 1]:
+                    cost[i][j + 1], back[i][j + 1] = c + step, (i, j)
+            if i < n:
+                if c + _SKIP_ARABIC < cost[i + 1][j]:
+                    cost[i + 1][j], back[i + 1][j] = c + _SKIP_ARABIC, (i, j)
+                for spelling in _LATIN.get(arabic[i], ()):
+                    if arabic[i] == "ه" and i < n - 1 and spelling[0] in _VOWELS:
+                        continue  # ه is a vowel (ة, "-a/-e") only at a word's end: هرتسوغ's is the h
+                    if word.startswith(spelling, j) and c < cost[i + 1][j + len(spelling)]:
+                        cost[i + 1][j + len(spelling)], back[i + 1][j + len(spelling)] = c, (i, j)
+    end = min(range(m + 1), key=lambda j: cost[n][j])  # free English suffix
+    spans: list[tuple[int, int]] = [(0, 0)] * n
+    i, j = n, end
+    while i > 0:
+        prev = back[i][j]
+        if prev is None:  # reached row 0 through the free prefix
+            break
+        pi, pj = prev
+        if pi == i - 1:
+            spans[i - 1] = (pj, j)
+        i, j = pi, pj
+    # an unaligned Arabic letter sits where the English before it ends
+    last = spans[0][0] if n else 0
+    fixed: list[tuple[int, int]] = []
+    for s, e in spans:
+        if s == e:
+            s = e = last
+        fixed.append((s, e))
+        last = e
+    return tuple(fixed)
+
+
+def gap_vowels(arabic: Sequence[str], english: str, cuts: Sequence[int]) -> list[frozenset[str]]:
+    """For each cut (an index into ``arabic``: the place before that letter), the Arabic vowel
+    letters the English admits there: those its vowel letters between the letter before the
+    cut and the next consonant after it can be written with."""
+    word = latin(english)
+    skip = 0
+    if len(arabic) > 3 and arabic[0] == "ا" and arabic[1] == "ل" and not word.startswith(("al", "el")):
+        skip = 2  # the Arabic article has no letters in the English (الفلبين Philippines)
+    if len(arabic) > skip + 2 and arabic[skip] == "ا" and arabic[skip + 1] not in ("ا", "و", "ي"):
+        # a first ا (after the article too) is a hamza's seat: the vowel after it in the English
+        # (Eric إريك/إيريك, Ecuador الإكوادور/الإيكوادور) is the gap's, where a vowel letter may stand
+        skip += 1
+    spans = ((0, 0),) * skip + _align(tuple(arabic[skip:]), word)
+    out: list[frozenset[str]] = []
+    for cut in cuts:
+        lo = spans[cut - 1][1] if cut > 0 else 0
+        k = cut
+        while k < len(arabic) and arabic[k] in ("ا", "و", "ي"):
+            k += 1  # a vowel letter the glossary writes there stands in the gap too
+        hi = spans[k][0] if k < len(arabic) else len(word)
+        admitted: set[str] = set()
+        for p in range(lo, max(lo, hi)):
+            admitted |= _admits(word, p)
+        out.append(frozenset(admitted))
+    return out

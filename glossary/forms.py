@@ -1,0 +1,253 @@
+"""Units that Arabic news writes in several ways whatever the term: months and abbreviations.
+
+Both are matched on the folded token stream of :mod:`tarjama.glossary.normalize` (words
+and one-character punctuation tokens) and both apply to every term, not only to names: a
+month or an abbreviation is the same unit in any term that holds it.
+
+**Months.** Arabic news names a Gregorian month in one of three systems: the Egyptian and
+Gulf transliterations (يناير … ديسمبر), the Syriac names of the Levant and Iraq (كانون الثاني
+… كانون الأول; تشرين أول without the article in Syrian writing) and the French-derived names of
+Algeria and Tunisia (جانفي, فيفري, أفريل, ماي, جوان, جويلية, أوت) or Morocco (يوليوز, غشت, شتنبر,
+نونبر, دجنبر); papers for a pan-Arab readership write both, ``11 أيلول/سبتمبر`` or
+``أيلول (سبتمبر)``. Each month expression (one name, or the pair) becomes one unit ``@M09``,
+so a term holding a month matches it in any system and in the pair. Names that are also
+ordinary words or other names (آب "father", نيسان Nissan, تموز Tammuz, ماي May, جوان Joan,
+أوت, أفريل Avril, جويلية) are months only next to a number (a day or a year) or inside a
+pair with an unambiguous month, in the text and in the term; in a term of an event,
+document or untyped row they are months anyway (نكسة حزيران, but not نيسان as a company).
+
+**Abbreviations.** A term whose Arabic is letters, each a single letter or the Arabic
+name of a Latin letter (أ.ف.ب, د ب أ, سي آي إيه, بي بي سي), matches those letters written
+with dots, spaces, both, or nothing between them (أ.ف.ب / أ ف ب / أ. ف. ب. / أفب,
+سي.آي.إيه / بيبيسي). Written together, a short abbreviation (three letters or fewer) is
+also a possible Arabic word (و.م.ع / ومع "and with", ش.م.ع / شمع "wax"), so that form is
+taken only where news writes agency credits: between brackets or quotes, or after a
+dash or slash (``(أفب)``, ``باريس - أفب``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from tarjama.glossary.normalize import Word, fold, words
+
+# Folded spellings (أ→ا, ة→ه, ى→ي) of each month, per system; two-word names as tuples.
+_MONTHS: dict[int, tuple[str | tuple[str, ...], ...]] = {
+    1: ("يناير", ("كانون", "الثاني"), ("كانون", "ثاني"), "جانفي"),
+    2: ("فبراير", "شباط", "فيفري"),
+    3: ("مارس", "اذار"),
+    4: ("ابريل", "نيسان", "افريل"),
+    5: ("مايو", "ايار", "ماي"),
+    6: ("يونيو", "يونيه", "حزيران", "جوان"),
+    7: ("يوليو", "يوليه", "تموز", "جويليه", "يوليوز"),
+    8: ("اغسطس", "اب", "اوت", "غشت"),
+    9: ("سبتمبر", "ايلول", "شتنبر"),
+    10: (("تشرين", "الاول"), ("تشرين", "اول"), "اكتوبر"),
+    11: (("تشرين", "الثاني"), ("تشرين", "ثاني"), "نوفمبر", "نونبر"),
+    12: (("كانون", "الاول"), ("كانون", "اول"), "ديسمبر", "دجنبر"),
+}
+# Month names that are also words or other names: months only beside a number or in a pair.
+AMBIGUOUS = frozenset({"اب", "نيسان", "تموز", "ماي", "جوان", "اوت", "افريل", "جويليه"})
+_PROCLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
+
+_SINGLE: dict[str, int] = {}
+_DOUBLE: dict[tuple[str, str], int] = {}
+for _n, _names in _MONTHS.items():
+    for _name in _names:
+        if isinstance(_name, tuple):
+            _DOUBLE[(_name[0], _name[1])] = _n
+        else:
+            _SINGLE[_name] = _n
+MONTH_WORDS = frozenset(_SINGLE) | frozenset(w for pair in _DOUBLE for w in pair)
+
+
+def month_code(n: int) -> str:
+    return f"@M{n:02d}"
+
+
+@dataclass(frozen=True)
+class KeySpan:
+    """A key over a range of tokens: one word, or a month written in one or two systems."""
+
+    key: str  # a word's canonical key, or clitics + "@Mnn" for a month expression
+    first: int  # token range [first, last) in the folded token stream
+    last: int
+
+
+def _month_at(toks: Sequence[Word], i: int) -> tuple[str, int, int] | None:
+    """(clitics, month, end token) of a month name starting at token ``i``."""
+    word = toks[i].text
+    for clitics in _PROCLITICS:
+        if not word.startswith(clitics) or len(word) - len(clitics) < 2:
+            continue
+        stem = word[len(clitics) :]
+        if i + 1 < len(toks) and (stem, toks[i + 1].text) in _DOUBLE:
+            return clitics, _DOUBLE[(stem, toks[i + 1].text)], i + 2
+        if stem in _SINGLE:
+            return clitics, _SINGLE[stem], i + 1
+    return None
+
+
+def _is_number(toks: Sequence[Word], i: int) -> bool:
+    return 0 <= i < len(toks) and toks[i].text.isdigit()
+
+
+def month_units(toks: Sequence[Word], keys: Sequence[str], lenient: bool = False) -> list[KeySpan]:
+    """The token stream as units, each month expression (a name, or a pair ``X/Y``, ``X (Y)``)
+    one unit. ``lenient``: the ambiguous names count as months without a number beside them
+    (a term of an event or document)."""
+    out: list[KeySpan] = []
+    i = 0
+    while i < len(toks):
+        found = _month_at(toks, i)
+        if found is None:
+            out.append(KeySpan(keys[i], i, i + 1))
+            i += 1
+            continue
+        clitics, month, end = found
+        sure = toks[end - 1].text not in AMBIGUOUS or end - i > 1
+        # a pair: "أيلول/سبتمبر", "أيلول (سبتمبر)", "سبتمبر / أيلول"
+        pair_end = end
+        if end < len(toks) and toks[end].text in "/(":
+            other = _month_at(toks, end + 1)
+            if other is not None and other[0] == "" and other[1] == month:
+                pair_end = other[2]
+                if toks[end].text == "(" and pair_end < len(toks) and toks[pair_end].text == ")":
+                    pair_end += 1
+                other_sure = toks[other[2] - 1].text not in AMBIGUOUS or other[2] - end > 2
+                sure = sure or other_sure
+        sure = sure or lenient or _is_number(toks, i - 1) or _is_number(toks, pair_end)
+        if not sure:
+            out.append(KeySpan(keys[i], i, i + 1))
+            i += 1
+            continue
+        out.append(KeySpan(clitics + month_code(month), i, pair_end))
+        i = pair_end
+    return out
+
+
+def has_month(toks: Sequence[Word]) -> bool:
+    return any(t.text in MONTH_WORDS or t.text[1:] in MONTH_WORDS or t.text[2:] in MONTH_WORDS for t in toks)
+
+
+# --- abbreviations -----------------------------------------------------------------------
+
+# Arabic spellings (folded) of the names of Latin letters, as news writes acronyms out: سي إن إن.
+_LETTER_NAMES = "ايه اي بي سي دي اف جي اتش ايتش جاي جيه كيه كي ال ام ان او كيو ار اس تي يو في ڤي دبليو دابليو اكس واي زد زي"
+LETTER_NAMES = frozenset(_LETTER_NAMES.split(" "))
+SHORT_GLUED = 3  # written together, this many letters or fewer could be a word: credit positions only
+_CREDIT_BEFORE = frozenset('(-/«"“[')
+_CREDIT_AFTER = frozenset(')/»"”]')
+
+
+def abbreviation_parts(source: str) -> tuple[str, ...] | None:
+    """The letters of a term that is an abbreviation (two parts or more, each a single letter or
+    a Latin letter's name, with dots or spaces between them), else None."""
+    toks = words(fold(source))
+    parts = tuple(t.text for t in toks if t.text != ".")
+    if len(parts) < 2 or any(t.text != "." and not t.text.isalpha() for t in toks):
+        return None
+    if toks[0].text == "." or any(a.text == "." and b.text == "." for a, b in pairwise(toks)):
+        return None
+    singles = all(len(p) == 1 for p in parts)
+    names = all(p in LETTER_NAMES for p in parts)
+    return parts if singles or names else None
+
+
+def abbreviation_at(toks: Sequence[Word], i: int, letters: str) -> int | None:
+    """The end token of the abbreviation ``letters`` (its parts joined) written from token ``i``
+    with dots, spaces or nothing between its parts, else None."""
+    buf = ""
+    j = i
+    while j < len(toks):
+        text = toks[j].text
+        if text == ".":
+            if j == i or not buf:
+                return None
+            j += 1
+            continue
+        if not text.isalpha() or not letters.startswith(buf + text):
+            return None
+        buf += text
+        j += 1
+        if buf == letters:
+            break
+    else:
+        return None
+    if buf != letters:
+        return None
+    if inside_longer(toks, i, j):
+        return None
+    if j - i == 1 and len(letters) <= SHORT_GLUED:  # written together: a possible word
+        before = toks[i - 1].text if i > 0 else ""
+        after = toks[j].text if j < len(toks) else ""
+        if before not in _CREDIT_BEFORE and after not in _CREDIT_AFTER:
+            return None
+    return j
+
+
+# Letter names that are also everyday words (في "in", ان, او "or", ال, اي "any"): next to an
+# abbreviation they are those words, not more letters of it.
+_WORD_LIKE = frozenset({"في", "ان", "او", "ال", "اي"})
+
+
+def _letter_part(toks: Sequence[Word], k: int, step: int) -> bool:
+    """Whether token ``k`` (or the one past a dot there) is another letter of an abbreviation."""
+    if 0 <= k < len(toks) and toks[k].text == ".":
+        k += step
+    if not 0 <= k < len(toks):
+        return False
+    text = toks[k].text
+    return text.isalpha() and (len(text) == 1 or (text in LETTER_NAMES and text not in _WORD_LIKE))
+
+
+def inside_longer(toks: Sequence[Word], i: int, j: int) -> bool:
+    """Whether tokens ``[i, j)`` are part of a longer run of letters: إن بي سي inside سي إن بي سي
+    (CNBC) is not NBC."""
+    return _letter_part(toks, i - 1, -1) or _letter_part(toks, j, 1)
+
+
+# **Adjectives of places.** Arabic makes the adjective of a place (its nisba) by adding ي
+# to the name's stem: مصر → مصري/المصرية, فرنسا → فرنسي, روسيا → روسي, السعودية → السعودي,
+# العراق → عراقي. The endings are the masculine and feminine singular, with or without the
+# article. Plurals are left out: المصريون is as often "the Egyptians", a noun the adjective
+# "Egyptian" would not be found in.
+_NISBA_ENDINGS = ("ي", "يه")
+
+
+def nisba_keys(source: str) -> dict[str, bool]:
+    """The folded adjective forms of a one-word place name (``{}`` for any other source), each
+    with whether it is also a spelling of the place itself: روسية is the feminine adjective
+    and the Syrian spelling of روسيا, so without the article it may be either.
+
+    The stem is the name without its article and its final ا/ه (فرنسا → فرنس, غزة → غز), or
+    without ا alone after ي (روسيا → روسي, whose ي is the adjective's). The article is ال as
+    written, unfolded: أل with a hamza is the name's own letters (ألمانيا → ألماني/الألماني, not
+    ماني). A name of several words (كوريا الجنوبية), one ending in ي or و (مالي: its adjective
+    is itself), or a stem under three letters (a two-letter stem makes common words) has none.
+    """
+    toks = words(fold(source))
+    if len(toks) != 1 or not toks[0].text.isalpha():
+        return {}
+    word = toks[0].text
+    article = source.strip().startswith("ال") and len(word) > 4
+    bare = word[2:] if article else word
+    if bare.endswith("يا"):
+        stem = bare[:-2]
+    elif bare.endswith(("ا", "ه")):
+        stem = bare[:-1]
+        if stem.endswith("ي"):  # السعودية → السعودي: the name is already an adjective's form
+            stem = stem[:-1]
+    elif bare.endswith(("ي", "و")):
+        return {}
+    else:
+        stem = bare
+    if len(stem) < 3:
+        return {}
+    forms = [stem + end for end in _NISBA_ENDINGS]
+    keys = dict.fromkeys(("ال" + f for f in forms), False)
+    for f in forms:
+        keys[f] = bare.endswith("يا") and f == bare[:-1] + "ه"
+    return keys

@@ -1,0 +1,102 @@
+"""Real names that a transliteration family must not take for a glossary name.
+
+A family reaches spellings by rule (ق ≡ غ where the English has a g; a vowel letter more or
+less), and a rule cannot know that القابون, which the family of الغابون (Gabon) reaches, is
+a district of Damascus, or that كرم is the name Karam and not a spelling of كريم Karim. The
+English of the glossary row can, given a list of real names with their Latin forms: a family
+spelling that is a known name none of whose Latin forms is the term's English name is a
+different name, and is not matched.
+
+The list, ``known-names.tsv.gz`` (about 49,000 names, 0.5 MB), is made by
+``tools/gen_known_names.py`` from Wikidata's people (given names and surnames borne by three
+people or more; CC0), GeoNames' places of 1,000 people or more (CC BY 4.0) and the city
+districts in ``known-names-extra.tsv``. It is read once, the first time a family match needs
+it.
+
+Latin forms are compared by :func:`english_key`, which forgives what Latin spellings of one
+name differ in (Qasim/Qasem, Jassim/Jasim, Muhammad/Mohammed's u/o, c/k/q, ph/f, an article
+al-/el-) but keeps what tells two names apart: consonants (Qaboun ≠ Gabon, Tamer ≠ Thamer)
+and a/i/u (Karam ≠ Karim).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import cache, lru_cache
+from importlib import resources
+
+_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|at|az|an|ash|ath|adh|ed|es|et|ez)[-\s]+")
+_MAP = (
+    ("ph", "f"),
+    ("ck", "k"),
+    ("dj", "j"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("x", "ks"),
+    ("q", "k"),
+    ("c", "k"),
+    ("e", "i"),
+    ("o", "u"),
+    ("y", "i"),
+)
+
+
+def english_key(name: str) -> str:
+    """A Latin name reduced to what tells names apart (see the module docstring)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(c))
+    plain = _ARTICLE.sub("", plain.strip())
+    letters = "".join(c for c in plain if "a" <= c <= "z")
+    for a, b in _MAP:
+        letters = letters.replace(a, b)
+    out: list[str] = []
+    for c in letters:
+        if not out or c != out[-1]:
+            out.append(c)
+    return "".join(out)
+
+
+@cache
+def known_names() -> dict[str, str]:
+    """Folded Arabic name → the Latin forms it goes by, ``|`` between them."""
+    raw = (resources.files("tarjama.glossary") / "known-names.tsv.gz").read_bytes()
+    lines = gzip.decompress(raw).decode("utf-8").splitlines()
+    return dict(line.split("\t", 1) for line in lines if line and not line.startswith("#"))
+
+
+@lru_cache(maxsize=4096)
+def latin_keys(arabic: str) -> frozenset[str] | None:
+    """The english_key of each Latin form of a known name (None: not a known name)."""
+    latin = known_names().get(arabic)
+    return None if latin is None else frozenset(english_key(f) for f in latin.split("|"))
+
+
+def _names_of(english: str) -> set[str]:
+    parts = [p for p in re.split(r"[\s\-–—]+", english) if p]
+    return {english_key(english), *(english_key(p) for p in parts)}
+
+
+def _other_name(spelling: str, english: str) -> bool:
+    for k in (spelling, spelling[2:] if spelling.startswith("ال") and len(spelling) > 4 else None):
+        forms = latin_keys(k) if k else None
+        if forms is not None:
+            return not (forms & _names_of(english))
+    return False
+
+
+def different_name(text_words: Sequence[str], term_words: Sequence[str], english: Sequence[str]) -> bool:
+    """Whether a family spelling (its canonical words, clitics removed) is a known name other
+    than the term's: the whole spelling, or, word by word where both have as many words, a
+    word that differs from the glossary's own and is a known name none of whose Latin forms is
+    the aligned English."""
+    target = " ".join(dict.fromkeys(english))
+    if _other_name(" ".join(text_words), target):
+        return True
+    if len(text_words) == len(term_words):
+        for w, t, e in zip(text_words, term_words, english, strict=True):
+            if w != t and _other_name(w, e):
+                return True
+    return False

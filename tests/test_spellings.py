@@ -1,0 +1,175 @@
+"""Issue 27: names as every outlet of the Arab press spells them. Each class of spelling
+(tests/data/spellings-variants.tsv) is found at its exact offsets; each new tolerance has its
+look-alikes in tests/data/families-lookalikes.tsv (run by tests/test_families.py), none matched."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tarjama.glossary import Glossary, Matcher, Term
+from tarjama.glossary.english import gap_vowels
+from tarjama.glossary.known_names import different_name, english_key, known_names, latin_keys
+from tarjama.glossary.normalize import fold
+
+from .conftest import ROOT
+
+DATA = ROOT / "tests" / "data"
+PREFIX = "قال مراسلنا إن "
+SUFFIX = " كان في الخبر أمس."
+
+
+def rows(name: str) -> list[list[str]]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line and not line.startswith("#")]
+
+
+VARIANTS = rows("spellings-variants.tsv")
+CLASSES = {
+    "1": "a long vowel letter in another place",
+    "2": "one vowel letter for another",
+    "3": "th written ث ت س",
+    "4": "a place's final ا ة ه",
+    "5": "short names, one vowel letter more or less",
+    "6": "abbreviations with dots, spaces or nothing",
+    "7": "months in every calendar and the pair",
+    # round 2 (held-out set 2's misses, by rule; not its names)
+    "8": "a word's first ا is a hamza's seat, أل is no article",
+    "9": "a word's first ه is h, not a vowel",
+    "10": "ط/ت, ص/س, ز/س in foreign names of four consonants or more",
+    "11": "a bare ا where the glossary writes أ or آ (آ and أ apart)",
+    "12": "two vowel letters written as one, in a name of four consonants or more",
+}
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    terms = {(r[0], r[1]): Term(r[0], r[1], r[2], origin=f"variants:{n}") for n, r in enumerate(VARIANTS, 1)}
+    return Matcher(Glossary(list(terms.values())))
+
+
+def test_every_class_has_ten_pairs_and_every_new_tolerance_ten_look_alikes() -> None:
+    per_class = Counter(r[4] for r in VARIANTS)
+    assert set(per_class) == set(CLASSES)
+    assert min(per_class.values()) >= 10, per_class
+    blocks: Counter[str] = Counter()
+    block = ""
+    for line in (DATA / "families-lookalikes.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("# issue 27"):
+            block = line
+        elif line and not line.startswith("#") and block:
+            blocks[block] += 1
+    assert len(blocks) == 12 and min(blocks.values()) >= 10, blocks
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "kind", "written", "cls"), VARIANTS, ids=[f"{r[4]}:{r[3]}" for r in VARIANTS]
+)
+def test_each_spelling_is_found_at_its_exact_offsets(
+    matcher: Matcher, source: str, target: str, kind: str, written: str, cls: str
+) -> None:
+    text = PREFIX + written + SUFFIX
+    scan = matcher.scan(text)
+    assert scan.ambiguous == []
+    assert [(m.start, m.end, m.target) for m in scan.matches] == [
+        (len(PREFIX), len(PREFIX) + len(written), target)
+    ], CLASSES[cls]
+    assert scan.matches[0].surface == written
+
+
+def _found(source: str, target: str, kind: str, text: str) -> list[tuple[str, str]]:
+    m = Matcher(Glossary([Term(source, target, kind, origin="test:1")]))
+    return [(x.surface, x.target) for x in m.find(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("باريس - أفب", "أفب"),  # a dateline's credit
+        ("وقال المتحدث (أفب).", "أفب"),
+        ("وقال المتحدث «أفب»", "أفب"),
+        ("نقلت وكالة أ ف ب عن مصدر", "أ ف ب"),
+        ("نقلت وكالة أ.ف.ب. عن مصدر", "أ.ف.ب"),
+        ("(أ ف ب)", "أ ف ب"),
+    ],
+)
+def test_an_abbreviation_written_together_is_found_where_news_puts_credits(text: str, surface: str) -> None:
+    assert _found("أ.ف.ب", "AFP", "organization", text) == [(surface, "AFP")]
+
+
+def test_a_short_abbreviation_written_together_in_running_text_may_be_a_word() -> None:
+    assert _found("و.م.ع", "MAP", "organization", "ثم جاء ومع الوفد وزير") == []
+    assert _found("و.م.ع", "MAP", "organization", "الرباط - ومع") == [("ومع", "MAP")]
+    assert _found("بي بي سي", "BBC", "organization", "قالت بيبيسي إن") == [("بيبيسي", "BBC")]  # 6 letters
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("وقعت هجمات 11 أيلول/سبتمبر 2001 في نيويورك", "هجمات 11 أيلول/سبتمبر"),
+        ("وقعت هجمات 11 سبتمبر/أيلول 2001", "هجمات 11 سبتمبر/أيلول"),
+        ("وقعت هجمات 11 أيلول (سبتمبر) 2001", "هجمات 11 أيلول (سبتمبر)"),
+        ("وقعت هجمات 11 أيلول 2001", "هجمات 11 أيلول"),
+        ("وقعت هجمات 11 شتنبر 2001", "هجمات 11 شتنبر"),  # Morocco
+        ("منذ هجماتِ 11 سبتمبر", "هجماتِ 11 سبتمبر"),
+        ("وهجمات 11 أيلول/سبتمبر", "وهجمات 11 أيلول/سبتمبر"),  # a clitic on the first word
+    ],
+)
+def test_a_term_with_a_month_matches_every_calendar_and_the_pair(text: str, surface: str) -> None:
+    assert _found("هجمات 11 سبتمبر", "September 11 attacks", "event", text) == [
+        (surface, "September 11 attacks")
+    ]
+
+
+def test_a_month_name_that_is_also_a_word_is_a_month_only_beside_a_number_or_in_a_pair() -> None:
+    g = Glossary(
+        [Term("5 أبريل", "April 5", "", origin="t:1"), Term("نيسان", "Nissan", "organization", origin="t:2")]
+    )
+    found = [(m.surface, m.target) for m in Matcher(g).find("في 5 نيسان أعلنت نيسان أرباحها")]
+    assert found == [("5 نيسان", "April 5"), ("نيسان", "Nissan")]
+
+
+def test_the_gabon_qaboun_collision_is_refused() -> None:
+    """القابون (Qaboun, a Damascus district) is in الغابون's ق ≡ غ family: a known different
+    name, so it is not Gabon; the Egyptian spelling الجابون still is."""
+    text = "وتعرض حي القابون في دمشق للقصف، فيما زار الوفد الجابون وبالغابون."
+    assert _found("الغابون", "Gabon", "place", text) == [("الجابون", "Gabon"), ("وبالغابون", "Gabon")]
+    assert _found("القابون", "Qaboun", "place", text) == [("القابون", "Qaboun")]
+
+
+def test_known_names_are_read_and_compared_by_their_latin_forms() -> None:
+    assert len(known_names()) > 20000
+    assert english_key("Qaboun") in (latin_keys(fold("القابون")) or ())
+    assert latin_keys("ترمب") is None
+    assert english_key("Jassim") == english_key("Jasim") and english_key("Qasem") == english_key("Qasim")
+    assert english_key("Karam") != english_key("Karim") and english_key("Thamer") != english_key("Tamer")
+    assert different_name(["كرم"], ["كريم"], ["karim"])
+    assert not different_name(["جوزف"], ["جوزيف"], ["joseph"])  # Joseph: the same name
+    assert not different_name(["ترمب"], ["ترامب"], ["trump"])  # not a known name: the rules decide
+
+
+def test_the_english_says_where_a_name_has_a_vowel() -> None:
+    # ماركس Marx: a vowel between م and ر, none between ك and س
+    assert gap_vowels(list("ماركس"), "Marx", [1, 4]) == [frozenset({"ا"}), frozenset()]
+    # بلينكن Blinken: the e between ك and ن may be written ي (or ا)
+    assert gap_vowels(list("بلينكن"), "Blinken", [5]) == [frozenset({"ي", "ا"})]
+    # the Arabic article has no letters in the English: الفلبين Philippines
+    assert "ي" in gap_vowels(list("الفلبين"), "Philippines", [3])[0]
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "written"),
+    [
+        ("عبد الله الثاني", "Abdullah II", "عبدالله الثاني"),
+        ("عبد العزيز بوتفليقة", "Abdelaziz Bouteflika", "عبدالعزيز بوتفليقة"),
+        ("سناب شات", "Snapchat", "سنابشات"),
+        ("أبو ظبي", "Abu Dhabi", "أبوظبي"),
+    ],
+)
+def test_a_word_starting_with_an_alef_joined_to_the_one_before_is_the_same_name(
+    source: str, target: str, written: str
+) -> None:
+    """A first ا is a hamza's seat for the vowel letter after it, but stays a vowel letter
+    itself: عبد الله written as one word (عبدالله) gives the same skeleton."""
+    assert _found(source, target, "person", PREFIX + written + SUFFIX) == [(written, target)]
