@@ -63,7 +63,7 @@ from pathlib import Path
 import polib
 
 from tarjama import __version__
-from tarjama.catalog.memory import SOURCE_LANGUAGE, memory_key, memory_kind
+from tarjama.catalog.memory_rules import SOURCE_LANGUAGE, memory_key, memory_kind
 from tarjama.catalog.po_file import load_po
 from tarjama.catalog.review import copies_source, is_article_entry, language_of, primary_language, vouched
 from tarjama.errors import InputError
@@ -467,7 +467,7 @@ def write_tmx(path: Path, units: Iterable[TmxUnit], *, o_tmf: str = "PO") -> Non
 
 def imported_path(memory_dir: Path, tmx_file: Path) -> Path:
     """Where ``memory import`` keeps ``tmx_file``: ``<memory>/tmx/<name>.tmx``, a name the memory
-    reads (``catalog.memory.memory_kind``): a leading ``.`` is dropped (``.desk.tmx`` → ``desk.tmx``)."""
+    reads (``catalog.memory_rules.memory_kind``): a leading ``.`` is dropped (``.desk.tmx`` → ``desk.tmx``)."""
     name = tmx_file.name
     stem = name[: -len(".tmx")] if name.lower().endswith(".tmx") else name
     stored = f"{stem}.tmx"
