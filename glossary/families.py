@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tarjama.glossary.normalize import Folded, normalize, words
+from tarjama.glossary.terms import Term
 from tarjama.glossary.variants import canonical
 
 VOWELS = frozenset("اوي")
@@ -103,7 +104,7 @@ def name_kind(type_: str) -> str | None:
     return NAME_TYPES.get(re.sub(r"[\s_-]+", " ", type_.strip().lower()))
 
 
-def uses_families(term) -> bool:  # term: tarjama.glossary.terms.Term
+def uses_families(term: Term) -> bool:
     """Whether a term gets transliteration families: its ``variants`` flag, else its type."""
     if term.variants is not None:
         return term.variants
@@ -213,7 +214,7 @@ def _same_letter(t: Unit, x: Unit, english: str) -> bool:
 class FamilyTerm:
     """A name term's skeleton with what its English and its words allow."""
 
-    term: object  # Term
+    term: Term
     skeleton: Skeleton
     english: tuple[str, ...]  # per Arabic word: the aligned English word(s), lower case
     flexible: tuple[bool, ...]  # per gap: may a lone vowel be there on one side only
@@ -237,7 +238,7 @@ class FamilyTerm:
         return True
 
 
-def family_term(term) -> FamilyTerm | None:
+def family_term(term: Term) -> FamilyTerm | None:
     """The family entry of a name term (None when it gets none: not a name, punctuation, too short)."""
     if not uses_families(term):
         return None

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tarjama.glossary.families import NOT_NAMES, FamilyTerm, family_term, family_text, text_skeleton
-from tarjama.glossary.normalize import fold, normalize, words
+from tarjama.glossary.normalize import Folded, fold, normalize, words
 from tarjama.glossary.terms import Glossary, Term
 from tarjama.glossary.variants import canonical, stems
 
@@ -144,7 +144,7 @@ class Matcher:
                 matches.append(Match(start, end, text[start:end], clitics, terms[0], tier == FAMILY))
         return Scan(matches, ambiguous)
 
-    def _family_candidates(self, text: str, folded) -> list[tuple[int, int, int, str, Term]]:
+    def _family_candidates(self, text: str, folded: Folded) -> list[tuple[int, int, int, str, Term]]:
         """Windows of 1 … n+1 whole words (first word with its clitics) whose skeleton is in
         a name's family; a window grows only while its settled skeleton is a name's prefix."""
         ftoks = words(family_text(text, folded))

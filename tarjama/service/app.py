@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,7 +106,7 @@ def create_app(service: Service) -> FastAPI:
     config = service.config
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service.model.backend()  # loaded once, before the first request
         await service.batcher.start()
         service.ready = True
@@ -143,9 +143,10 @@ def create_app(service: Service) -> FastAPI:
         params = await read_params(request)
         check_key(config.api_keys, request, params)
         q = params.get("q")
-        texts = q if isinstance(q, list) else [q]
-        if q is None or not texts or any(not isinstance(t, str) for t in texts):
+        items: list[Any] = q if isinstance(q, list) else [q]
+        if q is None or not items or any(not isinstance(t, str) for t in items):
             raise ApiError(400, "Invalid request: missing q parameter (a string or a list of strings)")
+        texts: list[str] = items  # every one a string, checked above
         if all(not t.strip() for t in texts):
             raise ApiError(400, "Invalid request: q is empty")
         source = str(params.get("source") or "")
