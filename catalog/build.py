@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
-
 import polib
 
-from tarjama import __version__
+from tarjama.catalog.notes import CatalogHeader, MemoryNote, foreign_comments, own_comments
 from tarjama.catalog.review import is_article_entry, is_reviewed, language_of, vouched
-from tarjama.catalog.units import MEMORY, Unit, foreign_comments, own_comments
-
-PLURAL_FORMS = {"en": "nplurals=2; plural=(n != 1);"}
-LANGUAGE_NAMES = {"en": "English", "ar": "Arabic"}
-
-
-@dataclass(frozen=True)
-class CatalogHeader:
-    project: str
-    language: str
-    source_language: str
-    model_id: str
-    model_revision: str
-    source_file: str
-    source_sha256: str
-    settings: str
+from tarjama.catalog.units import Unit
 
 
 def reviewed_msgids(po: polib.POFile | None) -> set[str]:
@@ -34,30 +16,6 @@ def reviewed_msgids(po: polib.POFile | None) -> set[str]:
         return set()
     language = language_of(po)
     return {e.msgid for e in po if is_article_entry(e) and vouched(e, language)}
-
-
-def header_metadata(h: CatalogHeader, now: datetime | None = None) -> dict[str, str]:
-    stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M%z")
-    return {
-        "Project-Id-Version": h.project,
-        "Report-Msgid-Bugs-To": "",
-        "POT-Creation-Date": stamp,
-        "PO-Revision-Date": stamp,
-        "Last-Translator": "tarjama (machine translation)",
-        "Language-Team": LANGUAGE_NAMES.get(h.language, h.language),
-        "Language": h.language,
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": PLURAL_FORMS.get(h.language, "nplurals=2; plural=(n != 1);"),
-        "X-Generator": f"tarjama {__version__}",
-        "X-Source-Language": h.source_language,
-        "X-Tarjama-Source-File": h.source_file,
-        "X-Tarjama-Source-SHA256": h.source_sha256,
-        "X-Tarjama-Model": h.model_id,
-        "X-Tarjama-Model-Revision": h.model_revision,
-        "X-Tarjama-Settings": h.settings,
-    }
 
 
 # Header fields a translator's editor fills in; a re-run keeps them (and any field tarjama does not set).
@@ -82,8 +40,8 @@ def _refresh(entry: polib.POEntry, unit: Unit) -> polib.POEntry:
     so that line survives even though this run did not look the sentence up.
     """
     own = list(unit.comments)
-    if not any(c.startswith(MEMORY) for c in own):
-        own += [c for c in own_comments(entry.comment) if c.startswith(MEMORY)]
+    if not any(MemoryNote.marks(c) for c in own):
+        own += [c for c in own_comments(entry.comment) if MemoryNote.marks(c)]
     entry.comment = "\n".join([*own, *foreign_comments(entry.comment, own)]) or None
     entry.occurrences = list(unit.occurrences)
     entry.obsolete = False
@@ -114,7 +72,7 @@ def _keep_when_gone(entry: polib.POEntry) -> bool:
 
 
 def merge_metadata(existing: polib.POFile | None, header: CatalogHeader) -> dict[str, str]:
-    metadata = header_metadata(header)
+    metadata = header.to_metadata()
     if existing is not None:
         for key, value in existing.metadata.items():
             if key in TRANSLATOR_HEADERS or key not in metadata:

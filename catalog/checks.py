@@ -20,9 +20,9 @@ from pathlib import Path
 
 import polib
 
-from tarjama.sources import format_for
+from tarjama.catalog.notes import CatalogHeader
+from tarjama.sources import FORMATS, format_for
 from tarjama.sources.html import VOID_ELEMENTS
-from tarjama.sources.sanitise import sanitise
 
 _DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)}}
 _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c\u00a0\u202f]\d+)*")
@@ -96,9 +96,9 @@ def _unpaired(tags: list[str]) -> str | None:
 
 
 def catalog_format(po: polib.POFile) -> str:
-    """The format of the article a catalog was made from (html, markdown, text), by the file
-    name its header or its first occurrence records."""
-    names = [po.metadata.get("X-Tarjama-Source-File", "")]
+    """The format of the article a catalog was made from (a registered format's name), by the
+    file name its header or its first occurrence records."""
+    names = [CatalogHeader.from_metadata(po.metadata).source_file]
     names += [re.split(r":(?=/|id\()", file, maxsplit=1)[0] for e in po for file, _ in e.occurrences]
     name = next(filter(None, names), "")
     return format_for(Path(name)) if name else "text"
@@ -106,7 +106,8 @@ def catalog_format(po: polib.POFile) -> str:
 
 def entry_problems(msgid: str, msgstr: str, fmt: str = "text") -> list[str]:
     """Everything a translated entry lost or broke: markup, numbers, placeholders; and, for an
-    HTML or Markdown article (``fmt``), what export could not put into the page as written."""
+    article whose format sanitises translations (``fmt``: HTML, Markdown), what export could not
+    put into the page as written."""
     problems = []
     if (markup := markup_problem(msgid, msgstr)) is not None:
         problems.append(markup)
@@ -114,5 +115,5 @@ def entry_problems(msgid: str, msgstr: str, fmt: str = "text") -> list[str]:
         problems.append("numbers: lacks " + ", ".join(numbers_lost))
     if placeholders_lost := lost_placeholders(msgid, msgstr):
         problems.append("placeholders: lacks " + ", ".join(placeholders_lost))
-    problems.extend(f"export: {note}" for note in sanitise(msgstr, msgid, fmt).notes)
+    problems.extend(f"export: {note}" for note in FORMATS[fmt].sanitiser.alone(msgstr, msgid).notes)
     return problems

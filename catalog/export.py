@@ -1,6 +1,12 @@
 """Rebuild the English article from a catalog: reviewed sentences at their place, in order.
 
-Placement comes from the occurrences (``<article>:<line>``) tarjama writes: every line of
+``export_article`` is `tarjama export` for any caller: it finds the article, chooses what to
+write by its format (``sources.formats``: a format that rebuilds is written back as itself,
+anything else as text) and checks the output. This module's part is the catalog's: which msgstr
+a sentence gets (reviewed, fuzzy with ``include_fuzzy``, else the Arabic), the counts and the
+notes; splicing into the document is ``sources.render``'s, for every format.
+
+Text placement comes from the occurrences (``<article>:<line>``) tarjama writes: every line of
 the article that held sentences becomes one paragraph, sentences in catalog (document)
 order within it. Image markup lines held no sentence and give no paragraph; a caption is
 the paragraph of its own line, so it stays where it was.
@@ -8,19 +14,20 @@ the paragraph of its own line, so it stays where it was.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 import polib
 
+from tarjama.catalog.notes import CatalogHeader
+from tarjama.catalog.po_file import load_po
 from tarjama.catalog.review import holds_translation, is_reviewed, language_of
-from tarjama.sources import Document, Sentence
-from tarjama.sources.html import Block, parse_attributes, read_page
-from tarjama.sources.sanitise import Sanitiser
+from tarjama.errors import InputError, TarjamaError, display_path
+from tarjama.files import atomic_write_text, check_can_write, check_not_input
+from tarjama.sources import FORMATS, Document, Sentence, format_for, read
+from tarjama.sources.render import render
 
 
 class Layout(StrEnum):
@@ -37,6 +44,7 @@ class Export:
     unplaced: int = 0  # entries without a usable occurrence, not exported
     # (PO line of the entry, what of its msgstr did not go into the page as written)
     notes: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # to say before the result (the source changed)
 
     def summary(self) -> str:
         total = self.reviewed + self.fuzzy + self.arabic
@@ -131,129 +139,6 @@ def rebuild_document(doc: Document, po: polib.POFile, *, include_fuzzy: bool = F
     return result
 
 
-def render(
-    text: str,
-    sentences: Sequence[Sentence],
-    translation: Callable[[Sentence], str | None],
-    fmt: str,
-    language_marks: Sequence[tuple[int, int, str]] = (),
-    language: str = "en",
-    report: Callable[[Sentence, Sequence[str]], None] | None = None,
-) -> str:
-    """A marked-up document with each sentence's translation in place of its source range: every
-    byte outside those ranges is the source's, except the language and direction the page
-    declares (``lang="ar"`` → ``language``, ``dir="rtl"`` → ``ltr``) once something is
-    translated, where an element whose text all stays Arabic keeps (or gets) ``lang="ar"
-    dir="rtl"`` and an Arabic sentence among translated ones is isolated in a ``<span>`` that
-    says so. A translation goes in sanitised for its place (``sources.sanitise.Sanitiser``), so
-    it cannot bring markup the source did not have there; ``report`` hears what did not go in as
-    written. ``None`` leaves the source as it is. Export and the service both write documents
-    through here."""
-    sanitiser = Sanitiser(text, fmt)
-    edits: list[tuple[int, int, str]] = []
-    left: list[Sentence] = []  # sentences that stay Arabic
-    translated: list[int] = []  # where translated sentences (not attribute values) start
-    for s in sentences:
-        new = translation(s)
-        if new is None:
-            left.append(s)
-            continue
-        cleaned = sanitiser.fragment(new, s)
-        notes = list(cleaned.notes)
-        empty = not cleaned.text.strip()  # nothing writable left: an empty item or cell changes the page
-        if empty:
-            notes.append("nothing left to write: the source is kept")
-        if notes and report is not None:
-            report(s, notes)
-        if empty:
-            left.append(s)
-            continue
-        edits.append((s.start, s.end, cleaned.text))
-        if "/@" not in s.path:
-            translated.append(s.start)
-    if edits and not _is_right_to_left(language):  # a page with no sentence translated stays Arabic
-        arabic: list[tuple[int, int]] = []  # ranges (start tags, elements) that stay Arabic
-        if fmt == "html" and language_marks and left:
-            arabic = _keep_arabic(text, left, translated, language_marks, edits)
-        for start, end, name in language_marks:
-            k = bisect_right(arabic, (start, len(text) + 1)) - 1
-            if k >= 0 and arabic[k][0] <= start < arabic[k][1]:
-                continue
-            value = text[start:end].strip().lower()
-            if name == "dir" and value == "rtl":
-                edits.append((start, end, "ltr"))
-            elif name != "dir" and (value == "ar" or value.startswith("ar-")):
-                edits.append((start, end, language))
-    return splice(text, edits)
-
-
-_RAW_TEXT = frozenset({"title", "textarea", "option"})  # text only: an element inside shows as text
-
-
-def _keep_arabic(
-    text: str,
-    left: list[Sentence],
-    translated: list[int],
-    marks: Sequence[tuple[int, int, str]],
-    edits: list[tuple[int, int, str]],
-) -> list[tuple[int, int]]:
-    """Marks what stays Arabic on a page that turns English (edits added to ``edits``): the
-    outermost block element around an Arabic sentence with no translated sentence in it gets
-    ``lang``/``dir`` of the page's Arabic (its own marks, and those inside it, stay as they are);
-    an Arabic sentence in a block with translated ones is wrapped in a ``<span>`` that says so
-    (an isolate: its words run right to left inside an English line). Returns the ranges whose
-    marks stay Arabic."""
-    source_lang = next(  # the page's own tag for its Arabic (ar-EG), when it is a plain one
-        (
-            text[a:b].strip()
-            for a, b, name in marks
-            if name != "dir" and re.fullmatch(r"(?i)ar(?:-[a-z0-9]{1,8})*", text[a:b].strip())
-        ),
-        "ar",
-    )
-    blocks = sorted(read_page(text).blocks, key=lambda b: (b.tag_start, -b.end))
-    translated = sorted(translated)
-    kept: list[tuple[int, int]] = []
-    around: list[Block] = []  # the blocks around the current position, outermost first
-    k = 0
-    for s in sorted(left, key=lambda s: s.start):
-        if "/@" in s.path:
-            continue  # an attribute value: no direction of its own to show
-        while around and around[-1].end <= s.start:
-            around.pop()
-        while k < len(blocks) and blocks[k].tag_start <= s.start:
-            while around and around[-1].end <= blocks[k].tag_start:
-                around.pop()
-            around.append(blocks[k])
-            k += 1
-        inside = [b for b in around if b.tag_end <= s.start < b.end]
-        b = next((b for b in inside if not _any_within(translated, b.tag_end, b.end)), None)
-        if b is not None:  # the outermost element with nothing translated in it
-            if not kept or kept[-1] != (b.tag_start, b.end):
-                kept.append((b.tag_start, b.end))
-                _mark_arabic(text, b, source_lang, edits)
-        elif not inside or inside[-1].name not in _RAW_TEXT:
-            wrapped = f'<span lang="{source_lang}" dir="rtl">{text[s.start : s.end]}</span>'
-            edits.append((s.start, s.end, wrapped))
-    return kept
-
-
-def _mark_arabic(text: str, b: Block, language: str, edits: list[tuple[int, int, str]]) -> None:
-    """``lang`` and ``dir`` of the page's Arabic added to the start tag of ``b`` (those it lacks)."""
-    have = {a.name for a in parse_attributes(text[b.tag_start : b.tag_end], b.tag_start)}
-    add = "".join(
-        f' {name}="{value}"' for name, value in (("lang", language), ("dir", "rtl")) if name not in have
-    )
-    if add:
-        at = b.tag_end - (2 if text[b.tag_start : b.tag_end].endswith("/>") else 1)
-        edits.append((at, at, add))
-
-
-def _any_within(sorted_offsets: list[int], lo: int, hi: int) -> bool:
-    k = bisect_left(sorted_offsets, lo)
-    return k < len(sorted_offsets) and sorted_offsets[k] < hi
-
-
 def document_paragraphs(
     doc: Document, po: polib.POFile, *, include_fuzzy: bool = False, sentences: bool = False
 ) -> Export:
@@ -262,7 +147,7 @@ def document_paragraphs(
     result = Export(text="")
     language = language_of(po)
     entries = entries_by_msgid(po)
-    sanitiser = Sanitiser(doc.text, doc.format)
+    sanitiser = FORMATS[doc.format].sanitiser(doc.text)
     lines: list[list[str]] = []
     last_path = None
     for s in doc.sentences:
@@ -286,22 +171,6 @@ def document_paragraphs(
     return result
 
 
-def splice(text: str, edits: list[tuple[int, int, str]]) -> str:
-    """``text`` with each [start, end) replaced; the ranges never overlap."""
-    out: list[str] = []
-    pos = 0
-    for start, end, new in sorted(edits):
-        out.append(text[pos:start])
-        out.append(new)
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def _is_right_to_left(language: str) -> bool:
-    return language.split("_")[0].split("-")[0] in {"ar", "he", "fa", "ur", "ps", "yi", "ckb", "sd", "ug"}
-
-
 def find_source(po: polib.POFile, catalog: Path, given: Path | None = None) -> Path | None:
     """The article a catalog was made from: ``given``, else the path its occurrences record (as the
     run was given it: from here, or from the folder above the catalog tree), else its header's
@@ -317,7 +186,7 @@ def find_source(po: polib.POFile, catalog: Path, given: Path | None = None) -> P
                 names.append(file)
         if names:
             break
-    header = po.metadata.get("X-Tarjama-Source-File")
+    header = CatalogHeader.from_metadata(po.metadata).source_file
     if header:
         names.append(header)
     roots = [
@@ -330,3 +199,70 @@ def find_source(po: polib.POFile, catalog: Path, given: Path | None = None) -> P
             if candidate.is_file():
                 return candidate
     return None
+
+
+def export_formats() -> tuple[str, ...]:
+    """What `tarjama export --format` may ask for: each format export rebuilds (by name), and text."""
+    return (*sorted(f.name for f in FORMATS.values() if f.rebuilds), "text")
+
+
+def export_article(
+    catalog: Path,
+    *,
+    fmt: str | None = None,
+    source: Path | None = None,
+    include_fuzzy: bool = False,
+    sentences: bool = False,
+    output: Path | None = None,
+    force: bool = False,
+) -> Export:
+    """The translated article from a catalog: in the article's own format when that format
+    rebuilds (its source with the translations in place), else as text (``fmt`` "text": one line
+    per paragraph, or per sentence with ``sentences``). ``source`` is the article when the catalog
+    does not record where it is. ``output``, when given, is checked before anything is read (it
+    may be written; it is not the catalog or the article, unless ``force``) and written
+    atomically. A source that changed since the catalog was written is exported all the same,
+    with a warning in ``Export.warnings``."""
+    if fmt is not None and fmt not in export_formats():
+        raise TarjamaError(f"cannot export as {fmt!r} (choose from {', '.join(export_formats())})")
+    if output is not None:
+        check_can_write(output, what="output")
+    po = load_po(catalog)
+    header = CatalogHeader.from_metadata(po.metadata)
+    source_path = find_source(po, catalog, source)
+    if output is not None:  # before anything is written: -o onto what the export is made from
+        inputs = [("the catalog", catalog), ("the article", source_path), ("--source", source)]
+        check_not_input(output, inputs, force)
+    source_format = format_for(source_path) if source_path is not None else None
+    rebuilds = source_format is not None and FORMATS[source_format].rebuilds
+    fmt = fmt or (source_format if rebuilds else "text")
+    if fmt == "text" and not rebuilds:  # by the catalog's occurrences: no source needed
+        layout = Layout.SENTENCES if sentences else Layout.PARAGRAPHS
+        result = export_catalog(po, include_fuzzy=include_fuzzy, layout=layout)
+    else:
+        if source_path is None:
+            raise InputError(
+                f"cannot find the article this catalog was made from; give it with --source "
+                f"(the catalog records {header.source_file or 'no file name'})",
+                path=catalog,
+            )
+        if fmt != "text" and source_format != fmt:
+            raise InputError(
+                f"{source_path} is {source_format}, not {fmt}: export it as {source_format} or text",
+                path=catalog,
+            )
+        doc = read(source_path)
+        if fmt == "text":
+            result = document_paragraphs(doc, po, include_fuzzy=include_fuzzy, sentences=sentences)
+        else:
+            result = rebuild_document(doc, po, include_fuzzy=include_fuzzy)
+        recorded = header.source_sha256
+        if recorded and recorded != doc.sha256:
+            result.warnings.append(
+                f"{display_path(source_path)} changed since {display_path(catalog)} was written: "
+                "sentences the catalog does not have stay as the source has them; run translate "
+                "again to update it"
+            )
+    if output is not None:
+        atomic_write_text(output, result.text)
+    return result

@@ -9,10 +9,9 @@ from pathlib import Path
 import polib
 
 from tarjama.catalog.checks import lost_numbers, lost_placeholders, markup_problem
+from tarjama.catalog.notes import GlossaryMissing, MemoryExact, notes
 from tarjama.catalog.po_file import load_po
 from tarjama.catalog.review import holds_translation, is_copy, is_reviewed, language_of
-from tarjama.catalog.suggest import is_exact_memory
-from tarjama.catalog.units import GLOSSARY_MISSING
 from tarjama.errors import InputError, TarjamaError
 from tarjama.glossary import Glossary, Matcher, check_hypothesis, required_targets
 
@@ -52,9 +51,10 @@ def count(po: polib.POFile, matcher: Matcher | None = None) -> Counts:
         c.fuzzy += fuzzy
         c.untranslated += not fuzzy and (not entry.msgstr.strip() or copy)
         c.source_copies += copy
-        c.from_memory += not fuzzy and is_exact_memory(entry.comment)
+        said = notes(entry.comment)
+        c.from_memory += not fuzzy and any(isinstance(n, MemoryExact) for n in said)
         translated = holds_translation(entry, language)
-        marked = any(line.startswith(GLOSSARY_MISSING) for line in (entry.comment or "").splitlines())
+        marked = any(isinstance(n, GlossaryMissing) for n in said)
         if translated and matcher is not None and not marked:
             needed = required_targets(matcher.find(entry.msgid))
             marked = bool(needed) and bool(check_hypothesis(needed, entry.msgstr).missing)

@@ -3,7 +3,7 @@
 Order of preference for a sentence that is not already reviewed in its own catalog:
 
 1. an exact (normalised) match among other catalogs' reviewed entries: filled, not fuzzy,
-   ``memory: exact match, <file>``;
+   with an exact-match memory note naming the file;
 2. a fuzzy starting point tarjama offered on an earlier run and the translator has not
    reviewed yet (fuzzy with ``#| msgid``): kept as it is, never machine-translated over;
 3. the most similar reviewed entry scoring ≥ threshold, first among this catalog's own
@@ -26,10 +26,9 @@ import polib
 
 from tarjama.catalog.build import reviewed_msgids
 from tarjama.catalog.memory import DEFAULT_THRESHOLD, Hit, TranslationMemory
+from tarjama.catalog.notes import MemoryExact, MemoryFuzzy, MemoryNote, MtNote, own_comments
 from tarjama.catalog.review import holds_translation, is_article_entry, language_of, vouched
-from tarjama.catalog.units import MEMORY, MT, Unit, own_comments
-
-EXACT = "exact match"
+from tarjama.catalog.units import Unit
 
 
 @dataclass(frozen=True)
@@ -40,20 +39,8 @@ class Offer:
     comment: str
 
 
-def exact_comment(origin: str) -> str:
-    return f"{MEMORY}{EXACT}, {origin}"
-
-
-def fuzzy_comment(score: float, origin: str) -> str:
-    return f"{MEMORY}{score:.2f} fuzzy match, {origin}"
-
-
-def is_exact_memory(comment: str | None) -> bool:
-    return any(line.startswith(f"{MEMORY}{EXACT}") for line in (comment or "").splitlines())
-
-
 def _memory_lines(entry: polib.POEntry) -> list[str]:
-    return [c for c in own_comments(entry.comment) if c.startswith(MEMORY)]
+    return [c for c in own_comments(entry.comment) if MemoryNote.marks(c)]
 
 
 def offers_for(
@@ -82,7 +69,7 @@ def offers_for(
             continue
         hit = memory.exact(msgid, skip=lambda o: _same_file(o, origin)) if memory is not None else None
         if hit is not None:
-            offers[msgid] = Offer(hit.target, False, None, exact_comment(hit.origin))
+            offers[msgid] = Offer(hit.target, False, None, MemoryExact(hit.origin).format())
             continue
         if retranslate_changed:
             continue
@@ -93,13 +80,15 @@ def offers_for(
             and entry.previous_msgid
             and holds_translation(entry, language)
         ):
-            comment = (_memory_lines(entry) or [fuzzy_comment(0, origin)])[0]
+            comment = (_memory_lines(entry) or [MemoryFuzzy(0, origin).format()])[0]
             offers[msgid] = Offer(entry.msgstr, True, entry.previous_msgid, comment)
             continue
         shared = memory.fuzzy(msgid, threshold) if memory is not None else None
         best = _best(gone.fuzzy(msgid, threshold), shared)
         if best is not None:
-            offers[msgid] = Offer(best.target, True, best.source, fuzzy_comment(best.score, best.origin))
+            offers[msgid] = Offer(
+                best.target, True, best.source, MemoryFuzzy(best.score, best.origin).format()
+            )
     return offers
 
 
@@ -123,5 +112,6 @@ def apply_offers(units: list[Unit], offers: dict[str, Offer]) -> list[Unit]:
         unit.msgstr = offer.msgstr
         unit.fuzzy = offer.fuzzy
         unit.previous_msgid = offer.previous_msgid
-        unit.comments = [c for c in unit.comments if not c.startswith((MT, MEMORY))] + [offer.comment]
+        kept = [c for c in unit.comments if not MtNote.marks(c) and not MemoryNote.marks(c)]
+        unit.comments = [*kept, offer.comment]
     return units

@@ -16,33 +16,22 @@ left exactly as they are and the line says the suggestion was not applied.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import polib
 
-from tarjama.catalog.build import CatalogHeader, header_metadata
+from tarjama.catalog.notes import CatalogHeader, Replaced, Suggested, SuggestedNotApplied, parse_note
 from tarjama.catalog.po_file import load_po, save_po
 from tarjama.catalog.review import language_of, vouched
 from tarjama.files import locked
-
-SUGGESTED = "suggested through the API"
-REPLACED = "msgstr before a suggestion"
-NOT_APPLIED = "not applied: the entry is reviewed"
 
 
 @dataclass(frozen=True)
 class Recorded:
     reviewed: bool  # the entry is a translator's review: the suggestion is a note beside it
     already: bool  # this very suggestion was recorded before (nothing written)
-
-
-def quoted(text: str) -> str:
-    """``text`` on one comment line: JSON's escapes, and the line separators a reader splits on."""
-    out = json.dumps(text, ensure_ascii=False)
-    return out.replace("\x85", "\\u0085").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def record_suggestion(
@@ -55,21 +44,21 @@ def record_suggestion(
         po = existing if existing is not None else _new_catalog(lang, source_lang)
         language = language_of(existing) or lang
         entry = next((e for e in po if e.msgctxt is None and e.msgid == source), None)
-        text = quoted(suggestion)
         if entry is None:
             entry = polib.POEntry(msgid=source, msgstr="", flags=[])
             po.append(entry)
         lines = (entry.comment or "").splitlines()
+        recorded = [n for n in map(parse_note, lines) if isinstance(n, Suggested | Replaced)]
         reviewed = vouched(entry, language)
-        if any(line.startswith(SUGGESTED) and line.endswith(f": {text}") for line in lines):
+        if any(isinstance(n, Suggested) and n.text == suggestion for n in recorded):
             return Recorded(reviewed, already=True)
         if reviewed:
-            lines.append(f"{SUGGESTED}, {stamp} ({NOT_APPLIED}): {text}")
+            lines.append(SuggestedNotApplied(stamp, suggestion).format())
         else:
             old = entry.msgstr
-            if old.strip() and not any(line.endswith(f": {quoted(old)}") for line in lines):
-                lines.append(f"{REPLACED}, {stamp}: {quoted(old)}")  # a draft is never overwritten unseen
-            lines.append(f"{SUGGESTED}, {stamp}: {text}")
+            if old.strip() and not any(n.text == old for n in recorded):
+                lines.append(Replaced(stamp, old).format())  # a draft is never overwritten unseen
+            lines.append(Suggested(stamp, suggestion).format())
             entry.msgstr = suggestion
             if "fuzzy" not in entry.flags:
                 entry.flags.insert(0, "fuzzy")
@@ -82,16 +71,7 @@ def record_suggestion(
 
 def _new_catalog(lang: str, source_lang: str) -> polib.POFile:
     po = polib.POFile(wrapwidth=78)
-    po.metadata = header_metadata(
-        CatalogHeader(
-            project="suggestions",
-            language=lang,
-            source_language=source_lang,
-            model_id="",
-            model_revision="",
-            source_file="",
-            source_sha256="",
-            settings="",
-        )
-    )
+    po.metadata = CatalogHeader(
+        project="suggestions", language=lang, source_language=source_lang
+    ).to_metadata()
     return po

@@ -11,14 +11,15 @@ from pathlib import Path
 
 import polib
 
-from tarjama.catalog.build import CatalogHeader, merge_units, reviewed_msgids
+from tarjama.catalog.build import merge_units, reviewed_msgids
+from tarjama.catalog.notes import CatalogHeader
 from tarjama.catalog.po_file import load_po, save_po
 from tarjama.catalog.units import Unit
 from tarjama.files import locked
 
 
 def settings_string(backend: str, beam: int, compute_type: str, glossary_fingerprint: str) -> str:
-    """What changes the output besides the model, as ``X-Tarjama-Settings`` records it.
+    """What changes the output besides the model, as the header records it (``CatalogHeader.settings``).
 
     ``glossary_fingerprint`` is ``"none"`` when no glossary is enforced.
     """
@@ -54,12 +55,12 @@ def write_catalog(
 
 
 def _engine_kept(header: CatalogHeader, current: polib.POFile) -> CatalogHeader:
-    meta = current.metadata
-    if "X-Tarjama-Model" not in meta:  # not written by tarjama yet: nothing to keep
+    recorded = CatalogHeader.from_metadata(current.metadata)
+    if not recorded.names_engine:  # not written by tarjama yet: nothing to keep
         return header
     return replace(
         header,
-        model_id=meta.get("X-Tarjama-Model", ""),
-        model_revision=meta.get("X-Tarjama-Model-Revision", ""),
-        settings=meta.get("X-Tarjama-Settings", ""),
+        model_id=recorded.model_id,
+        model_revision=recorded.model_revision,
+        settings=recorded.settings,
     )

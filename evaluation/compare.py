@@ -76,7 +76,7 @@ def compare(
             sources = reference.sources
     refs = reference.texts
     scores = {s.name: score(s.hypotheses.texts, refs, sources, glossary) for s in systems}
-    tests = paired_tests([(s.name, s.hypotheses.texts) for s in systems], refs)
+    tests = paired_tests([(s.name, s.hypotheses.texts) for s in systems], refs, sources=sources)
     return Comparison(
         list(systems),
         scores,

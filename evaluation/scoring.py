@@ -1,10 +1,11 @@
-"""Corpus scores with sacrebleu's signatures, plus per-sentence scores, for every registered metric.
+"""Corpus scores with their signatures, plus per-sentence scores, for every registered metric.
 
 Which metrics (BLEU, chrF++, TER by default) is :mod:`tarjama.evaluation.metrics`'s business;
-this module only loops over them. Corpus scores and signatures are sacrebleu's own, so a number
-here can be compared with any paper that prints the same signature. Per-sentence scores (sentence
-BLEU with effective order, sentence chrF++) only rank sentences for the worst-N list; they are
-not averaged. Term accuracy comes from :mod:`tarjama.evaluation.term_accuracy` when the sources
+this module only hands each one the batch (hypotheses, references and the sources when known)
+and collects what it measured. The built-in corpus scores and signatures are sacrebleu's own, so
+a number here can be compared with any paper that prints the same signature. Their per-sentence
+scores (sentence BLEU with effective order, sentence chrF++) only rank sentences for the
+worst-N list; they are not averaged. Term accuracy comes from :mod:`tarjama.evaluation.term_accuracy` when the sources
 are known.
 """
 
@@ -50,9 +51,10 @@ class SentenceScore:
 class Scores:
     segments: int
     values: dict[str, float]  # metric key → corpus score, in registry order
-    signatures: dict[str, str]  # sacrebleu metric name (e.g. chrF2++) → sacrebleu signature
+    signatures: dict[str, str]  # the metric's own name for itself (sacrebleu's chrF2++) → signature
     terms: TermAccuracy | None = None
     sentences: list[SentenceScore] = field(default_factory=list)
+    unscored: list[str] = field(default_factory=list)  # keys of metrics that need the sources
 
     def worst(self, n: int) -> list[SentenceScore]:
         """The n lowest sentences by the ranking metrics (chrF++, then BLEU)."""
@@ -60,7 +62,12 @@ class Scores:
 
     def as_dict(self, worst: int = 0) -> dict:
         d: dict = {"segments": self.segments}
-        d |= {registry.get(key).name: value for key, value in self.values.items()}
+        # every registered metric, in registry order: null where it needs the sources and has none
+        d |= {
+            m.name: self.values.get(m.key)
+            for m in registry.all_metrics()
+            if m.key in self.values or m.key in self.unscored
+        }
         d |= {"signatures": self.signatures, "term_accuracy": None}
         if self.terms is not None:
             d["term_accuracy"] = {
@@ -74,20 +81,32 @@ class Scores:
         return d
 
 
-def corpus_scores(
-    hypotheses: Sequence[str], references: Sequence[str]
-) -> tuple[dict[str, float], dict[str, str]]:
-    """(metric key → score, sacrebleu name → signature) for every registered metric."""
-    if len(hypotheses) != len(references):
-        raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} references")
-    values, signatures = {}, {}
+def measure_all(batch: registry.Batch) -> tuple[dict[str, registry.Measured], list[str]]:
+    """(metric key → what it measured, in registry order; keys of the metrics left out because
+    they need the sources and the batch has none)."""
+    if len(batch.hypotheses) != len(batch.references):
+        raise ValueError(f"{len(batch.hypotheses)} hypotheses but {len(batch.references)} references")
+    measured: dict[str, registry.Measured] = {}
+    unscored: list[str] = []
+    labels: set[str] = set()
     for metric in registry.all_metrics():
-        measured = metric.measure(hypotheses, references)
-        if measured.label in signatures:  # signatures (and the paired tests) go by sacrebleu's name
-            raise ValueError(f"metric {metric.name!r}: sacrebleu calls it {measured.label!r}, as another one")
-        values[metric.key] = measured.score
-        signatures[measured.label] = measured.signature
-    return values, signatures
+        if metric.needs_sources and batch.sources is None:
+            unscored.append(metric.key)
+            continue
+        result = metric.measure(batch)
+        if result.label in labels:  # signatures (and the paired tests) go by the metric's own name
+            raise ValueError(f"metric {metric.name!r}: sacrebleu calls it {result.label!r}, as another one")
+        labels.add(result.label)
+        measured[metric.key] = result
+    return measured, unscored
+
+
+def corpus_scores(
+    hypotheses: Sequence[str], references: Sequence[str], sources: Sequence[str] | None = None
+) -> tuple[dict[str, float], dict[str, str]]:
+    """(metric key → score, the metric's label → signature) for every registered metric."""
+    measured, _ = measure_all(registry.Batch(hypotheses, references, sources))
+    return {k: m.score for k, m in measured.items()}, {m.label: m.signature for m in measured.values()}
 
 
 def score(
@@ -96,12 +115,12 @@ def score(
     sources: Sequence[str] | None = None,
     glossary: Glossary | None = None,
 ) -> Scores:
-    values, signatures = corpus_scores(hypotheses, references)
-    scorers = [(m.key, m.sentence()) for m in registry.sentence_level() if m.sentence is not None]
+    measured, unscored = measure_all(registry.Batch(hypotheses, references, sources))
+    per_sentence = {key: m.sentences for key, m in measured.items() if m.sentences is not None}
     sentences = [
         SentenceScore(
             i + 1,
-            {key: scorer.sentence_score(h, [r]).score for key, scorer in scorers},
+            {key: scores[i] for key, scores in per_sentence.items()},
             h,
             r,
             sources[i] if sources is not None else None,
@@ -111,7 +130,9 @@ def score(
     terms = None
     if sources is not None and glossary is not None:
         terms = term_accuracy(list(sources), list(hypotheses), glossary)
-    return Scores(len(hypotheses), values, signatures, terms, sentences)
+    values = {key: m.score for key, m in measured.items()}
+    signatures = {m.label: m.signature for m in measured.values()}
+    return Scores(len(hypotheses), values, signatures, terms, sentences, unscored)
 
 
 @dataclass

@@ -1,6 +1,8 @@
 """Paired significance tests against a baseline, with sacrebleu's own implementation.
 
-Paired bootstrap resampling (1000 resamples) gives each system's 95% confidence interval
+Every tested metric goes through sacrebleu's tests: a sacrebleu metric as it is, a metric that
+scores sentences (``metrics.SentenceMean``) by its sentence scores, whose mean each resample
+takes. Paired bootstrap resampling (1000 resamples) gives each system's 95% confidence interval
 and a p-value; paired approximate randomization (10000 trials) gives a second p-value.
 Both use sacrebleu's fixed seed (``SACREBLEU_SEED``, default 12345), so a report is
 reproducible, and the seed is in the signatures.
@@ -61,18 +63,21 @@ def paired_tests(
     references: Sequence[str],
     bootstrap_samples: int = BOOTSTRAP_SAMPLES,
     ar_trials: int = AR_TRIALS,
+    sources: Sequence[str] | None = None,
 ) -> SignificanceResult:
-    """Every tested metric for every system; p-values of each against systems[0]."""
+    """Every tested metric for every system; p-values of each against systems[0]. A tested
+    metric that needs the sources is left out where they are not known."""
     named = [(name, list(hyps)) for name, hyps in systems]
     out: dict[str, dict[str, Tested]] = {name: {} for name, _ in named}
-    keys = [m.key for m in registry.tested()]
+    metrics = [m for m in registry.tested() if sources is not None or not m.needs_sources]
+    keys = [m.key for m in metrics]
     if not keys:
         return SignificanceResult([], out, {})
     refs = [list(references)]
 
     def run(test_type: str, n_samples: int):
-        # fresh sacrebleu metrics per test; PairedTest renames its columns to sacrebleu's names
-        scorers = {m.key: m.corpus() for m in registry.tested()}
+        # fresh metric objects per test; PairedTest renames its columns to the metrics' own names
+        scorers = {m.key: m.paired(sources) for m in metrics}
         return PairedTest(named, scorers, refs, test_type=test_type, n_samples=n_samples)()
 
     sig_bs, bs = run("bs", bootstrap_samples)

@@ -12,7 +12,7 @@ rather than a sacrebleu score with a signature, and the paired tests cannot resa
 JSON, reports and terminal tables give it a column of its own.
 
 Also :func:`check_catalogs`, behind ``tarjama glossary check PO...``: report every entry
-the pipeline marked ``glossary-missing:``, and re-check translated entries against their
+the pipeline marked as missing a term (`catalog.notes.GlossaryMissing`), and re-check translated entries against their
 msgid so a translator's edit that drops a term is caught too.
 """
 
@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tarjama.catalog.notes import GlossaryMissing, notes
 from tarjama.catalog.po_file import load_po
-from tarjama.catalog.units import GLOSSARY_MISSING as MISSING_PREFIX
 from tarjama.glossary import (
     Glossary,
     Matcher,
@@ -101,30 +101,18 @@ def check_catalogs(paths: Sequence[Path], glossary: Glossary | None) -> list[Cat
             if entry.obsolete:
                 continue
             line = entry.linenum
-            marked = [
-                c[len(MISSING_PREFIX) :]
-                for c in (entry.comment or "").splitlines()
-                if c.startswith(MISSING_PREFIX)
+            marked = [(n.term, n.times) for n in notes(entry.comment) if isinstance(n, GlossaryMissing)]
+            found: list[tuple[str, str, int]] = [("missing", t, n) for t, n in marked]
+            if matcher is not None and entry.msgstr.strip():
+                matches = matcher.find(entry.msgid)
+                # a forbidden rendering is a problem wherever it came from: MT, memory or a translator
+                forbidden = find_forbidden(entry.msgstr, forbidden_renderings(matches))
+                found += [("forbidden", t, n) for t, n in forbidden.items()]
+                if not marked:
+                    missing = check_hypothesis(required_targets(matches), entry.msgstr).missing
+                    found += [("missing", t, n) for t, n in missing.items()]
+            problems += [
+                CatalogProblem(Path(path), line, entry.msgid, f"{what} {t!r}" + (f" x{n}" if n > 1 else ""))
+                for what, t, n in found
             ]
-            for m in marked:
-                problems.append(CatalogProblem(Path(path), line, entry.msgid, f"missing {m}"))
-            if matcher is None or not entry.msgstr.strip():
-                continue
-            matches = matcher.find(entry.msgid)
-            # a forbidden rendering is a problem wherever it came from: MT, memory or a translator
-            for target, n in find_forbidden(entry.msgstr, forbidden_renderings(matches)).items():
-                problems.append(
-                    CatalogProblem(
-                        Path(path), line, entry.msgid, f"forbidden {target!r}" + (f" x{n}" if n > 1 else "")
-                    )
-                )
-            if marked:
-                continue
-            check = check_hypothesis(required_targets(matches), entry.msgstr)
-            for target, n in check.missing.items():
-                problems.append(
-                    CatalogProblem(
-                        Path(path), line, entry.msgid, f"missing {target!r}" + (f" x{n}" if n > 1 else "")
-                    )
-                )
     return problems

@@ -37,8 +37,10 @@ def score_notes(results: Sequence[FileScore], worst: int) -> list[str]:
     if not results:
         return []
     lines = [f"{name} signature: {signature}" for name, signature in results[0].scores.signatures.items()]
+    needs = "needs the Arabic sources (a PO hypothesis or reference, or --source)"
+    lines += [f"{registry.get(key).name}: {needs}" for key in results[0].scores.unscored]
     if results[0].scores.terms is None:
-        lines.append("term accuracy: needs the Arabic sources (a PO hypothesis or reference, or --source)")
+        lines.append(f"term accuracy: {needs}")
     ranking = registry.ranking()
     names = ", ".join(m.name for m in ranking)
     for r in results:

@@ -126,36 +126,38 @@ def family_text(original: str, folded: Folded) -> str:
 
 
 @dataclass(frozen=True)
-class Unit:
+class Grapheme:
+    """One letter of a spelling as families compare them (تش is one)."""
+
     coarse: str  # one character: the index letter
     letter: str  # the letter as written (تش is one unit)
     word: int  # which word of the spelling it comes from
 
 
-def units(word: str, index: int) -> list[Unit]:
+def graphemes(word: str, index: int) -> list[Grapheme]:
     """The letters of one canonical word as units: تش is one; a doubled vowel is one in a word
     with three consonants or more and no ح ع ض ظ (كييف Kyiv is not كيف "how")."""
     collapse = sum(ch not in VOWELS for ch in word) >= 3 and not (set(word) & ARABIC_ONLY)
-    out: list[Unit] = []
+    out: list[Grapheme] = []
     i = 0
     while i < len(word):
         letter = word[i : i + 2] if word.startswith("تش", i) else word[i]
         i += len(letter)
         if collapse and letter in VOWELS and out and out[-1].letter == letter:
             continue
-        out.append(Unit(_COARSE.get(letter, letter), letter, index))
+        out.append(Grapheme(_COARSE.get(letter, letter), letter, index))
     return out
 
 
 @dataclass(frozen=True)
 class Skeleton:
     key: str  # coarse letters of the kept units (the index key)
-    kept: tuple[Unit, ...]
+    kept: tuple[Grapheme, ...]
     gaps: tuple[str, ...]  # per gap before/between/after kept units: the lone vowel there, or ""
 
 
-def skeleton(us: Sequence[Unit]) -> Skeleton:
-    kept: list[Unit] = []
+def skeleton(us: Sequence[Grapheme]) -> Skeleton:
+    kept: list[Grapheme] = []
     gaps = [""]
     last = len(us) - 1
     for p, u in enumerate(us):
@@ -176,13 +178,13 @@ def skeleton(us: Sequence[Unit]) -> Skeleton:
 @lru_cache(maxsize=65536)
 def text_skeleton(ws: tuple[str, ...]) -> Skeleton:
     """The skeleton of consecutive canonical text words (cached: news repeats its words)."""
-    return skeleton([u for w in ws for u in units(w, 0)])
+    return skeleton([u for w in ws for u in graphemes(w, 0)])
 
 
 def _consonants(word: str) -> int:
     stem = word[2:] if word.startswith("ال") and len(word) > 3 else word
     stem = stem[:-2] if stem.endswith("ان") and len(stem) > 3 else stem
-    return sum(1 for u in units(stem, 0) if u.letter not in VOWELS)
+    return sum(1 for u in graphemes(stem, 0) if u.letter not in VOWELS)
 
 
 def vowel_flexible(word: str) -> bool:
@@ -190,7 +192,7 @@ def vowel_flexible(word: str) -> bool:
     return _consonants(word) >= MIN_FLEX_CONSONANTS and not (set(word) & ARABIC_ONLY)
 
 
-def _same_letter(t: Unit, x: Unit, english: str) -> bool:
+def _same_letter(t: Grapheme, x: Grapheme, english: str) -> bool:
     """Whether text letter ``x`` may stand for glossary letter ``t`` (aligned English ``english``)."""
     if t.letter == x.letter:
         return True
@@ -247,7 +249,7 @@ def family_term(term: Term) -> FamilyTerm | None:
     if not toks or not all(t.text[0].isalnum() for t in toks):
         return None
     arabic = [canonical(t.text) for t in toks]
-    us = [u for i, w in enumerate(arabic) for u in units(w, i)]
+    us = [u for i, w in enumerate(arabic) for u in graphemes(w, i)]
     sk = skeleton(us)
     if len(sk.key) < MIN_KEY:
         return None

@@ -5,20 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from tarjama.sources import formats
 from tarjama.sources.segment import TRANSLATABLE, Sentence
-
-STEM_SUFFIXES = (
-    ".ar.txt",
-    ".txt",
-    ".ar.html",
-    ".ar.htm",
-    ".html",
-    ".htm",
-    ".xhtml",
-    ".ar.md",
-    ".md",
-    ".markdown",
-)
 
 
 @dataclass(frozen=True)
@@ -36,12 +24,9 @@ class Document:
 
     @property
     def stem(self) -> str:
-        """The article's name without its endings: its catalog is ``<stem>.po``."""
-        name = self.path.name
-        for suffix in STEM_SUFFIXES:
-            if name.endswith(suffix) and len(name) > len(suffix):
-                return name[: -len(suffix)]
-        return self.path.stem
+        """The article's name without its format's ending (and the ``.ar`` before it): its catalog
+        is ``<stem>.po``."""
+        return formats.stem(self.path.name) or self.path.stem
 
     def translatable(self) -> list[str]:
         """Distinct sentences that go to translation (not rule-rendered lines), in document order."""

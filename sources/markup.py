@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from tarjama.sources import formats
+
 PAIR, VOID, OPAQUE = "pair", "void", "opaque"
 
 
@@ -50,12 +52,12 @@ def escape_markdown(text: str) -> str:
     return "\\" + text
 
 
-ESCAPES = {"html": escape_html, "markdown": escape_markdown, "text": str}
-UNESCAPES = {
-    "text": str,
-    "html": html.unescape,
-    "markdown": lambda text: re.sub(r"\\([\\`*_\[\]<>|])", r"\1", text),
-}
+_MD_ESCAPED = re.compile(r"\\([\\`*_\[\]<>|])")
+
+
+def unescape_markdown(text: str) -> str:
+    """The words of a Markdown fragment with ``escape_markdown``'s backslashes taken out."""
+    return _MD_ESCAPED.sub(r"\1", text)
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ class Span:
 class Markup:
     plain: str
     spans: tuple[Span, ...]
-    fmt: str = "html"
+    fmt: str = "html"  # the document's format (sources.formats): how its words are escaped
 
     def span_text(self, span: Span) -> str:
         return self.plain[span.start : span.end]
@@ -94,7 +96,7 @@ class Markup:
                 for marker in (span.open, span.close):
                     if marker:
                         fragment = fragment.replace(marker, "")
-        return UNESCAPES[self.fmt](fragment)
+        return formats.get(self.fmt).unescape(fragment)
 
 
 @dataclass
@@ -113,7 +115,7 @@ def place(
     became in English (None: nothing to look for). With ``atoms_in_place``, an element with no
     text to find (a placeholder, an image) that the translation does not show goes to the word
     boundary at its share of the sentence instead of the end."""
-    escape = ESCAPES[markup.fmt]
+    escape = formats.get(markup.fmt).escape
     plain_len = max(len(markup.plain), 1)
     order = sorted(range(len(markup.spans)), key=lambda i: (markup.spans[i].start, -markup.spans[i].end))
     placed: dict[int, tuple[int, int]] = {}  # span index → [start, end) in the translation

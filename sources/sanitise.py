@@ -46,17 +46,9 @@ from markdown_it.helpers import parseLinkDestination, parseLinkLabel
 from markdown_it.token import Token as MdToken
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from tarjama.sources.formats import Cleaned, Sanitiser
 from tarjama.sources.html import VOID_ELEMENTS
 from tarjama.sources.segment import Sentence
-
-
-@dataclass(frozen=True)
-class Cleaned:
-    """A msgstr as it goes into the page, and what did not go in as the translator wrote it."""
-
-    text: str
-    notes: tuple[str, ...] = ()
-
 
 # Characters no page can hold: C0 and C1 controls other than whitespace, DEL, lone surrogates.
 # A browser drops a NUL, an XML reader stops at any of them, UTF-8 cannot encode a surrogate.
@@ -801,55 +793,36 @@ class MarkdownPlaces:
         return "text"
 
 
-class Sanitiser:
-    """How each translation of one document goes into it: sanitised for its place (an HTML
-    fragment, Markdown running text or table cell, a raw HTML block in Markdown, an attribute
-    value), and as plain text (``text``) for a text export."""
-
-    def __init__(self, text: str, fmt: str) -> None:
-        self.source = text
-        self.fmt = fmt
-        self._places: MarkdownPlaces | None = None
-
-    @property
-    def places(self) -> MarkdownPlaces:
-        if self._places is None:
-            self._places = MarkdownPlaces(self.source)
-        return self._places
+class _MarkupSanitiser(Sanitiser):
+    """How each translation of one marked-up document goes into it: sanitised for its place (an
+    HTML fragment, Markdown running text or table cell, a raw HTML block in Markdown, an
+    attribute value), and as plain text (``text``) for a text export."""
 
     def _where(self, sentence: Sentence) -> str:
-        """html (a page, or a raw HTML block in Markdown), markdown, table (a Markdown table
-        cell) or text."""
-        if self.fmt == "markdown":
-            where = self.places.where(sentence.start)
-            return "markdown" if where == "text" else where
-        return "html" if self.fmt == "html" else "text"
+        """html (a page, or a raw HTML block in Markdown), markdown, or table (a Markdown table
+        cell)."""
+        raise NotImplementedError
+
+    def _env(self) -> dict[str, Any] | None:
+        """The document's Markdown link reference definitions (none for a page)."""
+        return None
 
     def fragment(self, msgstr: str, sentence: Sentence) -> Cleaned:
-        """``msgstr`` as it goes in place of ``sentence``'s source range."""
         where = self._where(sentence)
-        if where == "text":
-            return Cleaned(msgstr)
         if "/@" in sentence.path:
             return self._attribute(msgstr, sentence, where)
         if where == "html":
-            cleaned = sanitise_html(msgstr, sentence.text)
-            if self.fmt == "markdown":  # a blank line would end the HTML block: a line end is a space
-                cleaned = Cleaned(re.sub(r"[\r\n]+", " ", cleaned.text), cleaned.notes)
-            return cleaned
-        return sanitise_markdown(msgstr, sentence.text, self.places.env, table=where == "table")
+            return sanitise_html(msgstr, sentence.text)
+        return sanitise_markdown(msgstr, sentence.text, self._env(), table=where == "table")
 
     def text(self, msgstr: str, sentence: Sentence) -> Cleaned:
-        """The words a reader sees of ``msgstr`` in place of ``sentence``."""
         where = self._where(sentence)
-        if where == "text":
-            return Cleaned(msgstr)
         if "/@" in sentence.path:
             return self._words(msgstr, sentence, where)
         cleaned = self.fragment(msgstr, sentence)
         if where == "html":
             return Cleaned(html_fragment_text(cleaned.text), cleaned.notes)
-        return Cleaned(markdown_fragment_text(cleaned.text, self.places.env), cleaned.notes)
+        return Cleaned(markdown_fragment_text(cleaned.text, self._env()), cleaned.notes)
 
     def _words(self, msgstr: str, sentence: Sentence, where: str) -> Cleaned:
         """An attribute value's words: markup in it is text (an attribute holds no elements)."""
@@ -868,10 +841,45 @@ class Sanitiser:
         return Cleaned(escape_html_attribute(words.text), words.notes)
 
 
-def sanitise(msgstr: str, msgid: str, fmt: str) -> Cleaned:
-    """``msgstr`` sanitised for ``fmt`` out of any document (what ``tarjama check`` asks)."""
-    if fmt == "html":
+class HtmlSanitiser(_MarkupSanitiser):
+    """The translations of an HTML page (``sanitise_html`` for each place)."""
+
+    def _where(self, sentence: Sentence) -> str:
+        return "html"
+
+    @classmethod
+    def alone(cls, msgstr: str, msgid: str) -> Cleaned:
         return sanitise_html(msgstr, msgid)
-    if fmt == "markdown":
+
+
+class MarkdownSanitiser(_MarkupSanitiser):
+    """The translations of a Markdown document: running text and table cells by
+    ``sanitise_markdown``, raw HTML blocks by ``sanitise_html``."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(source)
+        self._places: MarkdownPlaces | None = None
+
+    @property
+    def places(self) -> MarkdownPlaces:
+        if self._places is None:
+            self._places = MarkdownPlaces(self.source)
+        return self._places
+
+    def _where(self, sentence: Sentence) -> str:
+        where = self.places.where(sentence.start)
+        return "markdown" if where == "text" else where
+
+    def _env(self) -> dict[str, Any] | None:
+        return self.places.env
+
+    def fragment(self, msgstr: str, sentence: Sentence) -> Cleaned:
+        cleaned = super().fragment(msgstr, sentence)
+        if "/@" not in sentence.path and self._where(sentence) == "html":
+            # a blank line would end the HTML block: a line end is a space
+            cleaned = Cleaned(re.sub(r"[\r\n]+", " ", cleaned.text), cleaned.notes)
+        return cleaned
+
+    @classmethod
+    def alone(cls, msgstr: str, msgid: str) -> Cleaned:
         return sanitise_markdown(msgstr, msgid)
-    return Cleaned(msgstr)

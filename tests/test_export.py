@@ -101,3 +101,50 @@ def test_repeated_sentence_is_exported_at_each_place_and_obsolete_entries_never(
     po.append(polib.POEntry(msgid="ج.", msgstr="C.", occurrences=[("a.txt", "2")]))
     po.append(polib.POEntry(msgid="د.", msgstr="D.", occurrences=[("a.txt", "2")], obsolete=True))
     assert export_catalog(po).text == "A. B.\nC.\nA.\n"
+
+
+def test_export_article_is_the_command_for_a_python_caller(tmp_path: Path) -> None:
+    """What `tarjama export` decides (the format, the source, its hash, -o over an input) is the
+    library's: a caller gets the text and the warnings, nothing printed."""
+    import hashlib
+
+    from tarjama.catalog.export import export_article
+    from tarjama.errors import InputError, TarjamaError
+
+    page = tmp_path / "story.html"
+    source = '<!doctype html><html lang="ar"><body><p>توقيع اتفاقية هانوي.</p></body></html>\n'
+    page.write_text(source, encoding="utf-8")
+    po = polib.POFile()
+    po.metadata = {
+        "Language": "en",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "X-Tarjama-Source-SHA256": hashlib.sha256(source.encode()).hexdigest(),
+    }
+    po.append(
+        polib.POEntry(
+            msgid="توقيع اتفاقية هانوي.",
+            msgstr="Signing the Hanoi Convention.",
+            occurrences=[("story.html", "/html/body/p[1]")],
+        )
+    )
+    catalog = tmp_path / "story.po"
+    po.save(str(catalog))
+
+    result = export_article(catalog, source=page)
+    assert result.text == source.replace("توقيع اتفاقية هانوي.", "Signing the Hanoi Convention.").replace(
+        'lang="ar"', 'lang="en"'
+    )
+    assert result.warnings == [] and result.reviewed == 1
+    assert export_article(catalog, source=page, fmt="text").text == "Signing the Hanoi Convention.\n"
+    with pytest.raises(InputError, match="is html, not markdown"):
+        export_article(catalog, source=page, fmt="markdown")
+    with pytest.raises(TarjamaError, match="cannot export as 'pdf'"):
+        export_article(catalog, source=page, fmt="pdf")
+
+    page.write_text(source.replace("</p>", " </p>"), encoding="utf-8")
+    assert "story.html changed since" in export_article(catalog, source=page).warnings[0]
+    with pytest.raises(TarjamaError, match="is the catalog that this command reads"):
+        export_article(catalog, source=page, output=catalog)
+    assert polib.pofile(str(catalog))[0].msgstr == "Signing the Hanoi Convention."  # not written over
+    out = tmp_path / "story.en.html"
+    assert export_article(catalog, source=page, output=out).text == out.read_text(encoding="utf-8")

@@ -23,7 +23,7 @@ from tarjama.glossary import (
     load_glossaries,
     spellings,
 )
-from tarjama.run.core import TermReport
+from tarjama.run.work import ModelText
 from tarjama.sources import read
 from tarjama.translate.backend import DecodeSettings
 from tarjama.translate.backends import open_backend
@@ -216,12 +216,11 @@ def test_glossary_check_reports_a_forbidden_rendering_a_translator_wrote(
 
 
 def test_the_run_marks_a_forbidden_rendering_that_got_through() -> None:
-    report = TermReport()
     text = "وقعت الدول على اتفاقية هانوي."
     term = Term("اتفاقية هانوي", "Hanoi Convention", forbidden=("Hanoi Agreement",))
-    report.matches[text] = Matcher(Glossary([term])).find(text)
-    report.check(text, "The countries signed the Hanoi Agreement.")
-    assert report.comments(text)[-2:] == [
+    report = ModelText(text, Matcher(Glossary([term])).find(text))
+    report.post_check("The countries signed the Hanoi Agreement.")
+    assert [note.format() for note in report.notes()][-2:] == [
         "glossary-missing: 'Hanoi Convention'",
         "glossary-forbidden: 'Hanoi Agreement'",
     ]

@@ -26,12 +26,12 @@ from tarjama.evaluation.report import as_json, csv_text, markdown, rows
 from tarjama.evaluation.scoring import corpus_scores
 from tarjama.evaluation.terminal import comparison_table, score_table
 
-from .conftest import GOLD_TSV, REFERENCE
+from .conftest import EXAMPLE, GOLD_TSV, REFERENCE, read_gold
 from .test_score import degrade, reference_lines
 
 
 def toy(tested: bool = True) -> registry.Metric:
-    return registry.Metric(
+    return registry.SacreBleu(
         "chrF", "chrf0", lambda: CHRF(word_order=0), lambda: CHRF(word_order=0), tested=tested
     )
 
@@ -65,12 +65,12 @@ def test_built_in_metrics_in_output_order() -> None:
 
 def test_a_clashing_name_or_key_is_refused() -> None:
     with pytest.raises(ValueError, match="clashes"):
-        registry.register(registry.Metric("BLEU", "bleu2", BLEU))
+        registry.register(registry.SacreBleu("BLEU", "bleu2", BLEU))
     with pytest.raises(ValueError, match="clashes"):
-        registry.register(registry.Metric("Other", "chrf", BLEU))
+        registry.register(registry.SacreBleu("Other", "chrf", BLEU))
     # the same sacrebleu metric twice would give two scores one signature entry
     with (
-        registry.registered(registry.Metric("BLEU again", "bleu2", BLEU)),
+        registry.registered(registry.SacreBleu("BLEU again", "bleu2", BLEU)),
         pytest.raises(ValueError, match="sacrebleu calls it 'BLEU'"),
     ):
         corpus_scores(["a b c"], ["a b c"])
@@ -167,3 +167,96 @@ def test_score_table_has_a_column_per_metric(degraded: Path) -> None:
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(table)
     assert f"{result.scores.values['ter']:.1f}" in console.export_text()
+
+
+class SourceLength(registry.SentenceMean):
+    """A toy metric that needs the sources, scored in batches: how much of the source's length
+    the hypothesis has (100 × words(hypothesis) / words(source), at most 100), averaged."""
+
+    name, key, tested, needs_sources, batch_size = "SrcLen", "srclen", True, True, 8
+
+    def __init__(self) -> None:
+        self.batches: list[int] = []
+
+    def score_batch(self, hypotheses, references, sources):
+        self.batches.append(len(hypotheses))
+        return [
+            100 * min(1.0, len(h.split()) / max(1, len(s.split())))
+            for h, s in zip(hypotheses, sources, strict=True)
+        ]
+
+    def signature_fields(self) -> dict[str, str]:
+        return {"unit": "words"}
+
+
+@pytest.fixture
+def source_length() -> Iterator[SourceLength]:
+    with registry.registered(SourceLength()) as metric:  # the one line
+        yield metric
+    assert "srclen" not in [m.key for m in registry.all_metrics()]
+
+
+def _by_hand(hypotheses: list[str]) -> float:
+    sources = [g["arabic"] for g in read_gold(GOLD_TSV)]
+    scores = [
+        100 * min(1.0, len(h.split()) / len(s.split())) for h, s in zip(hypotheses, sources, strict=True)
+    ]
+    return sum(scores) / len(scores)
+
+
+def test_a_metric_on_the_sources_is_in_score_json_and_table(
+    source_length: SourceLength, degraded: Path
+) -> None:
+    args = ["score", str(degraded), "--ref", str(REFERENCE), "--source", str(GOLD_TSV), "--worst", "2"]
+    res = CliRunner().invoke(main, [*args, "--json"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    [result] = json.loads(res.stdout)
+    assert list(result)[7:11] == ["BLEU", "chrF++", "TER", "SrcLen"]
+    assert result["SrcLen"] == pytest.approx(_by_hand(degraded.read_text(encoding="utf-8").splitlines()))
+    assert result["signatures"]["SrcLen"] == "nrefs:1|unit:words|version:1"
+    assert all("srclen" in w for w in result["worst"])
+    assert source_length.batches == [8, 8, 8, 8, 2]  # 34 sentences, in batches of at most 8
+
+    res = CliRunner().invoke(main, args, catch_exceptions=False)
+    header = res.stdout.splitlines()[1]
+    assert header.index("TER") < header.index("SrcLen") < header.index("term accuracy")
+    assert "SrcLen signature: nrefs:1|unit:words|version:1" in res.stdout
+
+    # without the sources it is not scored, and says why
+    res = CliRunner().invoke(main, [*args[:4], "--json"], catch_exceptions=False)
+    assert json.loads(res.stdout)[0]["SrcLen"] is None
+    res = CliRunner().invoke(main, args[:4], catch_exceptions=False)
+    assert "SrcLen: needs the Arabic sources" in res.stdout and "—" in res.stdout.splitlines()[3]
+
+
+def test_a_tested_metric_on_the_sources_is_in_compares_reports_and_table(
+    source_length: SourceLength, degraded: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "report"
+    systems = ["--system", f"copy={REFERENCE}", "--system", f"bad={degraded}"]
+    res = CliRunner().invoke(
+        main,
+        ["compare", str(EXAMPLE), *systems, "--ref", str(REFERENCE), "--out", str(out)],
+        catch_exceptions=False,
+    )
+    assert res.exit_code == 0, res.output
+    assert "SrcLen" in res.stdout.splitlines()[2]  # the terminal table's header (under its title)
+    assert source_length.batches == [8, 8, 8, 8, 2] * 2  # each system scored once: table and both tests
+
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    bad = report["systems"][1]
+    assert bad["srclen"] == round(_by_hand(degraded.read_text(encoding="utf-8").splitlines()), 2)
+    assert bad["srclen"] < report["systems"][0]["srclen"] and bad["srclen_ci"] > 0
+    assert bad["p_srclen_bootstrap"] < 0.05 and bad["p_srclen_ar"] < 0.05
+    assert bad["significant"] == "yes: worse (BLEU, chrF2++, SrcLen)"
+    assert report["signatures"]["SrcLen"] == "nrefs:1|unit:words|version:1"
+    assert (
+        report["signatures"]["SrcLen (paired bootstrap)"] == "nrefs:1|unit:words|bs:1000|seed:12345|version:1"
+    )
+    assert set(report["sentences"]["bad"][0]) == {"segment", "bleu", "chrf", "srclen"}
+
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "| TER | SrcLen | term accuracy |" in md and "| p SrcLen (bs / ar) | significant |" in md
+    assert f"| {bad['srclen']:.1f} ± {bad['srclen_ci']:.1f} |" in md
+    assert "p SrcLen (bs / ar)" in (out / "report.html").read_text(encoding="utf-8")
+    assert "srclen" in (out / "scores.csv").read_text(encoding="utf-8").splitlines()[0].split(",")

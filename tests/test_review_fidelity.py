@@ -12,8 +12,8 @@ from pathlib import Path
 import polib
 import pytest
 
+from tarjama.catalog.notes import is_own_comment
 from tarjama.catalog.review import copies_source
-from tarjama.catalog.units import is_own_comment
 
 from .conftest import EXAMPLE, run_cli
 from .review_helpers import gold_english, msgfmt_check, po_for, review_like_poedit

@@ -16,9 +16,10 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import polib
 import pytest
@@ -28,6 +29,8 @@ from tarjama.files import locked
 
 from .conftest import free_port, read_gold, run_cli
 from .test_serve import KEY, NAME, Server, post, write_memory
+
+T = TypeVar("T")
 
 GOLD = read_gold()
 BODY = [g["arabic"] for g in GOLD if g["kind"] == "body"]
@@ -211,6 +214,13 @@ def test_health_says_ready_and_nothing_about_the_machine(guarded: Server, tiny_m
     assert head.status_code == 200 and head.content == b""
 
 
+def run_in_own_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` in a thread of its own: after a page test, Playwright's event loop is still
+    running in the main thread, and asyncio.run refuses to start there."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=120)
+
+
 def test_health_is_503_until_the_model_is_loaded(tiny_model: Path) -> None:
     """In process: the app before its startup has run (the socket of a real server only
     accepts once it has)."""
@@ -241,9 +251,7 @@ def test_health_is_503_until_the_model_is_loaded(tiny_model: Path) -> None:
         "client": ("127.0.0.1", 1),
         "server": ("127.0.0.1", 80),
     }
-    # in a thread of its own: a page test's Playwright may keep an event loop running in this one
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, app(scope, receive, send)).result(timeout=60)
+    run_in_own_loop(app(scope, receive, send))
     assert messages[0]["status"] == 503
     assert json.loads(messages[1]["body"]) == {"status": "loading"}
 
@@ -482,7 +490,7 @@ def test_a_failing_sentence_fails_its_own_request_and_no_other(tiny_model: Path,
         finally:
             await service.batcher.stop()
 
-    results = asyncio.run(main())
+    results = run_in_own_loop(main())
     for text, result in zip(texts, results, strict=True):
         if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
             assert isinstance(result, Exception), text

@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tarjama.catalog.memory import TranslationMemory, memory_kind
+from tarjama.catalog.notes import read_comment
 from tarjama.catalog.status import find_catalogs
 from tarjama.catalog.tmx import imported_path, read_tmx
-from tarjama.catalog.units import read_comment
 from tarjama.errors import InputError
 from tarjama.run import Resources, RunOptions, translate_articles
 from tarjama.run.articles import expand_inputs

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from tarjama.catalog.export import export_formats
 from tarjama.cli.options import DEFAULT_OUT, cli_glossary, glossary_options
 from tarjama.errors import display_path
 
@@ -16,7 +17,7 @@ from tarjama.errors import display_path
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["html", "markdown", "text"]),
+    type=click.Choice(export_formats()),
     help="What to write: the article's own format rebuilt with the translations in place (html, "
     "markdown), or text. Default: the format of the article the catalog was made from.",
 )
@@ -70,58 +71,21 @@ def export_cmd(
             sentences=sentences,
         )
         return
-    from tarjama.catalog.export import (
-        Layout,
-        document_paragraphs,
-        export_catalog,
-        find_source,
-        rebuild_document,
-    )
-    from tarjama.catalog.po_file import load_po
-    from tarjama.errors import InputError
-    from tarjama.files import atomic_write_text, check_can_write, check_not_input
-    from tarjama.sources import format_for, read
+    from tarjama.catalog.export import export_article
 
-    if output is not None:
-        check_can_write(output, what="output")
-    po = load_po(catalog)
-    source_path = find_source(po, catalog, source)
-    if output is not None:  # before anything is written: -o onto what the export is made from
-        inputs = [("the catalog", catalog), ("the article", source_path), ("--source", source)]
-        check_not_input(output, inputs, force)
-    source_format = format_for(source_path) if source_path is not None else None
-    fmt = fmt or (source_format if source_format in ("html", "markdown") else "text")
-    if fmt != "text" or source_format in ("html", "markdown"):
-        if source_path is None:
-            raise InputError(
-                f"cannot find the article this catalog was made from; give it with --source "
-                f"(the catalog records {po.metadata.get('X-Tarjama-Source-File') or 'no file name'})",
-                path=catalog,
-            )
-        if fmt != "text" and source_format != fmt:
-            raise InputError(
-                f"{source_path} is {source_format}, not {fmt}: export it as {source_format} or text",
-                path=catalog,
-            )
-        doc = read(source_path)
-        recorded = po.metadata.get("X-Tarjama-Source-SHA256")
-        if recorded and recorded != doc.sha256:
-            click.echo(
-                f"tarjama: warning: {display_path(source_path)} changed since {display_path(catalog)} was written: sentences the "
-                "catalog does not have stay as the source has them; run translate again to update it",
-                err=True,
-            )
-        if fmt == "text":
-            result = document_paragraphs(doc, po, include_fuzzy=include_fuzzy, sentences=sentences)
-        else:
-            result = rebuild_document(doc, po, include_fuzzy=include_fuzzy)
-    else:
-        layout = Layout.SENTENCES if sentences else Layout.PARAGRAPHS
-        result = export_catalog(po, include_fuzzy=include_fuzzy, layout=layout)
+    result = export_article(
+        catalog,
+        fmt=fmt,
+        source=source,
+        include_fuzzy=include_fuzzy,
+        sentences=sentences,
+        output=output,
+        force=force,
+    )
+    for warning in result.warnings:
+        click.echo(f"tarjama: warning: {warning}", err=True)
     if output is None:
         click.echo(result.text, nl=False)
-    else:
-        atomic_write_text(output, result.text)
     for line, note in result.notes:  # what of a translation did not go into the page as written
         click.echo(f"tarjama: warning: {display_path(catalog)}:{line}: {note}", err=True)
     click.echo(f"{display_path(catalog)}: {result.summary()}", err=True)

@@ -71,7 +71,8 @@ def score_cmd(
     glossary_files: tuple[Path, ...],
     no_glossary: bool,
 ) -> None:
-    """Score HYP (PO, text file or directory of them) against REF: BLEU, chrF++, TER, term accuracy."""
+    """Score HYP (PO, text file or directory of them) against REF: every registered metric (BLEU,
+    chrF++, TER) and term accuracy."""
     import json
 
     from rich.console import Console

@@ -11,21 +11,17 @@ from tarjama.run.articles import (
     run_batch,
     translate_articles,
 )
-from tarjama.run.core import (
-    ArticleReport,
+from tarjama.run.core import Run
+from tarjama.run.decode import (
     DecodeBatch,
     Decoder,
     LocalDecoder,
-    Model,
-    NoProgress,
-    Progress,
-    Run,
-    RunOptions,
-    RunReport,
     pool_batches,
     token_budget_batches,
     translate_pool,
 )
+from tarjama.run.options import Model, NoProgress, Progress, RunOptions
+from tarjama.run.work import ArticleReport, RunReport
 
 __all__ = [
     "ArticleReport",

@@ -109,6 +109,9 @@ class RayStats:
     batches: int = 0
 
 
+MIN_ACTORS_WAIT_S = 600
+
+
 class RayEngine:
     """The `run.articles.Engine` for Ray: reads in tasks, decodes in an actor pool."""
 
@@ -151,6 +154,11 @@ class RayEngine:
         context = DataContext.get_current()
         context.enable_progress_bars = False  # the run core reports progress, as locally
         context.print_on_execution_start = False
+        # Decoding starts once the pool's --actors minimum is up, so the first batches are spread
+        # over all of them instead of queueing on whichever actor loaded its model first (on a
+        # busy machine the second actor of two got no batch at all); a cluster that cannot start
+        # them in this time says so in one line instead of waiting forever.
+        context.wait_for_min_actors_s = MIN_ACTORS_WAIT_S
         # Ray Data logs a failed stage's whole traceback; the run says it in one line
         logging.getLogger("ray.data").setLevel(logging.CRITICAL)
         self._ray = ray

@@ -51,7 +51,9 @@ def parse_system(spec: str) -> SystemSpec:
 
 
 @dataclass
-class Translated:
+class SystemRun:
+    """What one model system produced: its catalogs and how fast the model was."""
+
     po_files: list[Path]  # one per article, in article order
     sentences: int  # sentences the model translated
     seconds: float  # time in the model (loading excluded)
@@ -75,7 +77,7 @@ def translate_system(
     glossary: Glossary | None,
     opener: Callable[[ModelSource, DecodeSettings], Backend] = open_backend,
     progress: Progress | None = None,
-) -> Translated:
+) -> SystemRun:
     """Translate the documents with one model into work_dir (fresh, no memory); the model's time
     is measured apart from its loading."""
     if not documents:
@@ -94,7 +96,7 @@ def translate_system(
     start = time.perf_counter()
     report = Run(options, Model(source, settings, timed_opener), glossary, progress=progress).run(documents)
     total = time.perf_counter() - start
-    return Translated(
+    return SystemRun(
         [r.po_path for r in report.articles if r.po_path is not None],
         sum(r.machine_translated for r in report.articles),
         max(total - loading, 1e-9),
