@@ -106,7 +106,9 @@ def structure(page: str) -> list[tuple[int, str, dict[str, str]]]:
     return out
 
 
-@pytest.mark.parametrize("backend", ["transformers", "ct2"])
+# transformers decodes this page several times slower than CTranslate2: the fast lane runs the ct2
+# case (transformers decoding is in the fast lane through test_translate_cli and test_enforce)
+@pytest.mark.parametrize("backend", [pytest.param("transformers", marks=pytest.mark.slow), "ct2"])
 def test_page_to_po_to_reviewed_page(tmp_path: Path, tiny_model: Path, backend: str) -> None:
     page = tmp_path / PAGE.name
     shutil.copyfile(PAGE, page)

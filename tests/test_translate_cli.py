@@ -82,6 +82,7 @@ def test_msgfmt_check_passes(translated: Path) -> None:
     msgfmt_check(translated)  # no warning either
 
 
+@pytest.mark.slow  # two whole-article runs; a rerun leaving the bytes alone is also test_run_core's
 def test_second_run_with_same_inputs_is_byte_identical(
     tiny_model: Path, article: Path, tmp_path: Path
 ) -> None:
