@@ -42,7 +42,7 @@ def _refresh(entry: polib.POEntry, unit: Unit) -> polib.POEntry:
     own = list(unit.comments)
     if not any(MemoryNote.marks(c) for c in own):
         own += [c for c in own_comments(entry.comment) if MemoryNote.marks(c)]
-    entry.comment = "\n".join([*own, *foreign_comments(entry.comment, own)]) or None
+    entry.comment = "\n".join([*own, *foreign_comments(entry.comment, own)])  # "": none, as polib reads it
     entry.occurrences = list(unit.occurrences)
     entry.obsolete = False
     return entry

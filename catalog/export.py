@@ -23,7 +23,7 @@ import polib
 
 from tarjama.catalog.notes import CatalogHeader
 from tarjama.catalog.po_file import load_po
-from tarjama.catalog.review import holds_translation, is_reviewed, language_of
+from tarjama.catalog.review import holds_translation, is_article_entry, is_reviewed, language_of
 from tarjama.errors import InputError, TarjamaError, display_path
 from tarjama.files import atomic_write_text, check_can_write, check_not_input
 from tarjama.sources import FORMATS, Document, Sentence, format_for, read
@@ -42,8 +42,9 @@ class Export:
     fuzzy: int = 0  # sentences written from fuzzy (unreviewed) entries, with --include-fuzzy
     arabic: int = 0  # sentences left in Arabic (fuzzy or untranslated)
     unplaced: int = 0  # entries without a usable occurrence, not exported
-    # (PO line of the entry, what of its msgstr did not go into the page as written)
-    notes: list[tuple[int, str]] = field(default_factory=list)
+    # (PO line of the entry, what of its msgstr did not go into the page as written); the line is
+    # None for an entry of a catalog made in memory, not read from a file
+    notes: list[tuple[int | None, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # to say before the result (the source changed)
 
     def summary(self) -> str:
@@ -107,7 +108,7 @@ def entries_by_msgid(po: polib.POFile) -> dict[str, polib.POEntry]:
     context variant of the same sentence."""
     out: dict[str, polib.POEntry] = {}
     for e in po:
-        if not e.obsolete and (e.msgid not in out or e.msgctxt is None):
+        if not e.obsolete and (e.msgid not in out or is_article_entry(e)):
             out[e.msgid] = e
     return out
 

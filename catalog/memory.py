@@ -41,41 +41,18 @@ from pathlib import Path
 import polib
 from rapidfuzz import fuzz, process
 
+from tarjama.catalog.memory_rules import SOURCE_LANGUAGE, kind_by_suffix, memory_key, memory_kind
 from tarjama.catalog.po_file import load_po
 from tarjama.catalog.review import is_article_entry, language_of, primary_language, vouched
+from tarjama.catalog.tmx import read_tmx, skip_reasons
 from tarjama.errors import InputError, TarjamaError
-from tarjama.glossary.normalize import fold
 
 DEFAULT_THRESHOLD = 0.75
-SOURCE_LANGUAGE = "ar"
 _SHOWN = 3  # files named per line of what the memory skipped; the rest are counted
 _CANDIDATES = 24  # entries rescored with rapidfuzz per fuzzy lookup
 _RARE_WORDS = 6  # query words whose postings are merged into the candidate set
 _POSTINGS_BUDGET = 2000  # ... stopping early once their postings get this long
 _WORD = re.compile(r"\w+")
-_SPACES = re.compile(" {2,}")
-
-
-class _FoldTable(dict[int, str]):
-    """``str.translate`` table that folds each character as the glossary does, computed once per character.
-
-    ``fold`` walks the text in Python to keep offsets, which is too slow to index 50,000
-    sentences; per character it is a pure mapping, so a cached table plus collapsing the
-    spaces it produces gives the same string at C speed (tests check the equivalence).
-    """
-
-    def __missing__(self, code: int) -> str:
-        value = fold(chr(code))
-        self[code] = value
-        return value
-
-
-_TABLE = _FoldTable()
-
-
-def memory_key(text: str) -> str:
-    """The normalised form two sources must share to be an exact memory match."""
-    return _SPACES.sub(" ", text.translate(_TABLE)).strip()
 
 
 @dataclass(frozen=True)
@@ -136,8 +113,6 @@ class TranslationMemory:
         """Every catalog under ``root`` in ``lang`` (Arabic source), then every TMX file's
         Arabic→``lang`` units (the file as their origin). What is left out is counted, with
         why, in ``skipped``; an unreadable file is listed there, never fatal."""
-        from tarjama.catalog.tmx import read_tmx  # here: catalog.tmx imports this module
-
         tm = cls()
         if not root.is_dir():
             return tm
@@ -175,8 +150,6 @@ class TranslationMemory:
                 units.update(read.skipped)
                 counted.append(path)
         if units:
-            from tarjama.catalog.tmx import skip_reasons
-
             total = sum(units.values())
             tm.skipped.append(
                 f"{total} TMX {'unit' if total == 1 else 'units'} ({skip_reasons(units)}) in {_names(counted)}"
@@ -251,21 +224,6 @@ class MemoryFiles:
     hidden: list[Path]  # PO or TMX files the rule leaves out, to be reported
 
 
-def _kind_by_suffix(name: str) -> str | None:
-    if name.endswith(".po"):
-        return "po"
-    if name.lower().endswith(".tmx"):
-        return "tmx"
-    return None
-
-
-def memory_kind(name: str) -> str | None:
-    """``"po"`` or ``"tmx"`` for a file name the memory reads, else None. A hidden name (a
-    leading ``.``: an editor's backup, a macOS ``._`` fork) is never memory;
-    ``catalog.tmx.imported_path`` never writes one."""
-    return None if name.startswith(".") else _kind_by_suffix(name)
-
-
 def memory_files(root: Path) -> MemoryFiles:
     """The catalogs and TMX files under ``root`` that make its memory (sorted), and the PO or
     TMX files left out because they, or a folder above them under ``root``, are hidden."""
@@ -275,7 +233,7 @@ def memory_files(root: Path) -> MemoryFiles:
     for path in sorted(root.rglob("*")):
         if not path.is_file():
             continue
-        kind = _kind_by_suffix(path.name)
+        kind = kind_by_suffix(path.name)
         if kind is None:
             continue
         if any(part.startswith(".") for part in path.relative_to(root).parts[:-1]) or not memory_kind(

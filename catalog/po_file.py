@@ -85,7 +85,7 @@ class _Lines(str):
     or a client may hold them, and tarjama writes them as they are, as gettext does) that cut a
     string in two and the file could never be read again."""
 
-    def splitlines(self, keepends: bool = False) -> list[str]:  # type: ignore[override]
+    def splitlines(self, keepends: bool = False) -> list[str]:
         lines = self.split("\n")
         return [line + "\n" for line in lines[:-1]] + lines[-1:] if keepends else lines
 
@@ -110,8 +110,8 @@ def load_po(path: Path) -> polib.POFile:
         po = parse_po_text(text)
     except (OSError, ValueError) as exc:
         msg = str(exc).strip().splitlines()[0]
-        line = re.search(r"line (\d+)", msg)
-        where = f"line {line.group(1)}: " if line else ""
+        at = re.search(r"line (\d+)", msg)
+        where = f"line {at.group(1)}: " if at else ""
         raise InputError(f"{where}invalid PO file ({msg}); fix it before re-running", path=path) from None
     seen: dict[tuple[str | None, str], int | None] = {}
     for entry in po:

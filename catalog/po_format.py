@@ -359,7 +359,7 @@ def render_entry(entry: polib.POEntry) -> str:
 def render_po(po: polib.POFile) -> str:
     """The whole file: header entry (with the file's header comment), active entries, obsolete ones."""
     header = po.metadata_as_entry()
-    header.tcomment = po.header if po.header else None
-    header.comment = None
+    header.tcomment = po.header or ""  # "" is no comment, as polib reads one (`_comment_lines`)
+    header.comment = ""
     entries = [header, *(e for e in po if not e.obsolete), *po.obsolete_entries()]
     return "\n".join(render_entry(e) for e in entries)

@@ -71,7 +71,9 @@ def holds_translation(entry: polib.POEntry, language: str | None = None) -> bool
 
 def is_article_entry(entry: polib.POEntry) -> bool:
     """An entry for one of the article's sentences (tarjama's): no msgctxt."""
-    return entry.msgctxt is None
+    # types-polib declares msgctxt a str; polib leaves it None on an entry without one
+    context: str | None = entry.msgctxt
+    return context is None
 
 
 def vouched(entry: polib.POEntry, language: str | None = None) -> bool:

@@ -24,7 +24,7 @@ import polib
 
 from tarjama.catalog.notes import CatalogHeader, Replaced, Suggested, SuggestedNotApplied, parse_note
 from tarjama.catalog.po_file import load_po, save_po
-from tarjama.catalog.review import language_of, vouched
+from tarjama.catalog.review import is_article_entry, language_of, vouched
 from tarjama.files import locked
 
 
@@ -43,7 +43,7 @@ def record_suggestion(
         existing = load_po(path) if path.exists() else None
         po = existing if existing is not None else _new_catalog(lang, source_lang)
         language = language_of(existing) or lang
-        entry = next((e for e in po if e.msgctxt is None and e.msgid == source), None)
+        entry = next((e for e in po if is_article_entry(e) and e.msgid == source), None)
         if entry is None:
             entry = polib.POEntry(msgid=source, msgstr="", flags=[])
             po.append(entry)

@@ -59,15 +59,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polib
 
 from tarjama import __version__
-from tarjama.catalog.memory import SOURCE_LANGUAGE, memory_key, memory_kind
+from tarjama.catalog.memory_rules import SOURCE_LANGUAGE, memory_key, memory_kind
 from tarjama.catalog.po_file import load_po
 from tarjama.catalog.review import copies_source, is_article_entry, language_of, primary_language, vouched
 from tarjama.errors import InputError
 from tarjama.files import atomic_write_bytes, check_regular_file
+
+if TYPE_CHECKING:  # lxml itself is imported where a TMX is read or written, not when the catalog loads
+    from lxml.etree import XMLParser, XMLSyntaxError, _Element
 
 MEMORY_SUBDIR = "tmx"  # imported files live in <memory>/tmx/<name>.tmx
 ORIGIN_PROP = "x-tarjama-origin"
@@ -237,15 +241,15 @@ def _inside_doctype(text: str, pos: int) -> bool:
     return start != -1 and text.find("]>", start, pos) == -1 and "[" in text[start:pos]
 
 
-def _check_root(el, name: str, path: Path) -> None:
+def _check_root(el: _Element, name: str, path: Path) -> None:
     if name != "tmx":
         raise InputError(
             f"line {el.sourceline}: the root element is <{name}>, not <tmx>: not a TMX file", path=path
         )
     dtd = el.getroottree().docinfo.internalDTD
-    entities = [entity.name for entity in dtd.iterentities()] if dtd is not None else []
+    entities = list(dtd.iterentities()) if dtd is not None else []
     if entities:
-        shown = ", ".join(entities[:3]) + (", ..." if len(entities) > 3 else "")
+        shown = ", ".join(str(e.name) for e in entities[:3]) + (", ..." if len(entities) > 3 else "")
         raise InputError(
             f"line {el.sourceline}: the DOCTYPE before <tmx> declares entities ({shown}); a TMX file "
             "must not (they can read other files or expand without end)",
@@ -258,7 +262,7 @@ def _check_root(el, name: str, path: Path) -> None:
         )
 
 
-def _syntax_problem(exc, path: Path) -> str:
+def _syntax_problem(exc: XMLSyntaxError, path: Path) -> str:
     """``line N: bad XML (what)``; iterparse loses the line of some errors, a plain parse has it."""
     from lxml import etree
 
@@ -275,13 +279,20 @@ def _syntax_problem(exc, path: Path) -> str:
     return f"line {line or 1}: bad XML ({_LOCATION.sub('', message).strip()})"
 
 
-def _parser():
+def _parser() -> XMLParser:
     from lxml import etree
 
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
-def _take(tu, header_srclang: str | None, lang: str, path: Path, result: TmxRead, seen: set) -> None:
+def _take(
+    tu: _Element,
+    header_srclang: str | None,
+    lang: str,
+    path: Path,
+    result: TmxRead,
+    seen: set[tuple[str, str]],
+) -> None:
     """Check one ``<tu>`` and add its pair, or count why it gives none."""
     from lxml import etree
 
@@ -369,7 +380,7 @@ def _one(variants: list[Variant], tag: str) -> Variant | None:
     return exact[0] if len({v[1] for v in exact}) == 1 else None
 
 
-def _seg_text(seg, path: Path) -> tuple[str, bool]:
+def _seg_text(seg: _Element, path: Path) -> tuple[str, bool]:
     """A ``<seg>``'s text (``<hi>`` kept, codes dropped) and whether any code was dropped."""
     parts = [seg.text or ""]
     dropped = False
@@ -382,7 +393,7 @@ def _seg_text(seg, path: Path) -> tuple[str, bool]:
     return text.strip(), dropped
 
 
-def _inline(el, parts: list[str], path: Path) -> bool:
+def _inline(el: _Element, parts: list[str], path: Path) -> bool:
     name = _local(el.tag)
     if name in _CODES:
         return True
@@ -467,7 +478,7 @@ def write_tmx(path: Path, units: Iterable[TmxUnit], *, o_tmf: str = "PO") -> Non
 
 def imported_path(memory_dir: Path, tmx_file: Path) -> Path:
     """Where ``memory import`` keeps ``tmx_file``: ``<memory>/tmx/<name>.tmx``, a name the memory
-    reads (``catalog.memory.memory_kind``): a leading ``.`` is dropped (``.desk.tmx`` → ``desk.tmx``)."""
+    reads (``catalog.memory_rules.memory_kind``): a leading ``.`` is dropped (``.desk.tmx`` → ``desk.tmx``)."""
     name = tmx_file.name
     stem = name[: -len(".tmx")] if name.lower().endswith(".tmx") else name
     stored = f"{stem}.tmx"

@@ -71,9 +71,9 @@ def compare(
     for system in systems:
         check_aligned(system.hypotheses, reference, sources, COMPARE_HINT)
     if sources is None:
-        sources = next((s.hypotheses.sources for s in systems if s.hypotheses.has_sources), None)
-        if sources is None and reference.has_sources:
-            sources = reference.sources
+        sources = next((s.hypotheses.known_sources() for s in systems if s.hypotheses.has_sources), None)
+        if sources is None:
+            sources = reference.known_sources()
     refs = reference.texts
     scores = {s.name: score(s.hypotheses.texts, refs, sources, glossary) for s in systems}
     tests = paired_tests([(s.name, s.hypotheses.texts) for s in systems], refs, sources=sources)

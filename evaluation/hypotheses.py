@@ -66,7 +66,12 @@ class Segments:
 
     @property
     def has_sources(self) -> bool:
-        return bool(self.sources) and all(s is not None for s in self.sources)
+        return self.known_sources() is not None
+
+    def known_sources(self) -> list[str] | None:
+        """The Arabic source of every segment, or None unless every one is known."""
+        known = [s for s in self.sources if s is not None]
+        return known if known and len(known) == len(self.sources) else None
 
     def counts(self) -> dict[str, int]:
         return {s.value: self.states.count(s) for s in State if s in self.states}
@@ -217,8 +222,8 @@ def check_aligned(
             path=hyp.origin,
         )
     candidates = [
-        hyp.sources if hyp.has_sources else None,
-        ref.sources if ref.has_sources else None,
+        hyp.known_sources(),
+        ref.known_sources(),
         list(sources) if sources is not None else None,
     ]
     known = [c for c in candidates if c is not None]

@@ -180,7 +180,7 @@ def score_segments(
             "--reviewed-only needs sentence-aligned input; it cannot be combined with --document or --realign"
         )
     if realign and not document:
-        ref_sources = sources if sources is not None else ref.sources if ref.has_sources else None
+        ref_sources = sources if sources is not None else ref.known_sources()
         if ref_sources is None:
             raise InputError(
                 "re-alignment needs the reference's Arabic sources: a PO reference or --source",
@@ -207,7 +207,7 @@ def score_segments(
         return FileScore(hyp.origin, ref.origin, "document", score(hyp_docs, ref_docs, doc_sources, glossary))
     check_aligned(hyp, ref, sources)
     if sources is None:
-        sources = hyp.sources if hyp.has_sources else ref.sources if ref.has_sources else None
+        sources = hyp.known_sources() or ref.known_sources()
     keep = list(range(len(hyp)))
     if reviewed_only:
         keep = [i for i in keep if hyp.states[i] in (State.REVIEWED, State.TEXT)]

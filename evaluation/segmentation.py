@@ -98,13 +98,16 @@ def score(gold: Gold, predicted: Sequence[Span], kinds: Sequence[str] | None = N
     cuts = sorted(pred_b)
     cut_set = pred_b | {0, total}
     exact = 0
-    kinds_right = 0 if kinds is not None and gold.kinds is not None else None
-    pred_kind = dict(zip(pred_ranges, kinds, strict=True)) if kinds_right is not None else {}
+    kinds_right = 0
+    gold_kinds = gold.kinds if kinds is not None else None  # kinds are scored when both sides have them
+    pred_kind = (
+        dict(zip(pred_ranges, kinds, strict=True)) if kinds is not None and gold_kinds is not None else {}
+    )
     for i, (s, e) in enumerate(gold_ranges):
         inside = bisect_left(cuts, e) - bisect_right(cuts, s)
         if s in cut_set and e in cut_set and inside == 0:
             exact += 1
-            if kinds_right is not None and pred_kind.get((s, e)) == gold.kinds[i]:
+            if gold_kinds is not None and pred_kind.get((s, e)) == gold_kinds[i]:
                 kinds_right += 1
     return SegmentationScore(
         gold=len(gold_ranges),
@@ -113,7 +116,7 @@ def score(gold: Gold, predicted: Sequence[Span], kinds: Sequence[str] | None = N
         gold_boundaries=len(gold_b),
         predicted_boundaries=len(pred_b),
         exact=exact,
-        kinds_right=kinds_right,
+        kinds_right=kinds_right if gold_kinds is not None else None,
     )
 
 

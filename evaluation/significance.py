@@ -20,7 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from sacrebleu.metrics.base import Signature
 from sacrebleu.significance import PairedTest
 
 from tarjama.evaluation import metrics as registry
@@ -67,7 +69,7 @@ def paired_tests(
 ) -> SignificanceResult:
     """Every tested metric for every system; p-values of each against systems[0]. A tested
     metric that needs the sources is left out where they are not known."""
-    named = [(name, list(hyps)) for name, hyps in systems]
+    named: list[tuple[str, Sequence[str]]] = [(name, list(hyps)) for name, hyps in systems]
     out: dict[str, dict[str, Tested]] = {name: {} for name, _ in named}
     metrics = [m for m in registry.tested() if sources is not None or not m.needs_sources]
     keys = [m.key for m in metrics]
@@ -75,7 +77,9 @@ def paired_tests(
         return SignificanceResult([], out, {})
     refs = [list(references)]
 
-    def run(test_type: str, n_samples: int):
+    # sacrebleu types every column list[str | Result]: only its "System" column holds the names,
+    # and only metric columns (Results) are read below
+    def run(test_type: str, n_samples: int) -> tuple[dict[str, Signature], dict[str, list[Any]]]:
         # fresh metric objects per test; PairedTest renames its columns to the metrics' own names
         scorers = {m.key: m.paired(sources) for m in metrics}
         return PairedTest(named, scorers, refs, test_type=test_type, n_samples=n_samples)()

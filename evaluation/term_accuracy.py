@@ -113,6 +113,7 @@ def check_catalogs(paths: Sequence[Path], glossary: Glossary | None) -> list[Cat
             if entry.obsolete:
                 continue
             line = entry.linenum
+            assert line is not None  # polib numbers every entry it parses (load_po above)
             marked = [(n.term, n.times) for n in notes(entry.comment) if isinstance(n, GlossaryMissing)]
             found: list[tuple[str, str, int]] = [("missing", t, n) for t, n in marked]
             if matcher is not None and entry.msgstr.strip():

@@ -54,6 +54,7 @@ from functools import lru_cache
 
 from tarjama.glossary.english import gap_vowels, plain_latin
 from tarjama.glossary.normalize import Folded, normalize, words
+from tarjama.glossary.terms import Term
 from tarjama.glossary.variants import canonical
 
 VOWELS = frozenset("اوي")
@@ -120,7 +121,7 @@ def name_kind(type_: str) -> str | None:
     return NAME_TYPES.get(re.sub(r"[\s_-]+", " ", type_.strip().lower()))
 
 
-def uses_families(term) -> bool:  # term: tarjama.glossary.terms.Term
+def uses_families(term: Term) -> bool:
     """Whether a term gets transliteration families: its ``variants`` flag, else its type."""
     if term.variants is not None:
         return term.variants
@@ -291,7 +292,7 @@ def _same_letter(t: Grapheme, x: Grapheme, english: str, th_word: bool = True, s
 class FamilyTerm:
     """A name term's skeleton with what its English and its words allow."""
 
-    term: object  # Term
+    term: Term
     skeleton: Skeleton
     english: tuple[str, ...]  # per Arabic word: the aligned English word(s), lower case
     flexible: tuple[int, ...]  # per gap: NONE, SHORT or LONG (the mode of its word)
@@ -345,7 +346,7 @@ class FamilyTerm:
         return True
 
 
-def family_term(term) -> FamilyTerm | None:
+def family_term(term: Term) -> FamilyTerm | None:
     """The family entry of a name term (None when it gets none: not a name, punctuation, too short)."""
     if not uses_families(term):
         return None

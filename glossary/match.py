@@ -33,7 +33,7 @@ from tarjama.glossary.forms import (
     nisba_keys,
 )
 from tarjama.glossary.known_names import different_name
-from tarjama.glossary.normalize import Seats, fold, normalize, seats, seats_clash, words
+from tarjama.glossary.normalize import Folded, Seats, fold, normalize, seats, seats_clash, words
 from tarjama.glossary.terms import Glossary, Term
 from tarjama.glossary.variants import canonical, stems
 
@@ -225,7 +225,7 @@ class Matcher:
                 )
         return Scan(matches, ambiguous)
 
-    def _hamza_differs(self, text: str, folded, toks, i: int, term: Term) -> bool:
+    def _hamza_differs(self, text: str, folded: Folded, toks, i: int, term: Term) -> bool:
         """Whether the text writes a hamza on an alef as آ where the term writes أ/إ (or the other
         way round), in any of the term's words (:func:`tarjama.glossary.normalize.seats_clash`)."""
         mine = self._seats.get(id(term))
@@ -237,7 +237,7 @@ class Matcher:
                 return True
         return False
 
-    def _family_candidates(self, text: str, folded) -> list[tuple[int, int, int, str, Term]]:
+    def _family_candidates(self, text: str, folded: Folded) -> list[tuple[int, int, int, str, Term]]:
         """Windows of 1 … n+1 whole words (first word with its clitics) whose skeleton is in
         a name's family; a window grows only while its settled skeleton is a name's prefix."""
         ftoks = words(family_text(text, folded))  # the folded text's offsets (گ kept apart from ك)

@@ -31,12 +31,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tarjama.errors import InputError
 from tarjama.files import check_regular_file
 from tarjama.glossary.check import find_forbidden
 from tarjama.glossary.normalize import fold, words
 from tarjama.glossary.variants import canonical
+
+if TYPE_CHECKING:  # lxml is imported when a TBX file is read
+    from lxml.etree import _Element
 
 DEFAULT_NAME = "ar-en.csv"
 REQUIRED_COLUMNS = ("source", "target")
@@ -417,7 +421,7 @@ def _read_tbx(raw: bytes, path: Path) -> list[Term]:
 _BANNED_STATUS = ("forbidden", "obsolete", "deprecated", "superseded")
 
 
-def _is_forbidden(term_el) -> bool:
+def _is_forbidden(term_el: _Element) -> bool:
     """Whether the term's own group (tig, ntig, termSec) gives it a forbidden status."""
     group = term_el.getparent()
     if group is not None and _local(group.tag) == "termGrp" and group.getparent() is not None:
@@ -430,7 +434,7 @@ def _is_forbidden(term_el) -> bool:
     return False
 
 
-def _descrip(entry, types: tuple[str, ...]) -> str:
+def _descrip(entry: _Element, types: tuple[str, ...]) -> str:
     """The first <descrip>/<termNote> of one of ``types`` (or a plain <note> when asked for)."""
     for el in entry.iter():
         name = _local(el.tag)

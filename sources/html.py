@@ -619,9 +619,9 @@ class _Builder:
             self._check_read(par, pieces)
         for piece in pieces:
             if self.visible_chars < _VISIBLE_SAMPLE:
-                text = piece.markup.plain if piece.markup else piece.text
-                self.visible.append(text)
-                self.visible_chars += len(text)
+                shown = piece.markup.plain if piece.markup else piece.text
+                self.visible.append(shown)
+                self.visible_chars += len(shown)
             if _ARABIC.search(piece.text):
                 if outside:
                     self.outside_links.append(len(self.pieces))

@@ -152,7 +152,7 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
             if tok.kind is T.VOID:
                 voids.add(len(plain))
     text = "".join(plain)
-    spans = [[a, b, kind] for a, b, kind in segment_paragraph(text)]
+    spans: list[tuple[int, int, Kind]] = list(segment_paragraph(text))
     first = [0] * len(toks)
     last = [0] * len(toks)
     p = 0
@@ -167,18 +167,18 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
         a, b, kind = spans[k]
         i0, i1 = owner[a], owner[b - 1]
         if k + 1 < len(spans) and toks[i1].kind is T.OPAQUE and owner[spans[k + 1][0]] == i1:
-            spans[k + 1] = [a, spans[k + 1][1], kind]  # a boundary inside a kept-as-is element is none
+            spans[k + 1] = (a, spans[k + 1][1], kind)  # a boundary inside a kept-as-is element is none
             k += 1
             continue
         i0, i1 = _extend(toks, i0, i1, not text[first[i0] : a].strip(), not text[b : last[i1]].strip())
         if not _balanced(toks, i0, i1):
             if k + 1 < len(spans):  # not a boundary after all: one entry with the next sentence
-                spans[k + 1] = [a, spans[k + 1][1], kind]
+                spans[k + 1] = (a, spans[k + 1][1], kind)
                 k += 1
                 continue
             if pieces:  # the last sentence: one entry with the one before
                 pieces.pop()
-                spans[k] = [starts.pop(), b, kind]
+                spans[k] = (starts.pop(), b, kind)
                 continue
             while not _balanced(toks, i0, i1):  # the only one: it takes in its elements' other ends
                 ends = [

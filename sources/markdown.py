@@ -199,7 +199,10 @@ def _new_parser(nesting: int) -> MarkdownIt:
     md.block.ruler.before(md.block.ruler.__rules__[0].name, "tarjama_depth", _depth_guard)
     # Links are read as written, never rendered: skip markdown-it's URL normalising (punycode,
     # percent-encoding), a few per cent of reading time; validateLink still sees the URL.
-    md.normalizeLink = md.normalizeLinkText = _as_written  # type: ignore[method-assign]
+    # markdown-it's own methods, replaced on this instance only (method-assign); normalizeLinkText
+    # names its parameter `link`, a name no caller passes (assignment)
+    md.normalizeLink = _as_written  # type: ignore[method-assign]
+    md.normalizeLinkText = _as_written  # type: ignore[method-assign, assignment]
     md.core.ruler.disable("text_join")  # keep escapes and entities apart from the text around them
     md.core.ruler.at("inline", _inline_where_wanted)
     for name in _MARKED_RULES:
@@ -392,7 +395,8 @@ class _Reader:
         """Source offsets of each cell's content in the table row opening at ``tokens[i]``, split
         as markdown-it splits a row (escaped pipes, trimmed cells), or None where that fails."""
         contents: list[str] = []
-        line = tokens[i].map[0] if tokens[i].map else -1
+        row_map = tokens[i].map
+        line = row_map[0] if row_map else -1
         j = i + 1
         while j < len(tokens) and tokens[j].type != "tr_close":
             if tokens[j].type == "inline":
@@ -712,12 +716,12 @@ class _Walk:
                 flush()
                 a, b = span(marked())
                 cur = child.meta["end"]
-                m = _HTML_TAG.match(child.content)
-                name = m.group(2).lower() if m else ""
-                closing = bool(m and m.group(1))
+                tag = _HTML_TAG.match(child.content)
+                name = tag.group(2).lower() if tag else ""
+                closing = bool(tag and tag.group(1))
                 if name == "br" and not closing:
                     out.append(Token(T.BREAK, a, b, text[a:b]))
-                elif not m or name in VOID_ELEMENTS or child.content.rstrip().endswith("/>"):
+                elif not tag or name in VOID_ELEMENTS or child.content.rstrip().endswith("/>"):
                     out.append(Token(T.VOID, a, b, text[a:b]))
                 elif not closing:
                     tags.append((name, len(out)))

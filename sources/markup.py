@@ -173,7 +173,7 @@ def place(
             continue
         unplaced.append(s.label)
         if s.kind == PAIR:
-            inner = targets[i] if targets[i] else markup.span_text(s)
+            inner = targets[i] or markup.span_text(s)
             tail.append(f"{s.open}{escape(inner)}{s.close}")
         else:
             tail.append(s.open)

@@ -132,6 +132,7 @@ _MARK_CHARS = frozenset(
 _SPACE = re.compile(rf"[\s{_INVISIBLE}]*")
 _TERMINATOR = re.compile(r"[.!?؟…]+")
 _CLOSERS = re.compile(r"[\"»”’'\)\]]*")
+
 _QUOTE_CHAR = re.compile("[«»“”\"'’]")
 _QUOTE_OR_END = re.compile("[«»“”\"'’.!?؟…]")
 _OPEN_QUOTES = "«“\"'"  # straight and curly quotes decided by context, « always opens
@@ -535,6 +536,12 @@ def _cells(line: str) -> list[tuple[int, int]]:
     return cells
 
 
+def _past(run: re.Pattern[str], line: str, pos: int, hi: int) -> int:
+    """Where ``run`` (a pattern that matches nothing too: _SPACE, _CLOSERS) from ``pos`` ends."""
+    m = run.match(line, pos, hi)
+    return pos if m is None else m.end()
+
+
 def _trim(line: str, lo: int, hi: int) -> tuple[int, int]:
     while True:
         m = _LEAD.match(line, lo, hi) or _SPACE.match(line, lo, hi)
@@ -582,9 +589,8 @@ def _split_sentences(line: str, lo: int, hi: int) -> list[tuple[int, int]]:
         if a <= start or a < skip_to or (k >= 0 and a < protected[k][1]):
             continue  # nothing before it in this sentence, or inside a URL
         run = m.group(0)
-        closers = _CLOSERS.match(line, b, hi)
-        e = closers.end()
-        j = _SPACE.match(line, e, hi).end()
+        e = _past(_CLOSERS, line, b, hi)
+        j = _past(_SPACE, line, e, hi)
         if j >= hi:
             break  # the cell ends here anyway
         if j == e:  # glued to what follows
@@ -719,13 +725,13 @@ def _attach_trailing(line: str, e: int, j: int, hi: int) -> tuple[int, int]:
             if close < 0:
                 break
             inner_end = close + 1
-            rest = _SPACE.match(line, inner_end, hi).end()
+            rest = _past(_SPACE, line, inner_end, hi)
             after = _TERMINATOR.match(line, rest, hi)
-            tail = _SPACE.match(line, after.end(), hi).end() if after else rest
+            tail = _past(_SPACE, line, after.end(), hi) if after else rest
             if not (_CREDIT_LINE.match(line, j, hi) or tail >= hi):
                 break
             e = after.end() if after else inner_end
-            j = _SPACE.match(line, e, hi).end()
+            j = _past(_SPACE, line, e, hi)
         elif line[j] in "-–—" and _CREDIT_LINE.match(line, j, hi):
             e = hi
             j = hi
@@ -778,7 +784,7 @@ def _closes_ahead(line: str, b: int, hi: int) -> bool:
                 return True
             depth -= 1
         elif kind is None and line[i] in ".!?؟…":  # the sentence may end here
-            k = _CLOSERS.match(line, i + 1, hi).end()
+            k = _past(_CLOSERS, line, i + 1, hi)
             if k >= hi or line[k].isspace():
                 return not depth and any(_quote_kind(line, x, b, hi) == "close" for x in range(i + 1, k))
     return False

@@ -7,14 +7,17 @@ first two from the browser; `ink_alignment` answers the last from the screenshot
 alone, so a wrong ``dir`` that CSS or the DOM would hide still shows.
 
 Playwright never downloads a browser here: it starts the system's ``/usr/bin/chromium``
-(``apt-get install chromium``; ``.ci/run`` installs it). A missing Chromium is an error,
-not a skip, so CI cannot pass without running these checks.
+(``apt-get install chromium``; ``.ci/run`` installs it), else a Chromium that
+``python -m playwright install chromium`` put in Playwright's own folder (`find_chromium`).
+Where there is none, the page tests are skipped with the reason, except in CI, where that
+skip is a failure (``tests/conftest.py``), so CI cannot pass without running these checks.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +29,26 @@ import numpy as np
 from PIL import Image
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, Route, sync_playwright
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium; TARJAMA_TEST_CHROMIUM names another (tests/test_lanes.py names none there).
+CHROMIUM = Path(os.environ.get("TARJAMA_TEST_CHROMIUM") or "/usr/bin/chromium")
+
+
+def find_chromium() -> tuple[Path | None, str]:
+    """The Chromium to drive: Debian's, else Playwright's own; or None and why there is none."""
+    if CHROMIUM.exists():
+        return CHROMIUM, ""
+    try:
+        with sync_playwright() as playwright:
+            bundled = Path(playwright.chromium.executable_path)
+    except Exception as exc:  # no driver for this platform, a broken install
+        return None, f"{CHROMIUM} not found, and Playwright cannot say where its own is ({exc})"
+    if bundled.exists():
+        return bundled, ""
+    return None, (
+        f"neither {CHROMIUM} nor Playwright's {bundled} is installed "
+        "(apt-get install chromium, or python -m playwright install chromium)"
+    )
+
 
 # --headless comes from Playwright itself. The rest keep Chromium off the network (on a
 # closed network its background connections are refused and slow the start), off the GPU
@@ -53,8 +75,9 @@ _BLOCKS_JS = """
 (selector) => {
   // Line boxes: the text's fragments grouped by height (one starting more than half a
   // fragment below the line's top starts a new line), from text nodes only, so that a child
-  // block's border box does not cover several lines at once.
-  const countLines = (e) => {
+  // block's border box does not cover several lines at once. Each line: where its text starts
+  // and ends, as distances from the content box's left and right edges (padding and border off).
+  const lineExtents = (e) => {
     const rects = [];
     const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n !== null; n = walker.nextNode()) {
@@ -64,30 +87,43 @@ _BLOCKS_JS = """
       for (const r of range.getClientRects()) if (r.width > 0 && r.height > 0) rects.push(r);
     }
     rects.sort((a, b) => a.top - b.top);
-    let lines = 0;
+    const box = e.getBoundingClientRect();
+    const style = getComputedStyle(e);
+    const px = (v) => parseFloat(v) || 0;
+    const contentLeft = box.left + px(style.borderLeftWidth) + px(style.paddingLeft);
+    const contentRight = box.right - px(style.borderRightWidth) - px(style.paddingRight);
+    const lines = [];
     let top = -Infinity;
     let height = 0;
     for (const r of rects) {
       if (r.top >= top + height / 2) {
-        lines += 1;
+        lines.push([r.left, r.right]);
         top = r.top;
         height = r.height;
+      } else {
+        const line = lines[lines.length - 1];
+        line[0] = Math.min(line[0], r.left);
+        line[1] = Math.max(line[1], r.right);
       }
     }
-    return lines;
+    return lines.map(([left, right]) => [left - contentLeft, contentRight - right]);
   };
   return Array.from(document.querySelectorAll(selector))
     .filter((e) => e.innerText.trim() !== "" && e.checkVisibility({visibilityProperty: true}))
     .map((e) => {
       const r = e.getBoundingClientRect();
       const scope = e.closest("[lang]");
+      const style = getComputedStyle(e);
+      const extents = lineExtents(e);
       return {
         tag: e.localName,
         text: e.innerText,
-        direction: getComputedStyle(e).direction,
+        direction: style.direction,
+        textAlign: style.textAlign,
         lang: scope === null ? "" : scope.getAttribute("lang"),
         box: [r.left + window.scrollX, r.top + window.scrollY, r.width, r.height],
-        lines: countLines(e),
+        lines: extents.length,
+        extents: extents,
       };
     });
 }
@@ -114,6 +150,10 @@ class Block:
     lang: str  # the lang attribute it inherits ('' when no ancestor has one)
     box: Box
     lines: int  # line boxes the browser laid its text out in (for `ink_alignment`)
+    text_align: str = ""  # computed CSS text-align: 'start', 'left', 'center', 'justify', ...
+    # each line's text: how far it starts from the content box's left edge and ends short of
+    # its right edge, in CSS pixels (for `layout_alignment`)
+    extents: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -231,7 +271,17 @@ class Harness:
         finally:
             context.close()
         blocks = [
-            Block(b["tag"], b["text"], b["direction"], b["lang"], Box(*b["box"]), b["lines"]) for b in raw
+            Block(
+                b["tag"],
+                b["text"],
+                b["direction"],
+                b["lang"],
+                Box(*b["box"]),
+                b["lines"],
+                b["textAlign"],
+                tuple((left, right) for left, right in b["extents"]),
+            )
+            for b in raw
         ]
         return Rendered(out_png, blocks, console_errors, page_errors, failed)
 
@@ -373,6 +423,26 @@ def _ink_lines(png: Path, box: Box, lines: int | None = None) -> tuple[int, list
         cols = np.flatnonzero(ink[a:b].any(axis=0))
         extents.append((int(cols[0]), int(cols[-1])))
     return w, extents
+
+
+def layout_alignment(block: Block) -> Alignment:
+    """Which way ``block``'s text is laid out, from the browser's own layout: its computed
+    ``text-align`` (``start``/``end`` read with its ``direction``) and where each line of
+    text starts and ends in its content box (`Block.extents`). No pixels: what a font draws
+    (its bearings, its anti-aliasing) does not enter, so the answer does not depend on the
+    browser build's rendering. 'ltr': aligned left and every line starts at the left edge;
+    'rtl' the mirror; 'unclear' otherwise (centred, no lines)."""
+    if not block.extents:
+        return "unclear"
+    side = {"start": block.direction, "end": "rtl" if block.direction == "ltr" else "ltr"}.get(
+        block.text_align, {"left": "ltr", "right": "rtl", "justify": block.direction}.get(block.text_align)
+    )
+    edge = 1.0  # CSS pixels: a line's text starts at the edge to within rounding
+    if side == "ltr" and all(abs(left) <= edge for left, _ in block.extents):
+        return "ltr"
+    if side == "rtl" and all(abs(right) <= edge for _, right in block.extents):
+        return "rtl"
+    return "unclear"
 
 
 def ink_alignment(png: Path, box: Box, lines: int | None = None) -> Alignment:

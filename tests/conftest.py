@@ -1,16 +1,22 @@
-"""Shared fixtures: the example article and a tiny real Marian model built from it (no hub, no mocks)."""
+"""Shared fixtures: the example article and a tiny real Marian model built from it (no hub, no
+mocks); the CLI run as a user runs it; one real Chromium for the page tests; the test lanes."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from tarjama.translate.scratch_model import ScratchConfig, build_scratch_model
 
@@ -75,8 +81,63 @@ os.environ.setdefault("TARJAMA_PROGRESS", "none")
 def run_cli(
     *args: str | Path, cwd: Path | None = None, timeout: float | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed `tarjama` entry point as a user would (``timeout``: a command that
-    would hang fails the test instead of hanging it)."""
+    """Run `tarjama ARGS` as a user would and return its exit code, stdout and stderr.
+
+    In this process, through click's CliRunner: the same command, streams and exit code as
+    ``python -m tarjama``, without importing torch and transformers again for each of the
+    suite's ~140 commands (seconds each). An exception escaping the command is what Python
+    would print, a traceback on stderr and exit 1. What a command changes in the process
+    (the working folder, the environment, signal handlers, torch's threads) is put back.
+    With ``timeout`` (a command that could hang: the test fails instead of hanging) it runs
+    in a process of its own (`run_cli_process`), which a timeout can stop.
+    """
+    if timeout is not None:
+        return run_cli_process(*args, cwd=cwd, timeout=timeout)
+    from tarjama.cli import main
+
+    argv = [str(a) for a in args]
+    with _process_state_kept(cwd):
+        result = CliRunner().invoke(main, argv, prog_name="python -m tarjama", catch_exceptions=True)
+    stderr = result.stderr
+    code = result.exit_code
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        exc = result.exception
+        stderr += "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        code = 1
+    return subprocess.CompletedProcess(["tarjama", *argv], code, result.stdout, stderr)
+
+
+@contextlib.contextmanager
+def _process_state_kept(cwd: Path | None) -> Iterator[None]:
+    import torch  # the commands import it anyway; its thread count is process state
+
+    environ = dict(os.environ)
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    threads = torch.get_num_threads()
+    here = os.getcwd()
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        yield
+    finally:
+        os.chdir(here)
+        for key in set(os.environ) - set(environ):
+            del os.environ[key]
+        for key, value in environ.items():
+            if os.environ.get(key) != value:
+                os.environ[key] = value
+        for signum, handler in handlers.items():
+            if handler is not None:  # None: set outside Python, cannot be put back from here
+                signal.signal(signum, handler)
+        torch.set_num_threads(threads)
+
+
+def run_cli_process(
+    *args: str | Path, cwd: Path | None = None, timeout: float | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `tarjama` entry point in a process of its own, as a user would
+    (``timeout``: a command that would hang fails the test instead of hanging it)."""
     return subprocess.run(
         [sys.executable, "-m", "tarjama", *map(str, args)],
         capture_output=True,
@@ -88,11 +149,51 @@ def run_cli(
     )
 
 
+# --- the browser: skipped where it is missing, a failure in CI ---------------------------------
+
+IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
 @pytest.fixture(scope="session")
 def browser():
-    """One headless Chromium for all the session's page tests (tests/browser.py); it fails, not
-    skips, where /usr/bin/chromium is missing."""
-    from .browser import Harness
+    """One headless Chromium for all the session's page tests (tests/browser.py).
 
-    with Harness() as harness:
+    Where no Chromium can be started (a fresh machine: `apt-get install chromium`, or
+    `python -m playwright install chromium`) the page tests are skipped with the reason; in CI
+    (``CI`` set, as `.ci/run` sets it) that skip is a failure (`pytest_runtest_makereport`)."""
+    from .browser import Harness, find_chromium
+
+    executable, why = find_chromium()
+    if executable is None:
+        pytest.skip(f"no Chromium for the page tests: {why}")
+    harness = Harness(executable)
+    try:
+        harness.start()
+    except Exception as exc:  # a browser that is there but cannot start (missing libraries)
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        pytest.skip(f"Chromium at {executable} does not start: {first}")
+    try:
         yield harness
+    finally:
+        harness.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """In CI every test runs: a page test skipped for want of a browser fails the build."""
+    report = yield
+    if IN_CI and report.skipped and "browser" in getattr(item, "fixturenames", ()):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"CI runs the page tests, but this one was skipped: {reason}"
+    return report
+
+
+# --- the lanes: `pytest -m "not slow"` (fast) and `pytest` (everything; CI) -----------------
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A soak runs for its set time: slow by definition, whichever file it is in."""
+    for item in items:
+        if item.get_closest_marker("soak") is not None:
+            item.add_marker(pytest.mark.slow)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import polib
@@ -293,3 +294,19 @@ def test_both_backends_write_complete_catalogs(tiny_model: Path, tmp_path: Path,
         assert len(po) == 6 and all(e.msgstr and "fuzzy" in e.flags for e in po)
         assert po.metadata["X-Tarjama-Settings"].startswith(f"backend={backend} beam=2 ")
         assert all(any(c.startswith("mt: ") for c in e.comment.splitlines()) for e in po)
+
+
+def test_without_ray_the_engine_says_how_to_get_it(
+    tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`batch --engine ray` where Ray is not installed: one line saying how to get it, nothing written."""
+    article = tmp_path / "in" / "story.ar.txt"
+    article.parent.mkdir()
+    shutil.copyfile(EXAMPLE, article)
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` fails as it does without the extra
+    res = run_cli("batch", article, "--model", tiny_model, "--engine", "ray", cwd=tmp_path)
+    assert res.returncode != 0
+    assert res.stderr.strip().splitlines() == [
+        "tarjama: error: --engine ray needs Ray, which is not installed: pip install 'tarjama[ray]'"
+    ]
+    assert not (tmp_path / "locales").exists()

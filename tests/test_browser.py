@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageOps
 
-from .browser import Box, Harness, Rendered, ink_alignment
+from .browser import Box, Harness, Rendered, ink_alignment, layout_alignment
 
 ENGLISH = (
     "On the afternoon of October 8, the Ministry of Foreign Affairs and the Ministry of Public Security "
@@ -97,6 +97,26 @@ def test_a_wrong_direction_shows_in_the_pixels(browser: Harness, tmp_path: Path)
     assert ink_alignment(rendered.screenshot, centred.box, centred.lines) == "unclear"
     assert (right.lang, right.direction) == ("en", "ltr")
     assert ink_alignment(rendered.screenshot, right.box, right.lines) == "ltr"
+
+
+def test_the_layout_tells_the_direction_without_pixels(browser: Harness, tmp_path: Path) -> None:
+    """`layout_alignment` reads the same answers from the browser's layout (computed text-align,
+    where each line's text starts and ends in the content box), whatever the font draws."""
+    html = f"""<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>t</title>{STYLE}</head>
+<body><p lang="en">{ENGLISH}<br>{SHORT_EN}</p><p style="text-align: center">{ARABIC_2}</p>
+<p lang="en" dir="ltr">{ENGLISH_2}</p><blockquote lang="en" dir="ltr">{ENGLISH}</blockquote>
+<p>{ARABIC}</p><p lang="en" dir="ltr" style="text-align: right">{ENGLISH}</p>
+<p lang="en" dir="ltr" style="text-align: justify">{ENGLISH} {ENGLISH_2}</p></body></html>"""
+    rendered = render(browser, tmp_path, "layout", html)
+    wrong, centred, right, quote, arabic, pushed, justified = rendered.blocks
+    assert layout_alignment(wrong) == "rtl" and wrong.text_align == "start"
+    assert layout_alignment(centred) == "unclear" and centred.text_align == "center"
+    assert layout_alignment(right) == "ltr"
+    assert layout_alignment(quote) == "ltr" and quote.lines >= 3  # padding and a bar, not text
+    assert layout_alignment(arabic) == "rtl" and arabic.lines >= 3
+    assert layout_alignment(pushed) == "rtl"  # English pushed to the right is not laid out left to right
+    assert layout_alignment(justified) == "ltr" and justified.lines >= 4
+    assert len(right.extents) == right.lines
 
 
 def test_empty_box_is_unclear(browser: Harness, tmp_path: Path) -> None:

@@ -125,6 +125,7 @@ def test_a_second_writer_fails_with_a_clear_message_when_the_lock_is_held(
     assert path.read_bytes() == before
 
 
+@pytest.mark.slow  # a second tarjama process, held back by the lock for a set time
 def test_a_second_writer_waits_for_the_lock_and_then_writes(tmp_path: Path, tiny_model: Path) -> None:
     art, out, path = reviewed_setup(tmp_path)
     before = path.read_bytes()

@@ -3,7 +3,8 @@ translate the article with it through the real pipeline, fine-tune it on a secon
 the glossary on top (in the spirit of Sockeye's and fairseq's integration tests).
 
 Training runs once per session (a fixed seed, one CPU thread, about 300 steps); every test
-below reuses the checkpoints.
+below reuses the checkpoints. Those tests are the slow lane (``-m slow``); the fast lane
+trains a model of a few thousand weights for a few steps, in this process.
 """
 
 from __future__ import annotations
@@ -15,15 +16,17 @@ import signal
 import subprocess
 import sys
 import time
+import typing
 from pathlib import Path
 
 import pytest
+import torch
 
 from tarjama.training.data import load_dataset
-from tarjama.training.train import TrainOptions, train
+from tarjama.training.train import StopReason, TrainOptions, train
 from tarjama.translate.model_source import resolve_model
 from tarjama.translate.scratch_model import ScratchConfig
-from tests.conftest import EXAMPLE, GOLD_TSV, REFERENCE
+from tests.conftest import EXAMPLE, GOLD_TSV, REFERENCE, run_cli
 
 # One thread: on a shared 2-core machine two torch threads per process are several times slower.
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
@@ -31,13 +34,9 @@ MISSPELLINGS = {"Dang Hoang Giang": "Dang Hoang Jiang", "Hanoi Convention": "Han
 
 
 def cli(*args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "tarjama", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        check=False,
-    )
+    """`tarjama ARGS` in this process on one torch thread (run_cli puts the session's back)."""
+    torch.set_num_threads(1)
+    result = run_cli(*args)
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -87,6 +86,7 @@ def misspelled_run(tmp_path_factory: pytest.TempPathFactory, scratch_run) -> tup
     return out, tsv, result.stdout
 
 
+@pytest.mark.slow
 def test_scratch_model_translates_the_article_bleu_80(scratch_run, tmp_path: Path) -> None:
     """Training, saving, loading (`translate --model DIR`) and beam decoding, end to end."""
     model, stdout = scratch_run
@@ -98,6 +98,7 @@ def test_scratch_model_translates_the_article_bleu_80(scratch_run, tmp_path: Pat
     assert s["BLEU"] >= 80
 
 
+@pytest.mark.slow
 def test_scratch_model_loads_in_ct2(scratch_run, tmp_path: Path) -> None:
     """CTranslate2 converts and runs the saved checkpoint like any other.
 
@@ -114,6 +115,7 @@ def test_scratch_model_loads_in_ct2(scratch_run, tmp_path: Path) -> None:
     assert s["BLEU"] >= 50
 
 
+@pytest.mark.slow
 def test_checkpoint_is_small_standard_and_carded(scratch_run) -> None:
     model, _ = scratch_run
     resolve_model(str(model))  # the translate command's own check of a Marian directory
@@ -128,6 +130,7 @@ def test_checkpoint_is_small_standard_and_carded(scratch_run) -> None:
     assert f"| dev chrF best | {state['best_chrf']:.2f} |" in card
 
 
+@pytest.mark.slow
 def test_finetuning_moves_dev_chrf_up_on_the_second_set(scratch_run, misspelled_run) -> None:
     model, _, stdout = misspelled_run
     before, after = dev_chrf(stdout)
@@ -140,6 +143,7 @@ def test_finetuning_moves_dev_chrf_up_on_the_second_set(scratch_run, misspelled_
         assert (model / name).read_bytes() == (scratch_run[0] / name).read_bytes()
 
 
+@pytest.mark.slow
 def test_glossary_on_a_model_that_learned_misspellings(misspelled_run, tmp_path: Path) -> None:
     """Without the glossary the learned misspellings come out; with it every term is right."""
     model = misspelled_run[0]
@@ -175,8 +179,6 @@ def test_ctrl_c_leaves_a_usable_checkpoint_and_resume_continues(tmp_path: Path) 
         if event["step"] == 6 and "chrf" not in event:
             raise KeyboardInterrupt
 
-    import torch
-
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # in-process: put the session's setting back afterwards
     try:
@@ -202,6 +204,27 @@ def _interrupt_and_resume(data, out: Path, cfg: ScratchConfig, options: TrainOpt
     assert [h["step"] for h in resumed.history] == [4, 8, 10]  # step 4 from the first run
 
 
+def test_reaching_the_target_chrf_stops_and_says_so(tmp_path: Path) -> None:
+    """Every way a run stops is one of `StopReason`'s, as the result, state.json and the card say."""
+    data = load_dataset([GOLD_TSV], dev_fraction=0)
+    data.train, data.dev = data.train[:4], data.train[:4]
+    out = tmp_path / "model"
+    cfg = ScratchConfig(d_model=16, layers=1, heads=2, ffn=32, vocab_size=200, max_length=32, dropout=0.0)
+    options = TrainOptions(lr=1e-3, batch_size=2, eval_every=2, stop_chrf=0.0, epochs=100, max_length=48)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        result = train(data, out, options, from_scratch=cfg)
+    finally:
+        torch.set_num_threads(threads)
+    assert result.stopped == "target-chrf" and result.steps == 2
+    assert result.stopped in typing.get_args(StopReason)
+    state = json.loads((out / "training-state" / "state.json").read_text(encoding="utf-8"))
+    assert state["stopped"] == "target-chrf"
+    assert "| stopped | target-chrf |" in (out / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
 def test_sigint_to_the_cli_saves_and_exits_130(tmp_path: Path) -> None:
     """A real Ctrl-C (SIGINT) to `tarjama finetune` once training is under way."""
     data = tmp_path / "pairs.tsv"

@@ -27,6 +27,9 @@ from tarjama.translate.model_source import resolve_model
 from .conftest import EXAMPLE, REFERENCE, ROOT
 from .review_helpers import msgfmt_check
 
+# Every command on the example, byte for byte: the slow lane's (CI runs it on every change).
+pytestmark = pytest.mark.slow
+
 GOLDENS = ROOT / "tests" / "goldens"
 UPDATE = os.environ.get("TARJAMA_UPDATE_GOLDENS") == "1"
 SECOND = ROOT / "tests" / "data" / "seg-oil-market.ar.txt"

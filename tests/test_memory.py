@@ -125,7 +125,20 @@ def reviewed_tree(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) ->
     art = work / "hanoi-convention.ar.txt"
     shutil.copyfile(EXAMPLE, art)
     out = work / "locales"
-    res = run_cli("translate", art, "--model", tiny_model, "--out", out, "--beam", "1", "--no-glossary")
+    # (CTranslate2, several times faster than transformers: the memory is what is checked)
+    res = run_cli(
+        "translate",
+        art,
+        "--model",
+        tiny_model,
+        "--out",
+        out,
+        "--beam",
+        "1",
+        "--no-glossary",
+        "--backend",
+        "ct2",
+    )
     assert res.returncode == 0, res.stderr
     review_all_with_gold(po_for(out))
     return out

@@ -34,6 +34,10 @@ from .conftest import EXAMPLE, free_port, run_cli
 
 ray = pytest.importorskip("ray", reason="the Ray engine is optional: pip install 'tarjama[ray]'")
 
+# A Ray cluster per session and a process per command: the slow lane's. Without Ray the engine's
+# one-line error is tests/test_batch.py's (the fast lane's).
+pytestmark = pytest.mark.slow
+
 from tarjama.run.ray_engine import RayEngine, RayOptions  # noqa: E402
 
 BYLINE = "بقلم مراسل الوكالة في هانوي."
@@ -412,20 +416,3 @@ def test_a_ray_client_address_runs_the_batch_on_that_cluster(
     (line,) = res.stderr.strip().splitlines()
     assert line.startswith(f"tarjama: error: --ray-address {dead}: cannot connect")
     assert not (tmp_path / "none").exists()
-
-
-def test_without_ray_the_engine_says_how_to_get_it(tiny_model: Path, tmp_path: Path) -> None:
-    paths = write_corpus(tmp_path / "in", 1)
-    code = "import sys; sys.modules['ray'] = None; from tarjama.cli import main; main()"
-    res = subprocess.run(
-        [sys.executable, "-c", code, "batch", str(paths[0]), "--model", str(tiny_model), "--engine", "ray"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-        check=False,
-    )
-    assert res.returncode != 0
-    assert res.stderr.strip().splitlines() == [
-        "tarjama: error: --engine ray needs Ray, which is not installed: pip install 'tarjama[ray]'"
-    ]
-    assert not (tmp_path / "locales").exists()

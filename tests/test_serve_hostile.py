@@ -31,6 +31,9 @@ from .conftest import free_port, read_gold, run_cli
 from .test_serve import KEY, NAME, Server, post, write_memory
 
 T = TypeVar("T")
+# A server process per fixture, clients that time out on purpose: the slow lane's. The fast lane
+# serves through tests/test_serve.py.
+pytestmark = pytest.mark.slow
 
 GOLD = read_gold()
 BODY = [g["arabic"] for g in GOLD if g["kind"] == "body"]

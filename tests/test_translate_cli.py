@@ -1,4 +1,5 @@
-"""`tarjama translate` end to end through the real CLI with a tiny real Marian model."""
+"""`tarjama translate` end to end through the real CLI with a tiny real Marian model (the first
+run as the installed command, `python -m tarjama`, in a process of its own)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from tarjama.sources import read
 from tarjama.sources.segment import TRANSLATABLE
 
-from .conftest import EXAMPLE, run_cli
+from .conftest import EXAMPLE, run_cli, run_cli_process
 from .review_helpers import msgfmt_check
 
 
@@ -24,7 +25,7 @@ def translated(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     work = tmp_path_factory.mktemp("translate")
     art = work / "hanoi-convention.ar.txt"
     shutil.copyfile(EXAMPLE, art)
-    res = run_cli("translate", art, "--model", tiny_model, "--out", work / "out", "--beam", "2")
+    res = run_cli_process("translate", art, "--model", tiny_model, "--out", work / "out", "--beam", "2")
     assert res.returncode == 0, res.stderr
     return po_for(work / "out")
 
@@ -81,6 +82,7 @@ def test_msgfmt_check_passes(translated: Path) -> None:
     msgfmt_check(translated)  # no warning either
 
 
+@pytest.mark.slow  # two whole-article runs; a rerun leaving the bytes alone is also test_run_core's
 def test_second_run_with_same_inputs_is_byte_identical(
     tiny_model: Path, article: Path, tmp_path: Path
 ) -> None:

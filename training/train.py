@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from tarjama.errors import TarjamaError
 from tarjama.training.checkpoint import has_state, load_state, save_model_dir, save_state, state_dir
@@ -41,6 +41,20 @@ class TrainOptions:
     threads: int | None = None  # torch CPU threads; None: chosen by the model's size (`cpu_threads`)
 
 
+# Why a run stopped, as TrainResult.stopped, state.json and the model card say it: the dev set
+# stopped improving (``patience``), dev chrF reached ``stop_chrf``, ``max_steps``, every epoch
+# done, or Ctrl-C.
+StopReason = Literal["early-stop", "target-chrf", "max-steps", "epochs", "interrupted"]
+
+
+class _Stop(Exception):
+    """Ends the training loop, for ``reason``."""
+
+    def __init__(self, reason: StopReason) -> None:
+        super().__init__(reason)
+        self.reason: StopReason = reason
+
+
 @dataclass
 class TrainResult:
     out_dir: Path
@@ -50,7 +64,7 @@ class TrainResult:
     best_bleu: float
     initial_chrf: float
     initial_bleu: float
-    stopped: str  # "early-stop" | "max-steps" | "epochs" | "perfect" | "interrupted"
+    stopped: StopReason
     history: list[dict[str, float]] = field(default_factory=list)
 
 
@@ -254,7 +268,7 @@ def train(
             # a random model is "best" only until the first evaluation; save it so OUT/ is loadable at once
             state["best_chrf"] = -1.0
     started = time.monotonic()
-    stopped = "epochs"
+    stopped: StopReason = "epochs"
     steps_per_epoch = math.ceil(len(data.train) / options.batch_size)
     loss_value = float("nan")
 
@@ -295,7 +309,7 @@ def train(
             batches = epoch_batches(len(data.train), options.batch_size, options.seed, state["epoch"])
             for b in range(state["batch_in_epoch"], len(batches)):
                 if options.max_steps is not None and state["step"] >= options.max_steps:
-                    raise StopIteration("max-steps")
+                    raise _Stop("max-steps")
                 loss = model(**train_set.batch(batches[b], options.device)).loss
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -309,12 +323,12 @@ def train(
                     progress({"step": state["step"], "loss": loss_value})
                 if state["step"] % options.eval_every == 0 and evaluate():
                     reached = state["history"][-1]["chrf"] >= options.stop_chrf
-                    raise StopIteration("target-chrf" if reached else "early-stop")
+                    raise _Stop("target-chrf" if reached else "early-stop")
             state["epoch"] += 1
             state["batch_in_epoch"] = 0
-        raise StopIteration("epochs")
-    except StopIteration as stop:
-        stopped = str(stop)
+        raise _Stop("epochs")
+    except _Stop as stop:
+        stopped = stop.reason
         if not state["history"] or state["history"][-1]["step"] != state["step"]:
             evaluate()
     except KeyboardInterrupt:

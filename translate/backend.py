@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import ClassVar, Generic, Protocol, TypeVar
 
 from tarjama.errors import ModelNotAvailable, TarjamaError
 from tarjama.glossary.check import Required, renderings
@@ -178,7 +178,13 @@ def cannot_load(problem: str, exc: BaseException, path: str | Path) -> ModelNotA
     return ModelNotAvailable(f"{problem}: {first_line(exc)}", path=path)
 
 
-class BaseBackend:
+# One sentence's source tokens as an engine encodes them (ids for transformers, pieces for
+# CTranslate2), and what its _start hands its _finish (the texts, for a synchronous engine).
+Tokens = TypeVar("Tokens", bound=Sequence[object])
+Started = TypeVar("Started")
+
+
+class BaseBackend(Generic[Tokens, Started]):
     """What every engine shares. A subclass sets ``name``, and in ``__init__``:
 
     1. calls ``super().__init__(source, settings, layout, decoding)`` (stores them, checks the
@@ -219,7 +225,7 @@ class BaseBackend:
         """Whether this engine sees a CUDA device (only asked when --device cuda is given)."""
         return False
 
-    def encode(self, sentences: Sequence[str]) -> Sequence[Sequence[object]]:
+    def encode(self, sentences: Sequence[str]) -> list[Tokens]:
         raise NotImplementedError
 
     def token_counts(self, sentences: Sequence[str]) -> list[int]:
@@ -231,16 +237,16 @@ class BaseBackend:
         return True
 
     def _start(
-        self, tokens: list[Sequence[object]], terms: list[Sequence[Required]], banned: list[Sequence[str]]
-    ) -> object:
+        self, tokens: list[Tokens], terms: list[Sequence[Required]], banned: list[Sequence[str]]
+    ) -> Started:
         """Begin translating one batch (encoded sentences, their required terms, the renderings
         each must not contain). A synchronous
         engine returns the texts; an asynchronous one returns whatever :meth:`_finish` needs."""
         raise NotImplementedError
 
-    def _finish(self, started: object) -> list[str]:
+    def _finish(self, started: Started) -> list[str]:
         """The texts of a batch :meth:`_start` began (after any glossary repair)."""
-        return started  # type: ignore[return-value]
+        return started  # type: ignore[return-value]  # a synchronous engine's _start gave the texts
 
     # --- shared ------------------------------------------------------------------------
 

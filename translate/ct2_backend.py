@@ -13,6 +13,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from tarjama.translate.backend import (
     BaseBackend,
@@ -45,7 +46,12 @@ def _torch_threads_kept() -> Iterator[None]:
             torch.set_num_threads(threads)
 
 
-class CTranslate2Backend(BaseBackend):
+# What _start hands _finish: the batch's pieces, terms owed, budgets and bans, and one
+# CTranslate2 asynchronous result per sentence.
+_Started = tuple[list[list[str]], list[list[str]], list[int], list[list[list[str]]], list[Any]]
+
+
+class CTranslate2Backend(BaseBackend[list[str], _Started]):
     name = "ct2"
 
     def __init__(
@@ -87,8 +93,8 @@ class CTranslate2Backend(BaseBackend):
         # batch_size counts the sentences decoded at once, as on the transformers backend, so
         # memory stays the same: each call's batch is split between the workers.
         self.per_worker = max(1, -(-settings.batch_size // parts))
-        self.term_stats = Counter()
-        self.repair_stats = Counter()
+        self.term_stats: Counter[str] = Counter()
+        self.repair_stats: Counter[str] = Counter()
         if not decoding:
             return
         try:
@@ -137,7 +143,7 @@ class CTranslate2Backend(BaseBackend):
 
     def _start(
         self, tokens: list[list[str]], terms: list[Sequence[str]], banned: list[Sequence[str]]
-    ) -> tuple:
+    ) -> _Started:
         """Queue one batch (every batch is queued before any is finished, so CTranslate2's
         workers decode them in parallel); sentences that owe terms ask for the n-best list.
 
@@ -148,15 +154,15 @@ class CTranslate2Backend(BaseBackend):
         bans = [self.suppressed(b) for b in banned]
         budgets = [self.output_budget(len(t)) for t in tokens]
         n_best = self.settings.beam if any(owed) else 1
-        pending: list = [None] * len(tokens)
-        groups: dict[tuple, list[int]] = {}
+        pending: list[Any] = [None] * len(tokens)
+        groups: dict[tuple[tuple[str, ...], ...], list[int]] = {}
         for k, ban in enumerate(bans):
             groups.setdefault(tuple(map(tuple, ban)), []).append(k)
-        for ban, members in groups.items():
+        for key, members in groups.items():
             sub = [tokens[k] for k in members]
             limit = max(budgets[k] for k in members) - 1
             for k, handle in zip(
-                members, self._submit(sub, limit, n_best, list(map(list, ban))), strict=True
+                members, self._submit(sub, limit, n_best, list(map(list, key))), strict=True
             ):
                 pending[k] = handle
         return tokens, owed, budgets, bans, pending
@@ -193,7 +199,7 @@ class CTranslate2Backend(BaseBackend):
             self._known = frozenset(w for w in words if isinstance(w, str))
         return self._known
 
-    def _finish(self, started: tuple) -> list[str]:
+    def _finish(self, started: _Started) -> list[str]:
         batch, owed, budgets, bans, pending = started
         results = [[list(h) for h in p.result().hypotheses] for p in pending]
         n_best = self.settings.beam if any(owed) else 1

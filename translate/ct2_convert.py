@@ -11,7 +11,9 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from tarjama.errors import TarjamaError
 from tarjama.translate.backend import cannot_load, checkpoint_errors
@@ -108,17 +110,18 @@ def _convert(source: ModelSource, out: Path, stored: str) -> None:
 
     transformers.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
+    refused: tuple[type[Exception], ...] = (*checkpoint_errors(), NotImplementedError)
     try:
         with _pad_start_folded():
             TransformersConverter(str(source.path)).convert(
                 str(out), quantization=None if stored == "float32" else stored, force=True
             )
-    except (*checkpoint_errors(), NotImplementedError) as exc:
+    except refused as exc:
         raise cannot_load("CTranslate2 cannot convert this model", exc, source.path) from None
 
 
 @contextlib.contextmanager
-def _pad_start_folded():
+def _pad_start_folded() -> Iterator[None]:
     """Convert Marian checkpoints whose <pad> embedding is not zero without changing what they say.
 
     transformers starts the decoder from the <pad> embedding; CTranslate2's Marian loader
@@ -133,10 +136,8 @@ def _pad_start_folded():
     import ctranslate2.converters.transformers as ct2_transformers
     import torch
 
-    base = ct2_transformers.MarianMTLoader
-
-    class FoldedStartLoader(base):
-        def set_decoder(self, spec, decoder):
+    class FoldedStartLoader(ct2_transformers.MarianMTLoader):
+        def set_decoder(self, spec: Any, decoder: Any) -> None:  # CTranslate2's spec, a MarianDecoder
             super().set_decoder(spec, decoder)
             start = decoder.embed_tokens.weight[decoder.padding_idx].detach() * decoder.embed_scale
             if torch.count_nonzero(start):

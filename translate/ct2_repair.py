@@ -15,6 +15,7 @@ import itertools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -76,8 +77,8 @@ class TermRepair:
 
     def __init__(
         self,
-        translator,
-        target,
+        translator: Any,  # ctranslate2.Translator (untyped)
+        target: Any,  # sentencepiece.SentencePieceProcessor
         decode: Callable[[Sequence[str]], str],
         beam: int,
         hard_max: int,
@@ -131,7 +132,8 @@ class TermRepair:
         the sentences it could not settle, each left at the output the rounds should start from.
         """
         spliced = [self._splice(r) for r in repair]
-        jobs = [(n, cand, prefix) for n, (cand, prefix) in enumerate(spliced) if prefix]
+        # a prefix comes only with a candidate (_splice gives None, [] when none fits)
+        jobs = [(n, cand, prefix) for n, (cand, prefix) in enumerate(spliced) if cand is not None and prefix]
         decoded = self._continue(
             [repair[n] for n, _, _ in jobs],
             [prefix for _, _, prefix in jobs],
@@ -241,7 +243,7 @@ class TermRepair:
         for j, r in enumerate(todo):
             limit = min(self.hard_max - 1, max(r.budget - 1, lengths[j] + TERM_SLACK))
             groups.setdefault((limit, tuple(map(tuple, r.ban))), []).append(j)
-        pending = []
+        pending: list[tuple[int, Any]] = []  # (sentence, CTranslate2 asynchronous result)
         workers = max(1, self.parts)
         for (limit, ban), members in groups.items():
             extra = {"suppress_sequences": list(map(list, ban))} if ban else {}
@@ -291,9 +293,9 @@ class TermRepair:
             ends: dict[tuple[str, ...], int | None] = {}
             for a, b in repair_spans(r.hyp, text, self.decode, r.keep(text), r.alternatives):
                 placed = self._after_opener(r.hyp[a - 1] if a else "", term)
-                cand = (*r.hyp[:a], *placed, *r.hyp[b:])
-                if len(cand) < self.hard_max:  # scoring needs room for EOS within the positions
-                    ends.setdefault(cand, a + len(placed) if a == b else None)
+                joined = (*r.hyp[:a], *placed, *r.hyp[b:])
+                if len(joined) < self.hard_max:  # scoring needs room for EOS within the positions
+                    ends.setdefault(joined, a + len(placed) if a == b else None)
             inserted.append([list(c) for c in ends])
             term_end.append(ends)
         best = self._best_candidates(todo, inserted)

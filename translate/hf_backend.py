@@ -7,6 +7,7 @@ Glossary terms are enforced while decoding by :mod:`tarjama.translate.hf_enforce
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from tarjama.translate.backend import (
     BaseBackend,
@@ -18,8 +19,11 @@ from tarjama.translate.backend import (
 )
 from tarjama.translate.model_source import ModelSource
 
+if TYPE_CHECKING:  # loaded on first use: only glossary runs need it
+    from tarjama.translate.hf_enforce import TargetVocab
 
-class TransformersBackend(BaseBackend):
+
+class TransformersBackend(BaseBackend[list[int], list[str]]):
     name = "transformers"
 
     def __init__(
@@ -36,6 +40,7 @@ class TransformersBackend(BaseBackend):
         transformers.logging.set_verbosity_error()
         transformers.utils.logging.disable_progress_bar()
         self._torch = torch
+        self._target_vocab: TargetVocab | None = None
         super().__init__(source, settings or DecodeSettings(), layout, decoding)
         if layout is not None and self.settings.device == "cpu":
             torch.set_num_threads(layout.threads)  # a worker given some CPUs of a shared machine
@@ -43,7 +48,6 @@ class TransformersBackend(BaseBackend):
             self.tokenizer = AutoTokenizer.from_pretrained(source.path)
             if not decoding:  # tokens and spellings only: the limits from the JSON files, no weights
                 self.set_limits(*checkpoint_limits(source.path))
-                self._target_vocab = None
                 return
             model = AutoModelForSeq2SeqLM.from_pretrained(source.path)
         except checkpoint_errors() as exc:
@@ -53,9 +57,8 @@ class TransformersBackend(BaseBackend):
             getattr(model.generation_config, "max_length", None),
             getattr(model.config, "max_position_embeddings", None),
         )
-        self._target_vocab = None
 
-    def _vocab(self):
+    def _vocab(self) -> TargetVocab:
         """The target side as the glossary processors need it, built on first use."""
         if self._target_vocab is None:
             from tarjama.translate.hf_enforce import TargetVocab
@@ -78,7 +81,8 @@ class TransformersBackend(BaseBackend):
         ids = self._vocab().encode(text)
         if not ids or self.tokenizer.unk_token_id in ids:
             return False
-        return self.tokenizer.decode(list(ids), skip_special_tokens=True).strip() == text.strip()
+        decoded = self.tokenizer.decode(list(ids), skip_special_tokens=True)
+        return isinstance(decoded, str) and decoded.strip() == text.strip()
 
     def _start(
         self, tokens: list[list[int]], terms: list[Sequence[str]], banned: list[Sequence[str]]
@@ -92,14 +96,14 @@ class TransformersBackend(BaseBackend):
         batch_banned: Sequence[Sequence[str]] = (),
     ) -> list[str]:
         torch = self._torch
-        from transformers import LogitsProcessorList
+        from transformers import LogitsProcessor, LogitsProcessorList
 
         from tarjama.translate.length_limit import PerSentenceLengthLimit
 
-        enc = self.tokenizer.pad({"input_ids": batch_ids}, return_tensors="pt")
-        enc = {k: v.to(self.settings.device) for k, v in enc.items()}
+        padded = self.tokenizer.pad({"input_ids": batch_ids}, return_tensors="pt")
+        enc = {k: v.to(self.settings.device) for k, v in padded.items()}
         budgets = [self.output_budget(len(x)) for x in batch_ids]
-        processors = []
+        processors: list[LogitsProcessor] = []
         if any(batch_banned):  # glossary: forbidden renderings, before the enforcer may force a term
             from tarjama.glossary.check import spellings
             from tarjama.translate.hf_enforce import BannedRenderings

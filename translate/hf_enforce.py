@@ -33,11 +33,11 @@ word is :func:`tarjama.glossary.check_hypothesis` on the decoded text (the post-
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import torch
-from transformers import LogitsProcessor
+from transformers import LogitsProcessor, PreTrainedTokenizerBase
 
 from tarjama.glossary.check import OPENERS, Required, renderings
 
@@ -71,7 +71,9 @@ class TermPlan:
         return sum(len(self.terms[self.canon[o]]) * c for o, c in enumerate(self.counts))
 
 
-def make_plan(required: Sequence[Required], encode, piece_of) -> TermPlan:
+def make_plan(
+    required: Sequence[Required], encode: Callable[[str], Sequence[int]], piece_of: Callable[[int], str]
+) -> TermPlan:
     """``encode(text) -> ids`` without specials; ``piece_of(id) -> str`` for word boundaries."""
     slots = [renderings(r) for r in required]
     distinct = list(dict.fromkeys(slots))
@@ -250,7 +252,9 @@ class TermEnforcer(LogitsProcessor):
             need = max(need - len(s.span), shortest - len(s.span))
         return need
 
-    def _decide(self, s: _State, seq: tuple[int, ...], plan: TermPlan, slots: int):
+    def _decide(
+        self, s: _State, seq: tuple[int, ...], plan: TermPlan, slots: int
+    ) -> tuple[list[int] | None, list[int], bool, bool]:
         """(allowed ids or None, banned ids, ban_eos, ban_glue); records deadline decisions on ``s``."""
         s.stop_now, s.deadline_pick = False, None
         cur = s
@@ -349,8 +353,8 @@ class TermEnforcer(LogitsProcessor):
         if no_eos:
             scores[torch.tensor(no_eos, device=dev), self.eos] = neg
         if bans:
-            r_idx, t_idx = zip(*bans, strict=True)
-            scores[torch.tensor(r_idx, device=dev), torch.tensor(t_idx, device=dev)] = neg
+            ban_rows, ban_tokens = zip(*bans, strict=True)
+            scores[torch.tensor(ban_rows, device=dev), torch.tensor(ban_tokens, device=dev)] = neg
         if forced:
             # A forced step costs the hypothesis nothing (its best option scores 0, the log of 1):
             # charged at the model's own odds, a name the model spells differently ("Jiang")
@@ -390,7 +394,7 @@ TERM_SLACK = 8  # tokens of room the model keeps for its own words in a term-hea
 class TargetVocab:
     """The target side of a Marian tokenizer as the enforcer needs it (built once per backend)."""
 
-    def __init__(self, tokenizer) -> None:
+    def __init__(self, tokenizer: PreTrainedTokenizerBase) -> None:
         self.tokenizer = tokenizer
         pieces = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
         self.pieces = [p or "" for p in pieces]

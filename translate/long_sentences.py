@@ -34,6 +34,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Sequence
+from typing import overload
 
 # level 1: clause punctuation (the cut goes after the mark and the whitespace after it)
 _CLAUSE = re.compile(r"(?:[،؛؟]|[,;:?!](?=\s))\s*")
@@ -99,6 +100,7 @@ class _Guard:
 
 def _split(guard: _Guard, levels: list[list[int]], level: int, a: int, b: int) -> list[tuple[int, int]]:
     """Spans for text[a:b], which does not fit, cutting at ``levels[level]`` (then finer)."""
+    inner: Sequence[int]
     if level < len(levels):
         cuts = levels[level]
         inner = cuts[bisect.bisect_right(cuts, a) : bisect.bisect_left(cuts, b)]
@@ -174,7 +176,11 @@ class _Ends(Sequence[int]):
     def __len__(self) -> int:
         return len(self.cuts) + 1
 
-    def __getitem__(self, k):  # type: ignore[override]
+    @overload
+    def __getitem__(self, k: int) -> int: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[int]: ...
+    def __getitem__(self, k: int | slice) -> int | list[int]:
         if isinstance(k, slice):
             return [self[j] for j in range(*k.indices(len(self)))]
         if k < 0:
@@ -224,7 +230,11 @@ class _CharCuts(Sequence[int]):
     def __len__(self) -> int:
         return self.n
 
-    def __getitem__(self, k):  # type: ignore[override]
+    @overload
+    def __getitem__(self, k: int) -> int: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[int]: ...
+    def __getitem__(self, k: int | slice) -> int | list[int]:
         if isinstance(k, slice):
             return [self[j] for j in range(*k.indices(self.n))]
         if not 0 <= k < self.n:

@@ -12,6 +12,10 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # transformers is imported when a model is built
+    from transformers import MarianConfig
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ def shared_vocab(source_pieces: Sequence[str], target_pieces: Sequence[str]) -> 
     return vocab
 
 
-def marian_config(vocab_size: int, pad_id: int, cfg: ScratchConfig):
+def marian_config(vocab_size: int, pad_id: int, cfg: ScratchConfig) -> MarianConfig:
     from transformers import MarianConfig
 
     return MarianConfig(
@@ -90,9 +94,10 @@ def marian_config(vocab_size: int, pad_id: int, cfg: ScratchConfig):
         dropout=cfg.dropout,
         scale_embedding=True,
         share_encoder_decoder_embeddings=True,
-        static_position_embeddings=True,
-        max_length=cfg.max_length,
-        num_beams=cfg.num_beams,
+        # opus-mt's config.json has it (positions are sinusoidal either way); transformers 5
+        # keeps such an extra key but no longer declares it. max_length and num_beams go to
+        # the GenerationConfig below: a config takes no decoding settings in transformers 5.
+        static_position_embeddings=True,  # type: ignore[call-arg]
     )
 
 

@@ -6,6 +6,7 @@ Only this package imports click; the stages and the run core never do (lint-impo
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -24,7 +25,7 @@ from tarjama.errors import TarjamaError
 class TarjamaGroup(click.Group):
     """Turns TarjamaError into one line on stderr and its exit code; never a traceback."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: click.Context) -> Any:
         _never_fail_to_print()
         try:
             return super().invoke(ctx)

@@ -12,6 +12,8 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     ProgressColumn,
+    Task,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
 )
@@ -25,7 +27,7 @@ from tarjama.run import RunReport
 class _Speed(ProgressColumn):
     """Items per second over the task's whole run (rich's own speed is a short moving window)."""
 
-    def render(self, task) -> Text:  # type: ignore[override]
+    def render(self, task: Task) -> Text:
         elapsed = task.elapsed or 0.0
         if not task.total or elapsed <= 0 or task.fields.get("unit") is None:
             return Text("")
@@ -76,7 +78,8 @@ class RichProgress:
             console=console,
             transient=False,
         )
-        self._articles = self._sentences = None
+        self._articles: TaskID | None = None
+        self._sentences: TaskID | None = None
 
     def start(self, articles: int, sentences: int) -> None:
         if self._plain is not None:
@@ -90,7 +93,7 @@ class RichProgress:
     def advance(self, articles: int = 0, sentences: int = 0) -> None:
         if self._plain is not None:
             self._plain.advance(articles, sentences)
-        if self._articles is None:
+        if self._articles is None or self._sentences is None:
             return
         if articles:
             self._progress.advance(self._articles, articles)

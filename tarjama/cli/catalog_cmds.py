@@ -87,7 +87,8 @@ def export_cmd(
     if output is None:
         click.echo(result.text, nl=False)
     for line, note in result.notes:  # what of a translation did not go into the page as written
-        click.echo(f"tarjama: warning: {display_path(catalog)}:{line}: {note}", err=True)
+        where = display_path(catalog) if line is None else f"{display_path(catalog)}:{line}"
+        click.echo(f"tarjama: warning: {where}: {note}", err=True)
     click.echo(f"{display_path(catalog)}: {result.summary()}", err=True)
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tarjama.cli.options import DEFAULT_OUT
+
+if TYPE_CHECKING:  # the command imports the catalog stage when it runs, not when the CLI loads
+    from tarjama.catalog.tmx import TmxUnit
 
 
 @click.group("memory")
@@ -74,7 +78,7 @@ def import_cmd(tmx_file: Path, memory_dir: Path | None, out_dir: Path, lang: str
     )
 
 
-def _with_origin(unit, origin: str):
+def _with_origin(unit: TmxUnit, origin: str) -> TmxUnit:
     from dataclasses import replace
 
     return replace(unit, origin=origin)

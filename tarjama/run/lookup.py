@@ -16,6 +16,7 @@ import polib
 from tarjama.catalog.build import reviewed_msgids
 from tarjama.catalog.memory import TranslationMemory
 from tarjama.catalog.notes import CatalogHeader, GlossaryAmbiguous, MarkupUnplaced, MtNote, SplitNote, notes
+from tarjama.catalog.review import is_article_entry
 from tarjama.catalog.suggest import offers_for
 from tarjama.run.options import OnWarning, RunOptions
 from tarjama.run.work import ArticleWork, Origin, WorkTable
@@ -36,9 +37,9 @@ def kept_mt(existing: polib.POFile | None, engine: CatalogHeader, mt: MtNote) ->
     same settings: the same output), so an edited article keeps its unchanged sentences'."""
     if existing is None or CatalogHeader.from_metadata(existing.metadata).settings != engine.settings:
         return {}
-    kept = {}
+    kept: dict[str, KeptMT] = {}
     for e in existing:
-        if e.msgctxt is None and not e.obsolete and "fuzzy" in e.flags and e.msgstr:
+        if is_article_entry(e) and not e.obsolete and "fuzzy" in e.flags and e.msgstr:
             said = notes(e.comment)
             if mt in said:
                 parts = next((n.parts for n in said if isinstance(n, SplitNote)), 0)

@@ -44,7 +44,7 @@ def create_app(service: Service) -> FastAPI:
     config = service.config
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service.model.backend()  # loaded once, before the first request
         await service.batcher.start()
         service.ready = True

@@ -40,7 +40,7 @@ from typing import Any
 
 import h11
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.h11_impl import H11Protocol, RequestResponseCycle
 from uvicorn.supervisors.multiprocess import Multiprocess
 
 from tarjama.errors import TarjamaError
@@ -213,7 +213,7 @@ class GuardedH11Protocol(H11Protocol):
     counted exactly (uvicorn counts the new connection against itself), and JSON errors."""
 
     def __init__(self, config: ServeConfig, *args: Any, **kwargs: Any) -> None:
-        super().__init__(config, *args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(config, *args, **kwargs)
         self.limits = config.limits  # the connection cap is `app`'s below (uvicorn's answers in text)
         self._deadline: asyncio.TimerHandle | None = None
         self._stall: asyncio.TimerHandle | None = None
@@ -324,7 +324,10 @@ class GuardedH11Protocol(H11Protocol):
         self._deadline = None
         if self.transport.is_closing():
             return
-        if self.cycle is not None and not self.cycle.response_complete:
+        cycle: RequestResponseCycle | None = (
+            self.cycle
+        )  # None before the first request (uvicorn's annotation says otherwise)
+        if cycle is not None and not cycle.response_complete:
             return  # a request is being answered; its body is timed by the app
         if self.conn.trailing_data[0]:  # part of a request came: say why it ends
             self._refuse(408, f"Request not received within {self.limits.read_timeout:g} s")
