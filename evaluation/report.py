@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from pathlib import Path
 
 from tarjama.evaluation import metrics as registry
 from tarjama.evaluation.compare import Comparison
-from tarjama.files import atomic_write_bytes
 
 FILES = ("report.md", "report.json", "scores.csv", "scores.png", "report.html")
 ROUND = 2  # decimals of the scores in report.json and scores.csv
@@ -293,27 +291,3 @@ def short_verdict(verdict_text: str) -> str:
     if verdict_text in ("baseline", "no"):
         return "baseline" if verdict_text == "baseline" else "not significant"
     return "sig. " + " / ".join(part.split()[1] for part in verdict_text.split("; "))
-
-
-REPORT_FILES = ("report.md", "report.json", "scores.csv", "scores.png", "report.html")
-
-
-def write_report(comparison: Comparison, out_dir: Path) -> list[Path]:
-    """Render everything, then write it (``REPORT_FILES`` in ``out_dir``); returns the paths written."""
-    # the page is built on this module's tables (summary, raw_rows), so it imports this one
-    from tarjama.evaluation.report_html import html_report
-
-    rendered = {
-        "report.md": markdown(comparison).encode(),
-        "report.json": (json.dumps(as_json(comparison), ensure_ascii=False, indent=2) + "\n").encode(),
-        "scores.csv": csv_text(comparison).encode(),
-        "scores.png": chart_png(comparison),
-        "report.html": html_report(comparison).encode(),
-    }
-    out_dir = Path(out_dir)
-    paths = []
-    for name, data in rendered.items():
-        path = out_dir / name
-        atomic_write_bytes(path, data)
-        paths.append(path)
-    return paths

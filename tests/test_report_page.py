@@ -20,7 +20,7 @@ from tarjama.catalog import notes as po_notes
 from tarjama.catalog.notes import SCORE, Note
 from tarjama.evaluation.compare import System, compare
 from tarjama.evaluation.hypotheses import read_reference, read_segments
-from tarjama.evaluation.report import write_report
+from tarjama.evaluation.report_files import write_report
 from tarjama.glossary import load_default
 from tarjama.sources.text import is_mostly_arabic
 

@@ -162,7 +162,8 @@ def compare_cmd(
     from tarjama.cli.batch_view import RichProgress
     from tarjama.evaluation.compare import System, compare
     from tarjama.evaluation.hypotheses import Segments, read_reference, read_segments
-    from tarjama.evaluation.report import REPORT_FILES, write_report
+    from tarjama.evaluation.report import FILES as REPORT_FILES
+    from tarjama.evaluation.report_files import write_report
     from tarjama.evaluation.terminal import comparison_table
     from tarjama.files import check_can_write, check_not_input
     from tarjama.run.systems import parse_system, resolve_systems, source_sentences, translate_system

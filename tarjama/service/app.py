@@ -15,6 +15,7 @@ LibreTranslate allows them), and its error answers, each in the shape of the API
 from __future__ import annotations
 
 import sys
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
