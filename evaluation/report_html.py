@@ -119,10 +119,10 @@ def _chart(comparison: Comparison) -> str:
         "score, 95% CI</text>"
     )
     for j, m in enumerate(tested):  # legend
-        x = left + j * 130
+        key_x = left + j * 130
         parts.append(
-            f"<rect x='{x}' y='10' width='12' height='12' fill='{COLOURS[j % len(COLOURS)]}'/>"
-            f"<text x='{x + 17}' y='20.5'>{_e(m.name)}</text>"
+            f"<rect x='{key_x}' y='10' width='12' height='12' fill='{COLOURS[j % len(COLOURS)]}'/>"
+            f"<text x='{key_x + 17}' y='20.5'>{_e(m.name)}</text>"
         )
     group = plot_w / n
     bar = 0.7 * group / k

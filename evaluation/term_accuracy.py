@@ -27,6 +27,7 @@ from tarjama.catalog.po_file import load_po
 from tarjama.glossary import (
     Glossary,
     Matcher,
+    Required,
     check_hypothesis,
     find_forbidden,
     forbidden_renderings,
@@ -76,8 +77,9 @@ def term_accuracy(sources: Sequence[str], hypotheses: Sequence[str], glossary: G
     return result
 
 
-def accuracy_of(required: Sequence[Sequence[str]], hypotheses: Sequence[str]) -> TermAccuracy:
-    """Term accuracy from per-sentence required targets (when the matches are already known)."""
+def accuracy_of(required: Sequence[Sequence[Required]], hypotheses: Sequence[str]) -> TermAccuracy:
+    """Term accuracy from per-sentence required targets (when the matches are already known): each
+    one approved rendering, or a term's alternative approved forms (any one of them is correct)."""
     result = TermAccuracy()
     for i, (need, hyp) in enumerate(zip(required, hypotheses, strict=True)):
         if not need:

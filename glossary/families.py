@@ -428,7 +428,7 @@ def _th_keys(
     return tuple(dict.fromkeys([sk.key, *keys]))
 
 
-def _final_ok(term, last: str) -> bool:
+def _final_ok(term: Term, last: str) -> bool:
     """A place name whose final ا / ة / ه may be written either way (مالطا/مالطة, روسيا/روسية,
     برشلونة/برشلونا): a place, ending in ا or ه, either in ـيا/ـية (the "-ia" of country names)
     or with three consonants or more before it, and no Arabic-only letter (جدة is not جدا "very",

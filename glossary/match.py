@@ -14,6 +14,7 @@ in :attr:`Scan.ambiguous` and matched to neither.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tarjama.glossary.families import (
@@ -33,7 +34,7 @@ from tarjama.glossary.forms import (
     nisba_keys,
 )
 from tarjama.glossary.known_names import different_name
-from tarjama.glossary.normalize import Folded, Seats, fold, normalize, seats, seats_clash, words
+from tarjama.glossary.normalize import Folded, Seats, Word, fold, normalize, seats, seats_clash, words
 from tarjama.glossary.terms import Glossary, Term
 from tarjama.glossary.variants import canonical, stems
 
@@ -177,9 +178,9 @@ class Matcher:
         if self._abbreviations:
             for i, tok in enumerate(toks):
                 for letters, term in self._abbreviations.get(tok.text[0], ()):
-                    j = abbreviation_at(toks, i, letters)
-                    if j is not None:
-                        candidates.append((i, j, EXACT, "", term))
+                    stop = abbreviation_at(toks, i, letters)
+                    if stop is not None:
+                        candidates.append((i, stop, EXACT, "", term))
         if self._family:
             candidates.extend(self._family_candidates(text, folded))
         # longest (in tokens, then characters) first, then leftmost; exact before family;
@@ -225,7 +226,7 @@ class Matcher:
                 )
         return Scan(matches, ambiguous)
 
-    def _hamza_differs(self, text: str, folded: Folded, toks, i: int, term: Term) -> bool:
+    def _hamza_differs(self, text: str, folded: Folded, toks: Sequence[Word], i: int, term: Term) -> bool:
         """Whether the text writes a hamza on an alef as آ where the term writes أ/إ (or the other
         way round), in any of the term's words (:func:`tarjama.glossary.normalize.seats_clash`)."""
         mine = self._seats.get(id(term))

@@ -124,6 +124,7 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
     for i, tok in enumerate(toks):
         if tok.kind is T.TEXT:  # by stretches, not characters: this loop is most of a reader's time
             text, chars, pos = tok.text, tok.chars, 0
+            assert chars is not None  # every TEXT token has its offsets (the readers make them so)
             if text[:1] in _COLLAPSIBLE and (
                 plain[-1:] == ["\n"] or (plain[-1:] in ([], [" "]) and _after_element(toks, i))
             ):
@@ -132,7 +133,7 @@ def paragraph_sentences(par: Paragraph, escape: Callable[[str], str], fmt: str) 
                 _copy(text, chars, pos, m.start(), i, plain, owner, raw_at, raw_after)
                 k = m.start()
                 if plain and plain[-1] not in " \n":  # a run of whitespace is one space
-                    emit(" ", i, chars[k], chars[k + 1])  # type: ignore[index]
+                    emit(" ", i, chars[k], chars[k + 1])
                 pos = m.end()
             _copy(text, chars, pos, len(text), i, plain, owner, raw_at, raw_after)
         elif tok.kind is T.OPAQUE:
@@ -213,7 +214,7 @@ def _after_element(toks: list[Token], i: int) -> bool:
 
 def _copy(
     text: str,
-    chars: list[int] | None,
+    chars: list[int],
     k: int,
     e: int,
     i: int,
@@ -229,8 +230,8 @@ def _copy(
     if k < e:
         plain.extend(text[k:e])
         owner.extend([i] * (e - k))
-        raw_at.extend(chars[k:e])  # type: ignore[index]
-        raw_after.extend(chars[k + 1 : e + 1])  # type: ignore[index]
+        raw_at.extend(chars[k:e])
+        raw_after.extend(chars[k + 1 : e + 1])
 
 
 def _extend(toks: list[Token], i0: int, i1: int, at_left: bool, at_right: bool) -> tuple[int, int]:

@@ -671,8 +671,7 @@ def _arabic_abbreviation(word: str) -> bool:
         return len(word.rsplit(".", 1)[-1]) == 1
     if len(word) == 1:
         return True
-    clitics = _PROCLITICS.match(word[:-1])
-    return clitics.end() == len(word) - 1 and not _CLITIC_SHAPED_WORDS.fullmatch(word)
+    return bool(_PROCLITICS.fullmatch(word[:-1])) and not _CLITIC_SHAPED_WORDS.fullmatch(word)
 
 
 def _token_start(line: str, start: int, a: int) -> int:

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from tarjama.glossary.check import Required
 from tarjama.translate.backend import (
     BaseBackend,
     CpuLayout,
@@ -48,7 +49,7 @@ def _torch_threads_kept() -> Iterator[None]:
 
 # What _start hands _finish: the batch's pieces, terms owed, budgets and bans, and one
 # CTranslate2 asynchronous result per sentence.
-_Started = tuple[list[list[str]], list[list[str]], list[int], list[list[list[str]]], list[Any]]
+_Started = tuple[list[list[str]], list[list[Required]], list[int], list[list[list[str]]], list[Any]]
 
 
 class CTranslate2Backend(BaseBackend[list[str], _Started]):
@@ -142,7 +143,7 @@ class CTranslate2Backend(BaseBackend[list[str], _Started]):
         return bool(pieces) and all(p in known for p in pieces) and self.decode(pieces) == text.strip()
 
     def _start(
-        self, tokens: list[list[str]], terms: list[Sequence[str]], banned: list[Sequence[str]]
+        self, tokens: list[list[str]], terms: list[Sequence[Required]], banned: list[Sequence[str]]
     ) -> _Started:
         """Queue one batch (every batch is queued before any is finished, so CTranslate2's
         workers decode them in parallel); sentences that owe terms ask for the n-best list.

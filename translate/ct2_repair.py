@@ -99,7 +99,7 @@ class TermRepair:
     def choose(
         self,
         batch: list[list[str]],
-        owed: list[list[str]],
+        owed: list[list[Required]],
         budgets: list[int],
         results: list[list[list[str]]],
         bans: Sequence[list[list[str]]] = (),

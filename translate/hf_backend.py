@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from tarjama.glossary.check import Required
 from tarjama.translate.backend import (
     BaseBackend,
     CpuLayout,
@@ -85,14 +86,14 @@ class TransformersBackend(BaseBackend[list[int], list[str]]):
         return isinstance(decoded, str) and decoded.strip() == text.strip()
 
     def _start(
-        self, tokens: list[list[int]], terms: list[Sequence[str]], banned: list[Sequence[str]]
+        self, tokens: list[list[int]], terms: list[Sequence[Required]], banned: list[Sequence[str]]
     ) -> list[str]:
         return self._generate(tokens, terms, banned)
 
     def _generate(
         self,
         batch_ids: list[list[int]],
-        batch_terms: Sequence[Sequence[str]] = (),
+        batch_terms: Sequence[Sequence[Required]] = (),
         batch_banned: Sequence[Sequence[str]] = (),
     ) -> list[str]:
         torch = self._torch

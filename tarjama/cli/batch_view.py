@@ -165,13 +165,16 @@ def summary_table(report: RunReport) -> Table:
         "article", footer=f"total: {len(arts)}, {len(report.failed)} failed", overflow="fold", ratio=3
     )
     table.add_column("status", overflow="fold", ratio=2, min_width=len("unchanged"))
-    figures = {"justify": "right", "no_wrap": True}
-    table.add_column("sentences", footer=str(total["sentences"]), **figures)
-    table.add_column("from\nmemory", footer=str(total["memory"]), **figures)
-    table.add_column("MT\nkept", footer=str(sum(a.kept_mt for a in arts)), **figures)
-    table.add_column("translated", footer=str(total["mt"]), **figures)
-    table.add_column("glossary\nmisses", footer=str(total["misses"]), **figures)
-    table.add_column("time\n(s)", footer=f"{report.seconds:.2f}", **figures)
+    figures = (
+        ("sentences", str(total["sentences"])),
+        ("from\nmemory", str(total["memory"])),
+        ("MT\nkept", str(sum(a.kept_mt for a in arts))),
+        ("translated", str(total["mt"])),
+        ("glossary\nmisses", str(total["misses"])),
+        ("time\n(s)", f"{report.seconds:.2f}"),
+    )
+    for header, footer in figures:
+        table.add_column(header, footer=footer, justify="right", no_wrap=True)
     for a in arts:
         status = a.status if a.status != "failed" else "failed: " + a.error.split(": ", 1)[-1]
         table.add_row(

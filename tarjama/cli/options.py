@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -12,8 +14,11 @@ from tarjama.run.articles import DEFAULT_OUT
 from tarjama.translate.backends import BACKENDS, COMPUTE_TYPES
 from tarjama.translate.model_source import DEFAULT_MODEL
 
+# a command's function, as each option decorator takes and returns it
+F = TypeVar("F", bound=Callable[..., Any])
 
-def input_format_option(f):
+
+def input_format_option(f: F) -> F:
     """--format: how articles are read (default: by file ending, else by content)."""
     from tarjama.sources import READERS
 
@@ -31,7 +36,7 @@ def chosen_format(input_format: str) -> str | None:
     return None if input_format == "auto" else input_format
 
 
-def glossary_options(f):
+def glossary_options(f: F) -> F:
     """--glossary FILE (repeatable; later files override earlier ones) and --no-glossary."""
     f = click.option(
         "--no-glossary", is_flag=True, help="Use no glossary at all (not even the shipped default)."
@@ -45,11 +50,11 @@ def glossary_options(f):
     )(f)
 
 
-def memory_options(default: str = "<out>/<lang>"):
+def memory_options(default: str = "<out>/<lang>") -> Callable[[F], F]:
     """--memory DIR and --no-memory; ``default``: where the memory is when --memory is not given
     (translate and batch: the output tree's language folder; serve: locales/<lang>)."""
 
-    def decorate(f):
+    def decorate(f: F) -> F:
         f = click.option(
             "--no-memory",
             "use_memory",
@@ -70,7 +75,7 @@ def memory_options(default: str = "<out>/<lang>"):
     return decorate
 
 
-def review_options(f):
+def review_options(f: F) -> F:
     """Translation memory, fuzzy offers, locking and --force (read-only catalogs)."""
     options = [
         memory_options(),
@@ -105,7 +110,7 @@ def review_options(f):
     return f
 
 
-def backend_options(f):
+def backend_options(f: F) -> F:
     """--backend transformers|ct2 and --compute-type (CTranslate2 weights/arithmetic; int8 on CPU)."""
     f = click.option(
         "--compute-type",
@@ -123,28 +128,28 @@ def backend_options(f):
     )(f)
 
 
-def device_option(f):
+def device_option(f: F) -> F:
     """--device cpu|cuda (a missing CUDA device is refused before anything loads)."""
     return click.option("--device", default="cpu", show_default=True, type=click.Choice(["cpu", "cuda"]))(f)
 
 
-def model_option(f):
+def model_option(f: F) -> F:
     """--model: a hub id or a local checkpoint (the same default everywhere)."""
     return click.option(
         "--model", default=DEFAULT_MODEL, show_default=True, help="Hub id or local model directory."
     )(f)
 
 
-def lang_option(f):
+def lang_option(f: F) -> F:
     """--lang: the target language (its memory and catalogs are <out>/<lang>)."""
     return click.option("--lang", default="en", show_default=True, help="Target language code.")(f)
 
 
-def beam_option(f):
+def beam_option(f: F) -> F:
     return click.option("--beam", default=4, show_default=True, type=click.IntRange(1, 64))(f)
 
 
-def model_options(f):
+def model_options(f: F) -> F:
     """--model, --out, --lang and --beam, shared by translate and batch."""
     options = [
         model_option,
@@ -164,7 +169,7 @@ def model_options(f):
     return f
 
 
-def progress_option(f):
+def progress_option(f: F) -> F:
     """--progress auto|bar|lines|none (batch_view.progress_mode says what auto means)."""
     from tarjama.cli.batch_view import PROGRESS_MODES
 
@@ -179,12 +184,12 @@ def progress_option(f):
     )(f)
 
 
-def engine_options(f):
+def engine_options(f: F) -> F:
     """--engine NAME and every option a registered engine takes (run.engines), each checked by
     the library; the options the user gave are in ``ctx.meta[ENGINE_OPTIONS]``."""
     from tarjama.run.engines import engine_names, engine_options, engine_spec
 
-    def given(name: str):
+    def given(name: str) -> Callable[[click.Context, click.Parameter, str | None], None]:
         def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
             if value is not None:
                 ctx.meta.setdefault(ENGINE_OPTIONS, {})[name] = value

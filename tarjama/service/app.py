@@ -31,15 +31,6 @@ from tarjama.service.server import AccessTimer, say_ready_when_listening
 
 __all__ = ["Service", "ServiceConfig", "create_app", "read_text"]
 
-# LibreTranslate's CORS headers (its app.py), for every API: a browser page may call the desk's server
-CORS = {
-    "allow_origins": ["*"],
-    "allow_methods": ["GET", "POST", "PUT", "PATCH", "DELETE"],
-    "allow_headers": ["Authorization", "Content-Type"],
-    "expose_headers": ["Authorization"],
-    "max_age": 1728000,
-}
-
 
 def create_app(service: Service) -> FastAPI:
     config = service.config
@@ -60,7 +51,16 @@ def create_app(service: Service) -> FastAPI:
     app.add_middleware(
         RequestLimits, body_limit=config.body_limit, read_timeout=config.read_timeout, shape=routers.shape_for
     )
-    app.add_middleware(CORSMiddleware, **CORS)  # outside the limits: a 413 gets CORS headers too
+    # LibreTranslate's CORS headers (its app.py), for every API: a browser page may call the
+    # desk's server; outside the limits, so that a 413 gets CORS headers too
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type"],
+        expose_headers=["Authorization"],
+        max_age=1728000,
+    )
     app.add_middleware(AccessTimer)  # outermost: times the whole answer for the access log
 
     @app.exception_handler(ApiError)

@@ -238,6 +238,8 @@ class GuardedH11Protocol(H11Protocol):
     def app(self, value: Any) -> None:
         self._app = value
 
+    # uvicorn's own signature, asyncio.Transport where asyncio.Protocol says BaseTransport
+    # (uvicorn ignores [override] on it too): the transport a TCP server hands is a Transport
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._await_request()

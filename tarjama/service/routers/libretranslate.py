@@ -60,10 +60,10 @@ async def translate(request: Request) -> JSONResponse:
     params = await read_lt_params(request)
     check_key(config.api_keys, request, params)
     q = params.get("q")
-    texts = q if isinstance(q, list) else [q]
-    if q is None or not texts or any(not isinstance(t, str) for t in texts):
-        raise ApiError(400, "Invalid request: missing q parameter")
-    if all(not t.strip() for t in texts):
+    given = q if isinstance(q, list) else [q]
+    texts = [t for t in given if isinstance(t, str)]
+    # q absent, an empty list, a text that is no string, or nothing but blanks
+    if len(texts) != len(given) or not texts or all(not t.strip() for t in texts):
         raise ApiError(400, "Invalid request: missing q parameter")
     source = params.get("source")
     target = params.get("target")
