@@ -28,3 +28,15 @@ def test_both_backends_measure_the_same_confidence(tiny_model: Path) -> None:
         assert abs(a.confidence - b.confidence) < 0.1, (a, b)
     owed = ct2_backend.translate_scored(texts[:2], terms=[["Hanoi"], ["Hanoi"]])
     assert all(o.gap is not None and math.isfinite(o.gap) for o in owed)
+
+
+def test_the_pool_the_throughput_benchmark_measures_answers_in_order(tiny_model: Path) -> None:
+    from tarjama.run import translate_pool
+
+    backend = open_backend(resolve_model(str(tiny_model)), DecodeSettings(backend="ct2", beam=2))
+    texts = [line for line in EXAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()][:5]
+    texts = [*texts, texts[0]]  # a repeat is decoded once
+    seen: list[list[str]] = []
+    pooled = translate_pool(backend, texts, on_batch=lambda src, out, n, s: seen.append(out))
+    assert pooled == backend.translate(texts)
+    assert all(isinstance(o, str) for batch in seen for o in batch)

@@ -110,10 +110,10 @@ def translate_pool(
     done: dict[str, str] = {}
     for _, k, outputs, seconds in (decoder or LocalDecoder()).decode(backend, iter([batches])):
         batch = batches[k]
-        texts = [o.text if isinstance(o, Scored) else o for o in outputs]
+        plain = [o.text if isinstance(o, Scored) else o for o in outputs]
         if on_batch is not None:
-            on_batch(batch.texts, texts, batch.lengths, seconds)
-        done.update(zip(batch.texts, texts, strict=True))
+            on_batch(batch.texts, plain, batch.lengths, seconds)
+        done.update(zip(batch.texts, plain, strict=True))
     return [done[t] for t in texts]
 
 
