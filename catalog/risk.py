@@ -73,7 +73,7 @@ _TAG = re.compile(r"<[^<>]*>")
 
 
 @dataclass(frozen=True)
-class Decoded:
+class DecoderScores:
     """What the decoder said about a machine translation (None: unknown)."""
 
     confidence: float | None = None
@@ -84,7 +84,7 @@ def assess(
     msgid: str,
     msgstr: str,
     said: Sequence[Note] = (),
-    decoded: Decoded = Decoded(),
+    decoded: DecoderScores = DecoderScores(),
     typical_ratio: float = TYPICAL_RATIO,
     language: str | None = None,
 ) -> RiskNote:
@@ -204,7 +204,7 @@ def catalog_ratio(po: polib.POFile) -> float:
 
 def rate_units(
     units: Sequence[Unit],
-    decoded: Mapping[str, Decoded],
+    decoded: Mapping[str, DecoderScores],
     existing: polib.POFile | None = None,
 ) -> None:
     """Put a risk note on each unit that needs one (:func:`needs_risk`), replacing any older.
@@ -229,5 +229,5 @@ def rate_units(
         if unit.msgid not in decoded and old is not None and old_msgstr == unit.msgstr:
             note = old
         else:
-            note = assess(unit.msgid, unit.msgstr, said, decoded.get(unit.msgid, Decoded()), ratio)
+            note = assess(unit.msgid, unit.msgstr, said, decoded.get(unit.msgid, DecoderScores()), ratio)
         unit.comments = [note.format(), *kept]  # first: what a translator reads first

@@ -10,11 +10,11 @@ import polib
 import pytest
 
 from tarjama.catalog.notes import FixedNote, GlossaryMissing, MemoryFuzzy, RiskNote, SplitNote, parse_note
-from tarjama.catalog.risk import Decoded, assess, repetition, risk_of
+from tarjama.catalog.risk import DecoderScores, assess, repetition, risk_of
 from tarjama.run import Resources, RunOptions, translate_articles
 from tarjama.translate.backend import DecodeSettings
 
-SURE = Decoded(confidence=-0.05)
+SURE = DecoderScores(confidence=-0.05)
 SOURCE = "قال الوزير إن 100 ألف شخص زاروا هانوي في عام 2026."
 GOOD = "The minister said 100,000 people visited Hanoi in 2026."
 
@@ -62,11 +62,11 @@ def test_markup_and_placeholders_count() -> None:
 
 
 def test_risk_grows_as_the_model_doubts_and_says_so() -> None:
-    risks = [assess(SOURCE, GOOD, (), Decoded(c)).risk for c in (-0.01, -0.3, -1.0, -3.0)]
+    risks = [assess(SOURCE, GOOD, (), DecoderScores(c)).risk for c in (-0.01, -0.3, -1.0, -3.0)]
     assert risks == sorted(risks) and risks[-1] > 0.4
-    assert assess(SOURCE, GOOD, (), Decoded(-3.0)).reasons == ("low model confidence (0.05)",)
+    assert assess(SOURCE, GOOD, (), DecoderScores(-3.0)).reasons == ("low model confidence (0.05)",)
     # a near tie with the next hypothesis adds a little, named
-    tie = assess(SOURCE, GOOD, (), Decoded(-0.05, gap=0.01))
+    tie = assess(SOURCE, GOOD, (), DecoderScores(-0.05, gap=0.01))
     assert tie.risk > assess(SOURCE, GOOD, (), SURE).risk and "a close second translation" in tie.reasons
 
 
@@ -77,14 +77,14 @@ def test_a_line_rendered_by_rule_has_risk_zero() -> None:
 @pytest.mark.parametrize(
     ("msgid", "msgstr", "decoded"),
     [
-        ("", "", Decoded()),
-        ("x" * 100_000, "y", Decoded(float("nan"), float("inf"))),
-        ("٣" * 5000 + " مليار", "le " * 20_000, Decoded(-1e308, -1e308)),
-        ("<<<>>>", "</b></i><a>" * 500, Decoded(5.0)),
-        ("\u200f\u202e", "نغ" * 3000, Decoded(float("-inf"))),
+        ("", "", DecoderScores()),
+        ("x" * 100_000, "y", DecoderScores(float("nan"), float("inf"))),
+        ("٣" * 5000 + " مليار", "le " * 20_000, DecoderScores(-1e308, -1e308)),
+        ("<<<>>>", "</b></i><a>" * 500, DecoderScores(5.0)),
+        ("\u200f\u202e", "نغ" * 3000, DecoderScores(float("-inf"))),
     ],
 )
-def test_hostile_entries_get_a_risk_that_reads_back(msgid: str, msgstr: str, decoded: Decoded) -> None:
+def test_hostile_entries_get_a_risk_that_reads_back(msgid: str, msgstr: str, decoded: DecoderScores) -> None:
     note = assess(msgid, msgstr, (), decoded)
     assert 0.0 <= note.risk <= 1.0 and math.isfinite(note.risk)
     assert parse_note(note.format()) == RiskNote(round(note.risk, 2), note.reasons)

@@ -7,7 +7,7 @@ import time
 from dataclasses import replace
 
 from tarjama.catalog.notes import CatalogHeader, FixedNote, KindNote, MarkupUnplaced, MtNote, Note, SplitNote
-from tarjama.catalog.risk import Decoded, rate_units
+from tarjama.catalog.risk import DecoderScores, rate_units
 from tarjama.catalog.suggest import apply_offers
 from tarjama.catalog.units import Unit
 from tarjama.catalog.write import write_catalog
@@ -52,13 +52,13 @@ def write_article(
         progress.advance(articles=1)
 
 
-def decoded_scores(article: ArticleWork, table: WorkTable) -> dict[str, Decoded]:
+def decoded_scores(article: ArticleWork, table: WorkTable) -> dict[str, DecoderScores]:
     """The decoder's scores of each of the article's sentences translated in this run."""
     out = {}
     for s in article.document.sentences:
         plain = table.sentences[s.text].plain if s.text in table.sentences else None
         if plain is not None and plain.confidence is not None:
-            out[s.text] = Decoded(plain.confidence, plain.gap)
+            out[s.text] = DecoderScores(plain.confidence, plain.gap)
     return out
 
 

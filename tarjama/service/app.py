@@ -175,6 +175,9 @@ def create_app(service: Service) -> FastAPI:
             # memory's near matches are the alternatives a desk has; the model gives one answer
             alts = [_alternatives(service.memory, text, alternatives) for text in texts]
             body["alternatives"] = alts if isinstance(q, list) else alts[0]
+        if _wants_risk(params):  # tarjama's extra field, only when asked: see docs/risk.md
+            risks = [_text_risk(doc_sentences, done) for _, doc_sentences, _ in documents]
+            body["risk"] = risks if isinstance(q, list) else risks[0]
         if source == "auto":
             detected = [{"confidence": round(100 * _arabic_share(t), 1), "language": SOURCE} for t in texts]
             body["detectedLanguage"] = detected if isinstance(q, list) else detected[0]
@@ -354,6 +357,26 @@ def _write(
         return t.text if t is not None and t.text else None
 
     return render(text, sentences, translation, fmt if fmt == "html" else "text", marks, lang)
+
+
+def _wants_risk(params: dict[str, Any]) -> bool:
+    value = params.get("risk")
+    if value is None or value is False or value in ("", "0", "false", "False"):
+        return False
+    if value is True or value in ("1", "true", "True"):
+        return True
+    raise ApiError(400, "Invalid request: risk must be true or false")
+
+
+def _text_risk(sentences: list[Sentence], done: dict[str, Translated]) -> dict[str, Any]:
+    """A text's risk: its riskiest sentence's, with the reasons of all its sentences, riskiest
+    first (a translation from the reviewed memory has none)."""
+    notes = sorted(
+        (t.risk for s in sentences if (t := done.get(s.text)) is not None and t.risk is not None),
+        key=lambda n: -n.risk,
+    )
+    reasons = list(dict.fromkeys(r for n in notes for r in n.reasons))
+    return {"risk": round(notes[0].risk, 2) if notes else 0.0, "reasons": reasons}
 
 
 def _alternatives(memory: TranslationMemory, text: str, n: int) -> list[str]:
