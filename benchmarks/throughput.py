@@ -355,7 +355,8 @@ def render(rows: list[dict], args, n: int, started: str) -> str:
         "",
         "```bash",
         f".venv/bin/python benchmarks/throughput.py --sentences {n} --repeats {args.repeats} "
-        f"--beams {args.beams} --configs {args.configs} --work {args.work}",
+        f"--beams {args.beams} --configs {args.configs} --work {args.work}"
+        + (f" --baseline {args.baseline}" if args.baseline else ""),
         "```",
         "",
         f"{n} distinct Arabic sentences ({MIN_SRC}-{MAX_SRC} source tokens), exactly {OUT_TOKENS} target "
