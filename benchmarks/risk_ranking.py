@@ -2,6 +2,7 @@
 
     python benchmarks/risk_ranking.py                 # train, translate, print the table
     python benchmarks/risk_ranking.py --steps 300     # a quicker, weaker model
+    python benchmarks/risk_ranking.py --model DIR     # a given checkpoint (e.g. opus-mt-ar-en)
 
 1. The tiny Marian is trained from scratch (`tarjama finetune --from-scratch tiny`) on every
    other sentence of the example's reviewed gold (examples/hanoi-convention.gold.tsv): "held in".
@@ -113,6 +114,9 @@ def translate(model: Path, sources: list[str], backend: str) -> list[tuple[str, 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--steps", type=int, default=1000)
+    ap.add_argument(
+        "--model", type=Path, help="rank this checkpoint's translations instead of training the tiny one"
+    )
     ap.add_argument("--backend", default="ct2", choices=["ct2", "transformers"])
     ap.add_argument(
         "--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "tarjama-risk-bench"
@@ -128,7 +132,7 @@ def main() -> None:
     held_in, held_out = example[0::2], example[1::2]
     tests = [p for path in sorted((ROOT / "tests" / "data").glob("*.gold.tsv")) for p in gold(path)]
     t0 = time.perf_counter()
-    model = train(args.work, held_in, args.steps)
+    model = args.model or train(args.work, held_in, args.steps)
     trained = time.perf_counter() - t0
     groups = {"held in": held_in, "held out": held_out, "test articles": tests}
     rows = [(g, a, e) for g, pairs in groups.items() for a, e in pairs]
@@ -143,8 +147,9 @@ def main() -> None:
     }
     bad = [-q for q in quality]
     print(f"# risk ranking: {len(rows)} sentences ({', '.join(f'{g} {len(p)}' for g, p in groups.items())})")
+    made = str(model) if args.model else f"tiny Marian from scratch, {args.steps} steps on the held-in half"
     print(
-        f"# model: tiny Marian from scratch, {args.steps} steps on the held-in half ({trained:.0f} s); backend {args.backend}"
+        f"# model: {made} ({trained:.0f} s); backend {args.backend}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
     )
     for g in groups:
         q = [qq for qq, (gg, _, _) in zip(quality, rows, strict=True) if gg == g]
