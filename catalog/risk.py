@@ -183,10 +183,12 @@ NOT_DECODED = "rated from the checks only (no risk note)"
 
 
 def entry_risk(entry: polib.POEntry, language: str | None, ratio: float) -> RiskNote | None:
-    """An unreviewed translation's risk (None: the entry is reviewed, empty or a copy of its
-    source): its note, or, where it has none (a catalog an older tarjama wrote, a note a hand
+    """An unreviewed translation's risk (None: the entry is reviewed, empty, a copy of its
+    source or a translator's msgctxt variant): its note, or, where it has none (a catalog an older tarjama wrote, a note a hand
     made unreadable, which is no note), its checks alone, saying so."""
-    if entry.obsolete or "fuzzy" not in entry.flags or not holds_translation(entry, language):
+    if entry.obsolete or entry.msgctxt is not None or "fuzzy" not in entry.flags:
+        return None  # (an entry with a context is a translator's own variant, not tarjama's)
+    if not holds_translation(entry, language):
         return None
     note = risk_of(entry.comment)
     if note is None:

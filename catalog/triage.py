@@ -39,7 +39,7 @@ def unreviewed(path: Path) -> list[ReviewItem]:
     language, ratio = language_of(po), catalog_ratio(po)
     out = []
     for e in po:
-        if e.msgctxt is None and (note := entry_risk(e, language, ratio)) is not None:
+        if (note := entry_risk(e, language, ratio)) is not None:
             out.append(ReviewItem(str(path), e.linenum, e.msgid, e.msgstr, note.risk, note.reasons))
     return out
 

@@ -40,6 +40,8 @@ def _review_tree(root: Path) -> tuple[Path, Path]:
             ),
             E(msgid="أ.", msgstr="A.", comment="risk: 0.99 — stale.\nmt: m @ r"),  # reviewed: not listed
             E(msgid="ب.", msgstr="", flags=["fuzzy"]),  # nothing to review yet
+            # a translator's own variant (msgctxt): theirs, not tarjama's to rate
+            E(msgid="قال الوزير.", msgctxt="headline", msgstr="Minister speaks", flags=["fuzzy"]),
         ],
     )
     b = _catalog(
@@ -94,3 +96,15 @@ def test_review_table_and_a_broken_catalog_is_one_line(tmp_path: Path) -> None:
     assert "0.93" in res.stdout  # the readable catalog is still listed
     missing = run_cli("review", tmp_path / "nowhere")
     assert missing.returncode != 0 and "Traceback" not in missing.stderr and "nowhere" in missing.stderr
+
+
+def test_status_counts_what_review_lists_by_risk(tmp_path: Path) -> None:
+    from .conftest import run_cli
+
+    a, _ = _review_tree(tmp_path / "locales")
+    res = run_cli("status", a, "--json")
+    assert res.returncode == 0, res.stderr
+    counts = json.loads(res.stdout)["files"][0]
+    listed = json.loads(run_cli("review", a, "--json").stdout)
+    assert (counts["risk_high"], counts["risk_medium"], counts["risk_low"]) == (1, 0, 1)
+    assert counts["risk_high"] + counts["risk_medium"] + counts["risk_low"] == len(listed)
