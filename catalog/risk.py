@@ -123,7 +123,8 @@ def assess(
     if fuzzy := next((n for n in said if isinstance(n, MemoryFuzzy)), None):
         signals.append(("fuzzy memory", 1.0 - fuzzy.score, f"only a {fuzzy.score:.2f} fuzzy memory match"))
 
-    added = [(WEIGHTS[name] * x, reason) for name, x, reason in signals]
+    # x is clamped: a note a hand edited ("memory: 5.00 fuzzy match") must not lower the risk
+    added = [(WEIGHTS[name] * min(1.0, max(0.0, x)), reason) for name, x, reason in signals]
     logit = BIAS + sum(a for a, _ in added)
     reasons = [r for a, r in sorted(added, key=lambda ar: -ar[0]) if a >= SHOWN]
     return RiskNote(1.0 / (1.0 + math.exp(-logit)), tuple(reasons))
