@@ -93,10 +93,6 @@ def test_hostile_entries_get_a_risk_that_reads_back(msgid: str, msgstr: str, dec
 def test_a_hand_edited_note_never_lowers_the_risk() -> None:
     clean = assess(SOURCE, GOOD, (), SURE).risk
     assert assess(SOURCE, GOOD, (MemoryFuzzy(5.0, "x.po"),), SURE).risk >= clean
-    assert (
-        assess(SOURCE, GOOD, (MemoryFuzzy(0.0, "x.po"),), SURE).risk
-        <= assess(SOURCE, GOOD, (), SURE).risk + 0.95
-    )
 
 
 def test_repetition_is_a_loop_not_a_repeat() -> None:
