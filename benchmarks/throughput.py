@@ -3,6 +3,11 @@
     python benchmarks/throughput.py                      # 200 sentences, 3 repeats, beams 1 and 4
     python benchmarks/throughput.py --sentences 32 --repeats 1 --beams 4   # a quick look
     python benchmarks/throughput.py --write /tmp/throughput.md             # also write the report
+    python benchmarks/throughput.py --configs tarjama-ct2 --baseline HEAD~1  # a change's cost
+
+With ``--baseline REV`` every configuration also runs from that git revision's code (a package
+tree built from ``git archive``, put first on the worker's PYTHONPATH), as ``<config>@REV``,
+interleaved pass by pass with today's: what a change costs, measured under the same load.
 
 docs/benchmarks.md holds the last full run with its reading (edited by hand, not written here).
 
@@ -216,10 +221,36 @@ def _runner(config: str, model: Path, beam: int):
     raise SystemExit(f"unknown configuration {config}")
 
 
-def run_worker(work: Path, config: str, beam: int) -> dict:
-    """One timed pass of ``config`` in a fresh process (its own peak RSS)."""
-    cmd = [sys.executable, __file__, "--worker", config, "--beam", str(beam), "--repeats", "1"]
-    res = subprocess.run([*cmd, "--work", str(work)], capture_output=True, text=True, check=False)
+def baseline_tree(work: Path, rev: str) -> Path:
+    """The tarjama package of git revision ``rev``, laid out as it installs (pyproject's
+    package-dir: the stage folders become subpackages), for a worker's PYTHONPATH."""
+    import shutil
+    import tarfile
+    import tomllib
+
+    src, tree = work / "baseline-src", work / "baseline-pkg"
+    shutil.rmtree(src, ignore_errors=True)
+    shutil.rmtree(tree, ignore_errors=True)
+    src.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:
+        tar.extractall(src, filter="data")
+    dirs = tomllib.loads((src / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-dir"
+    ]
+    shutil.copytree(src / dirs["tarjama"], tree / "tarjama")
+    for package, folder in dirs.items():
+        if package != "tarjama":
+            shutil.copytree(src / folder, tree / Path(*package.split(".")), dirs_exist_ok=True)
+    return tree
+
+
+def run_worker(work: Path, config: str, beam: int, baseline: Path | None = None) -> dict:
+    """One timed pass of ``config`` in a fresh process (its own peak RSS); ``baseline``: with
+    that package tree's tarjama instead of this checkout's."""
+    cmd = [sys.executable, __file__, "--worker", config.split("@")[0], "--beam", str(beam), "--repeats", "1"]
+    env = {**os.environ, "PYTHONPATH": str(baseline)} if baseline is not None else None
+    res = subprocess.run([*cmd, "--work", str(work)], capture_output=True, text=True, check=False, env=env)
     if res.returncode != 0:
         sys.exit(f"{config} beam {beam} failed:\n{res.stderr[-3000:]}")
     return json.loads(res.stdout.strip().splitlines()[-1])
@@ -255,6 +286,7 @@ def main() -> None:
     ap.add_argument("--configs", default=",".join(CONFIGS))
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "tarjama-bench")
     ap.add_argument("--write", type=Path, help="also write the markdown report to this file")
+    ap.add_argument("--baseline", metavar="REV", help="also run each configuration from this git revision")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--beam", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -279,11 +311,14 @@ def main() -> None:
     # process, so a drift in background load hits every configuration alike.
     rows = []
     configs = args.configs.split(",")
+    base = baseline_tree(args.work, args.baseline) if args.baseline else None
+    if base is not None:
+        configs = [c for config in configs for c in (f"{config}@{args.baseline}", config)]
     for beam in [int(b) for b in args.beams.split(",")]:
         acc = {c: {"times": [], "tokens": None, "rss_mb": 0.0, "load_s": 0.0} for c in configs}
         for n in range(args.repeats):
             for config in configs:
-                data = run_worker(args.work, config, beam)
+                data = run_worker(args.work, config, beam, base if "@" in config else None)
                 acc[config]["times"] += data["times"]
                 acc[config]["tokens"] = data["tokens"]
                 acc[config]["rss_mb"] = max(acc[config]["rss_mb"], data["rss_mb"])
@@ -320,7 +355,8 @@ def render(rows: list[dict], args, n: int, started: str) -> str:
         "",
         "```bash",
         f".venv/bin/python benchmarks/throughput.py --sentences {n} --repeats {args.repeats} "
-        f"--beams {args.beams} --configs {args.configs} --work {args.work}",
+        f"--beams {args.beams} --configs {args.configs} --work {args.work}"
+        + (f" --baseline {args.baseline}" if args.baseline else ""),
         "```",
         "",
         f"{n} distinct Arabic sentences ({MIN_SRC}-{MAX_SRC} source tokens), exactly {OUT_TOKENS} target "

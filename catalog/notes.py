@@ -230,6 +230,47 @@ class SplitNote(Note):
     slots = _slots(parts=NUMBER)
 
 
+def _unit_interval(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(text)
+    return value
+
+
+def _reasons(text: str) -> tuple[str, ...]:
+    return tuple(r.strip() for r in text.removeprefix(" — ").removesuffix(".").split(";")) if text else ()
+
+
+RISK = Slot(r"[01]\.\d\d", "{:.2f}".format, _unit_interval)
+# the reasons end in a full stop that no reason holds (a period ending a word is dropped from
+# them), so that a line an editor wrapped after a word never parses whole
+REASONS = Slot(
+    r"(?: — [^;]*[^\s.](?:; [^;]*[^\s.])*\.)?",
+    lambda reasons: " — " + "; ".join(reasons) + "." if reasons else "",
+    _reasons,
+)
+
+
+@dataclass(frozen=True)
+class RiskNote(Note):
+    """How likely the machine translation needs a translator's edit (0–1), and why
+    (tarjama.catalog.risk); ``tarjama review`` lists entries by it."""
+
+    risk: float
+    reasons: tuple[str, ...] = ()
+    tag = "risk: "
+    body = "{risk}{reasons}"
+    slots = _slots(risk=RISK, reasons=REASONS)
+
+    def __post_init__(self) -> None:
+        # a reason is one clause: its separators would split it on the way back, and a period
+        # ending a word would let a wrapped line parse whole
+        clean = tuple(
+            " ".join(w.rstrip(".") for w in r.replace(";", ",").split()).strip() for r in self.reasons
+        )
+        object.__setattr__(self, "reasons", tuple(r for r in clean if r))
+
+
 @dataclass(frozen=True)
 class MarkupUnplaced(Note):
     """An inline element (a link, emphasis) the run could not place in the translation."""
@@ -282,6 +323,7 @@ NOTES: tuple[type[Note], ...] = (
     MemoryFuzzy,
     FixedNote,
     SplitNote,
+    RiskNote,
     MarkupUnplaced,
     SuggestedNotApplied,
     Suggested,

@@ -12,8 +12,11 @@ from tarjama.catalog.checks import lost_numbers, lost_placeholders, markup_probl
 from tarjama.catalog.notes import GlossaryMissing, MemoryExact, notes
 from tarjama.catalog.po_file import load_po
 from tarjama.catalog.review import holds_translation, is_copy, is_reviewed, language_of
+from tarjama.catalog.risk import catalog_ratio, entry_risk
 from tarjama.errors import InputError, TarjamaError
 from tarjama.glossary import Glossary, Matcher, check_hypothesis, required_targets
+
+RISK_HIGH, RISK_LOW = 0.5, 0.2  # the bands of `status`'s risk columns
 
 
 @dataclass
@@ -29,6 +32,11 @@ class Counts:
     placeholders_lost: int = 0  # translated entries without a placeholder (%s, {name}) their source has
     markup_broken: int = 0  # translated entries whose tags or links do not match their source's
     source_copies: int = 0  # msgstr is a copy of the Arabic (msginit, "copy source"): untranslated
+    # unreviewed translations by risk (catalog.risk): more likely than not to need an edit,
+    # between, and under 1 in 5
+    risk_high: int = 0
+    risk_medium: int = 0
+    risk_low: int = 0
 
     def add(self, other: Counts) -> None:
         for f in fields(self):
@@ -39,7 +47,7 @@ def count(po: polib.POFile, matcher: Matcher | None = None) -> Counts:
     """Counts of one catalog; with ``matcher`` every translated entry is checked against the
     glossary again, so a term a translator's edit lost shows as work still to do."""
     c = Counts()
-    language = language_of(po)
+    language, ratio = language_of(po), catalog_ratio(po)
     for entry in po:
         if entry.obsolete:
             c.obsolete += 1
@@ -62,6 +70,9 @@ def count(po: polib.POFile, matcher: Matcher | None = None) -> Counts:
         c.numbers_lost += translated and bool(lost_numbers(entry.msgid, entry.msgstr))
         c.placeholders_lost += translated and bool(lost_placeholders(entry.msgid, entry.msgstr))
         c.markup_broken += translated and markup_problem(entry.msgid, entry.msgstr) is not None
+        if (risk := entry_risk(entry, language, ratio)) is not None:
+            band = "high" if risk.risk >= RISK_HIGH else "low" if risk.risk < RISK_LOW else "medium"
+            setattr(c, f"risk_{band}", getattr(c, f"risk_{band}") + 1)
     return c
 
 

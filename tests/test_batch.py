@@ -82,9 +82,9 @@ class Spy:
             def spells(self, text):
                 return real.spells(text)
 
-            def translate(self, texts, terms=None, banned=None):
+            def translate_scored(self, texts, terms=None, banned=None):
                 spy.calls.append(list(texts))
-                return real.translate(texts, terms=terms, banned=banned)
+                return real.translate_scored(texts, terms=terms, banned=banned)
 
         return Recording()
 

@@ -114,8 +114,15 @@ def _engine_output_masked(text: str) -> str:
         lines = (e.comment or "").splitlines()
         if any(line.startswith("mt: ") for line in lines):
             e.msgstr = "<machine translation>"
-            e.comment = "\n".join(line for line in lines if not line.startswith("glossary-missing: "))
+            e.comment = "\n".join(
+                _risk_masked(line) for line in lines if not line.startswith("glossary-missing: ")
+            )
     return render_po(po)  # the writer's own bytes (msgcat's wrapping)
+
+
+def _risk_masked(line: str) -> str:
+    """A risk note's value and reasons follow the machine translation: only its place is kept."""
+    return "risk: <risk of the machine translation>" if line.startswith("risk: ") else line
 
 
 def _comparable(produced: dict[str, str]) -> dict[str, str]:
@@ -146,7 +153,11 @@ def _shape(text: str) -> list[tuple]:
             bool(e.msgstr.strip()),
             tuple(e.flags),
             tuple(e.occurrences),
-            tuple(c for c in (e.comment or "").splitlines() if not c.startswith("glossary-missing: ")),
+            tuple(
+                _risk_masked(c)
+                for c in (e.comment or "").splitlines()
+                if not c.startswith("glossary-missing: ")
+            ),
         )
         for e in polib.pofile(text)
     ]

@@ -170,7 +170,9 @@ def test_a_new_article_is_filled_from_memory_without_the_model(
     fuzzy = po.find(changed)
     assert fuzzy.msgstr == english[GOLD[3]["arabic"]] and "fuzzy" in fuzzy.flags
     assert fuzzy.previous_msgid == GOLD[3]["arabic"]
-    assert fuzzy.comment.startswith("memory: 0.") and f"fuzzy match, {origin}" in fuzzy.comment
+    risk, memory_line = fuzzy.comment.splitlines()[:2]  # the review risk first (docs/risk.md)
+    assert risk.startswith("risk: ") and "fuzzy memory match" in risk
+    assert memory_line.startswith("memory: 0.") and f"fuzzy match, {origin}" in memory_line
     msgfmt_check(po_path)
 
     # Control: a sentence the memory does not know needs the model, and the missing one is reported.

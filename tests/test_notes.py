@@ -26,6 +26,7 @@ from tarjama.catalog.notes import (
     MtNote,
     Note,
     Replaced,
+    RiskNote,
     SplitNote,
     Suggested,
     SuggestedNotApplied,
@@ -52,6 +53,7 @@ SAMPLES: list[Note] = [
     MemoryFuzzy(0.87, "locales/en/LC_MESSAGES/other.po"),
     FixedNote(),
     SplitNote(4),
+    RiskNote(0.82, ("low model confidence (0.31)", "number 2026 missing", "repeated phrase")),
     MarkupUnplaced("<a href='/x'>the convention</a>"),
     Suggested("2025-01-02 03:04 UTC", 'a "quoted" line\u2028and more'),
     SuggestedNotApplied("2025-01-02 03:04 UTC", "x"),
@@ -75,6 +77,9 @@ LONG: list[Note] = [  # every kind tarjama refreshes whose line can outgrow an e
     MemoryFuzzy(0.87, "/srv/newsroom/locales/en/LC_MESSAGES/a-long-article-name-about-hanoi.po"),
     MarkupUnplaced("<a href='https://example.org/a/long/path'>the United Nations convention</a>"),
     FixedNote(),
+    RiskNote(
+        1.0, ("low model confidence (0.02)", "Arabic script left: هانوي", "numbers: 100000, 2026 missing")
+    ),
     GlossaryNote(
         "اتفاقية الأمم المتحدة لمكافحة الجرائم الإلكترونية", "United Nations Convention against Cybercrime"
     ),
@@ -105,6 +110,33 @@ def test_the_header_reads_back_what_it_writes() -> None:
     assert CatalogHeader.from_metadata(header.to_metadata()) == header
     assert CatalogHeader.from_metadata(header.to_metadata()).names_engine
     assert not CatalogHeader.from_metadata({"Language": "en"}).names_engine
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "risk: 7.50 — low model confidence",  # out of [0, 1]
+        "risk: -0.20",
+        "risk: high",
+        "risk: 0.5",  # not as tarjama writes it
+        "risk: 0.50 — ",
+        "risk: 0.50 —",
+        "risk: 0.50 — a; ; b",
+        "risk: NaN",
+        "risk: 0.50 x",
+    ],
+)
+def test_a_risk_line_a_translator_mangled_is_no_note(line: str) -> None:
+    assert parse_note(line) is None
+    assert codec.notes(line) == []
+
+
+def test_a_risk_note_keeps_its_reasons_one_clause_each() -> None:
+    note = RiskNote(0.5, ("a; b", "  spaced   out  ", "", "U.S. aid...", "...", "0.75 match"))
+    assert note.reasons == ("a, b", "spaced out", "U.S aid", "0.75 match")
+    assert note.format() == "risk: 0.50 — a, b; spaced out; U.S aid; 0.75 match."
+    assert parse_note(note.format()) == note
+    assert RiskNote(0.0).format() == "risk: 0.00"
 
 
 def test_no_header_key_is_spelt_outside_the_codec() -> None:

@@ -9,15 +9,12 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 
 import polib
 import pytest
 
-from tarjama.catalog import notes as po_notes
-from tarjama.catalog.notes import SCORE, Note
+from tarjama.catalog.notes import RiskNote
 from tarjama.evaluation.compare import System, compare
 from tarjama.evaluation.hypotheses import read_reference, read_segments
 from tarjama.evaluation.report_files import write_report
@@ -292,26 +289,15 @@ def test_hostile_text_stays_text_and_the_page_loads_nothing(browser: Harness, ho
     assert found["controls"] and found["layout"] == "fixed"  # the page's own script and style ran
 
 
-@dataclass(frozen=True)
-class RiskNote(Note):
-    """A stand-in for the risk note issue 28 section 1 adds to catalog/notes.py."""
-
-    risk: float
-    tag = "risk: "
-    body = "{risk}"
-    slots = MappingProxyType({"risk": SCORE})
-
-
 def test_a_risk_column_and_sort_appear_only_where_entries_carry_a_risk(
-    browser: Harness, cli_report: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    browser: Harness, cli_report: Path, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(po_notes, "NOTES", (*po_notes.NOTES, RiskNote))
     gold = read_gold()
     risks = [round((i * 37 % 100) / 100, 2) for i in range(len(gold))]
     risks[3] = None  # an entry with no risk note: last in the risk order
     po = polib.POFile()
     for row, risk, line in zip(gold, risks, reference_lines(), strict=True):
-        comment = RiskNote(risk).format() if risk is not None else None
+        comment = RiskNote(risk, ("a reason",)).format() if risk is not None else None
         po.append(polib.POEntry(msgid=row["arabic"], msgstr=degrade(line), comment=comment, flags=["fuzzy"]))
     path = tmp_path / "risky.po"
     po.save(str(path))
@@ -333,11 +319,27 @@ def test_a_risk_column_and_sort_appear_only_where_entries_carry_a_risk(
     )
     assert order == expected and order[-1] == 4
     assert shown == f"{risks[0]:.2f}"
-    # the CLI's report: no entry carries a risk, so no risk column and no risk sort
+    # the CLI's report: the models' catalogs carry the review risk tarjama wrote (docs/risk.md),
+    # so the column and the sort are there; a text file of hypotheses carries none
     with browser.open(cli_report / "report.html", WIDTH) as opened:
         header = opened.page.locator("#sentences thead th").all_text_contents()
         sorts = opened.page.locator("#sort option").evaluate_all("(os) => os.map((o) => o.value)")
-    assert "risk" not in header and "risk" not in sorts
+    assert "risk" in header and "risk" in sorts
+    without = [
+        System("base", ref, "ref"),
+        System("txt", read_segments(hypothesis_files_degraded(tmp_path)), "t"),
+    ]
+    write_report(compare(without, ref), tmp_path / "plain")
+    with browser.open(tmp_path / "plain" / "report.html", WIDTH) as opened:
+        header = opened.page.locator("#sentences thead th").all_text_contents()
+    assert "risk" not in header
+
+
+def hypothesis_files_degraded(tmp_path: Path) -> Path:
+    """A hypothesis text file (one sentence a line): no notes, so no risk."""
+    path = tmp_path / "degraded.txt"
+    path.write_text("".join(degrade(line) + "\n" for line in reference_lines()), encoding="utf-8")
+    return path
 
 
 def test_the_page_prints_without_its_controls(browser: Harness, cli_report: Path) -> None:

@@ -127,15 +127,22 @@ def test_tarjama_comments_rewrapped_by_an_editor_do_not_pile_up(
         translate(article, tiny_model, out)
     final = {e.msgid: e for e in polib.pofile(str(po_path))}
     assert final[reviewed].msgstr == english[reviewed] and "fuzzy" not in final[reviewed].flags
-    # a reviewed entry carries no mt: line (its msgstr is the translator's), nothing else changed
+    # a reviewed entry carries no mt: or risk: line (its msgstr is the translator's), nothing
+    # else changed
     assert final[reviewed].comment.splitlines() == [
-        c for c in fresh[reviewed].splitlines() if not c.startswith("mt: ")
+        c for c in fresh[reviewed].splitlines() if not c.startswith(("mt: ", "risk: "))
     ]
     # the other tool's note is kept once, as the editor wrapped it; tarjama's lines are whole
     lines = final[unreviewed].comment.splitlines()
     assert " ".join(line for line in lines if not is_own_comment(line)) == note
     own = [line for line in lines if is_own_comment(line)]
-    assert own == [*(c for c in fresh[unreviewed].splitlines() if not c.startswith("mt: ")), own[-1]]
+    # its risk is rated again, whole, for the memory offer that now stands in its msgstr
+    assert own[0].startswith("risk: ") and own[0].endswith("fuzzy memory match.")
+    own = own[1:]
+    assert own == [
+        *(c for c in fresh[unreviewed].splitlines() if not c.startswith(("mt: ", "risk: "))),
+        own[-1],
+    ]
     assert own[-1].startswith("memory: ") and own[-1].endswith(f"{po_path}")  # offered the review, unwrapped
     for msgid, entry in final.items():  # no orphan piece of a wrapped line anywhere, nothing twice
         lines = (entry.comment or "").splitlines()

@@ -156,13 +156,13 @@ def test_a_sentence_longer_than_the_model_input_is_split_and_nothing_is_dropped(
     def recording(source, settings):
         real = open_backend(source, settings)
         limit.append(real.max_source_tokens)
-        original = real.translate
+        original = real.translate_scored
 
-        def translate(texts, terms=None, banned=None):
+        def translate_scored(texts, terms=None, banned=None):
             sent.extend(texts)
             return original(texts, terms=terms, banned=banned)
 
-        real.translate = translate
+        real.translate_scored = translate_scored
         return real
 
     out = tmp_path / "out"

@@ -27,7 +27,12 @@ def sample_entries() -> list[polib.POEntry]:
     return [
         E(msgid="أ.", msgstr="A.", comment="mt: m @ r"),  # reviewed
         E(msgid="ب.", msgstr="B.", comment="memory: exact match, other.po"),  # reviewed, from memory
-        E(msgid="ت.", msgstr="T?", flags=["fuzzy"], comment="mt: m @ r\nglossary-missing: 'Hanoi'"),
+        E(
+            msgid="ت.",
+            msgstr="T?",
+            flags=["fuzzy"],
+            comment="risk: 0.82 — low model confidence (0.10).\nmt: m @ r\nglossary-missing: 'Hanoi'",
+        ),
         E(
             msgid="ث.",
             msgstr="Th?",
@@ -43,7 +48,15 @@ def sample_entries() -> list[polib.POEntry]:
 def test_counts_of_one_catalog(tmp_path: Path) -> None:
     path = catalog(tmp_path / "a.po", sample_entries())
     assert count(polib.pofile(str(path))) == Counts(
-        entries=5, reviewed=2, fuzzy=2, untranslated=1, obsolete=1, from_memory=1, glossary_misses=1
+        entries=5,
+        reviewed=2,
+        fuzzy=2,
+        untranslated=1,
+        obsolete=1,
+        from_memory=1,
+        glossary_misses=1,
+        risk_high=1,
+        risk_low=1,
     )
 
 
@@ -68,6 +81,9 @@ def test_status_cli_per_file_and_total_json_and_table(tmp_path: Path) -> None:
         "placeholders_lost": 0,
         "markup_broken": 0,
         "source_copies": 0,
+        "risk_high": 0,
+        "risk_medium": 0,
+        "risk_low": 0,
     }
     assert data["total"] == {
         "files": 2,
@@ -82,6 +98,9 @@ def test_status_cli_per_file_and_total_json_and_table(tmp_path: Path) -> None:
         "placeholders_lost": 0,
         "markup_broken": 0,
         "source_copies": 0,
+        "risk_high": 1,  # its risk note
+        "risk_medium": 0,
+        "risk_low": 1,  # no note: rated from its checks (a 0.81 fuzzy memory match)
     }
     table = run_cli("status", a, b)
     assert table.returncode == 0, table.stderr
@@ -98,6 +117,9 @@ def test_status_cli_per_file_and_total_json_and_table(tmp_path: Path) -> None:
         "0",
         "0",  # markup broken
         "0",
+        "1",  # risk high
+        "0",
+        "1",
     ]
     assert str(b) in rows
 

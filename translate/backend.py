@@ -25,6 +25,22 @@ MAX_OUTPUT_TOKENS = 512
 
 
 @dataclass(frozen=True)
+class Scored:
+    """A translation and what the decoder thought of it (issue 28: review triage).
+
+    ``confidence``: the chosen hypothesis's log-probability per output token (EOS included),
+    as the model scores it: ``exp(confidence)`` is the geometric mean of its token
+    probabilities. ``gap``: that score minus the next-best hypothesis's, where the decode
+    already returned several (an n-best list asked for glossary terms); None otherwise, and
+    both None where the engine gives no scores (a distributed worker).
+    """
+
+    text: str
+    confidence: float | None = None
+    gap: float | None = None
+
+
+@dataclass(frozen=True)
 class DecodeSettings:
     """Settings that change the output; recorded in the PO header so re-runs can tell."""
 
@@ -67,6 +83,15 @@ class Backend(Protocol):
     source: ModelSource
     settings: DecodeSettings
     max_source_tokens: int  # the most source tokens (EOS included) the model reads; more are cut
+
+    def translate_scored(
+        self,
+        sentences: Sequence[str],
+        terms: Sequence[Sequence[Required]] | None = None,
+        banned: Sequence[Sequence[str]] | None = None,
+    ) -> list[Scored]:
+        """:meth:`translate`, each output with the decoder's confidence (:class:`Scored`)."""
+        ...
 
     def translate(
         self,
@@ -244,8 +269,9 @@ class BaseBackend(Generic[Tokens, Started]):
         engine returns the texts; an asynchronous one returns whatever :meth:`_finish` needs."""
         raise NotImplementedError
 
-    def _finish(self, started: Started) -> list[str]:
-        """The texts of a batch :meth:`_start` began (after any glossary repair)."""
+    def _finish(self, started: Started) -> Sequence[str | Scored]:
+        """The texts of a batch :meth:`_start` began (after any glossary repair), scored
+        where the engine scores them."""
         return started  # type: ignore[return-value]  # a synchronous engine's _start gave the texts
 
     # --- shared ------------------------------------------------------------------------
@@ -288,8 +314,17 @@ class BaseBackend(Generic[Tokens, Started]):
         terms: Sequence[Sequence[Required]] | None = None,
         banned: Sequence[Sequence[str]] | None = None,
     ) -> list[str]:
-        """Encode, batch by length, and decode; every batch is started before any is finished,
-        so an engine with parallel workers keeps them all busy."""
+        return [s.text for s in self.translate_scored(sentences, terms, banned)]
+
+    def translate_scored(
+        self,
+        sentences: Sequence[str],
+        terms: Sequence[Sequence[Required]] | None = None,
+        banned: Sequence[Sequence[str]] | None = None,
+    ) -> list[Scored]:
+        """:meth:`translate`, each output with the decoder's confidence in it. Encode, batch by
+        length, and decode; every batch is started before any is finished, so an engine with
+        parallel workers keeps them all busy."""
         if not sentences:
             return []
         if not self.decoding:
@@ -308,8 +343,11 @@ class BaseBackend(Generic[Tokens, Started]):
             )
             for batch in length_sorted_batches([len(t) for t in tokens], self.decode_batch_size)
         ]
-        out: list[str] = [""] * len(tokens)
+        out: list[Scored] = [Scored("")] * len(tokens)
         for batch, handle in started:
-            for i, text in zip(batch, self._finish(handle), strict=True):
-                out[i] = restore(text, terms[i], stand) if stand and terms else text
+            for i, done in zip(batch, self._finish(handle), strict=True):
+                scored = done if isinstance(done, Scored) else Scored(done)
+                if stand and terms:
+                    scored = Scored(restore(scored.text, terms[i], stand), scored.confidence, scored.gap)
+                out[i] = scored
         return out

@@ -20,6 +20,7 @@ from tarjama.translate.backend import (
     BaseBackend,
     CpuLayout,
     DecodeSettings,
+    Scored,
     cannot_load,
     checkpoint_limits,
     read_json,
@@ -200,16 +201,54 @@ class CTranslate2Backend(BaseBackend[list[str], _Started]):
             self._known = frozenset(w for w in words if isinstance(w, str))
         return self._known
 
-    def _finish(self, started: _Started) -> list[str]:
+    def _finish(self, started: _Started) -> list[Scored]:
         batch, owed, budgets, bans, pending = started
-        results = [[list(h) for h in p.result().hypotheses] for p in pending]
+        done = [p.result() for p in pending]
+        results = [[list(h) for h in r.hypotheses] for r in done]
+        scores = [list(r.scores) for r in done]
         n_best = self.settings.beam if any(owed) else 1
         for k, budget in enumerate(budgets):
             # past its own budget (EOS counts, as in transformers): redone alone within it
             if len(results[k][0]) >= budget:
                 (redone,) = self._submit([batch[k]], budget - 1, n_best, bans[k])
-                results[k] = [list(h) for h in redone.result().hypotheses]
-        return [self.decode(h) for h in self.repair.choose(batch, owed, budgets, results, bans)]
+                again = redone.result()
+                results[k], scores[k] = [list(h) for h in again.hypotheses], list(again.scores)
+        chosen = self.repair.choose(batch, owed, budgets, results, bans)
+        return self._scored(batch, chosen, results, scores, owed)
+
+    def _scored(
+        self,
+        batch: list[list[str]],
+        chosen: list[list[str]],
+        results: list[list[list[str]]],
+        scores: list[list[float]],
+        owed: list[list[str]],
+    ) -> list[Scored]:
+        """Each chosen hypothesis with its beam score (CTranslate2's is already the
+        log-probability per token), and its gap to the best other hypothesis of the n-best
+        list when the sentence asked for one (it owes glossary terms; a batch-mate's n-best
+        list would make the gap depend on the batching). A hypothesis the glossary repair made is not in the beam: it is
+        scored by the model (one call for the batch's few)."""
+        found = [
+            next((m for m, h in enumerate(hyps) if h == c), None)
+            for hyps, c in zip(results, chosen, strict=True)
+        ]
+        rescore = [k for k, m in enumerate(found) if m is None]
+        rescored: dict[int, float] = {}
+        if rescore:
+            pending = self.translator.score_batch(
+                [batch[k] for k in rescore], [chosen[k] for k in rescore], max_input_length=0
+            )
+            for k, r in zip(rescore, pending, strict=True):
+                rescored[k] = sum(r.log_probs) / max(1, len(r.log_probs))
+        out = []
+        for k, hyp in enumerate(chosen):
+            m = found[k]
+            confidence = scores[k][m] if m is not None else rescored[k]
+            others = [sc for n, sc in enumerate(scores[k]) if n != m] if owed[k] else []
+            gap = confidence - max(others) if others else None
+            out.append(Scored(self.decode(hyp), confidence, gap))
+        return out
 
     def _submit(
         self, batch: list[list[str]], max_length: int, n_best: int = 1, ban: list[list[str]] | None = None
@@ -223,5 +262,6 @@ class CTranslate2Backend(BaseBackend[list[str], _Started]):
             min_decoding_length=min(self.min_length, max_length),
             max_input_length=0,
             asynchronous=True,
+            return_scores=True,  # the review risk's model confidence: no extra work
             **extra,
         )

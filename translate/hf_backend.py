@@ -14,6 +14,7 @@ from tarjama.translate.backend import (
     BaseBackend,
     CpuLayout,
     DecodeSettings,
+    Scored,
     cannot_load,
     checkpoint_errors,
     checkpoint_limits,
@@ -87,7 +88,7 @@ class TransformersBackend(BaseBackend[list[int], list[str]]):
 
     def _start(
         self, tokens: list[list[int]], terms: list[Sequence[Required]], banned: list[Sequence[str]]
-    ) -> list[str]:
+    ) -> list[Scored]:
         return self._generate(tokens, terms, banned)
 
     def _generate(
@@ -95,7 +96,7 @@ class TransformersBackend(BaseBackend[list[int], list[str]]):
         batch_ids: list[list[int]],
         batch_terms: Sequence[Sequence[Required]] = (),
         batch_banned: Sequence[Sequence[str]] = (),
-    ) -> list[str]:
+    ) -> list[Scored]:
         torch = self._torch
         from transformers import LogitsProcessor, LogitsProcessorList
 
@@ -135,4 +136,19 @@ class TransformersBackend(BaseBackend[list[int], list[str]]):
                 max_new_tokens=max(budgets),
                 logits_processor=LogitsProcessorList([*processors, limit]),
             )
-        return [t.strip() for t in self.tokenizer.batch_decode(generated, skip_special_tokens=True)]
+            confidence = self._confidence(enc, generated)
+        texts = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
+        return [Scored(t.strip(), c) for t, c in zip(texts, confidence, strict=True)]
+
+    def _confidence(self, enc: dict, generated) -> list[float]:
+        """Per output, the model's log-probability per token of what it wrote (EOS included),
+        in one teacher-forced pass: what a forced glossary term cost shows, and no per-step
+        scores are kept while decoding (``output_scores`` holds a vocabulary-wide row per beam
+        and step). The beam's second hypothesis is not returned here, so no gap."""
+        torch = self._torch
+        pad = self.model.config.pad_token_id
+        labels = generated[:, 1:]
+        logits = self.model(**enc, decoder_input_ids=generated[:, :-1]).logits
+        logp = torch.log_softmax(logits.float(), dim=-1).gather(-1, labels.unsqueeze(-1)).squeeze(-1)
+        mask = (labels != pad).float()
+        return ((logp * mask).sum(-1) / mask.sum(-1).clamp(min=1)).tolist()

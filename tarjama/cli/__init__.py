@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from tarjama import __version__
-from tarjama.cli.catalog_cmds import check_cmd, export_cmd, status_cmd
+from tarjama.cli.catalog_cmds import check_cmd, export_cmd, review_cmd, status_cmd
 from tarjama.cli.evaluation_cmds import compare_cmd, score_cmd
 from tarjama.cli.finetune import finetune_cmd
 from tarjama.cli.glossary_cmds import glossary_group
@@ -61,6 +61,7 @@ for command in (
     export_cmd,
     memory_group,
     status_cmd,
+    review_cmd,
     check_cmd,
     serve_cmd,
     score_cmd,

@@ -165,3 +165,41 @@ def check_cmd(paths: tuple[Path, ...]) -> None:
         click.echo(f"tarjama: {found} problems in {len(catalogs)} catalog(s)", err=True)
         sys.exit(1)
     click.echo(f"{len(catalogs)} catalog(s): markup, numbers and placeholders match their sources", err=True)
+
+
+@click.command("review")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--top", type=click.IntRange(min=1), help="Only the N riskiest entries.")
+@click.option("--json", "as_json", is_flag=True, help="A JSON list, riskiest first.")
+def review_cmd(paths: tuple[Path, ...], top: int | None, as_json: bool) -> None:
+    """List the unreviewed translations under PATHS (PO files or folders; default: locales),
+    highest risk first, with the reasons (each entry's `#. risk:` note; see docs/risk.md).
+
+    An entry without a readable risk note is rated from its checks alone, and says so.
+    """
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from tarjama.catalog.triage import review_queue
+
+    queue = review_queue(list(paths) or [DEFAULT_OUT], top)
+    if as_json:
+        click.echo(json.dumps([item.as_dict() for item in queue.items], ensure_ascii=False, indent=2))
+    else:
+        table = Table("risk", "entry", "source", "translation", "reasons", show_lines=True)
+        for item in queue.items:
+            table.add_row(
+                f"{item.risk:.2f}",
+                f"{display_path(Path(item.catalog))}:{item.line}",
+                item.msgid,
+                item.msgstr,
+                "\n".join(item.reasons),
+            )
+        Console(width=200).print(table)
+        click.echo(f"{len(queue.items)} unreviewed entries", err=True)
+    for problem in queue.errors:
+        click.echo(f"tarjama: error: {problem}", err=True)
+    if queue.errors:
+        sys.exit(1)

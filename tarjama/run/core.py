@@ -21,7 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tarjama.catalog.memory import TranslationMemory
-from tarjama.catalog.notes import CatalogHeader, MtNote
+from tarjama.catalog.notes import CatalogHeader, FixedNote, MtNote, RiskNote, SplitNote
+from tarjama.catalog.risk import DecoderScores, assess
 from tarjama.catalog.write import settings_string
 from tarjama.glossary import Glossary, Matcher
 from tarjama.run.decode import DecodeBatch, Decoded, Decoder, LocalDecoder, decode_waves
@@ -65,6 +66,7 @@ class Translated:
     origin: str = ""  # the memory's file, for a memory hit
     unplaced: list[str] = field(default_factory=list)  # inline elements appended, not placed
     missing: dict[str, int] = field(default_factory=dict)  # glossary terms still missing after MT
+    risk: RiskNote | None = None  # how likely it needs an edit (catalog.risk); None: from memory
 
 
 class Run:
@@ -172,12 +174,20 @@ class Run:
         for msgid in needed:
             work = table.sentences[msgid]
             placed = table.translation(work, self.options.atoms_in_place)
+            plain = work.plain
+            said = [*plain.notes(), *([SplitNote(plain.parts)] if plain.parts else [])]
+            decoded = DecoderScores(plain.confidence, plain.gap)
             out[msgid] = Translated(
-                placed.text, Origin.MT, unplaced=placed.unplaced, missing=dict(work.plain.missing())
+                placed.text,
+                Origin.MT,
+                unplaced=placed.unplaced,
+                missing=dict(plain.missing()),
+                risk=assess(msgid, placed.text, said, decoded, language=self.options.lang),
             )
         for s in sentences:
             if s.kind not in TRANSLATABLE and s.text not in out:
-                out[s.text] = Translated(fixed_translation(s.text, self.options.lang) or s.text, Origin.FIXED)
+                text = fixed_translation(s.text, self.options.lang) or s.text
+                out[s.text] = Translated(text, Origin.FIXED, risk=assess(s.text, text, [FixedNote()]))
         return out
 
     def _write(self, article: ArticleWork) -> None:

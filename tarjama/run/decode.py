@@ -17,7 +17,7 @@ from typing import Protocol
 
 from tarjama.glossary import Required
 from tarjama.run.work import WorkTable
-from tarjama.translate.backend import Backend
+from tarjama.translate.backend import Backend, Scored
 from tarjama.translate.long_sentences import split_for_mt
 
 
@@ -32,8 +32,9 @@ class DecodeBatch:
     banned: list[list[str]] | None = None
 
 
-# (wave, batch within the wave, outputs in the batch's order, seconds it took)
-Decoded = tuple[int, int, list[str], float]
+# (wave, batch within the wave, outputs in the batch's order, seconds it took); an output is
+# Scored where the decoder kept the model's confidence (locally), a plain text otherwise
+Decoded = tuple[int, int, Sequence[str | Scored], float]
 
 
 class Decoder(Protocol):
@@ -54,7 +55,7 @@ class LocalDecoder:
         for w, batches in enumerate(waves):
             for k, batch in enumerate(batches):
                 t0 = time.perf_counter()
-                outputs = backend.translate(batch.texts, terms=batch.terms, banned=batch.banned)
+                outputs = backend.translate_scored(batch.texts, terms=batch.terms, banned=batch.banned)
                 yield w, k, outputs, time.perf_counter() - t0
 
 
@@ -110,9 +111,10 @@ def translate_pool(
     done: dict[str, str] = {}
     for _, k, outputs, seconds in (decoder or LocalDecoder()).decode(backend, iter([batches])):
         batch = batches[k]
+        plain = [o.text if isinstance(o, Scored) else o for o in outputs]
         if on_batch is not None:
-            on_batch(batch.texts, outputs, batch.lengths, seconds)
-        done.update(zip(batch.texts, outputs, strict=True))
+            on_batch(batch.texts, plain, batch.lengths, seconds)
+        done.update(zip(batch.texts, plain, strict=True))
     return [done[t] for t in texts]
 
 
@@ -136,6 +138,14 @@ def split_long(table: WorkTable, backend: Backend, texts: list[str]) -> dict[str
     return pieces
 
 
+def least_confident(parts: Sequence[Scored]) -> tuple[float | None, float | None]:
+    """A text translated in parts is as sure as its least sure part (unknown if any part is)."""
+    confidence = [p.confidence for p in parts]
+    gaps = [p.gap for p in parts if p.gap is not None]
+    known = None if None in confidence else min(c for c in confidence if c is not None)
+    return known, min(gaps) if gaps else None
+
+
 TimeTo = Callable[[str, float], None]  # (text, seconds of a batch that went to it)
 
 
@@ -150,7 +160,7 @@ class WavePool:
         for text, parts in self.pieces.items():
             for part in parts:
                 self.part_of.setdefault(part, []).append(text)
-        self.done_parts: dict[str, str] = {}
+        self.done_parts: dict[str, Scored] = {}
         self.batches: list[DecodeBatch] = []
         for chunk, lengths in pool_batches(backend, list(self.part_of), max_batch_tokens):
             reads = [table.text(t) for t in chunk]
@@ -158,20 +168,24 @@ class WavePool:
                 DecodeBatch(chunk, lengths, [t.required() for t in reads], [t.banned() for t in reads])
             )
 
-    def done(self, k: int, outputs: list[str], seconds: float, time_to: TimeTo | None) -> list[str]:
-        """Batch ``k``'s outputs in; the texts now complete (joined, post-checked) out."""
+    def done(
+        self, k: int, outputs: Sequence[str | Scored], seconds: float, time_to: TimeTo | None
+    ) -> list[str]:
+        """Batch ``k``'s outputs in; the texts now complete (joined, post-checked, scored) out."""
         batch = self.batches[k]
         total = sum(batch.lengths) or 1
         finished: list[str] = []
         for part, out, n in zip(batch.texts, outputs, batch.lengths, strict=True):
-            self.done_parts[part] = out
+            self.done_parts[part] = out if isinstance(out, Scored) else Scored(out)
             if time_to is not None:
                 time_to(self.part_of[part][0], seconds * n / total)
             for text in self.part_of[part]:
                 read = self.table.texts[text]
                 if read.output is None and all(p in self.done_parts for p in self.pieces[text]):
-                    read.output = " ".join(self.done_parts[p] for p in self.pieces[text])
+                    parts = [self.done_parts[p] for p in self.pieces[text]]
+                    read.output = " ".join(p.text for p in parts)
                     read.post_check(read.output)
+                    read.confidence, read.gap = least_confident(parts)
                     finished.append(text)
         return finished
 

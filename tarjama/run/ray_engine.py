@@ -52,7 +52,7 @@ from tarjama.errors import TarjamaError
 from tarjama.run.articles import Opener, read_or_report
 from tarjama.run.core import ArticleReport, DecodeBatch, Decoded, Model
 from tarjama.sources import Document
-from tarjama.translate.backend import Backend, CpuLayout, DecodeSettings, usable_cores
+from tarjama.translate.backend import Backend, CpuLayout, DecodeSettings, Scored, usable_cores
 from tarjama.translate.backends import open_backend
 from tarjama.translate.model_source import ModelSource
 
@@ -325,7 +325,8 @@ class RayDecoder:
                 stats.batches += 1
                 stats.decode_nodes.add(str(row["node"]))
                 stats.actor_pids.add((str(row["node"]), int(row["pid"])))
-                yield *key, json.loads(row["outputs"]), float(row["seconds"])
+                scored = [Scored(*out) for out in json.loads(row["outputs"])]
+                yield *key, scored, float(row["seconds"])
         except TarjamaError:
             raise
         except Exception as exc:  # a failure inside the pool arrives wrapped by Ray
@@ -493,10 +494,12 @@ class _Translate:
         for wave, k, payload in zip(rows["wave"], rows["k"], rows["batch"], strict=True):
             texts, terms, banned = json.loads(payload)
             t0 = time.perf_counter()
-            outputs, error = [], self.error
+            outputs: list[list[Any]] = []
+            error = self.error
             if self.backend is not None:
                 try:
-                    outputs = self.backend.translate(texts, terms=terms, banned=banned)
+                    decoded = self.backend.translate_scored(texts, terms=terms, banned=banned)
+                    outputs = [[o.text, o.confidence, o.gap] for o in decoded]
                 except TarjamaError as exc:
                     error = str(exc)
                 except Exception as exc:

@@ -106,6 +106,10 @@ class ModelText:
     output: str | None = None  # its translation: decoded, or kept from the catalog
     check: TermCheck | None = None  # required terms the translation holds
     forbidden: dict[str, int] = field(default_factory=dict)  # forbidden renderings found anyway
+    # the decoder's log-probability per token of the output (translate.backend.Scored), and
+    # its gap to the next hypothesis; None where unknown (kept from a catalog, a Ray worker)
+    confidence: float | None = None
+    gap: float | None = None
 
     def required(self) -> list[Required]:
         return required_targets(self.matches)

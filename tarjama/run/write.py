@@ -7,6 +7,7 @@ import time
 from dataclasses import replace
 
 from tarjama.catalog.notes import CatalogHeader, FixedNote, KindNote, MarkupUnplaced, MtNote, Note, SplitNote
+from tarjama.catalog.risk import DecoderScores, rate_units
 from tarjama.catalog.suggest import apply_offers
 from tarjama.catalog.units import Unit
 from tarjama.catalog.write import write_catalog
@@ -30,6 +31,7 @@ def write_article(
     rep, doc = article.report, article.document
     try:
         units = apply_offers(article_units(article, table, options, mt), article.offers)
+        rate_units(units, decoded_scores(article, table), article.existing)
         header = replace(engine, project=doc.stem, source_file=doc.path.name, source_sha256=doc.sha256)
         mt_line = mt.format()
         new_mt = any(mt_line in u.comments for u in units)
@@ -48,6 +50,16 @@ def write_article(
     finally:
         rep.seconds += time.perf_counter() - t0
         progress.advance(articles=1)
+
+
+def decoded_scores(article: ArticleWork, table: WorkTable) -> dict[str, DecoderScores]:
+    """The decoder's scores of each of the article's sentences translated in this run."""
+    out = {}
+    for s in article.document.sentences:
+        plain = table.sentences[s.text].plain if s.text in table.sentences else None
+        if plain is not None and plain.confidence is not None:
+            out[s.text] = DecoderScores(plain.confidence, plain.gap)
+    return out
 
 
 def article_units(article: ArticleWork, table: WorkTable, options: RunOptions, mt: MtNote) -> list[Unit]:

@@ -584,14 +584,34 @@ async def translate_texts(
     together. A text with no Arabic letter (``OK``, ``%s``, ``🙂``, a number) has nothing to
     translate and comes back as it is, without the model. `Busy` when the queue is full.
     ``glossary_id``: an uploaded glossary enforced on top of the server's (`GlossaryStore`)."""
+    return [text for text, _ in await translate_texts_rated(service, texts, fmt, glossary_id)]
+
+
+async def translate_texts_rated(
+    service: Service, texts: Sequence[str], fmt: str, glossary_id: str | None = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """`translate_texts`, each text with its risk (`text_risk`)."""
     documents = [read_text(text, fmt) if has_arabic(text) else None for text in texts]
     sentences = [s for doc in documents if doc is not None for s in doc[0]]
     done = await service.batcher.submit(sentences, glossary_id) if sentences else {}
     service.characters += sum(len(t) for t in texts)
     return [
-        text if doc is None else write_text(text, doc[0], doc[1], done, fmt, service.config.lang)
+        (text, text_risk([], done))
+        if doc is None
+        else (write_text(text, doc[0], doc[1], done, fmt, service.config.lang), text_risk(doc[0], done))
         for text, doc in zip(texts, documents, strict=True)
     ]
+
+
+def text_risk(sentences: Sequence[Sentence], done: dict[str, Translated]) -> dict[str, Any]:
+    """A text's risk: its riskiest sentence's, with the reasons of all its sentences, riskiest
+    first (a translation from the reviewed memory, or a text left as it is, has none)."""
+    notes = sorted(
+        (t.risk for s in sentences if (t := done.get(s.text)) is not None and t.risk is not None),
+        key=lambda n: -n.risk,
+    )
+    reasons = list(dict.fromkeys(r for n in notes for r in n.reasons))
+    return {"risk": round(notes[0].risk, 2) if notes else 0.0, "reasons": reasons}
 
 
 Marks = tuple[tuple[int, int, str], ...]

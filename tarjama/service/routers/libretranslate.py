@@ -37,7 +37,7 @@ from tarjama.service.common import (
     serves_pair,
     service_of,
     storage_error,
-    translate_texts,
+    translate_texts_rated,
     unsupported,
 )
 
@@ -81,15 +81,20 @@ async def translate(request: Request) -> JSONResponse:
     fmt = str(params.get("format") or "text")
     if fmt not in ("text", "html"):
         raise ApiError(400, f"{fmt[:40]} format is not supported")
+    wants_risk = _wants_risk(params)
     try:
-        outputs = await translate_texts(service, texts, fmt)
+        rated = await translate_texts_rated(service, texts, fmt)
     except Busy as exc:
         raise busy_error(exc) from None
+    outputs = [text for text, _ in rated]
     body: dict[str, Any] = {"translatedText": outputs if isinstance(q, list) else outputs[0]}
     if alternatives > 0:
         # memory's near matches are the alternatives a desk has; the model gives one answer
         alts = [_alternatives(service.memory, text, alternatives) for text in texts]
         body["alternatives"] = alts if isinstance(q, list) else alts[0]
+    if wants_risk:  # tarjama's extra field, only when asked: see docs/risk.md
+        risks = [risk for _, risk in rated]
+        body["risk"] = risks if isinstance(q, list) else risks[0]
     if source == "auto":
         detected = [{"confidence": round(100 * arabic_share(t), 1), "language": SOURCE} for t in texts]
         body["detectedLanguage"] = detected if isinstance(q, list) else detected[0]
@@ -192,6 +197,15 @@ async def suggest(request: Request) -> JSONResponse:
             "review for them to see, and the review is unchanged"
         )
     return JSONResponse(body)
+
+
+def _wants_risk(params: dict[str, Any]) -> bool:
+    value = params.get("risk")
+    if value is None or value is False or value in ("", "0", "false", "False"):
+        return False
+    if value is True or value in ("1", "true", "True"):
+        return True
+    raise ApiError(400, "Invalid request: risk must be true or false")
 
 
 def _alternatives(memory: TranslationMemory, text: str, n: int) -> list[str]:
