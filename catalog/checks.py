@@ -67,7 +67,15 @@ _ALONE: dict[str, int] = {  # Arabic singular and dual scale words: a number by 
     "مليار": 10**9, "ملياران": 2 * 10**9, "مليارين": 2 * 10**9,
     "تريليون": 10**12, "ترليون": 10**12,
 }  # fmt: skip
-_WORD_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_WORD_NUMBERS: dict[str, int | Decimal] = {
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+}
 _WORD_NUMBERS |= {"seven": 7, "eight": 8, "nine": 9, "ten": 10, "half": Decimal("0.5")}
 _CLITICS = ("و", "ب", "ل", "ف", "وب", "ول")  # a prefix a scale word may carry ("وألف")
 _HALF_AR = {"ونصف", "نصف"}

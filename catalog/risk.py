@@ -44,7 +44,13 @@ from tarjama.catalog.notes import (
     notes,
     parse_note,
 )
-from tarjama.catalog.review import ARABIC_SCRIPT, holds_translation, is_reviewed, primary_language
+from tarjama.catalog.review import (
+    ARABIC_SCRIPT,
+    holds_translation,
+    is_article_entry,
+    is_reviewed,
+    primary_language,
+)
 from tarjama.catalog.units import Unit
 
 BIAS = -3.0  # a clean sentence the model is sure of: about 5 % (σ(-3))
@@ -187,7 +193,7 @@ def entry_risk(entry: polib.POEntry, language: str | None, ratio: float) -> Risk
     """An unreviewed translation's risk (None: the entry is reviewed, empty, a copy of its
     source or a translator's msgctxt variant): its note, or, where it has none (a catalog an older tarjama wrote, a note a hand
     made unreadable, which is no note), its checks alone, saying so."""
-    if entry.obsolete or entry.msgctxt is not None or "fuzzy" not in entry.flags:
+    if entry.obsolete or not is_article_entry(entry) or "fuzzy" not in entry.flags:
         return None  # (an entry with a context is a translator's own variant, not tarjama's)
     if not holds_translation(entry, language):
         return None
@@ -217,7 +223,7 @@ def rate_units(
     written with, since its scores are not decoded again. The typical length ratio is the
     catalog's reviewed entries', else this article's translations', else the project's.
     """
-    reviewed = [(e.msgid, e.msgstr) for e in existing or () if is_reviewed(e) and e.msgctxt is None]
+    reviewed = [(e.msgid, e.msgstr) for e in existing or () if is_reviewed(e) and is_article_entry(e)]
     own = [(u.msgid, u.msgstr) for u in units if u.msgstr]
     ratio = typical_ratio(reviewed if len(reviewed) >= MIN_SAMPLE else own)
     done = {msgid for msgid, _ in reviewed}  # the merge keeps a translator's entry as it is

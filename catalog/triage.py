@@ -40,7 +40,7 @@ def unreviewed(path: Path) -> list[ReviewItem]:
     out = []
     for e in po:
         if (note := entry_risk(e, language, ratio)) is not None:
-            out.append(ReviewItem(str(path), e.linenum, e.msgid, e.msgstr, note.risk, note.reasons))
+            out.append(ReviewItem(str(path), e.linenum or 0, e.msgid, e.msgstr, note.risk, note.reasons))
     return out
 
 

@@ -222,7 +222,7 @@ class CTranslate2Backend(BaseBackend[list[str], _Started]):
         chosen: list[list[str]],
         results: list[list[list[str]]],
         scores: list[list[float]],
-        owed: list[list[str]],
+        owed: Sequence[Sequence[Required]],
     ) -> list[Scored]:
         """Each chosen hypothesis with its beam score (CTranslate2's is already the
         log-probability per token), and its gap to the best other hypothesis of the n-best

@@ -6,8 +6,8 @@ Glossary terms are enforced while decoding by :mod:`tarjama.translate.hf_enforce
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from tarjama.glossary.check import Required
 from tarjama.translate.backend import (
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # loaded on first use: only glossary runs need it
     from tarjama.translate.hf_enforce import TargetVocab
 
 
-class TransformersBackend(BaseBackend[list[int], list[str]]):
+class TransformersBackend(BaseBackend[list[int], list[Scored]]):
     name = "transformers"
 
     def __init__(
@@ -140,7 +140,7 @@ class TransformersBackend(BaseBackend[list[int], list[str]]):
         texts = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
         return [Scored(t.strip(), c) for t, c in zip(texts, confidence, strict=True)]
 
-    def _confidence(self, enc: dict, generated) -> list[float]:
+    def _confidence(self, enc: Mapping[str, Any], generated: Any) -> list[float]:  # torch tensors
         """Per output, the model's log-probability per token of what it wrote (EOS included),
         in one teacher-forced pass: what a forced glossary term cost shows, and no per-step
         scores are kept while decoding (``output_scores`` holds a vocabulary-wide row per beam
