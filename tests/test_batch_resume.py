@@ -47,6 +47,10 @@ def assert_complete(po_path: Path, article: Path) -> None:
     assert po_path.read_text(encoding="utf-8").endswith("\n")
 
 
+# Real batch processes (a torch import each), killed and restarted: the slow lane's. The fast lane
+# runs batch's waves and their saves in-process (test_batch) and an interrupted run that resumes
+# (test_finetune's Ctrl-C).
+@pytest.mark.slow
 def test_killed_batch_keeps_finished_catalogs_and_resumes(tiny_model: Path, tmp_path: Path) -> None:
     arts = write_articles(tmp_path / "in", ARTICLES)
     out = tmp_path / "out"

@@ -5,15 +5,13 @@ keeps torch's own setting; --threads still decides when given."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import torch
 
 from tarjama.training.train import SMALL_MODEL_PARAMETERS, cpu_threads
 
-from .conftest import GOLD_TSV
+from .conftest import GOLD_TSV, run_cli
 
 
 def test_small_models_get_one_thread_large_ones_keep_torchs(tiny_model: Path) -> None:
@@ -35,11 +33,16 @@ def test_the_cli_trains_a_small_model_on_one_thread_without_being_told(tmp_path:
     cfg = tmp_path / "cfg.json"
     cfg.write_text('{"d_model": 16, "layers": 1, "heads": 2, "ffn": 32, "vocab_size": 200}', encoding="utf-8")
     out = tmp_path / "model"
-    res = subprocess.run(
-        [sys.executable, "-m", "tarjama", "finetune", "--from-scratch", cfg, "--data", data, "--out", out,
-         "--max-steps", "2", "--eval-every", "2", "--batch-size", "2", "-q"],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+    # in this process (no second torch import): run_cli puts torch's thread count back afterwards
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)  # what torch gives a 2-core machine: the run must not keep it
+    try:
+        res = run_cli(
+            "finetune", "--from-scratch", cfg, "--data", data, "--out", out,
+            "--max-steps", "2", "--eval-every", "2", "--batch-size", "2", "-q",
+        )  # fmt: skip
+    finally:
+        torch.set_num_threads(threads)
     assert res.returncode == 0, res.stderr
     card = (out / "README.md").read_text(encoding="utf-8")
     assert re.search(r'"threads": 1\b', card), card

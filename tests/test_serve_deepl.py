@@ -371,6 +371,7 @@ def test_hostile_requests_to_the_deepl_api_fail_alone_in_its_shape(server: Serve
     assert translate(server, text=[NAME], target_lang="EN").status_code == 200
 
 
+@pytest.mark.slow  # three server processes; one process's store is the fast lane's (the tests above)
 def test_every_worker_sees_a_glossary_another_made(tmp_path: Path, tiny_model: Path) -> None:
     """Weblate creates a glossary, then lists the glossaries and must find it by name: with
     --workers 2 the two requests may reach different processes (a new connection each)."""
