@@ -226,7 +226,9 @@ def test_reaching_the_target_chrf_stops_and_says_so(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_sigint_to_the_cli_saves_and_exits_130(tmp_path: Path) -> None:
-    """A real Ctrl-C (SIGINT) to `tarjama finetune` once training is under way."""
+    """A real Ctrl-C (SIGINT) to `tarjama finetune` once training is under way. Nothing else may
+    end the run first: no early stop (--patience), no step or epoch limit in reach (on one fast
+    thread, five evaluations without gain could come before the signal: exit 0, not 130)."""
     data = tmp_path / "pairs.tsv"
     data.write_text(
         "\n".join(
@@ -239,7 +241,8 @@ def test_sigint_to_the_cli_saves_and_exits_130(tmp_path: Path) -> None:
     out = tmp_path / "model"
     proc = subprocess.Popen(
         [sys.executable, "-m", "tarjama", "finetune", "--from-scratch", str(cfg), "--data", str(data),
-         "--out", str(out), "--eval-every", "2", "--epochs", "100000", "--batch-size", "2", "-q"],
+         "--out", str(out), "--eval-every", "2", "--epochs", "100000", "--batch-size", "2",
+         "--patience", "100000", "-q"],
         env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     state = out / "training-state" / "state.json"
