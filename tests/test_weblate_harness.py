@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import subprocess
 import sys
@@ -20,14 +19,16 @@ from typing import Any
 import pytest
 
 from .api_recorder import Recorded, Recorder
+from .conftest import IN_CI
 
 HARNESS = Path(__file__).with_name("weblate_machinery.py")
 
 
 def in_ci() -> bool:
-    """In CI (``CI=true``, as .ci/run and every CI service set it) nothing is skipped for a
-    missing client: .ci/run installs them, so a missing one is a failure, not a skip."""
-    return os.environ.get("CI", "").lower() == "true"
+    """In CI (``CI`` set, as .ci/run and every CI service set it) nothing is skipped for a
+    missing client: .ci/run installs them, so a missing one is a failure, not a skip. One
+    reading of ``CI`` for the suite: conftest's, which the page tests use too."""
+    return IN_CI
 
 
 needs_weblate = pytest.mark.skipif(
