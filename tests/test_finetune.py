@@ -187,6 +187,33 @@ def test_ctrl_c_leaves_a_usable_checkpoint_and_resume_continues(tmp_path: Path) 
         torch.set_num_threads(threads)
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the swallowing is the case
+def test_a_signal_python_swallowed_still_stops_training_at_the_next_step(tmp_path: Path) -> None:
+    """SIGINT landing in a finaliser (Python prints "Exception ignored in ..." and goes on, as
+    in a CI run where training then never stopped): the next step stops it, saved, resumable."""
+    data = load_dataset([GOLD_TSV], dev_fraction=0)
+    data.train, data.dev = data.train[:6], data.train[:6]
+    cfg = ScratchConfig(d_model=16, layers=1, heads=2, ffn=32, vocab_size=200, max_length=32, dropout=0.0)
+    options = TrainOptions(lr=1e-3, batch_size=2, eval_every=4, patience=100, epochs=100, max_length=48)
+
+    class SignalsInItsFinaliser:
+        def __del__(self) -> None:
+            os.kill(os.getpid(), signal.SIGINT)  # the handler's KeyboardInterrupt is swallowed here
+
+    def swallowed_at_step_5(event: dict) -> None:
+        if event["step"] == 5 and "chrf" not in event:
+            SignalsInItsFinaliser()  # made and dropped: its __del__ runs at once
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        result = train(data, tmp_path / "model", options, from_scratch=cfg, progress=swallowed_at_step_5)
+    finally:
+        torch.set_num_threads(threads)
+    assert result.stopped == "interrupted" and result.steps == 6
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handler put back
+
+
 def _interrupt_and_resume(data, out: Path, cfg: ScratchConfig, options: TrainOptions, ctrl_c) -> None:
     first = train(data, out, options, from_scratch=cfg, progress=ctrl_c)
     assert first.stopped == "interrupted" and first.steps == 6

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from tarjama.errors import TarjamaError
+from tarjama.run.interrupts import Interrupts
 from tarjama.training.checkpoint import has_state, load_state, save_model_dir, save_state, state_dir
 from tarjama.training.data import DataSet, Pair
 from tarjama.training.model_card import write_model_card
@@ -304,7 +305,12 @@ def train(
 
     if not (out_dir / "config.json").is_file():
         save_best()  # OUT/ is a loadable checkpoint from the first moment (Ctrl-C before any eval)
+    # Ctrl-C or kill raise KeyboardInterrupt where the main thread is; where that is a __del__ or
+    # a weakref callback Python swallows it ("Exception ignored in ...") and training would go on
+    # for good: the handler remembers the signal and every step checks it (run.interrupts)
+    stops = Interrupts()
     try:
+        stops.__enter__()
         while state["epoch"] < options.epochs:
             batches = epoch_batches(len(data.train), options.batch_size, options.seed, state["epoch"])
             for b in range(state["batch_in_epoch"], len(batches)):
@@ -319,6 +325,7 @@ def train(
                 loss_value = float(loss.detach())
                 state["step"] += 1
                 state["batch_in_epoch"] = b + 1
+                stops.check()
                 if progress:
                     progress({"step": state["step"], "loss": loss_value})
                 if state["step"] % options.eval_every == 0 and evaluate():
@@ -335,6 +342,8 @@ def train(
         stopped = "interrupted"
         # no evaluation here (the user wants out): keep the best so far, save the latest for resuming
         save_state(out_dir, model, tokenizer, optimizer, state)
+    finally:
+        stops.__exit__()
     state["seconds"] = time.monotonic() - started + state.get("seconds", 0.0)
     state["stopped"] = stopped
     save_state(out_dir, model, tokenizer, optimizer, state)
