@@ -697,10 +697,5 @@ def write_text(
     return render(text, sentences, translation, fmt if fmt == "html" else "text", marks, lang)
 
 
-def arabic_share(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
-    return sum(map(is_arabic_letter, letters)) / len(letters) if letters else 0.0
-
-
 def busy_error(exc: Busy) -> ApiError:
     return ApiError(429, f"Too many requests: {exc}", {"Retry-After": "1"})

@@ -28,7 +28,6 @@ from tarjama.service.common import (
     NAMES,
     SOURCE,
     ApiError,
-    arabic_share,
     busy_error,
     check_key,
     check_languages,
@@ -40,6 +39,7 @@ from tarjama.service.common import (
     translate_texts_rated,
     unsupported,
 )
+from tarjama.sources.text import arabic_share
 
 router = APIRouter()
 
