@@ -4,7 +4,9 @@
 
 The model is opus-mt-ar-en's shape with random weights and a fixed output length
 (benchmarks/throughput.py builds it: 32 target tokens per sentence), CTranslate2 int8, beam
-4, no glossary, no memory, on both sides. Per round, interleaved:
+4, no glossary, no memory, on both sides. Every text is one sentence to tarjama's segmenter
+(`make_sentences(whole=True)`), so a request answered and a sentence of the batch path are
+the same work. Per round, interleaved:
 
   batch       the run core over one article of all the sentences (what `tarjama batch` does
               once the model is loaded), in a fresh process: sentences/s
@@ -66,6 +68,9 @@ def batch_worker(model: Path, sentences: list[str], work: Path) -> dict:
     t0 = time.perf_counter()
     report = Run(RunOptions(out_dir=out, settings=settings), model_).run([doc])
     seconds = time.perf_counter() - t0
+    # the service is timed in requests answered, one sentence each: the same unit here
+    if report.unique_sentences != len(sentences):
+        raise SystemExit(f"the article read as {report.unique_sentences} sentences, not {len(sentences)}")
     return {
         "batch_sps": report.unique_sentences / seconds,
         "decode1_s": statistics.median(singles),
@@ -196,7 +201,7 @@ def main() -> None:
         return
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     model = throughput.build_model(args.work)
-    sentences = throughput.make_sentences(model, args.sentences)
+    sentences = throughput.make_sentences(model, args.sentences, whole=True)
     (args.work / "sentences.json").write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
     from tarjama.translate.ct2_convert import ensure_converted
     from tarjama.translate.model_source import resolve_model

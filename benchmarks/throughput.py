@@ -108,9 +108,17 @@ def _gold() -> list[list[str]]:
     return [r.split("\t") for r in rows if r.strip()]
 
 
-def make_sentences(model: Path, n: int) -> list[str]:
-    """``n`` distinct Arabic word windows from the example, each MIN_SRC..MAX_SRC source tokens."""
+def make_sentences(model: Path, n: int, whole: bool = False) -> list[str]:
+    """``n`` distinct Arabic word windows from the example, each MIN_SRC..MAX_SRC source tokens.
+
+    ``whole``: only windows tarjama's segmenter reads as one sentence. A window that spans a
+    sentence end is two shorter sentences to a caller that segments (the run core, the
+    service), each with a smaller output budget than the fixed 32 tokens: decoded again alone
+    within it, and counted twice. Callers that compare a segmenting path with another need
+    one text = one sentence."""
     import sentencepiece as spm
+
+    from tarjama.sources.segment import segment
 
     sp = spm.SentencePieceProcessor(model_file=str(model / "source.spm"))
     words = " ".join(g[3] for g in _gold() if g[2] in ("body", "caption")).split()
@@ -118,7 +126,7 @@ def make_sentences(model: Path, n: int) -> list[str]:
     for width in range(6, 20):
         for start in range(0, len(words) - width, 3):
             text = " ".join(words[start : start + width])
-            if MIN_SRC <= len(sp.encode(text)) + 1 <= MAX_SRC:
+            if MIN_SRC <= len(sp.encode(text)) + 1 <= MAX_SRC and (not whole or len(segment(text)) == 1):
                 out.setdefault(text)
                 if len(out) == n:
                     return list(out)

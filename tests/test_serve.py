@@ -224,6 +224,8 @@ def test_concurrent_requests_batch_and_match_alone(server: Server) -> None:
     after = server.health()
     assert after["batches"] - before["batches"] < 32  # gathered into shared decodes
     assert after["largest_batch"] > 1
+    # the decoder's busy time (against wall time: how idle it stood under load) grew
+    assert after["decoding_seconds"] > before["decoding_seconds"] >= 0
 
 
 def test_suggest_goes_to_review_never_approved(server: Server) -> None:

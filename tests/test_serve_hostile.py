@@ -360,6 +360,42 @@ def test_a_huge_header_is_431_and_never_read_into_memory(limited: Server) -> Non
     assert just.status_code == 200
 
 
+def test_the_servers_own_refusals_under_v2_are_in_deepls_shape(limited: Server) -> None:
+    """408, 431, 400 and 503 are written by the server before any route runs; under DeepL's
+    paths they still say ``{"message": …}`` (what the deepl client reads), elsewhere ``error``."""
+    answers: dict[str, tuple[int, dict]] = {}
+    with connect(limited) as sock:  # a head that never ends
+        sock.sendall(b"POST /v2/translate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: appl")
+        status, _, body = parse(read_until_closed(sock))
+        answers["408"] = status, body
+    with connect(limited) as sock:  # bytes no HTTP parser reads
+        sock.sendall(b"POST /v2/translate HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n")
+        status, _, body = parse(read_until_closed(sock))
+        answers["400"] = status, body
+    big = requests.post(limited.url + "/v2/translate", headers={"X-Big": "a" * 100_000}, timeout=10)
+    answers["431"] = big.status_code, big.json()
+    held = [connect(limited) for _ in range(4)]
+    try:
+        for sock in held:
+            sock.sendall(HEALTH)
+            assert read_response(sock)[0] == 200
+        with connect(limited) as extra:
+            extra.sendall(b"POST /v2/translate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}")
+            status, _, body = parse(read_until_closed(extra))
+            answers["503"] = status, body
+    finally:
+        for sock in held:
+            sock.close()
+    for expected, (status, body) in answers.items():
+        assert str(status) == expected, answers
+        assert set(body) == {"message"} and body["message"], (expected, body)
+    # the same refusal on LibreTranslate's path keeps its shape
+    with connect(limited) as sock:
+        sock.sendall(b"POST /translate HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n")
+        status, _, body = parse(read_until_closed(sock))
+    assert status == 400 and set(body) == {"error"}
+
+
 def test_connections_past_the_cap_get_503(limited: Server) -> None:
     held = [connect(limited) for _ in range(4)]
     try:

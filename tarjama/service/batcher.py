@@ -42,6 +42,7 @@ class Stats:
     decoded: int = 0  # sentences the model translated (not from memory)
     memory_hits: int = 0
     largest_batch: int = 0
+    decoding: float = 0.0  # seconds the decoder was busy (against wall time: how idle it stood)
     waits: list[float] = field(default_factory=list, repr=False)
 
 
@@ -139,6 +140,7 @@ class Batcher:
         may succeed in halves)."""
         loop = asyncio.get_running_loop()
         sentences = [s for batch, _, _ in items for s in batch]
+        began = loop.time()
         try:
             result = await loop.run_in_executor(self._executor, self.work, sentences, items[0][2])
         except Exception as exc:
@@ -150,6 +152,7 @@ class Batcher:
             await self._decode_group(items[:half])
             await self._decode_group(items[half:])
             return
+        self.stats.decoding += loop.time() - began
         self.stats.batches += 1
         self.stats.largest_batch = max(self.stats.largest_batch, len(sentences))
         self.stats.sentences += len(result)

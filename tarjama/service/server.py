@@ -31,6 +31,7 @@ import asyncio
 import contextvars
 import errno
 import http
+import json
 import logging
 import socket
 import sys
@@ -44,7 +45,8 @@ from uvicorn.protocols.http.h11_impl import H11Protocol, RequestResponseCycle
 from uvicorn.supervisors.multiprocess import Multiprocess
 
 from tarjama.errors import TarjamaError
-from tarjama.service.common import error_body, send_error
+from tarjama.service.common import send_error
+from tarjama.service.routers import shape_for
 
 
 @dataclass(frozen=True)
@@ -218,6 +220,7 @@ class GuardedH11Protocol(H11Protocol):
         self._deadline: asyncio.TimerHandle | None = None
         self._stall: asyncio.TimerHandle | None = None
         self._waiting_since: object = None  # the cycle in place when the wait for a request began
+        self._line = bytearray()  # the request line as it came: whose error shape a refusal takes
 
     # uvicorn reads `self.app` once per request, as its head completes: the request is judged there
     @property
@@ -250,6 +253,8 @@ class GuardedH11Protocol(H11Protocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if b"\n" not in self._line and len(self._line) < 4096:  # h11 drops the bytes of a head it refuses
+            self._line += data[: 4096 - len(self._line)]
         try:
             super().data_received(data)
         except Exception as exc:  # a parser state nobody foresaw: this connection fails, in JSON
@@ -291,7 +296,11 @@ class GuardedH11Protocol(H11Protocol):
             self._refuse(400, "Invalid HTTP request")
 
     def _refuse(self, status: int, message: str) -> None:
-        body = error_body(message)
+        """Answer ``status`` and close, in the error shape of the API the request's path (as far
+        as it came) belongs to: a DeepL client reads ``message``, a LibreTranslate one ``error``."""
+        line = bytes(self._line).split(b"\n", 1)[0].split(b" ")
+        path = line[1].decode("latin-1") if len(line) > 1 else ""
+        body = json.dumps(shape_for({"path": path})(message)).encode()
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
@@ -309,6 +318,7 @@ class GuardedH11Protocol(H11Protocol):
 
     def _await_request(self) -> None:
         self._cancel_deadline()
+        self._line = bytearray()
         self._waiting_since = self.cycle
         self._deadline = self.loop.call_later(self.limits.read_timeout, self._timed_out)
 
@@ -346,7 +356,7 @@ def _answer(status: int, message: str, retry: bool = False) -> Any:
     headers = [(b"connection", b"close"), *([(b"retry-after", b"1")] if retry else [])]
 
     async def answer(scope: Any, receive: Any, send: Any) -> None:
-        await send_error(send, status, message, headers)
+        await send_error(send, status, message, headers, shape=shape_for(scope))
 
     return answer
 

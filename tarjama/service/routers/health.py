@@ -32,5 +32,6 @@ async def stats(request: Request) -> JSONResponse:
             "sentences": s.sentences,
             "decoded": s.decoded,
             "memory_hits": s.memory_hits,
+            "decoding_seconds": round(s.decoding, 3),
         }
     )
