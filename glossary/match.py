@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from tarjama.glossary.families import (
     NOT_NAMES,
     FamilyTerm,
-    family_term,
+    family_terms,
     family_text,
     name_kind,
     text_skeleton,
@@ -132,8 +132,7 @@ class Matcher:
                 self._abbreviations.setdefault(letters[0], []).append((letters, term))
                 self._abbreviation_ids.add(id(term))
             # an abbreviation's letters are no transliterated name: it gets its forms, not a family
-            fam = family_term(term) if parts is None else None
-            if fam is not None:
+            for fam in family_terms(term) if parts is None else ():
                 for k in fam.keys:
                     self._family.setdefault(k, []).append(fam)
                     self._prefixes.update(k[:n] for n in range(len(k) + 1))

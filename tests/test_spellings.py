@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from tarjama.glossary import Glossary, Matcher, Term
-from tarjama.glossary.english import gap_vowels
+from tarjama.glossary.english import aligned_latin, gap_steps, gap_vowels, ordered
 from tarjama.glossary.known_names import different_name, english_key, known_names, latin_keys
 from tarjama.glossary.normalize import fold
 
@@ -40,6 +40,15 @@ CLASSES = {
     "10": "ط/ت, ص/س, ز/س in foreign names of four consonants or more",
     "11": "a bare ا where the glossary writes أ or آ (آ and أ apart)",
     "12": "two vowel letters written as one, in a name of four consonants or more",
+    # round 3 (held-out set 2's misses, by rule; neither its names nor set 3's)
+    "13": "a name's other words vouch for one word (th, ط ص ز, a vowel, two vowels, a silent h)",
+    "14": "a final e written ه/يه or ي",
+    "15": "تس for a z written ز",
+    "16": "a glossary's ك for a hard g",
+    "17": "a glossary's خ the English writes h",
+    "18": "gh before e/i a hard g, in a word of three consonants or more",
+    "19": "an organisation's final s left out",
+    "20": "the English arbiter: ge/gi share their vowel, words aligned in the order that spells them",
 }
 
 
@@ -60,7 +69,7 @@ def test_every_class_has_ten_pairs_and_every_new_tolerance_ten_look_alikes() -> 
             block = line
         elif line and not line.startswith("#") and block:
             blocks[block] += 1
-    assert len(blocks) == 12 and min(blocks.values()) >= 10, blocks
+    assert len(blocks) == 20 and min(blocks.values()) >= 10, blocks
 
 
 @pytest.mark.parametrize(
@@ -173,3 +182,16 @@ def test_a_word_starting_with_an_alef_joined_to_the_one_before_is_the_same_name(
     """A first ا is a hamza's seat for the vowel letter after it, but stays a vowel letter
     itself: عبد الله written as one word (عبدالله) gives the same skeleton."""
     assert _found(source, target, "person", PREFIX + written + SUFFIX) == [(written, target)]
+
+
+def test_the_english_says_which_vowels_a_gap_writes_in_their_order() -> None:
+    # Claudia's "au" between l and d: a then u, so كلاوديا writes each of them
+    steps = gap_steps(list("كلوديا"), "Claudia", [2])[0]
+    assert ordered("او", steps) and not ordered("وو", steps[:1])
+    # Cuong's "uo": و for the u, but no ا for the o (كوانغ is Quang)
+    assert not ordered("وا", gap_steps(list("كونغ"), "Cuong", [1])[0])
+    # ج spelt "ge" (Geneva) shares its e with the gap after it: جينيف
+    assert "ي" in gap_vowels(list("جنيف"), "Geneva", [1])[0]
+    # the English letters each Arabic letter stands for
+    assert aligned_latin(list("غلاسكو"), "Glasgow")[4] == "g"
+    assert aligned_latin(list("شينخوا"), "Xinhua")[3] == "h"
