@@ -10,6 +10,7 @@ import pytest
 
 from tarjama.glossary import Glossary, Matcher, Term
 from tarjama.glossary.english import aligned_latin, gap_steps, gap_vowels, ordered
+from tarjama.glossary.forms import latin_letters
 from tarjama.glossary.known_names import different_name, english_key, known_names, latin_keys
 from tarjama.glossary.normalize import fold
 
@@ -49,6 +50,7 @@ CLASSES = {
     "18": "gh before e/i a hard g, in a word of three consonants or more",
     "19": "an organisation's final s left out",
     "20": "the English arbiter: ge/gi share their vowel, words aligned in the order that spells them",
+    "21": "Latin letters' Arabic names: كيه/كي, جيه/جي, an abbreviation by its Latin letters",
 }
 
 
@@ -69,7 +71,7 @@ def test_every_class_has_ten_pairs_and_every_new_tolerance_ten_look_alikes() -> 
             block = line
         elif line and not line.startswith("#") and block:
             blocks[block] += 1
-    assert len(blocks) == 20 and min(blocks.values()) >= 10, blocks
+    assert len(blocks) == 21 and min(blocks.values()) >= 10, blocks
 
 
 @pytest.mark.parametrize(
@@ -195,3 +197,11 @@ def test_the_english_says_which_vowels_a_gap_writes_in_their_order() -> None:
     # the English letters each Arabic letter stands for
     assert aligned_latin(list("غلاسكو"), "Glasgow")[4] == "g"
     assert aligned_latin(list("شينخوا"), "Xinhua")[3] == "h"
+
+
+def test_an_abbreviation_by_its_latin_letters() -> None:
+    assert latin_letters("PKK") == latin_letters("P.K.K.") == "PKK"
+    assert latin_letters("J D") == "JD"
+    assert latin_letters("Reuters") is latin_letters("P") is latin_letters("pkk") is None
+    text = "وقال حزب بي كي كي وحزب ب ك ك إن"
+    assert _found("ب.ك.ك", "PKK", "organization", text) == [("بي كي كي", "PKK"), ("ب ك ك", "PKK")]
