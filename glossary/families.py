@@ -38,6 +38,16 @@ or two: هوشي منه / هو تشي منه), each word's final نج/ذي rule 
      never (كيم Kim is not كم "how many").
 5. **Known names**: a family spelling that is a known different real name is not matched
    (:mod:`tarjama.glossary.known_names`, applied by the matcher: القابون is not الغابون).
+6. **Rewrites** (:func:`_rewrites`): other spellings of the glossary's that its English says are
+   the same name, each matched with its own family: a final e written ي (روته/روتي), تس for a
+   z written ز (ميرتس/ميرز), an organisation's final s left out (رويترز/رويتر), a French
+   silent h (هولاند/أولاند, only where the name vouches for it).
+7. **Letters of one English letter** (:func:`_same_letter`): a glossary's ك for a hard g
+   (غلاسكو/جلاسجو), its خ for a plain h (شينخوا/شينهوا), gh before e/i as a hard g in a word
+   of three consonants or more (دراغي/دراجي).
+8. **A name vouches for its words** (:meth:`FamilyTerm.accepts`): in a name of several words,
+   one word may differ by looser rules when another of three letters or more is written as the
+   glossary writes it (تابو مبيكي Thabo Mbeki, أشرف غاني Ashraf Ghani).
 
 ة/ه and ى/ي at the end are already one letter after folding. Words in :data:`NOT_NAMES`
 (البرتقال, "the orange", which the G family of البرتغال Portugal reaches) are never a name. Offsets, clitics (first word
