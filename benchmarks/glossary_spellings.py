@@ -9,7 +9,11 @@ Two held-out sets, each written before the rules it measures and not used to tun
   were designed);
 - set 2, ``spellings-heldout-2.tsv`` (+ ``-2-lookalikes``): 189 spellings of persons, places,
   organisations and events in sentences of Levantine, Gulf, Egyptian, Maghrebi papers and the
-  agencies, and 59 look-alikes, written before the second round.
+  agencies, and 59 look-alikes, written before the second round (the development set of the
+  third);
+- set 3, ``spellings-heldout-3.tsv`` (+ ``-3-lookalikes``): 233 spellings of other names in
+  sentences of the same kinds of outlets, and 65 look-alikes, written and committed before the
+  third round: its held-out measure.
 
 - detection: one glossary of every held-out row; each written spelling put in a sentence
   must be found once, at its exact offsets, with its approved English, and nothing else;
@@ -21,7 +25,7 @@ Two held-out sets, each written before the rules it measures and not used to tun
 - speed: building the default glossary's matcher and scanning the example article (median
   of ``--repeat``), and one warm scan of the example with the held-out glossary.
 
-    .venv/bin/python benchmarks/glossary_spellings.py [--set 1|2] [--repeat 20] [--misses]
+    .venv/bin/python benchmarks/glossary_spellings.py [--set 1|2|3] [--repeat 20] [--misses]
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ SUFFIX = " كان في الخبر أمس."
 SETS = {
     "1": ("spellings-heldout.tsv", "spellings-heldout-lookalikes.tsv"),
     "2": ("spellings-heldout-2.tsv", "spellings-heldout-2-lookalikes.tsv"),
+    "3": ("spellings-heldout-3.tsv", "spellings-heldout-3-lookalikes.tsv"),
 }
 
 
@@ -56,7 +61,7 @@ def rows(name: str) -> list[list[str]]:
 
 def placed(row: list[str]) -> tuple[str, int]:
     """A row's sentence and where its written spelling starts there (set 1: a fixed frame;
-    set 2: the row's own sentence, column 7 of a spelling, 6 of a look-alike)."""
+    sets 2 and 3: the row's own sentence, column 7 of a spelling, 6 of a look-alike)."""
     written = row[3]
     if len(row) >= 6 and written in row[-1]:
         return row[-1], row[-1].index(written)
@@ -64,7 +69,7 @@ def placed(row: list[str]) -> tuple[str, int]:
 
 
 def detection(variants: list[list[str]]) -> tuple[Counter[str], Counter[str], list[str], list[str]]:
-    """Found and total per class (and, in set 2, per convention: ``conv:`` keys), the misses,
+    """Found and total per class (and, in sets 2 and 3, per convention: ``conv:`` keys), the misses,
     and the extra (false) matches."""
     terms = {(r[0], r[1]): Term(r[0], r[1], r[2], origin=f"heldout:{n}") for n, r in enumerate(variants, 1)}
     matcher = Matcher(Glossary(list(terms.values())))

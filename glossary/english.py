@@ -79,6 +79,7 @@ def plain_latin(english: str) -> str:
     return "".join(c for c in plain if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=8192)
 def latin(english: str) -> str:
     """Lower-case a-z letters of an English name (accents dropped, doubled consonants single)."""
     plain = unicodedata.normalize("NFKD", english.lower().translate(_BASE))
@@ -91,14 +92,18 @@ def latin(english: str) -> str:
     return "".join(out)
 
 
-def _admits(word: str, k: int) -> set[str]:
-    """The Arabic vowel letters that the English vowel letter at ``word[k]`` can be written with."""
+def _admits(word: str, k: int, long: bool = False) -> set[str]:
+    """The Arabic vowel letters that the English vowel letter at ``word[k]`` can be written with
+    (``long``: in a glossary word of four consonants or more, see the open "a" below)."""
     c = word[k]
     nxt = word[k + 1] if k + 1 < len(word) else ""
     after = word[k + 2] if k + 2 < len(word) else ""
     if c == "a":
         if nxt in ("i", "y") or (nxt and nxt not in _VOWELS and after in ("e", "i")):
-            return {"ي"}  # David, Kate, Baker: an open "a" sounds "ay" (بيكر, not باكر "early")
+            # David, Kate, Baker: an open "a" sounds "ay" (بيكر, not باكر "early"); in a long
+            # name it is as often an "a" written ا (Hanegbi هنغبي/هانغبي, Kazakhstan), where
+            # no short Arabic word is within reach
+            return {"ي", "ا"} if long else {"ي"}
         if nxt in ("l", "w", "u"):  # Walz, Paul: "aw"
             return {"ا", "و"}
         return {"ا"}
@@ -115,11 +120,20 @@ def _admits(word: str, k: int) -> set[str]:
     return set()
 
 
-@lru_cache(maxsize=8192)
 def _align(arabic: tuple[str, ...], word: str) -> tuple[tuple[int, int], ...]:
     """Per Arabic letter, the English span ``[s, e)`` it stands for (``s == e``: none), from
     the cheapest alignment; English letters before the first and after the last Arabic letter
     cost nothing (the English may be the whole target of a longer name)."""
+    return _dp(arabic, word)[1]
+
+
+def alignment_cost(arabic: str, english: str) -> float:
+    """How badly an Arabic word and an English word align (0: every letter accounted for)."""
+    return _dp(tuple(arabic), latin(english))[0]
+
+
+@lru_cache(maxsize=8192)
+def _dp(arabic: tuple[str, ...], word: str) -> tuple[float, tuple[tuple[int, int], ...]]:
     n, m = len(arabic), len(word)
     inf = float("inf")
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
@@ -163,13 +177,11 @@ def _align(arabic: tuple[str, ...], word: str) -> tuple[tuple[int, int], ...]:
             s = e = last
         fixed.append((s, e))
         last = e
-    return tuple(fixed)
+    return cost[n][end], tuple(fixed)
 
 
-def gap_vowels(arabic: Sequence[str], english: str, cuts: Sequence[int]) -> list[frozenset[str]]:
-    """For each cut (an index into ``arabic``: the place before that letter), the Arabic vowel
-    letters the English admits there: those its vowel letters between the letter before the
-    cut and the next consonant after it can be written with."""
+def _spans(arabic: Sequence[str], english: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The English letters (:func:`latin`) and, per Arabic letter, the span of them it stands for."""
     word = latin(english)
     skip = 0
     if len(arabic) > 3 and arabic[0] == "ا" and arabic[1] == "ل" and not word.startswith(("al", "el")):
@@ -178,16 +190,61 @@ def gap_vowels(arabic: Sequence[str], english: str, cuts: Sequence[int]) -> list
         # a first ا (after the article too) is a hamza's seat: the vowel after it in the English
         # (Eric إريك/إيريك, Ecuador الإكوادور/الإيكوادور) is the gap's, where a vowel letter may stand
         skip += 1
-    spans = ((0, 0),) * skip + _align(tuple(arabic[skip:]), word)
-    out: list[frozenset[str]] = []
+    return word, ((0, 0),) * skip + _align(tuple(arabic[skip:]), word)
+
+
+def aligned_latin(arabic: Sequence[str], english: str) -> list[str]:
+    """Per Arabic letter, the English letters it stands for ("" for none): غلاسكو/Glasgow's ك is
+    the "g", شينخوا/Xinhua's خ the "h"."""
+    word, spans = _spans(arabic, english)
+    return [word[s:e] for s, e in spans]
+
+
+def _gap_range(
+    arabic: Sequence[str], word: str, spans: Sequence[tuple[int, int]], cut: int
+) -> tuple[int, int]:
+    lo = spans[cut - 1][1] if cut > 0 else 0
+    spelt = spans[cut - 1][1] - spans[cut - 1][0] if cut > 0 else 0
+    if spelt > 1 and arabic[cut - 1] not in ("ا", "و", "ي") and word[lo - 1] in _VOWELS:
+        lo -= 1  # a consonant spelt with its vowel (ج as "ge", "gi": Geneva) shares it with the gap
+    k = cut
+    while k < len(arabic) and arabic[k] in ("ا", "و", "ي"):
+        k += 1  # a vowel letter the glossary writes there stands in the gap too
+    hi = spans[k][0] if k < len(arabic) else len(word)
+    return lo, max(lo, hi)
+
+
+def gap_vowels(
+    arabic: Sequence[str], english: str, cuts: Sequence[int], long: bool = False
+) -> list[frozenset[str]]:
+    """For each cut (an index into ``arabic``: the place before that letter), the Arabic vowel
+    letters the English admits there: those its vowel letters between the letter before the
+    cut and the next consonant after it can be written with (``long``: see :func:`_admits`)."""
+    return [frozenset().union(*steps) for steps in gap_steps(arabic, english, cuts, long)]
+
+
+def gap_steps(
+    arabic: Sequence[str], english: str, cuts: Sequence[int], long: bool = False
+) -> list[tuple[frozenset[str], ...]]:
+    """For each cut, the English letters there in their order, each as the Arabic vowel letters
+    it admits (letters that admit none left out): Claudia's "au" between l and d is (ا) then
+    (و ا), so كلاوديا writes each of its two vowels; Cuong's "uo" admits وا in no order."""
+    word, spans = _spans(arabic, english)
+    out: list[tuple[frozenset[str], ...]] = []
     for cut in cuts:
-        lo = spans[cut - 1][1] if cut > 0 else 0
-        k = cut
-        while k < len(arabic) and arabic[k] in ("ا", "و", "ي"):
-            k += 1  # a vowel letter the glossary writes there stands in the gap too
-        hi = spans[k][0] if k < len(arabic) else len(word)
-        admitted: set[str] = set()
-        for p in range(lo, max(lo, hi)):
-            admitted |= _admits(word, p)
-        out.append(frozenset(admitted))
+        lo, hi = _gap_range(arabic, word, spans, cut)
+        steps = (frozenset(_admits(word, p, long)) for p in range(lo, hi))
+        out.append(tuple(s for s in steps if s))
     return out
+
+
+def ordered(letters: str, steps: Sequence[frozenset[str]]) -> bool:
+    """Whether each of ``letters`` is admitted by its own English letter, in their order."""
+    i = 0
+    for ch in letters:
+        while i < len(steps) and ch not in steps[i]:
+            i += 1
+        if i == len(steps):
+            return False
+        i += 1
+    return True

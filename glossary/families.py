@@ -38,6 +38,16 @@ or two: هوشي منه / هو تشي منه), each word's final نج/ذي rule 
      never (كيم Kim is not كم "how many").
 5. **Known names**: a family spelling that is a known different real name is not matched
    (:mod:`tarjama.glossary.known_names`, applied by the matcher: القابون is not الغابون).
+6. **Rewrites** (:func:`_rewrites`): other spellings of the glossary's that its English says are
+   the same name, each matched with its own family: a final e written ي (روته/روتي), تس for a
+   z written ز (ميرتس/ميرز), an organisation's final s left out (رويترز/رويتر), a French
+   silent h (هولاند/أولاند, only where the name vouches for it).
+7. **Letters of one English letter** (:func:`_same_letter`): a glossary's ك for a hard g
+   (غلاسكو/جلاسجو), its خ for a plain h (شينخوا/شينهوا), gh before e/i as a hard g in a word
+   of three consonants or more (دراغي/دراجي).
+8. **A name vouches for its words** (:meth:`FamilyTerm.accepts`): in a name of several words,
+   one word may differ by looser rules when another of three letters or more is written as the
+   glossary writes it (تابو مبيكي Thabo Mbeki, أشرف غاني Ashraf Ghani).
 
 ة/ه and ى/ي at the end are already one letter after folding. Words in :data:`NOT_NAMES`
 (البرتقال, "the orange", which the G family of البرتغال Portugal reaches) are never a name. Offsets, clitics (first word
@@ -51,8 +61,15 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import permutations
 
-from tarjama.glossary.english import gap_vowels, plain_latin
+from tarjama.glossary.english import (
+    aligned_latin,
+    alignment_cost,
+    gap_steps,
+    ordered,
+    plain_latin,
+)
 from tarjama.glossary.normalize import Folded, normalize, words
 from tarjama.glossary.terms import Term
 from tarjama.glossary.variants import canonical
@@ -64,6 +81,7 @@ P_LETTERS = frozenset("بپ")
 V_LETTERS = frozenset("فڤڥ")
 CH_LETTERS = frozenset({"ش", "تش", "چ"})
 TH_LETTERS = frozenset("ثتس")  # English "th": سميث/سميس, ثيريزا/تيريزا
+TT = "ثت"  # a th swap between ث and ت only
 # Letters one tradition uses for a foreign sound and another replaces (بوسطن/بوستن Boston,
 # إيرباص/إيرباس Airbus, شولتس/شولتز Scholz), each pair where the English has one of the letters
 SWAPS = ((frozenset("تط"), "t"), (frozenset("سص"), "sc"), (frozenset("سز"), "sz"))
@@ -113,7 +131,16 @@ NAME_TYPES = {
     "event": "event",
 }
 
-_G = re.compile(r"g(?!h)")
+_G = re.compile(r"g(?!h)")  # a hard g: "g" but not "gh" (غ itself, Ghana غانا is not جانا)
+_GH = re.compile(r"gh(?=[eiy])")
+
+
+def _hard_g(english: str, long_word: bool) -> bool:
+    """Whether an English word has a hard g: a "g" not followed by h, or, in a word of three
+    consonants or more, "gh" before e/i/y, the hard g of Italian and Tigrinya spellings (Draghi
+    دراغي/دراجي, Ghebreyesus غيبريسوس/جيبريسوس); a shorter word with gh+i is an Arabic name
+    (غنى Ghina is not جنى Jana, غنوة Ghinwa not جنوة Genoa)."""
+    return bool(_G.search(english)) or (long_word and bool(_GH.search(english)))
 
 
 def name_kind(type_: str) -> str | None:
@@ -153,7 +180,8 @@ class Grapheme:
     pos: int = 0  # its place among its word's units
 
 
-def graphemes(word: str, index: int) -> list[Grapheme]:
+@lru_cache(maxsize=65536)
+def graphemes(word: str, index: int) -> tuple[Grapheme, ...]:
     """The letters of one canonical word as units: تش is one; a doubled vowel is one in a word
     with three consonants or more and no ح ع ض ظ (كييف Kyiv is not كيف "how")."""
     collapse = sum(ch not in VOWELS for ch in word) >= 3 and not (set(word) & ARABIC_ONLY)
@@ -168,7 +196,7 @@ def graphemes(word: str, index: int) -> list[Grapheme]:
         if collapse and vowel and out and out[-1].letter == letter and out[-1].vowel:
             continue
         out.append(Grapheme(_COARSE.get(letter, letter), letter, index, vowel, len(out)))
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -246,10 +274,14 @@ def _stem(word: str, article: bool = True) -> str:
     return stem[:-2] if stem.endswith("ان") and len(stem) > 3 else stem
 
 
+@lru_cache(maxsize=16384)
 def _consonants(word: str, strip: bool = True, article: bool = True) -> int:
     """Consonant letters of a word's stem (``strip``: :func:`_stem`); its first letter is one even
-    when it is ا و ي (a hamza's seat, w, y: أوروبا, ويلسون)."""
-    return sum(1 for u in graphemes(_stem(word, article) if strip else word, 0) if not u.vowel or u.pos == 0)
+    when it is ا و ي (a hamza's seat, w, y: أوروبا, ويلسون), and a final نغ is one, the "ng" of
+    Vietnamese and Chinese syllables (هونغ Hung has two, as هانغ Hang has)."""
+    stem = _stem(word, article) if strip else word
+    ng = len(stem) > 3 and stem.endswith("نغ")
+    return sum(1 for u in graphemes(stem, 0) if not u.vowel or u.pos == 0) - ng
 
 
 def flex_mode(word: str, article: bool = True) -> int:
@@ -261,24 +293,38 @@ def flex_mode(word: str, article: bool = True) -> int:
     return LONG if n >= MIN_FLEX_CONSONANTS else SHORT if n == MIN_FLEX_CONSONANTS - 1 else NONE
 
 
-def _same_letter(t: Grapheme, x: Grapheme, english: str, th_word: bool = True, swap: bool = False) -> bool:
-    """Whether text letter ``x`` may stand for glossary letter ``t`` (aligned English ``english``;
-    ``th_word``: the glossary word may have its ث ت س swapped at all, see :func:`th_word`)."""
+def _same_letter(
+    t: Grapheme,
+    x: Grapheme,
+    english: str,
+    th_word: bool | str = True,
+    swap: bool = False,
+    latin: str = "",
+    kaf: bool = False,
+) -> bool:
+    """Whether text letter ``x`` may stand for glossary letter ``t`` (aligned English word
+    ``english``; ``th_word``: the glossary word may have its ث ت س swapped at all, see
+    :func:`th_word`; ``swap``: its letters may swap by :data:`SWAPS`; ``latin``: the English
+    letters ``t`` itself stands for; ``kaf``: its ك may be a G, see :func:`_kaf_g`)."""
     if t.letter == x.letter:
         return True
     pair = {t.letter, x.letter}
-    if pair <= TH_LETTERS and th_word and "th" in english:
-        return True
+    if pair <= TH_LETTERS and th_word and "th" in english and (th_word is True or "س" not in pair):
+        return True  # th_word TT: ث and ت only (FamilyTerm.th_raised)
     if swap and any(pair <= letters and any(c in english for c in latin) for letters, latin in SWAPS):
         return True
     if pair <= TH_LETTERS:
         return False
+    if kaf and _kaf_g(t.letter, x.letter, latin):
+        return True
+    if t.letter == "خ" and x.letter == "ه" and latin == "h":
+        return True  # شينخوا/شينهوا Xinhua: a خ the English writes h (pinyin, Russian х) is ه elsewhere
     if t.coarse != x.coarse:
         return False
     if pair <= G_LETTERS:
-        return bool(_G.search(english))
+        return _hard_g(english, kaf)
     if "ژ" in pair and pair <= ZH_LETTERS:
-        return "j" in english or "z" in english or bool(_G.search(english))
+        return "j" in english or "z" in english or _hard_g(english, kaf)
     if pair <= P_LETTERS:
         return "p" in english
     if pair <= V_LETTERS:
@@ -288,9 +334,20 @@ def _same_letter(t: Grapheme, x: Grapheme, english: str, th_word: bool = True, s
     return False
 
 
+def _kaf_g(a: str, b: str, latin: str) -> bool:
+    """A glossary's ك (``a``) written as a G letter (``b``), where the English letter it stands for
+    is a hard g: غلاسكو/جلاسجو Glasgow, إنكلترا/إنجلترا England (Iraq and the Levant of old write g
+    as ك). Not the other way round: a G name's ك spelling is as often another name (غريس Grace,
+    كريس Chris; غاندي, كاندي "candy")."""
+    return a == "ك" and b in G_LETTERS and latin.startswith("g") and latin[1:2] != "h"
+
+
 @dataclass(frozen=True)
 class FamilyTerm:
-    """A name term's skeleton with what its English and its words allow."""
+    """A name term's skeleton with what its English and its words allow.
+
+    Each per-word tolerance has two levels: the word's own (by its consonants), and a looser one
+    it gets when the rest of the name vouches for it (:meth:`accepts`)."""
 
     term: Term
     skeleton: Skeleton
@@ -300,132 +357,356 @@ class FamilyTerm:
     admit: tuple[frozenset[str], ...] = ()  # per gap: the vowel letters the English has there
     word_vowels: tuple[int, ...] = ()  # per word: how many vowel letters the glossary writes
     final_ok: bool = False  # a place whose final ا / ة / ه may be written either way
-    arabic: tuple[str, ...] = ()  # the glossary spelling's canonical words
-    keys: tuple[str, ...] = ()  # index keys: the skeleton's, and with ث ت س swapped where the English has th
+    arabic: tuple[str, ...] = ()  # the glossary spelling's canonical words (as written, not rewritten)
+    keys: tuple[
+        str, ...
+    ] = ()  # index keys: the skeleton's, and with letters swapped where the English allows
     th_words: tuple[bool, ...] = ()  # per word: may its ث ت س be swapped (th_word)
     swap_words: tuple[bool, ...] = ()  # per word: may its letters swap by SWAPS (swap_word)
+    latin: tuple[str, ...] = ()  # per kept letter: the English letters it stands for
+    kaf_words: tuple[bool, ...] = ()  # per word: may its ك be a G and a G ك (_kaf_g)
+    # the looser level, for a word of a name whose other words are written as the glossary writes them
+    raised: tuple[int, ...] = ()  # per gap
+    admit_raised: tuple[frozenset[str], ...] = ()  # per gap
+    steps: tuple[tuple[frozenset[str], ...], ...] = ()  # per gap: english.gap_steps
+    th_raised: tuple[bool | str, ...] = ()  # per word: True, TT (ث and ت only) or False
+    swap_raised: tuple[bool, ...] = ()  # per word
+    anchors: tuple[bool, ...] = ()  # per word: long enough (three letters) to vouch for the rest
+    vouched: int = -1  # a word written as only a name that vouches for it may write it (a rewrite)
 
     def accepts(self, text: Skeleton) -> bool:
-        """Whether a text skeleton with the same key is this term's spelling family."""
-        for t, x in zip(self.skeleton.kept, text.kept, strict=True):
-            if t.coarse == FINAL_COARSE and t.letter != x.letter:
+        """Whether a text skeleton with the same key is this term's spelling family: every word by
+        its own rules, or (a name of several words) one word by the looser ones while another
+        word of three letters or more is written exactly as the glossary writes it. A whole
+        name vouches for a word that alone could be another: تابو مبيكي is Thabo Mbeki, where
+        تابو alone is "taboo"; أشرف غاني is Ashraf Ghani, where غاني alone may be "singer"."""
+        n = self.words
+        strict = [w != self.vouched for w in range(n)]  # the word passes the rules for its own length
+        same = [True] * n  # written exactly as the glossary writes it
+        for i, (t, x) in enumerate(zip(self.skeleton.kept, text.kept, strict=True)):
+            if t.letter == x.letter:
+                continue
+            w = t.word
+            same[w] = False
+            if t.coarse == FINAL_COARSE:
                 if not self.final_ok:
                     return False
-            elif not _same_letter(t, x, self.english[t.word], self.th_words[t.word], self.swap_words[t.word]):
+                continue
+            eng, latin, kaf = self.english[w], self.latin[i], self.kaf_words[w]
+            if _same_letter(t, x, eng, self.th_words[w], self.swap_words[w], latin, kaf):
+                continue
+            strict[w] = False
+            if not _same_letter(t, x, eng, self.th_raised[w], self.swap_raised[w], latin, kaf):
                 return False
-        short_changes: dict[int, int] = {}
+        changes: dict[int, int] = {}
+        changes_raised: dict[int, int] = {}
         for g, (tv, xv) in enumerate(zip(self.skeleton.gaps, text.gaps, strict=True)):
             if tv == xv:
                 continue
-            mode = self.flexible[g]
-            if mode == NONE:
+            if self.raised[g] == NONE:  # across words, at an end, or an Arabic-only word
                 return False
-            if len(tv) > 1 or len(xv) > 1:
-                # two vowel letters where the other spelling writes one of them, in a name of
-                # four consonants or more, the one kept a vowel the English has there
-                # (شنايدر/شنيدر Schneider, كلاوزفيتز/كلوزفيتز); a shorter name's pair is its
-                # diphthong (هوانغ Hoang is not هونغ Hong, بايرن Bayern not بيرن Bern)
-                two, one = (tv, xv) if len(tv) > 1 else (xv, tv)
-                if mode != LONG or len(one) != 1 or one not in two or one not in self.admit[g]:
-                    return False
+            w = self.skeleton.kept[g].word
+            same[w] = False
+            if strict[w] and self._gap(g, tv, xv, self.flexible[g], self.admit[g], changes, False):
                 continue
-            if xv and xv not in self.admit[g]:
-                return False  # the English has no vowel there that this letter can stand for
-            if mode == SHORT:
-                w = self.skeleton.kept[g].word
-                short_changes[w] = short_changes.get(w, 0) + 1
-                if short_changes[w] > 1:
-                    return False
-                if self.word_vowels[w] < (2 if tv and not xv else 1):
-                    return False  # a short name keeps a vowel letter: كرم is not كريم
-                before = self.skeleton.kept[g - 1]
-                if tv and not xv and before.pos == 0 and before.letter in VOWELS:
-                    # the vowel after a short name's hamza seat is its only trace of which one
-                    # it is: إيرينا Irina left out is أرينا "arena"; it may be written, not dropped
-                    return False
+            strict[w] = False
+            if not self._gap(g, tv, xv, self.raised[g], self.admit_raised[g], changes_raised, True):
+                return False
+        if all(strict):
+            return True
+        loose = [w for w in range(n) if not strict[w]]
+        return len(loose) == 1 and any(same[w] and self.anchors[w] for w in range(n) if w != loose[0])
+
+    def _gap(
+        self,
+        g: int,
+        tv: str,
+        xv: str,
+        mode: int,
+        admit: frozenset[str],
+        changes: dict[int, int],
+        anchored: bool,
+    ) -> bool:
+        """Whether the text's vowel letters ``xv`` may stand for the glossary's ``tv`` in gap ``g``."""
+        if mode == NONE:
+            return False
+        if len(tv) > 1 or len(xv) > 1:
+            two, one = (tv, xv) if len(tv) > 1 else (xv, tv)
+            if anchored and len(tv) == 1 and len(xv) == 2 and tv in xv and ordered(xv, self.steps[g]):
+                # the text writes each of two English vowels where the glossary writes one
+                # (كلوديا/كلاوديا Claudia, جورجيا/جيورجيا Giorgia); never Cuong's "uo" as وا
+                return True
+            # two vowel letters where the other spelling writes one of them, in a name of four
+            # consonants or more (by its own length, anchored or not), the one kept a vowel the
+            # English has there (شنايدر/شنيدر Schneider, كلاوزفيتز/كلوزفيتز); a shorter name's
+            # pair is its diphthong (هوانغ Hoang is not هونغ Hong, بايرن Bayern not بيرن Bern)
+            return self.flexible[g] == LONG and len(one) == 1 and one in two and one in admit
+        if xv and xv not in admit:
+            return False  # the English has no vowel there that this letter can stand for
+        if mode == SHORT:
+            w = self.skeleton.kept[g].word
+            if anchored and self.flexible[g] == NONE and tv and xv:
+                return False  # a two-consonant word only writes or drops a vowel: Hung is not Hang
+            changes[w] = changes.get(w, 0) + 1
+            if changes[w] > 1:
+                return False
+            if self.word_vowels[w] < (2 if tv and not xv else 0 if anchored else 1):
+                # a short name keeps a vowel letter: كرم is not كريم (a vouched one may be written
+                # without any: نك كليغ, نيك كليغ Nick Clegg)
+                return False
+            before = self.skeleton.kept[g - 1]
+            if tv and not xv and before.pos == 0 and before.letter in VOWELS:
+                # the vowel after a short name's hamza seat is its only trace of which one
+                # it is: إيرينا Irina left out is أرينا "arena"; it may be written, not dropped
+                return False
         return True
 
 
 def family_term(term: Term) -> FamilyTerm | None:
-    """The family entry of a name term (None when it gets none: not a name, punctuation, too short)."""
+    """The family entry of a name term as the glossary writes it (None when it gets none: not a
+    name, punctuation, too short)."""
+    built = family_terms(term)
+    return built[0] if built else None
+
+
+def family_terms(term: Term) -> list[FamilyTerm]:
+    """The family entries of a name term: its spelling as written, then each rewrite of it
+    (:func:`_rewrites`), none when it gets no family."""
     if not uses_families(term):
-        return None
+        return []
     folded = normalize(term.source)
     toks = words(family_text(term.source, folded))
     if not toks or not all(t.text[0].isalnum() for t in toks):
-        return None
-    arabic = [canonical(t.text) for t in toks]
+        return []
+    arabic = tuple(canonical(t.text) for t in toks)
     # ال as written is the article; أل/إل (folded to ال too) are the name's own letters
-    articles = [term.source[folded.origin[t.start] : folded.origin[t.start] + 1] == "ا" for t in toks]
+    articles = tuple(term.source[folded.origin[t.start] : folded.origin[t.start] + 1] == "ا" for t in toks)
+    finals = tuple(term.source[folded.origin[t.end - 1]] for t in toks)
+    latin = [w for w in re.split(r"[\s\-–—]+", plain_latin(term.target)) if w]
+    aligned = len(latin) == len(arabic)
+    if aligned and 1 < len(latin) <= 3:
+        # an Arabic adjective follows its noun: كارولاينا الشمالية is North Carolina, بابوا غينيا
+        # الجديدة Papua New Guinea; the words are aligned in the order that spells them best
+        # (the written order on a tie)
+        latin = list(min(permutations(latin), key=lambda order: sum(map(alignment_cost, arabic, order))))
+    english = tuple(latin) if aligned else tuple([term.target.lower()] * len(arabic))
+    first = _build(term, arabic, articles, english, arabic)
+    if first is None:
+        return []
+    out = [first]
+    for spelling, vouched in _rewrites(term, arabic, articles, english, finals, aligned):
+        fam = _build(term, spelling, articles, english, arabic)
+        if fam is not None:
+            out.append(replace(fam, vouched=vouched) if vouched >= 0 else fam)
+    return out
+
+
+def _build(
+    term: Term,
+    arabic: tuple[str, ...],
+    articles: tuple[bool, ...],
+    english: tuple[str, ...],
+    written: tuple[str, ...],
+) -> FamilyTerm | None:
     us = [u for i, w in enumerate(arabic) for u in graphemes(w, i)]
     sk = skeleton(us)
     if len(sk.key) < MIN_KEY:
         return None
-    latin = [w for w in re.split(r"[\s\-–—]+", plain_latin(term.target)) if w]
-    english = tuple(latin) if len(latin) == len(arabic) else tuple([term.target.lower()] * len(arabic))
+    n = len(arabic)
+    several = n > 1
     modes = [flex_mode(w, a) for w, a in zip(arabic, articles, strict=True)]
-    by_word = [[u for u in us if u.word == w] for w in range(len(arabic))]
+    raised_modes = [
+        _raise(m, w, a) if several else m for m, w, a in zip(modes, arabic, articles, strict=True)
+    ]
+    by_word = [[u for u in us if u.word == w] for w in range(n)]
     flexible = [NONE] * len(sk.gaps)
+    raised = [NONE] * len(sk.gaps)
     admit = [frozenset[str]()] * len(sk.gaps)
-    for g in range(1, len(sk.kept)):
-        a, b = sk.kept[g - 1], sk.kept[g]
-        if a.word == b.word and modes[a.word] != NONE:
-            flexible[g] = modes[a.word]
-            letters = [u.letter for u in by_word[a.word]]
-            admit[g] = gap_vowels(letters, english[a.word], [a.pos + 1])[0]
-    ths = [th_word(w, e) for w, e in zip(arabic, english, strict=True)]
-    swaps = [swap_word(w, a) for w, a in zip(arabic, articles, strict=True)]
+    admit_raised = [frozenset[str]()] * len(sk.gaps)
+    steps: list[tuple[frozenset[str], ...]] = [()] * len(sk.gaps)
+    inner = [g for g in range(1, len(sk.kept)) if sk.kept[g - 1].word == sk.kept[g].word]
+    for w in range(n):
+        gs = [g for g in inner if sk.kept[g].word == w and raised_modes[w] != NONE]
+        if not gs:
+            continue
+        letters = [u.letter for u in by_word[w]]
+        cuts = [sk.kept[g - 1].pos + 1 for g in gs]
+        short = gap_steps(letters, english[w], cuts)
+        # a long word reads an open a as ا too (هنغبي/هانغبي Hanegbi), and so does a word the rest
+        # of the name vouches for (غني/غاني Ghani)
+        long = gap_steps(letters, english[w], cuts, True)
+        for g, s, lg in zip(gs, short, long, strict=True):
+            flexible[g] = modes[w]
+            raised[g] = raised_modes[w]
+            admit[g] = frozenset().union(*(lg if modes[w] == LONG else s))
+            admit_raised[g] = frozenset().union(*lg)
+            steps[g] = s
+    per_letter = [aligned_latin([u.letter for u in by_word[w]], english[w]) for w in range(n)]
+    latin = tuple(per_letter[u.word][u.pos] for u in sk.kept)
+    ths = tuple(th_word(w, e) for w, e in zip(arabic, english, strict=True))
+    swaps = tuple(swap_word(w, a) for w, a in zip(arabic, articles, strict=True))
+    # a vouched word of two consonants writes its th ث or ت, not the spoken س (روث/روت Ruth, never روس)
+    th_raised: tuple[bool | str, ...] = tuple(
+        th or (TT if several and th_word(w, e, 2) else False)
+        for w, e, th in zip(arabic, english, ths, strict=True)
+    )
+    swap_raised = tuple(
+        swap_word(w, a, 3) if several else s for w, a, s in zip(arabic, articles, swaps, strict=True)
+    )
+    kafs = tuple(
+        _consonants(w, article=a) >= 3 and not (set(w) & ARABIC_ONLY)
+        for w, a in zip(arabic, articles, strict=True)
+    )
     word_vowels = tuple(
         sum(u.vowel and u.pos > 0 for u in graphemes(_stem(w, a), 0))
         for w, a in zip(arabic, articles, strict=True)
     )
+    anchors = tuple(len(by_word[w]) >= 3 for w in range(n))
     return FamilyTerm(
         term,
         sk,
         english,
         tuple(flexible),
-        len(arabic),
+        n,
         tuple(admit),
         word_vowels,
         _final_ok(term, arabic[-1]),
-        tuple(arabic),
-        _th_keys(sk, english, ths, swaps),
-        tuple(ths),
-        tuple(swaps),
+        written,
+        _keys(sk, english, th_raised, swap_raised, kafs, latin),
+        ths,
+        swaps,
+        latin,
+        kafs,
+        tuple(raised),
+        tuple(admit_raised),
+        tuple(steps),
+        th_raised,
+        swap_raised,
+        anchors,
     )
 
 
-def th_word(word: str, english: str) -> bool:
+def _raise(mode: int, word: str, article: bool) -> int:
+    """A word's vowel tolerance one level looser, for a name whose other words vouch for it: two
+    consonants get a short name's (a vowel letter written or left out, never changed), three a
+    long name's; a word with ح ع ض ظ stays as it is (Arabic names: حسن is not حسين in any name)."""
+    if set(word) & ARABIC_ONLY:
+        return mode
+    if mode == NONE:
+        return SHORT if _consonants(word, article=article) >= 2 else NONE
+    return LONG
+
+
+def th_word(word: str, english: str, minimum: int = 3) -> bool:
     """Whether a glossary word's ث ت س may be written as one another: its English has "th"
-    (Smith سميث/سميس, Thatcher تاتشر/ثاتشر), it has three consonants or more (كيث Keith is not
-    كيت Kate, بيث Beth not بيت "house") and none of ح ع ض ظ (حارث Harith is not حارس "guard")."""
+    (Smith سميث/سميس, Thatcher تاتشر/ثاتشر), it has ``minimum`` consonants or more (three: كيث
+    Keith is not كيت Kate, بيث Beth not بيت "house"; two in a name that vouches for it) and none
+    of ح ع ض ظ (حارث Harith is not حارس "guard")."""
     stem = word[2:] if word.startswith("ال") and len(word) > 3 else word  # ناثان Nathan keeps its ان
-    return "th" in english and _consonants(stem, strip=False) >= 3 and not (set(word) & ARABIC_ONLY)
+    return "th" in english and _consonants(stem, strip=False) >= minimum and not (set(word) & ARABIC_ONLY)
 
 
-def swap_word(word: str, article: bool = True) -> bool:
-    """Whether a glossary word's letters may be swapped by :data:`SWAPS`: four consonants or
-    more and none of ح ع ض ظ. Shorter words are Arabic names and words as often as foreign
-    ones, where ط ص ز are letters of their own (مطر Matar is not متر "metre", نصر Nasr not نسر
-    "eagle", فيروز Fairuz not فيروس "virus")."""
-    return _consonants(word, article=article) >= MIN_FLEX_CONSONANTS and not (set(word) & ARABIC_ONLY)
+def swap_word(word: str, article: bool = True, minimum: int = MIN_FLEX_CONSONANTS) -> bool:
+    """Whether a glossary word's letters may be swapped by :data:`SWAPS`: ``minimum`` consonants
+    or more (four; three in a name that vouches for it: يسرائيل كاتس/كاتز) and none of ح ع ض ظ.
+    Shorter words are Arabic names and words as often as foreign ones, where ط ص ز are letters of
+    their own (مطر Matar is not متر "metre", نصر Nasr not نسر "eagle", فيروز Fairuz not فيروس
+    "virus")."""
+    return _consonants(word, article=article) >= minimum and not (set(word) & ARABIC_ONLY)
 
 
-def _th_keys(
-    sk: Skeleton, english: Sequence[str], ths: Sequence[bool], swaps: Sequence[bool] = ()
+def _keys(
+    sk: Skeleton,
+    english: Sequence[str],
+    ths: Sequence[bool | str],
+    swaps: Sequence[bool],
+    kafs: Sequence[bool],
+    latin: Sequence[str],
 ) -> tuple[str, ...]:
-    """The skeleton's index key, and the keys with each ث ت س of a "th" word written as the
-    others and each letter of :data:`SWAPS` as its pair where the English allows (text keys
-    keep the letters apart: ت and س are too common to merge)."""
+    """The skeleton's index key, and the keys with each letter written as the letters it may be
+    (:func:`_same_letter`): ث ت س in a "th" word, the pairs of :data:`SWAPS` where the English
+    allows, ك and a G letter for a hard g, ه for a خ the English writes h (text keys keep the
+    letters apart: ت and س are too common to merge)."""
     keys = [""]
-    for u in sk.kept:
-        options = set(TH_LETTERS if u.letter in TH_LETTERS and ths[u.word] else (u.coarse,))
-        if swaps and swaps[u.word]:
-            for letters, latin in SWAPS:
-                if u.letter in letters and any(c in english[u.word] for c in latin):
+    for i, u in enumerate(sk.kept):
+        th = ths[u.word]
+        options = {u.coarse}
+        if u.letter in TH_LETTERS and th and (th is True or u.letter in TT):
+            options |= set(TH_LETTERS if th is True else TT)
+        if swaps[u.word]:
+            for letters, chars in SWAPS:
+                if u.letter in letters and any(c in english[u.word] for c in chars):
                     options |= {_COARSE.get(c, c) for c in letters}
+        if kafs[u.word] and _kaf_g(u.letter, "ج", latin[i]):
+            options.add("G")
+        if u.letter == "خ" and latin[i] == "h":
+            options.add("ه")
         keys = [k + o for k in keys for o in sorted(options)][:MAX_TH_KEYS]
     return tuple(dict.fromkeys([sk.key, *keys]))
+
+
+# A final vowel "e" of a foreign name (Rutte, Taipei, Séjourné, Dushanbe, Welle, Moshe): Arabic
+# writes it ه or يه (روته, تايبيه, سيجورنيه) or ي (روتي, تايبي, سيجورني).
+_FINAL_E = re.compile(r"(?:e|ei|ey)$")
+
+
+def _rewrites(
+    term: Term,
+    arabic: tuple[str, ...],
+    articles: tuple[bool, ...],
+    english: tuple[str, ...],
+    finals: tuple[str, ...],
+    aligned: bool,
+) -> list[tuple[tuple[str, ...], int]]:
+    """Other spellings of the glossary's, each of one word, that the English of the row says are
+    the same name (each is then matched with its own family, as the glossary's is), with the word
+    that only a name vouching for it may write so (-1: any):
+
+    - a final ه (written ه, not the feminine ة) or يه for a final "e", written ي: روته/روتي
+      Rutte, تايبيه/تايبي Taipei, سيجورنيه/سيجورني Séjourné (a word of two consonants only where
+      the name vouches for it: مارك روتي);
+    - تس for a "z" written ز, and ز for تس: ميرتس/ميرز Merz, هرتسوغ/هرزوغ Herzog, in a word
+      that keeps three consonants (لوتس Lutz never becomes لوز "almonds");
+    - an organisation's final s (not after ا or و) left out where its English ends in s, in a
+      word of four consonants or more: رويترز/رويتر Reuters, ماكدونالدز/ماكدونالد McDonald's (تايمز The
+      Times is not تايم Time; a person's never: جونز Jones is not جون John);
+    - a French silent h, where the English begins with h and a vowel: هولاند/أولاند Hollande,
+      only in a name whose other words vouch for it (فرانسوا أولاند): alone, إيلين is Eileen,
+      not Helen (هيلين).
+    """
+    out: list[tuple[tuple[str, ...], int]] = []
+    last = len(arabic) - 1
+    for w, word in enumerate(arabic):
+        eng = re.sub(r"[^a-z]", "", plain_latin(english[w] if aligned else english[w].split()[-1]))
+        alts: list[str] = []
+        finals_e: list[tuple[str, int]] = []
+        if (aligned or w == last) and _FINAL_E.search(eng) and finals[w] == "ه" and len(word) > 2:
+            alt = word[:-1] if word.endswith("يه") else word[:-1] + "ي"
+            # a word of two consonants is written so only where the name vouches for it: alone,
+            # روتي or فوري ("immediate", from فوريه Fauré) is as often a word
+            finals_e.append((alt, -1 if _consonants(alt, strip=False) >= 3 else w))
+        if "z" in eng:
+            for m in re.finditer("تس", word):
+                alt = word[: m.start()] + "ز" + word[m.end() :]
+                if _consonants(alt, strip=False, article=articles[w]) >= 3:
+                    alts.append(alt)
+            for m in re.finditer("ز", word[1:]):
+                alts.append(word[: m.start() + 1] + "تس" + word[m.start() + 2 :])
+        if (
+            w == last
+            and name_kind(term.type) == "organization"
+            and word[-1:] in ("ز", "س")
+            and word[-2:-1] not in ("ا", "و")  # Santos سانتوس, Olympiacos: the word's own -os
+            and plain_latin(term.target).rstrip().endswith("s")
+            and _consonants(word, article=articles[w]) >= MIN_FLEX_CONSONANTS
+        ):
+            alts.append(word[:-1])
+        out += [((*arabic[:w], alt, *arabic[w + 1 :]), -1) for alt in dict.fromkeys(alts) if alt != word]
+        out += [((*arabic[:w], alt, *arabic[w + 1 :]), v) for alt, v in finals_e]
+        if len(arabic) > 1 and aligned and re.match(r"h[aeiouy]", eng) and word[:1] in ("ه", "ا"):
+            silent = ("ا" if word[0] == "ه" else "ه") + word[1:]
+            out.append(((*arabic[:w], silent, *arabic[w + 1 :]), w))
+    return out
 
 
 def _final_ok(term: Term, last: str) -> bool:

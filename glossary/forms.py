@@ -27,6 +27,7 @@ dash or slash (``(أفب)``, ``باريس - أفب``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -186,6 +187,45 @@ def abbreviation_at(toks: Sequence[Word], i: int, letters: str) -> int | None:
         if before not in _CREDIT_BEFORE and after not in _CREDIT_AFTER:
             return None
     return j
+
+
+# The Latin letters each Arabic letter name (folded) stands for: an abbreviation whose English
+# is its Latin letters (PKK, KFC) is matched by those letters' names however the text spells
+# them (ب.ك.ك / بي كي كي; كيه إف سي / كي إف سي). Arabic writes P as بي, and اي is E or I (إي,
+# آي) or A.
+LATIN_OF_NAME: dict[str, str] = {
+    "ايه": "A", "اي": "AEI", "بي": "BP", "سي": "C", "دي": "D", "اف": "F", "جي": "GJ", "جيه": "J",
+    "جاي": "J", "اتش": "H", "ايتش": "H", "كيه": "K", "كي": "K", "ال": "L", "ام": "M", "ان": "N",
+    "او": "O", "كيو": "Q", "ار": "R", "اس": "S", "تي": "T", "يو": "U", "في": "V", "ڤي": "V",
+    "دبليو": "W", "دابليو": "W", "اكس": "X", "واي": "Y", "زد": "Z", "زي": "Z",
+}  # fmt: skip
+_LATIN_ABBREVIATION = re.compile(r"[A-Z](?:[.\s]?[A-Z]){1,7}\.?")
+
+
+def latin_letters(target: str) -> str | None:
+    """The Latin letters of an English form that is an abbreviation (PKK, K.G.B., "J D"), else None."""
+    plain = target.strip()
+    if not _LATIN_ABBREVIATION.fullmatch(plain):
+        return None
+    return "".join(c for c in plain if c.isalpha())
+
+
+def latin_abbreviation_at(toks: Sequence[Word], i: int, letters: str) -> int | None:
+    """The end token of the Latin ``letters`` written from token ``i`` as the Arabic names of the
+    letters, one word each, with spaces or dots between them, else None."""
+    j, k = i, 0
+    while k < len(letters):
+        if j >= len(toks):
+            return None
+        text = toks[j].text
+        if text == "." and j > i:
+            j += 1
+            continue
+        if letters[k] not in LATIN_OF_NAME.get(text, ""):
+            return None
+        j += 1
+        k += 1
+    return None if inside_longer(toks, i, j) else j
 
 
 # Letter names that are also everyday words (في "in", ان, او "or", ال, اي "any"): next to an

@@ -79,11 +79,27 @@ def _names_of(english: str) -> set[str]:
     return {english_key(english), *(english_key(p) for p in parts)}
 
 
-def _other_name(spelling: str, english: str) -> bool:
+# What Latin spellings of one name also differ in, beyond english_key, where the Arabic cannot
+# tell them apart: Schultz/Scholz/Schulz (tz, z), Schmidt/Schmit (dt), Ghent/Gent (gh, g: the
+# letter families already decide g against غ), and Anthony/Antony where neither Arabic spelling
+# writes ث (Tamer/Thamer, ثامر, stay two names).
+_LOOSE = (("tz", "z"), ("dt", "t"), ("gh", "g"))
+
+
+def _loose(key: str, th: bool) -> str:
+    for a, b in _LOOSE:
+        key = key.replace(a, b)
+    return key.replace("th", "t") if th else key
+
+
+def _other_name(spelling: str, english: str, written: str = "") -> bool:
+    """Whether ``spelling`` is a known name none of whose Latin forms is ``english`` (the name
+    ``written`` in the glossary), within the spelling differences of one name (:data:`_LOOSE`)."""
+    th = "ث" not in spelling and "ث" not in written
     for k in (spelling, spelling[2:] if spelling.startswith("ال") and len(spelling) > 4 else None):
         forms = latin_keys(k) if k else None
         if forms is not None:
-            return not (forms & _names_of(english))
+            return not ({_loose(f, th) for f in forms} & {_loose(n, th) for n in _names_of(english)})
     return False
 
 
@@ -93,10 +109,10 @@ def different_name(text_words: Sequence[str], term_words: Sequence[str], english
     word that differs from the glossary's own and is a known name none of whose Latin forms is
     the aligned English."""
     target = " ".join(dict.fromkeys(english))
-    if _other_name(" ".join(text_words), target):
+    if _other_name(" ".join(text_words), target, " ".join(term_words)):
         return True
     if len(text_words) == len(term_words):
         for w, t, e in zip(text_words, term_words, english, strict=True):
-            if w != t and _other_name(w, e):
+            if w != t and _other_name(w, e, t):
                 return True
     return False

@@ -20,16 +20,19 @@ from dataclasses import dataclass
 from tarjama.glossary.families import (
     NOT_NAMES,
     FamilyTerm,
-    family_term,
+    family_terms,
     family_text,
     name_kind,
     text_skeleton,
 )
 from tarjama.glossary.forms import (
+    LATIN_OF_NAME,
     abbreviation_at,
     abbreviation_parts,
     has_month,
     inside_longer,
+    latin_abbreviation_at,
+    latin_letters,
     month_units,
     nisba_keys,
 )
@@ -101,6 +104,8 @@ class Matcher:
         self._by_month_first: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
         self._abbreviations: dict[str, list[tuple[str, Term]]] = {}
         self._abbreviation_ids: set[int] = set()
+        # abbreviations whose English is their Latin letters, by its first: the letters' Arabic names
+        self._latin: dict[str, list[tuple[str, Term]]] = {}
         # adjective (nisba) forms of places whose rows give an adjective: folded form → (term, tier)
         self._adjectives: dict[str, list[tuple[Term, int]]] = {}
         # per term with a hamza written on an alef: each word's seats (آ vs أ/إ, normalize.seats)
@@ -131,9 +136,11 @@ class Matcher:
                 letters = "".join(parts)
                 self._abbreviations.setdefault(letters[0], []).append((letters, term))
                 self._abbreviation_ids.add(id(term))
+                latin = latin_letters(term.target)
+                if latin is not None:
+                    self._latin.setdefault(latin[0], []).append((latin, term))
             # an abbreviation's letters are no transliterated name: it gets its forms, not a family
-            fam = family_term(term) if parts is None else None
-            if fam is not None:
+            for fam in family_terms(term) if parts is None else ():
                 for k in fam.keys:
                     self._family.setdefault(k, []).append(fam)
                     self._prefixes.update(k[:n] for n in range(len(k) + 1))
@@ -181,6 +188,11 @@ class Matcher:
                     stop = abbreviation_at(toks, i, letters)
                     if stop is not None:
                         candidates.append((i, stop, EXACT, "", term))
+                for first in LATIN_OF_NAME.get(tok.text, "") if self._latin else "":
+                    for latin, term in self._latin.get(first, ()):
+                        stop = latin_abbreviation_at(toks, i, latin)
+                        if stop is not None:
+                            candidates.append((i, stop, EXACT, "", term))
         if self._family:
             candidates.extend(self._family_candidates(text, folded))
         # longest (in tokens, then characters) first, then leftmost; exact before family;

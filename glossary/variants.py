@@ -11,6 +11,8 @@ already folded by :mod:`tarjama.glossary.normalize`):
    words such as نجم and نغم.
 2. the whole words ``ذا`` ≡ ``ذي`` (Vietnamese "The"/"Thi": فام ذا تونج / فام ذي تونج;
    ``ذى`` is already ``ذي`` after folding).
+3. the names of Latin letters written two ways: ``كيه`` ≡ ``كي`` (K: كي إف سي / كيه إف سي KFC),
+   ``جيه`` ≡ ``جي`` (J: جي دي فانس / جيه دي فانس JD Vance); neither longer form is a word.
 
 Proclitics (only on the first word of a term, as Arabic attaches them):
 an optional conjunction و or ف, then an optional preposition ب ل ك, then the word. A term
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-_WHOLE_WORD = {"ذي": "ذا"}
+_WHOLE_WORD = {"ذي": "ذا", "كيه": "كي", "جيه": "جي"}
 CONJUNCTIONS = ("و", "ف")
 PREPOSITIONS = ("ب", "ل", "ك")
 

@@ -9,7 +9,8 @@ from collections import Counter
 import pytest
 
 from tarjama.glossary import Glossary, Matcher, Term
-from tarjama.glossary.english import gap_vowels
+from tarjama.glossary.english import aligned_latin, gap_steps, gap_vowels, ordered
+from tarjama.glossary.forms import latin_letters
 from tarjama.glossary.known_names import different_name, english_key, known_names, latin_keys
 from tarjama.glossary.normalize import fold
 
@@ -40,6 +41,16 @@ CLASSES = {
     "10": "ط/ت, ص/س, ز/س in foreign names of four consonants or more",
     "11": "a bare ا where the glossary writes أ or آ (آ and أ apart)",
     "12": "two vowel letters written as one, in a name of four consonants or more",
+    # round 3 (held-out set 2's misses, by rule; neither its names nor set 3's)
+    "13": "a name's other words vouch for one word (th, ط ص ز, a vowel, two vowels, a silent h)",
+    "14": "a final e written ه/يه or ي",
+    "15": "تس for a z written ز",
+    "16": "a glossary's ك for a hard g",
+    "17": "a glossary's خ the English writes h",
+    "18": "gh before e/i a hard g, in a word of three consonants or more",
+    "19": "an organisation's final s left out",
+    "20": "the English arbiter: ge/gi share their vowel, words aligned in the order that spells them",
+    "21": "Latin letters' Arabic names: كيه/كي, جيه/جي, an abbreviation by its Latin letters",
 }
 
 
@@ -60,7 +71,7 @@ def test_every_class_has_ten_pairs_and_every_new_tolerance_ten_look_alikes() -> 
             block = line
         elif line and not line.startswith("#") and block:
             blocks[block] += 1
-    assert len(blocks) == 12 and min(blocks.values()) >= 10, blocks
+    assert len(blocks) == 21 and min(blocks.values()) >= 10, blocks
 
 
 @pytest.mark.parametrize(
@@ -173,3 +184,65 @@ def test_a_word_starting_with_an_alef_joined_to_the_one_before_is_the_same_name(
     """A first ا is a hamza's seat for the vowel letter after it, but stays a vowel letter
     itself: عبد الله written as one word (عبدالله) gives the same skeleton."""
     assert _found(source, target, "person", PREFIX + written + SUFFIX) == [(written, target)]
+
+
+# A known name refuses a family spelling only where its Latin forms differ from the row's English
+# beyond what spellings of one name differ in (th and t where neither Arabic spelling writes ث,
+# tz and z, dt and t): أنطوني is Anthony in the list, and Antony's own spelling.
+KNOWN_NAME_VARIANTS = [
+    ("أنتوني", "Antony", "أنطوني"),
+    ("أنتوني بلينكن", "Antony Blinken", "أنطوني بلينكن"),
+    ("مارك أنتوني", "Mark Antony", "مارك أنطوني"),
+    ("تومس", "Tomas", "توماس"),
+    ("إستير", "Ester", "استر"),
+    ("ناتالي", "Natalie", "نتالي"),
+    ("ناتالي بورتمان", "Natalie Portman", "نتالي بورتمان"),
+]
+# ... and still refuses another name, where the glossary's or the text's spelling writes ث
+KNOWN_NAME_OTHERS = [
+    ("ثامر", "Thamer", "تامر"),
+    ("ثابت", "Thabet", "تابت"),
+    ("ميثلون", "Maythalun", "ميسلون"),
+    ("ميثاء", "Maitha", "ميساء"),
+    ("ماثيو", "Matthew", "ماسيو"),
+    ("أثير", "Atheer", "أسير"),
+    ("ثمر", "Thamar", "تمر"),
+    ("ثمر", "Thamar", "سمر"),
+    ("تامر", "Tamer", "ثامر"),
+    ("القابون", "Qaboun", "الغابون"),
+]
+
+
+@pytest.mark.parametrize(("source", "target", "written"), KNOWN_NAME_VARIANTS)
+def test_a_known_name_spelt_as_the_row_names_it_is_not_refused(
+    source: str, target: str, written: str
+) -> None:
+    assert _found(source, target, "person", PREFIX + written + SUFFIX) == [(written, target)]
+
+
+@pytest.mark.parametrize(("source", "target", "written"), KNOWN_NAME_OTHERS)
+def test_a_known_name_beyond_the_spelling_tolerance_is_still_refused(
+    source: str, target: str, written: str
+) -> None:
+    assert _found(source, target, "person", PREFIX + written + SUFFIX) == []
+
+
+def test_the_english_says_which_vowels_a_gap_writes_in_their_order() -> None:
+    # Claudia's "au" between l and d: a then u, so كلاوديا writes each of them
+    steps = gap_steps(list("كلوديا"), "Claudia", [2])[0]
+    assert ordered("او", steps) and not ordered("وو", steps[:1])
+    # Cuong's "uo": و for the u, but no ا for the o (كوانغ is Quang)
+    assert not ordered("وا", gap_steps(list("كونغ"), "Cuong", [1])[0])
+    # ج spelt "ge" (Geneva) shares its e with the gap after it: جينيف
+    assert "ي" in gap_vowels(list("جنيف"), "Geneva", [1])[0]
+    # the English letters each Arabic letter stands for
+    assert aligned_latin(list("غلاسكو"), "Glasgow")[4] == "g"
+    assert aligned_latin(list("شينخوا"), "Xinhua")[3] == "h"
+
+
+def test_an_abbreviation_by_its_latin_letters() -> None:
+    assert latin_letters("PKK") == latin_letters("P.K.K.") == "PKK"
+    assert latin_letters("J D") == "JD"
+    assert latin_letters("Reuters") is latin_letters("P") is latin_letters("pkk") is None
+    text = "وقال حزب بي كي كي وحزب ب ك ك إن"
+    assert _found("ب.ك.ك", "PKK", "organization", text) == [("بي كي كي", "PKK"), ("ب ك ك", "PKK")]
