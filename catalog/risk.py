@@ -86,6 +86,16 @@ class DecoderScores:
     gap: float | None = None
 
 
+@dataclass(frozen=True)
+class Signal:
+    """One thing found about a translation: a key of ``WEIGHTS``, its strength x in [0, 1] and
+    the reason a translator reads."""
+
+    name: str
+    x: float
+    reason: str
+
+
 def assess(
     msgid: str,
     msgstr: str,
@@ -97,43 +107,65 @@ def assess(
     """The risk of one translated entry, from its text, its notes and the decoder's scores."""
     if any(isinstance(n, FixedNote) for n in said):
         return RiskNote(0.0, ("rendered by rule",))
-    signals: list[tuple[str, float, str]] = []  # (weight name, x, reason)
+    return combine(signals(msgid, msgstr, said, decoded, typical_ratio, language))
 
+
+def combine(found: Iterable[Signal], weights: Mapping[str, float] | None = None) -> RiskNote:
+    """The logistic model over ``found`` (``weights``: WEIGHTS, or a fit being evaluated): the
+    risk and the reasons that add at least SHOWN."""
+    weights = WEIGHTS if weights is None else weights
+    # x is clamped: a note a hand edited ("memory: 5.00 fuzzy match") must not lower the risk
+    added = [(weights[s.name] * min(1.0, max(0.0, s.x)), s.reason) for s in found]
+    logit = BIAS + sum(a for a, _ in added)
+    reasons = [r for a, r in sorted(added, key=lambda ar: -ar[0]) if a >= SHOWN]
+    return RiskNote(1.0 / (1.0 + math.exp(-logit)), tuple(reasons))
+
+
+def signals(
+    msgid: str,
+    msgstr: str,
+    said: Sequence[Note] = (),
+    decoded: DecoderScores = DecoderScores(),
+    typical_ratio: float = TYPICAL_RATIO,
+    language: str | None = None,
+) -> list[Signal]:
+    """Everything :func:`assess` weighs, each signal at most once (benchmarks/risk_ranking.py
+    fits ``WEIGHTS`` on these)."""
+    found: list[Signal] = []
     if decoded.confidence is not None and math.isfinite(decoded.confidence):
         sure = math.exp(min(0.0, decoded.confidence))
-        signals.append(("doubt", 1.0 - sure, f"low model confidence ({sure:.2f})"))
+        found.append(Signal("doubt", 1.0 - sure, f"low model confidence ({sure:.2f})"))
     if decoded.gap is not None and math.isfinite(decoded.gap) and abs(decoded.gap) < CLOSE_GAP:
-        signals.append(("close second", 1.0, "a close second translation"))
+        found.append(Signal("close second", 1.0, "a close second translation"))
     # Arabic letters are target text in a language written in Arabic script
     arabic_target = primary_language(language) in ARABIC_SCRIPT if language else False
     if not arabic_target and (left := _ARABIC.findall(_TAG.sub(" ", msgstr))):
         shown = " ".join(w[:20] for w in list(dict.fromkeys(left))[:3])
-        signals.append(("arabic left", 1.0, f"Arabic left: {shown}"))
+        found.append(Signal("arabic left", 1.0, f"Arabic left: {shown}"))
     if lost := lost_numbers(msgid, msgstr):
         shown = ", ".join(n if len(n) <= 20 else n[:17] + "..." for n in lost[:3])
-        signals.append(("numbers", 1.0, f"number {shown} missing" + (" (and more)" if len(lost) > 3 else "")))
+        found.append(
+            Signal("numbers", 1.0, f"number {shown} missing" + (" (and more)" if len(lost) > 3 else ""))
+        )
     if problem := markup_problem(msgid, msgstr):
-        signals.append(("markup", 1.0, problem[:60]))
+        found.append(Signal("markup", 1.0, problem[:60]))
     elif placeholders := lost_placeholders(msgid, msgstr):
-        signals.append(("markup", 1.0, "placeholder " + " ".join(placeholders)[:40] + " missing"))
+        found.append(Signal("markup", 1.0, "placeholder " + " ".join(placeholders)[:40] + " missing"))
     if repeated := repetition(msgstr):
-        signals.append(("repetition", 1.0, f"repeated phrase: {repeated[:30]}"))
+        found.append(Signal("repetition", 1.0, f"repeated phrase: {repeated[:30]}"))
     if (x := length_signal(msgid, msgstr, typical_ratio)) > 0:
         ratio = _ratio(msgid, msgstr) / typical_ratio
-        signals.append(("length", x, f"length ×{ratio:.1f} the catalog's usual"))
+        found.append(Signal("length", x, f"length ×{ratio:.1f} the catalog's usual"))
     terms = [n.term for n in said if isinstance(n, GlossaryMissing | GlossaryForbidden)]
     if terms:
-        signals.append(("glossary", 1.0, "glossary: " + ", ".join(dict.fromkeys(terms))[:50]))
+        found.append(Signal("glossary", 1.0, "glossary: " + ", ".join(dict.fromkeys(terms))[:50]))
     if parts := next((n.parts for n in said if isinstance(n, SplitNote)), 0):
-        signals.append(("split", 1.0, f"split in {parts} parts for the model"))
+        found.append(Signal("split", 1.0, f"split in {parts} parts for the model"))
     if fuzzy := next((n for n in said if isinstance(n, MemoryFuzzy)), None):
-        signals.append(("fuzzy memory", 1.0 - fuzzy.score, f"only a {fuzzy.score:.2f} fuzzy memory match"))
-
-    # x is clamped: a note a hand edited ("memory: 5.00 fuzzy match") must not lower the risk
-    added = [(WEIGHTS[name] * min(1.0, max(0.0, x)), reason) for name, x, reason in signals]
-    logit = BIAS + sum(a for a, _ in added)
-    reasons = [r for a, r in sorted(added, key=lambda ar: -ar[0]) if a >= SHOWN]
-    return RiskNote(1.0 / (1.0 + math.exp(-logit)), tuple(reasons))
+        found.append(
+            Signal("fuzzy memory", 1.0 - fuzzy.score, f"only a {fuzzy.score:.2f} fuzzy memory match")
+        )
+    return found
 
 
 def repetition(text: str) -> str:
