@@ -4,6 +4,7 @@
     python benchmarks/risk_ranking.py --work DIR      # train (or reuse DIR's model), translate, fit, print
     python benchmarks/risk_ranking.py --steps 300     # a quicker, weaker model
     python benchmarks/risk_ranking.py --model DIR     # a given checkpoint (e.g. opus-mt-ar-en)
+    python benchmarks/risk_ranking.py --fit DIR/rated-ct2.json   # refit and tabulate a saved run
 
 1. The tiny Marian is trained from scratch (`tarjama finetune --from-scratch tiny`) on every
    other sentence of the example's reviewed gold (examples/hanoi-convention.gold.tsv): "held in".
@@ -24,7 +25,9 @@
    catalog/risk.py holds them.
 
 Signals compared: the risk; the model's confidence alone (its doubt); the checks alone (the
-risk without the decoder's scores); and sentence length, either way (longer or shorter = riskier).
+risk without the decoder's scores); sentence length, either way (longer or shorter = riskier);
+and, not shipped, the risk with source length added as a signal. The chance floor line says how
+much of chrF++ an unrelated sentence gets against the same reference.
 """
 
 from __future__ import annotations
@@ -126,7 +129,7 @@ def fit(
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         s = diff @ w
-        p = 1.0 / (1.0 + np.exp(-s))
+        p = 0.5 * (1.0 + np.tanh(0.5 * s))  # σ(s), without overflow
         value = scale * np.logaddexp(0.0, -s).sum() + 0.5 * inv * ((w - mean) ** 2).sum()
         grad = -scale * diff.T @ (1.0 - p) + inv * (w - mean)
         hess = scale * diff.T @ (diff * (p * (1.0 - p))[:, None]) + inv * np.eye(len(w))
