@@ -3,22 +3,22 @@ and why (issue 28 section 1). Written as the entry's ``#. risk:`` note (catalog.
 read back by ``tarjama review``, ``tarjama status`` and the compare report.
 
 The risk is a logistic model: ``risk = 1 / (1 + exp(-(BIAS + sum of w_i * x_i)))``, each signal
-``x_i`` in [0, 1] and each weight in log-odds, so a weight reads as "this signal alone multiplies
-the odds that the sentence needs an edit by exp(w)". The signals:
+``x_i`` in [0, 1] and each weight in log-odds. The signals (:func:`signals`):
 
 - the model's doubt, ``1 - exp(confidence)``: one minus the geometric mean of the probabilities
-  the decoder gave its own output tokens (translate.backend.Scored), bounded, so that a weak
-  model's uniformly low confidence does not drown the checks;
+  the decoder gave its own output tokens (translate.backend.Scored);
 - a close second hypothesis (gap under ``CLOSE_GAP`` nats per token), where the decode had one;
 - the checks: Arabic script left in the output, a number lost or changed (catalog.checks),
   markup or placeholders that do not match, a repetition loop (one to four words repeated at
   least three times in a row, or a syllable stuttered inside a word), a length ratio far from the
-  catalog's typical one, a glossary term still missing or a forbidden rendering, a sentence split
-  for the model, a starting point that is only a fuzzy memory match.
+  catalog's typical one (graded), a glossary term still missing or a forbidden rendering, a
+  sentence split for the model, a starting point that is only a fuzzy memory match.
 
-The weights are in ``WEIGHTS``; docs/risk.md says where each comes from and how to refit them
-(benchmarks/risk_ranking.py). Reasons name every signal that adds at least ``SHOWN`` log-odds,
-strongest first. An entry rendered by rule (a source line, a counter) has risk 0.
+The weights in ``WEIGHTS`` are fitted by benchmarks/risk_ranking.py to order sentences as their
+real quality does; docs/risk.md says how, what the fit found (the decoder's signals earn no
+weight on the benchmark's model) and how to refit. Reasons name every signal that adds at least
+``SHOWN`` log-odds, strongest first. An entry rendered by rule (a source line, a counter) has
+risk 0.
 """
 
 from __future__ import annotations
@@ -53,22 +53,26 @@ from tarjama.catalog.review import (
 )
 from tarjama.catalog.units import Unit
 
-BIAS = -3.0  # a clean sentence the model is sure of: about 5 % (σ(-3))
+BIAS = -3.0  # not fitted (an order has no base rate): a clean sentence at about 5 % (σ(-3))
+# Fitted by benchmarks/risk_ranking.py (pairwise logistic regression on the benchmark's 110
+# sentences, weights >= 0, a weak prior around the weights set by reason; docs/risk.md says
+# what the fit found). A signal that never fired there keeps its reasoned weight (# reasoned).
 WEIGHTS: Mapping[str, float] = {
-    "doubt": 3.0,  # x = 1 - geometric-mean token probability
-    "close second": 0.5,  # the n-best list's runner-up within CLOSE_GAP
-    "arabic left": 3.0,
-    "numbers": 2.5,
-    "markup": 2.0,  # markup or placeholders
-    "repetition": 2.5,
-    "length": 2.0,  # x grows from 0 at LENGTH_SLACK to 1 at twice as far off
-    "glossary": 1.5,  # a required term still missing, or a forbidden rendering present
-    "split": 0.7,
-    "fuzzy memory": 8.0,  # x = 1 - match score (0.80 → +1.6)
+    "doubt": 0.0,  # x = 1 - geometric-mean token probability; reasoned 3.0, fitted to nothing
+    "close second": 0.0,  # the n-best list's runner-up within CLOSE_GAP; reasoned 0.5
+    "arabic left": 3.0,  # reasoned
+    "numbers": 0.97,  # reasoned 2.5
+    "markup": 2.0,  # markup or placeholders; reasoned
+    "repetition": 2.5,  # reasoned
+    "length": 3.07,  # x from 0 at LENGTH_SLACK to 1 at LENGTH_FULL; reasoned 2.0
+    "glossary": 1.5,  # a required term still missing, or a forbidden rendering; reasoned
+    "split": 0.7,  # reasoned
+    "fuzzy memory": 8.0,  # x = 1 - match score (0.80 → +1.6); reasoned
 }
 SHOWN = 0.5  # log-odds a signal must add to be named as a reason
 CLOSE_GAP = 0.1  # nats per token
-LENGTH_SLACK = math.log(1.5)  # within ×1.5 of the typical ratio is normal
+LENGTH_SLACK = math.log(1.25)  # within ×1.25 of the typical ratio is normal
+LENGTH_FULL = math.log(4.0)  # ×4 off (either way) is as bad as length gets
 TYPICAL_RATIO = 1.2  # English/Arabic characters: the median of the project's reviewed pairs
 MIN_SAMPLE = 8  # entries a catalog needs for its own typical ratio
 
@@ -86,6 +90,16 @@ class DecoderScores:
     gap: float | None = None
 
 
+@dataclass(frozen=True)
+class Signal:
+    """One thing found about a translation: a key of ``WEIGHTS``, its strength x in [0, 1] and
+    the reason a translator reads."""
+
+    name: str
+    x: float
+    reason: str
+
+
 def assess(
     msgid: str,
     msgstr: str,
@@ -97,43 +111,65 @@ def assess(
     """The risk of one translated entry, from its text, its notes and the decoder's scores."""
     if any(isinstance(n, FixedNote) for n in said):
         return RiskNote(0.0, ("rendered by rule",))
-    signals: list[tuple[str, float, str]] = []  # (weight name, x, reason)
+    return combine(signals(msgid, msgstr, said, decoded, typical_ratio, language))
 
+
+def combine(found: Iterable[Signal], weights: Mapping[str, float] | None = None) -> RiskNote:
+    """The logistic model over ``found`` (``weights``: WEIGHTS, or a fit being evaluated): the
+    risk and the reasons that add at least SHOWN."""
+    weights = WEIGHTS if weights is None else weights
+    # x is clamped: a note a hand edited ("memory: 5.00 fuzzy match") must not lower the risk
+    added = [(weights[s.name] * min(1.0, max(0.0, s.x)), s.reason) for s in found]
+    logit = BIAS + sum(a for a, _ in added)
+    reasons = [r for a, r in sorted(added, key=lambda ar: -ar[0]) if a >= SHOWN]
+    return RiskNote(1.0 / (1.0 + math.exp(-logit)), tuple(reasons))
+
+
+def signals(
+    msgid: str,
+    msgstr: str,
+    said: Sequence[Note] = (),
+    decoded: DecoderScores = DecoderScores(),
+    typical_ratio: float = TYPICAL_RATIO,
+    language: str | None = None,
+) -> list[Signal]:
+    """Everything :func:`assess` weighs, each signal at most once (benchmarks/risk_ranking.py
+    fits ``WEIGHTS`` on these)."""
+    found: list[Signal] = []
     if decoded.confidence is not None and math.isfinite(decoded.confidence):
         sure = math.exp(min(0.0, decoded.confidence))
-        signals.append(("doubt", 1.0 - sure, f"low model confidence ({sure:.2f})"))
+        found.append(Signal("doubt", 1.0 - sure, f"low model confidence ({sure:.2f})"))
     if decoded.gap is not None and math.isfinite(decoded.gap) and abs(decoded.gap) < CLOSE_GAP:
-        signals.append(("close second", 1.0, "a close second translation"))
+        found.append(Signal("close second", 1.0, "a close second translation"))
     # Arabic letters are target text in a language written in Arabic script
     arabic_target = primary_language(language) in ARABIC_SCRIPT if language else False
     if not arabic_target and (left := _ARABIC.findall(_TAG.sub(" ", msgstr))):
         shown = " ".join(w[:20] for w in list(dict.fromkeys(left))[:3])
-        signals.append(("arabic left", 1.0, f"Arabic left: {shown}"))
+        found.append(Signal("arabic left", 1.0, f"Arabic left: {shown}"))
     if lost := lost_numbers(msgid, msgstr):
         shown = ", ".join(n if len(n) <= 20 else n[:17] + "..." for n in lost[:3])
-        signals.append(("numbers", 1.0, f"number {shown} missing" + (" (and more)" if len(lost) > 3 else "")))
+        found.append(
+            Signal("numbers", 1.0, f"number {shown} missing" + (" (and more)" if len(lost) > 3 else ""))
+        )
     if problem := markup_problem(msgid, msgstr):
-        signals.append(("markup", 1.0, problem[:60]))
+        found.append(Signal("markup", 1.0, problem[:60]))
     elif placeholders := lost_placeholders(msgid, msgstr):
-        signals.append(("markup", 1.0, "placeholder " + " ".join(placeholders)[:40] + " missing"))
+        found.append(Signal("markup", 1.0, "placeholder " + " ".join(placeholders)[:40] + " missing"))
     if repeated := repetition(msgstr):
-        signals.append(("repetition", 1.0, f"repeated phrase: {repeated[:30]}"))
+        found.append(Signal("repetition", 1.0, f"repeated phrase: {repeated[:30]}"))
     if (x := length_signal(msgid, msgstr, typical_ratio)) > 0:
         ratio = _ratio(msgid, msgstr) / typical_ratio
-        signals.append(("length", x, f"length ×{ratio:.1f} the catalog's usual"))
+        found.append(Signal("length", x, f"length ×{ratio:.1f} the catalog's usual"))
     terms = [n.term for n in said if isinstance(n, GlossaryMissing | GlossaryForbidden)]
     if terms:
-        signals.append(("glossary", 1.0, "glossary: " + ", ".join(dict.fromkeys(terms))[:50]))
+        found.append(Signal("glossary", 1.0, "glossary: " + ", ".join(dict.fromkeys(terms))[:50]))
     if parts := next((n.parts for n in said if isinstance(n, SplitNote)), 0):
-        signals.append(("split", 1.0, f"split in {parts} parts for the model"))
+        found.append(Signal("split", 1.0, f"split in {parts} parts for the model"))
     if fuzzy := next((n for n in said if isinstance(n, MemoryFuzzy)), None):
-        signals.append(("fuzzy memory", 1.0 - fuzzy.score, f"only a {fuzzy.score:.2f} fuzzy memory match"))
-
-    # x is clamped: a note a hand edited ("memory: 5.00 fuzzy match") must not lower the risk
-    added = [(WEIGHTS[name] * min(1.0, max(0.0, x)), reason) for name, x, reason in signals]
-    logit = BIAS + sum(a for a, _ in added)
-    reasons = [r for a, r in sorted(added, key=lambda ar: -ar[0]) if a >= SHOWN]
-    return RiskNote(1.0 / (1.0 + math.exp(-logit)), tuple(reasons))
+        found.append(
+            Signal("fuzzy memory", 1.0 - fuzzy.score, f"only a {fuzzy.score:.2f} fuzzy memory match")
+        )
+    return found
 
 
 def repetition(text: str) -> str:
@@ -161,9 +197,11 @@ def _ratio(msgid: str, msgstr: str) -> float:
 
 
 def length_signal(msgid: str, msgstr: str, typical_ratio: float) -> float:
-    """0 within ×1.5 of the typical ratio, growing to 1 at ×3 (either way)."""
+    """0 within ×1.25 of the typical ratio (where 80 % of reviewed pairs lie), growing with the
+    log of the distance to 1 at ×4 (either way): a graded signal orders sentences, where a
+    step at ×1.5 made every normal sentence tie."""
     off = abs(math.log(max(_ratio(msgid, msgstr), 1e-3) / max(typical_ratio, 1e-3)))
-    return min(1.0, max(0.0, (off - LENGTH_SLACK) / math.log(2)))
+    return min(1.0, max(0.0, (off - LENGTH_SLACK) / (LENGTH_FULL - LENGTH_SLACK)))
 
 
 def typical_ratio(pairs: Iterable[tuple[str, str]]) -> float:

@@ -29,7 +29,8 @@ def test_risk_only_when_asked(server: Server) -> None:
     assert body["translatedText"] == plain.json()["translatedText"]
     risk = body["risk"]
     assert set(risk) == {"risk", "reasons"} and 0 < risk["risk"] <= 1
-    assert any(r.startswith("low model confidence (") for r in risk["reasons"])
+    # the run core's reasons come through (the random tiny model writes Arabic-script noise)
+    assert any(r.startswith("Arabic left: ") for r in risk["reasons"]), risk
 
 
 def test_risk_per_text_and_none_from_the_reviewed_memory(server: Server) -> None:
