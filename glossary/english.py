@@ -26,28 +26,28 @@ _LATIN: dict[str, tuple[str, ...]] = {
     "پ": ("p",),
     "ت": ("t", "th", "d"),
     "ث": ("th", "t", "s"),
-    "ج": ("j", "g", "dj", "zh", "ge", "gi"),
+    "ج": ("j", "g", "dj", "zh", "ge", "gi", "c", "ch"),
     "ح": ("h",),
-    "خ": ("kh", "h", "ch", "x", "j"),
+    "خ": ("kh", "h", "ch", "x", "j", "g"),
     "د": ("d", "th"),
     "ذ": ("dh", "th", "z", "d"),
     "ر": ("r",),
     "ز": ("z", "s", "x"),
     "ژ": ("j", "zh", "g", "s"),
-    "س": ("s", "c", "th", "ss", "x", "z"),
+    "س": ("s", "c", "th", "ss", "x", "z", "sh"),
     "ش": ("sh", "ch", "sch", "s", "x", "sz"),
-    "تش": ("ch", "tch", "cz", "c", "tsch"),
+    "تش": ("ch", "tch", "cz", "c", "tsch", "zh"),
     "چ": ("ch", "c"),
     "ص": ("s", "ss"),
-    "ض": ("d", "dh"),
+    "ض": ("d", "dh", "z"),
     "ط": ("t",),
     "ظ": ("z", "dh"),
     "ع": ("a", "e", "i", "o", "u"),
-    "غ": ("gh", "g", "r"),
+    "غ": ("gh", "g", "r", "h"),
     "ف": ("f", "v", "ph", "w"),
     "ڤ": ("v", "w"),
     "ڥ": ("v",),
-    "ق": ("q", "k", "g", "c"),
+    "ق": ("q", "k", "g", "c", "gh"),
     "ك": ("k", "c", "ck", "ch", "q", "x", "kh", "g"),
     "گ": ("g",),
     "ڨ": ("g",),
@@ -108,6 +108,8 @@ def _admits(word: str, k: int, long: bool = False) -> set[str]:
             return {"ا", "و"}
         return {"ا"}
     if c == "e":
+        if nxt == "r" and k + 2 == len(word):
+            return {"ي"}  # a final "-er" is a schwa, written ي or not at all: Peter بيتر, not بيتار Beitar
         return {"ي", "ا"}  # Merkel ميركل, Michel ميشيل/ميشال (French e)
     if c in ("i", "y"):
         return {"ي"}
@@ -248,3 +250,39 @@ def ordered(letters: str, steps: Sequence[frozenset[str]]) -> bool:
             return False
         i += 1
     return True
+
+
+_ARABIC_VOWELS = frozenset("اوي")
+MAX_FOREIGN_COST = 1.0  # an alignment worse than this is no transliteration (الخليل Hebron)
+
+
+def vowelled(arabic: Sequence[str], english: str) -> bool:
+    """Whether an Arabic word reads as a transliteration of its English: it aligns with it (at
+    most :data:`MAX_FOREIGN_COST`) and writes a vowel letter wherever the English has a vowel
+    between two of its consonants. Foreign names are written so (ليكود Likud, تولوز Toulouse,
+    ميزوري Missouri); Arabic words and names leave their short vowels out (حماس Hamas, نصر Nasr,
+    جميل Jamil, طلال Talal), so this is the arbiter's evidence that a name is foreign."""
+    letters = tuple(arabic)
+    if _dp(letters, latin(english))[0] > MAX_FOREIGN_COST:
+        return False
+    word, spans = _spans(letters, english)
+    prev = -1  # where the English of the last consonant ended, -1 after a vowel letter
+    for letter, (s, e) in zip(letters, spans, strict=True):
+        if s == e or (letter in _ARABIC_VOWELS and any(c in _VOWELS for c in word[s:e])):
+            prev = -1  # a vowel letter (و and ي aligned with w or y, j are consonants here)
+            continue
+        if prev >= 0 and any(c in _VOWELS for c in word[prev:s]):
+            return False
+        prev = e
+    return True
+
+
+def gap_runs(arabic: Sequence[str], english: str, cuts: Sequence[int]) -> list[str]:
+    """For each cut (as :func:`gap_steps`), the English vowel letters there as written (Rayner's
+    "ay" between r and n, Hoang's "oa"): whether they are one sound (a digraph) or two."""
+    word, spans = _spans(arabic, english)
+    out = []
+    for cut in cuts:
+        lo, hi = _gap_range(arabic, word, spans, cut)
+        out.append("".join(c for c in word[lo:hi] if c in _VOWELS))
+    return out
