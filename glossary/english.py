@@ -184,6 +184,12 @@ def _dp(arabic: tuple[str, ...], word: str) -> tuple[float, tuple[tuple[int, int
 
 def _spans(arabic: Sequence[str], english: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The English letters (:func:`latin`) and, per Arabic letter, the span of them it stands for."""
+    word, _, spans = _aligned(arabic, english)
+    return word, spans
+
+
+def _aligned(arabic: Sequence[str], english: str) -> tuple[str, float, tuple[tuple[int, int], ...]]:
+    """:func:`_spans` with the alignment's cost."""
     word = latin(english)
     skip = 0
     if len(arabic) > 3 and arabic[0] == "ا" and arabic[1] == "ل" and not word.startswith(("al", "el")):
@@ -192,7 +198,8 @@ def _spans(arabic: Sequence[str], english: str) -> tuple[str, tuple[tuple[int, i
         # a first ا (after the article too) is a hamza's seat: the vowel after it in the English
         # (Eric إريك/إيريك, Ecuador الإكوادور/الإيكوادور) is the gap's, where a vowel letter may stand
         skip += 1
-    return word, ((0, 0),) * skip + _align(tuple(arabic[skip:]), word)
+    cost, spans = _dp(tuple(arabic[skip:]), word)
+    return word, cost, ((0, 0),) * skip + spans
 
 
 def aligned_latin(arabic: Sequence[str], english: str) -> list[str]:
@@ -262,10 +269,14 @@ def vowelled(arabic: Sequence[str], english: str) -> bool:
     between two of its consonants. Foreign names are written so (ليكود Likud, تولوز Toulouse,
     ميزوري Missouri); Arabic words and names leave their short vowels out (حماس Hamas, نصر Nasr,
     جميل Jamil, طلال Talal), so this is the arbiter's evidence that a name is foreign."""
-    letters = tuple(arabic)
-    if _dp(letters, latin(english))[0] > MAX_FOREIGN_COST:
+    return _vowelled(tuple(arabic), english)
+
+
+@lru_cache(maxsize=8192)
+def _vowelled(letters: tuple[str, ...], english: str) -> bool:
+    word, cost, spans = _aligned(letters, english)
+    if cost > MAX_FOREIGN_COST:
         return False
-    word, spans = _spans(letters, english)
     prev = -1  # where the English of the last consonant ended, -1 after a vowel letter
     for letter, (s, e) in zip(letters, spans, strict=True):
         if s == e or (letter in _ARABIC_VOWELS and any(c in _VOWELS for c in word[s:e])):

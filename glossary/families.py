@@ -200,10 +200,13 @@ def _allowed(r: Rendering, consonants: int, evidence: bool) -> bool:
     return consonants == 3 and r.minimum <= 3 and (evidence or not r.evidence)
 
 
-def renderings(letter: str, latin: str) -> list[Rendering]:
+@lru_cache(maxsize=4096)
+def renderings(letter: str, latin: str) -> tuple[Rendering, ...]:
     """The renderings a glossary letter aligned with the English letters ``latin`` belongs to."""
     key = _SPELT_VOWEL.sub("", latin)
-    return [r for r in RENDERINGS if key in r.english and letter in r.arabic and r.source in ("", letter)]
+    return tuple(
+        r for r in RENDERINGS if key in r.english and letter in r.arabic and r.source in ("", letter)
+    )
 
 
 # Term.type values that mark a name (lower case; "_" and "-" read as spaces).
@@ -635,6 +638,8 @@ def _build(
     admit = [frozenset[str]()] * len(sk.gaps)
     admit_raised = [frozenset[str]()] * len(sk.gaps)
     steps: list[tuple[frozenset[str], ...]] = [()] * len(sk.gaps)
+    runs = [""] * len(sk.gaps)
+    steps_long: list[tuple[frozenset[str], ...]] = [()] * len(sk.gaps)
     inner = [g for g in range(1, len(sk.kept)) if sk.kept[g - 1].word == sk.kept[g].word]
     for w in range(n):
         gs = [g for g in inner if sk.kept[g].word == w and raised_modes[w] != NONE]
@@ -646,22 +651,14 @@ def _build(
         # a long word reads an open a as ا too (هنغبي/هانغبي Hanegbi), and so does a word the rest
         # of the name vouches for (غني/غاني Ghani)
         long = gap_steps(letters, english[w], cuts, True)
-        for g, s, lg in zip(gs, short, long, strict=True):
+        vowel_runs = gap_runs(letters, english[w], cuts)
+        for g, s, lg, run in zip(gs, short, long, vowel_runs, strict=True):
             flexible[g] = modes[w]
             raised[g] = raised_modes[w]
             admit[g] = frozenset().union(*(lg if modes[w] == LONG else s))
             admit_raised[g] = frozenset().union(*lg)
             steps[g] = s
-    runs = [""] * len(sk.gaps)
-    steps_long: list[tuple[frozenset[str], ...]] = [()] * len(sk.gaps)
-    for w in range(n):
-        gs = [g for g in inner if sk.kept[g].word == w]
-        letters = [u.letter for u in by_word[w]]
-        cuts = [sk.kept[g - 1].pos + 1 for g in gs]
-        for g, run, lg in zip(
-            gs, gap_runs(letters, english[w], cuts), gap_steps(letters, english[w], cuts, True), strict=True
-        ):
-            runs[g], steps_long[g] = run, lg
+            steps_long[g], runs[g] = lg, run
     per_letter = [aligned_latin([u.letter for u in by_word[w]], english[w]) for w in range(n)]
     latin = tuple(per_letter[u.word][u.pos] for u in sk.kept)
     ths = tuple(th_word(w, e) for w, e in zip(arabic, english, strict=True))
