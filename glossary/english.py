@@ -26,28 +26,28 @@ _LATIN: dict[str, tuple[str, ...]] = {
     "پ": ("p",),
     "ت": ("t", "th", "d"),
     "ث": ("th", "t", "s"),
-    "ج": ("j", "g", "dj", "zh", "ge", "gi"),
+    "ج": ("j", "g", "dj", "zh", "ge", "gi", "c", "ch"),
     "ح": ("h",),
-    "خ": ("kh", "h", "ch", "x", "j"),
+    "خ": ("kh", "h", "ch", "x", "j", "g"),
     "د": ("d", "th"),
     "ذ": ("dh", "th", "z", "d"),
     "ر": ("r",),
     "ز": ("z", "s", "x"),
     "ژ": ("j", "zh", "g", "s"),
-    "س": ("s", "c", "th", "ss", "x", "z"),
+    "س": ("s", "c", "th", "ss", "x", "z", "sh"),
     "ش": ("sh", "ch", "sch", "s", "x", "sz"),
-    "تش": ("ch", "tch", "cz", "c", "tsch"),
+    "تش": ("ch", "tch", "cz", "c", "tsch", "zh"),
     "چ": ("ch", "c"),
     "ص": ("s", "ss"),
-    "ض": ("d", "dh"),
+    "ض": ("d", "dh", "z"),
     "ط": ("t",),
     "ظ": ("z", "dh"),
     "ع": ("a", "e", "i", "o", "u"),
-    "غ": ("gh", "g", "r"),
+    "غ": ("gh", "g", "r", "h"),
     "ف": ("f", "v", "ph", "w"),
     "ڤ": ("v", "w"),
     "ڥ": ("v",),
-    "ق": ("q", "k", "g", "c"),
+    "ق": ("q", "k", "g", "c", "gh"),
     "ك": ("k", "c", "ck", "ch", "q", "x", "kh", "g"),
     "گ": ("g",),
     "ڨ": ("g",),
@@ -108,6 +108,8 @@ def _admits(word: str, k: int, long: bool = False) -> set[str]:
             return {"ا", "و"}
         return {"ا"}
     if c == "e":
+        if nxt == "r" and k + 2 == len(word):
+            return {"ي"}  # a final "-er" is a schwa, written ي or not at all: Peter بيتر, not بيتار Beitar
         return {"ي", "ا"}  # Merkel ميركل, Michel ميشيل/ميشال (French e)
     if c in ("i", "y"):
         return {"ي"}
@@ -182,6 +184,12 @@ def _dp(arabic: tuple[str, ...], word: str) -> tuple[float, tuple[tuple[int, int
 
 def _spans(arabic: Sequence[str], english: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The English letters (:func:`latin`) and, per Arabic letter, the span of them it stands for."""
+    word, _, spans = _aligned(arabic, english)
+    return word, spans
+
+
+def _aligned(arabic: Sequence[str], english: str) -> tuple[str, float, tuple[tuple[int, int], ...]]:
+    """:func:`_spans` with the alignment's cost."""
     word = latin(english)
     skip = 0
     if len(arabic) > 3 and arabic[0] == "ا" and arabic[1] == "ل" and not word.startswith(("al", "el")):
@@ -190,7 +198,8 @@ def _spans(arabic: Sequence[str], english: str) -> tuple[str, tuple[tuple[int, i
         # a first ا (after the article too) is a hamza's seat: the vowel after it in the English
         # (Eric إريك/إيريك, Ecuador الإكوادور/الإيكوادور) is the gap's, where a vowel letter may stand
         skip += 1
-    return word, ((0, 0),) * skip + _align(tuple(arabic[skip:]), word)
+    cost, spans = _dp(tuple(arabic[skip:]), word)
+    return word, cost, ((0, 0),) * skip + spans
 
 
 def aligned_latin(arabic: Sequence[str], english: str) -> list[str]:
@@ -248,3 +257,43 @@ def ordered(letters: str, steps: Sequence[frozenset[str]]) -> bool:
             return False
         i += 1
     return True
+
+
+_ARABIC_VOWELS = frozenset("اوي")
+MAX_FOREIGN_COST = 1.0  # an alignment worse than this is no transliteration (الخليل Hebron)
+
+
+def vowelled(arabic: Sequence[str], english: str) -> bool:
+    """Whether an Arabic word reads as a transliteration of its English: it aligns with it (at
+    most :data:`MAX_FOREIGN_COST`) and writes a vowel letter wherever the English has a vowel
+    between two of its consonants. Foreign names are written so (ليكود Likud, تولوز Toulouse,
+    ميزوري Missouri); Arabic words and names leave their short vowels out (حماس Hamas, نصر Nasr,
+    جميل Jamil, طلال Talal), so this is the arbiter's evidence that a name is foreign."""
+    return _vowelled(tuple(arabic), english)
+
+
+@lru_cache(maxsize=8192)
+def _vowelled(letters: tuple[str, ...], english: str) -> bool:
+    word, cost, spans = _aligned(letters, english)
+    if cost > MAX_FOREIGN_COST:
+        return False
+    prev = -1  # where the English of the last consonant ended, -1 after a vowel letter
+    for letter, (s, e) in zip(letters, spans, strict=True):
+        if s == e or (letter in _ARABIC_VOWELS and any(c in _VOWELS for c in word[s:e])):
+            prev = -1  # a vowel letter (و and ي aligned with w or y, j are consonants here)
+            continue
+        if prev >= 0 and any(c in _VOWELS for c in word[prev:s]):
+            return False
+        prev = e
+    return True
+
+
+def gap_runs(arabic: Sequence[str], english: str, cuts: Sequence[int]) -> list[str]:
+    """For each cut (as :func:`gap_steps`), the English vowel letters there as written (Rayner's
+    "ay" between r and n, Hoang's "oa"): whether they are one sound (a digraph) or two."""
+    word, spans = _spans(arabic, english)
+    out = []
+    for cut in cuts:
+        lo, hi = _gap_range(arabic, word, spans, cut)
+        out.append("".join(c for c in word[lo:hi] if c in _VOWELS))
+    return out

@@ -35,16 +35,26 @@ or two: هوشي منه / هو تشي منه), each word's final نج/ذي rule 
    - consonants are counted without a leading ال, a final ان (سلمان/سليمان) and a feminine ة;
      a word with four or more changes freely; one with three changes once and keeps a vowel
      letter (ديفيد/ديفد, but كريم Karim never becomes كرم, سليم never سالم); shorter ones
-     never (كيم Kim is not كم "how many").
+     never (كيم Kim is not كم "how many");
+   - two vowel letters between consonants are one in a word of four consonants (شنايدر/شنيدر),
+     and in a shorter one where the English writes one sound with two letters (ai ay ei ey ie ee
+     ea oo ou ae oe au: تايلور/تيلور Taylor; never Hoang's "oa", هوانغ/هونغ Hong).
 5. **Known names**: a family spelling that is a known different real name is not matched
    (:mod:`tarjama.glossary.known_names`, applied by the matcher: القابون is not الغابون).
 6. **Rewrites** (:func:`_rewrites`): other spellings of the glossary's that its English says are
-   the same name, each matched with its own family: a final e written ي (روته/روتي), تس for a
-   z written ز (ميرتس/ميرز), an organisation's final s left out (رويترز/رويتر), a French
-   silent h (هولاند/أولاند, only where the name vouches for it).
-7. **Letters of one English letter** (:func:`_same_letter`): a glossary's ك for a hard g
-   (غلاسكو/جلاسجو), its خ for a plain h (شينخوا/شينهوا), gh before e/i as a hard g in a word
-   of three consonants or more (دراغي/دراجي).
+   the same name, each matched with its own family: a final e written ي, يه or ه (روته/روتي,
+   نيتشه/نيتشيه), تس for a z written ز (ميرتس/ميرز), an organisation's final s left out
+   (رويترز/رويتر), a French silent h (هولاند/أولاند, only where the name vouches for it), a
+   place's or an organisation's article (الليكود/ليكود, بيرو/البيرو: :func:`_article`), the vowel
+   after a first و (ويليام/وليام), a place's final ى as ا (بخارى/بخارا).
+7. **Letters of one English letter** (:data:`RENDERINGS`, one table): a glossary letter may be
+   written as another standard rendering of the English letter the arbiter aligns it with
+   (ت/ط for t, س/ص/ز for s, ك/ق for k, ه/ح/خ/غ for h, ج/ي for j, و/ف for w, تش/ش/ج for ch,
+   ج/ز/تش for zh, خ for a Dutch g, سخ for a Dutch sch, a glossary's ك for a hard g): in a word
+   of four consonants or more, or of three that reads as a transliteration of its English
+   (:func:`tarjama.glossary.english.vowelled`), one level less where the name vouches; a q is
+   ق's own letter, a z ز's own below four consonants. gh before e/i is a hard g in a word of
+   three consonants or more (دراغي/دراجي).
 8. **A name vouches for its words** (:meth:`FamilyTerm.accepts`): in a name of several words,
    one word may differ by looser rules when another of three letters or more is written as the
    glossary writes it (تابو مبيكي Thabo Mbeki, أشرف غاني Ashraf Ghani).
@@ -66,9 +76,11 @@ from itertools import permutations
 from tarjama.glossary.english import (
     aligned_latin,
     alignment_cost,
+    gap_runs,
     gap_steps,
     ordered,
     plain_latin,
+    vowelled,
 )
 from tarjama.glossary.normalize import Folded, normalize, words
 from tarjama.glossary.terms import Term
@@ -82,13 +94,10 @@ V_LETTERS = frozenset("فڤڥ")
 CH_LETTERS = frozenset({"ش", "تش", "چ"})
 TH_LETTERS = frozenset("ثتس")  # English "th": سميث/سميس, ثيريزا/تيريزا
 TT = "ثت"  # a th swap between ث and ت only
-# Letters one tradition uses for a foreign sound and another replaces (بوسطن/بوستن Boston,
-# إيرباص/إيرباس Airbus, شولتس/شولتز Scholz), each pair where the English has one of the letters
-SWAPS = ((frozenset("تط"), "t"), (frozenset("سص"), "sc"), (frozenset("سز"), "sz"))
 FINAL_A = frozenset("اه")  # a name's last letter ا, or ه / ة (ة folds to ه)
 FINAL_COARSE = "ة"
 NONE, SHORT, LONG = 0, 1, 2
-MAX_TH_KEYS = 81  # four ث ت س in "th" words
+MAX_KEYS = 243  # five letters with three spellings each (a th word: four ث ت س)
 ARABIC_ONLY = frozenset("حعضظ")  # letters foreign names (nearly) never need
 GAF = "گ"
 MIN_KEY = 3  # shorter skeletons get no family
@@ -105,6 +114,100 @@ _COARSE = {
     "چ": "ش",
     "تش": "ش",
 }
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """Arabic letters that are each a standard rendering of one English letter in a foreign name,
+    one tradition writing one and another the other (بوسطن/بوستن Boston, كهرمان/قهرمان Kahraman,
+    لوغانسك/لوهانسك Luhansk, ليفاندوفسكي/ليواندوفسكي Lewandowski): a glossary letter that the English
+    arbiter aligns with one of ``english`` may be written as any other of ``arabic``. A letter that
+    is a vowel letter elsewhere (ي for j, و for w) or two letters (سخ for Dutch sch) changes the
+    spelling's skeleton, so it is matched as a rewrite of the glossary's spelling (:func:`_rewrites`).
+
+    How long the glossary word must be (:func:`_allowed`): four consonants or more, as the round-2
+    swaps were; three where the word reads as a transliteration of its English
+    (:func:`tarjama.glossary.english.vowelled`: every English vowel between its consonants is
+    written), which Arabic names and words one letter away are not (نصر/نسر, جميل/يميل, طلال/تلال);
+    one level less in a name whose other words vouch for it (:meth:`FamilyTerm.accepts`)."""
+
+    english: frozenset[str]  # the English letters the glossary's letter is aligned with
+    arabic: frozenset[str]  # the letters that render them (a unit: تش; two letters: سخ)
+    minimum: int = 3  # 3: at three consonants with the word's evidence; 4: four or more; 0: any
+    evidence: bool = True  # at three consonants the word must read as a transliteration
+    # ... and at any length (Arabic names of four consonants: مهند Muhannad, محند Mohand)
+    always: bool = False
+    source: str = ""  # only this glossary letter may be written as the others ("": any of them)
+
+
+def _rendering(
+    english: str,
+    arabic: str | tuple[str, ...],
+    minimum: int = 3,
+    evidence: bool = True,
+    always: bool = False,
+    source: str = "",
+) -> Rendering:
+    return Rendering(frozenset(english.split()), frozenset(arabic), minimum, evidence, always, source)
+
+
+# One table for every letter pair the English decides (the G, P, V, CH, ZH and th families above
+# are older and coarser: one index letter, any length where the English has the letter).
+RENDERINGS = (
+    _rendering("t", "تط"),  # بوسطن/بوستن Boston, تولوز/طولوز Toulouse, توني/طوني Tony
+    _rendering("s c", "سص"),  # إيرباص/إيرباس Airbus, سال/صال Sall
+    _rendering("s", "سز"),  # كانساس/كانزاس Kansas, ميزوري/ميسوري Missouri
+    # a "z" is ز's own letter: only a long word writes it س (إليزابيث/إليسابيث), never فيروز
+    # Fairuz as فيروس "virus"; ض ظ ذ for a Persian or Turkish z (كرزاي/قرضاي Karzai)
+    _rendering("z tz ts", "زس", minimum=4),
+    _rendering("z", "زضظذ", minimum=4),
+    # ق, ض, ح are letters of Arabic words as often as renderings (قانون "law" is not كانون Canon):
+    # four consonants or more; and a "q" is ق's own letter (قادر Qader is not كادر "staff")
+    _rendering("k c ck", "كق", minimum=4),  # كهرمان/قهرمان Kahramanmaraş
+    _rendering("d", "دض", minimum=4),
+    # an English h is ه ح خ in Arabic names (مهند Muhannad, محند Mohand): only a foreign word
+    _rendering("h", "هحخغ", minimum=4, always=True),  # لوغانسك/لوهانسك Luhansk (Ukrainian h, Russian g)
+    _rendering("gh", "غق"),  # Persian: قاليباف/غاليباف Ghalibaf
+    _rendering("j", "جيژ"),  # كايا/كاجا Kaja, تاياني/تاجاني Tajani, أياكس/أجاكس Ajax
+    _rendering("w", "وف"),  # ليفاندوفسكي/ليواندوفسكي Lewandowski, فيلهلم/ويلهلم Wilhelm
+    _rendering("ch c cz tch tsch", ("تش", "ش", "ج", "چ")),  # بهتشلي/بهجلي Bahçeli
+    _rendering("zh", ("ج", "ز", "ژ", "تش")),  # زالوجني/زالوزني Zaluzhnyi, قوانغتشو/غوانغجو
+    _rendering("sh", "شس"),  # أسدود/أشدود Ashdod
+    _rendering("sch", ("ش", "سخ")),  # Dutch sch: شوف/سخوف Schoof
+    _rendering("g", "خجغق"),  # Dutch g: خيرت/غيرت Geert
+    # round 3: a glossary's ك for a hard g (Iraq and the Levant of old), not the other way round
+    # (غريس Grace is not كريس Chris), in any word of three consonants
+    _rendering("g", "كجغقگڨڭ", evidence=False, source="ك"),
+    # round 3: a glossary's خ for pinyin or Russian h, at any length (شينخوا/شينهوا Xinhua)
+    _rendering("h", "خه", minimum=0, evidence=False, source="خ"),
+)
+# English letters whose vowel is spelt with them (ج as "ge"): the letter is looked up without it
+_SPELT_VOWEL = re.compile(r"(?<=[a-z])[aeiou]$")
+
+
+def _unit(letter: str) -> bool:
+    """Whether a letter is one consonant unit of a skeleton (not a vowel letter, not two letters)."""
+    return letter not in VOWELS and (len(letter) == 1 or letter == "تش")
+
+
+def _allowed(r: Rendering, consonants: int, evidence: bool) -> bool:
+    """Whether a rendering applies in a glossary word of ``consonants`` (one more where the name
+    vouches for it) whose English evidence is ``evidence`` (see :class:`Rendering`)."""
+    if r.always and not evidence:
+        return False
+    if r.minimum == 0 or consonants >= 4:
+        return True
+    return consonants == 3 and r.minimum <= 3 and (evidence or not r.evidence)
+
+
+@lru_cache(maxsize=4096)
+def renderings(letter: str, latin: str) -> tuple[Rendering, ...]:
+    """The renderings a glossary letter aligned with the English letters ``latin`` belongs to."""
+    key = _SPELT_VOWEL.sub("", latin)
+    return tuple(
+        r for r in RENDERINGS if key in r.english and letter in r.arabic and r.source in ("", letter)
+    )
+
 
 # Term.type values that mark a name (lower case; "_" and "-" read as spaces).
 NAME_TYPES = {
@@ -294,37 +397,23 @@ def flex_mode(word: str, article: bool = True) -> int:
 
 
 def _same_letter(
-    t: Grapheme,
-    x: Grapheme,
-    english: str,
-    th_word: bool | str = True,
-    swap: bool = False,
-    latin: str = "",
-    kaf: bool = False,
+    t: Grapheme, x: Grapheme, english: str, th_word: bool | str = True, long_word: bool = False
 ) -> bool:
-    """Whether text letter ``x`` may stand for glossary letter ``t`` (aligned English word
-    ``english``; ``th_word``: the glossary word may have its ث ت س swapped at all, see
-    :func:`th_word`; ``swap``: its letters may swap by :data:`SWAPS`; ``latin``: the English
-    letters ``t`` itself stands for; ``kaf``: its ك may be a G, see :func:`_kaf_g`)."""
+    """Whether text letter ``x`` may stand for glossary letter ``t`` by the older letter families
+    (aligned English word ``english``; ``th_word``: the glossary word may have its ث ت س swapped
+    at all, see :func:`th_word`; ``long_word``: three consonants or more, for :func:`_hard_g`).
+    The letter pairs of :data:`RENDERINGS` are :attr:`FamilyTerm.subs`."""
     if t.letter == x.letter:
         return True
     pair = {t.letter, x.letter}
     if pair <= TH_LETTERS and th_word and "th" in english and (th_word is True or "س" not in pair):
         return True  # th_word TT: ث and ت only (FamilyTerm.th_raised)
-    if swap and any(pair <= letters and any(c in english for c in latin) for letters, latin in SWAPS):
-        return True
-    if pair <= TH_LETTERS:
-        return False
-    if kaf and _kaf_g(t.letter, x.letter, latin):
-        return True
-    if t.letter == "خ" and x.letter == "ه" and latin == "h":
-        return True  # شينخوا/شينهوا Xinhua: a خ the English writes h (pinyin, Russian х) is ه elsewhere
-    if t.coarse != x.coarse:
+    if pair <= TH_LETTERS or t.coarse != x.coarse:
         return False
     if pair <= G_LETTERS:
-        return _hard_g(english, kaf)
+        return _hard_g(english, long_word)
     if "ژ" in pair and pair <= ZH_LETTERS:
-        return "j" in english or "z" in english or _hard_g(english, kaf)
+        return "j" in english or "z" in english or _hard_g(english, long_word)
     if pair <= P_LETTERS:
         return "p" in english
     if pair <= V_LETTERS:
@@ -332,14 +421,6 @@ def _same_letter(
     if pair <= CH_LETTERS:
         return "ch" in english or "č" in english or "ç" in english or "cz" in english
     return False
-
-
-def _kaf_g(a: str, b: str, latin: str) -> bool:
-    """A glossary's ك (``a``) written as a G letter (``b``), where the English letter it stands for
-    is a hard g: غلاسكو/جلاسجو Glasgow, إنكلترا/إنجلترا England (Iraq and the Levant of old write g
-    as ك). Not the other way round: a G name's ك spelling is as often another name (غريس Grace,
-    كريس Chris; غاندي, كاندي "candy")."""
-    return a == "ك" and b in G_LETTERS and latin.startswith("g") and latin[1:2] != "h"
 
 
 @dataclass(frozen=True)
@@ -362,15 +443,19 @@ class FamilyTerm:
         str, ...
     ] = ()  # index keys: the skeleton's, and with letters swapped where the English allows
     th_words: tuple[bool, ...] = ()  # per word: may its ث ت س be swapped (th_word)
-    swap_words: tuple[bool, ...] = ()  # per word: may its letters swap by SWAPS (swap_word)
+    subs: tuple[frozenset[str], ...] = ()  # per kept letter: the letters it may be (RENDERINGS)
     latin: tuple[str, ...] = ()  # per kept letter: the English letters it stands for
-    kaf_words: tuple[bool, ...] = ()  # per word: may its ك be a G and a G ك (_kaf_g)
+    long_words: tuple[bool, ...] = ()  # per word: three consonants or more, no ح ع ض ظ (_hard_g)
     # the looser level, for a word of a name whose other words are written as the glossary writes them
     raised: tuple[int, ...] = ()  # per gap
     admit_raised: tuple[frozenset[str], ...] = ()  # per gap
     steps: tuple[tuple[frozenset[str], ...], ...] = ()  # per gap: english.gap_steps
     th_raised: tuple[bool | str, ...] = ()  # per word: True, TT (ث and ت only) or False
-    swap_raised: tuple[bool, ...] = ()  # per word
+    subs_raised: tuple[frozenset[str], ...] = ()  # per kept letter
+    # per gap: the English vowel letters there as written ("ay" in Rayner) and what each admits
+    # read as in a long word (the "a" of "ay" as ا too)
+    runs: tuple[str, ...] = ()
+    steps_long: tuple[tuple[frozenset[str], ...], ...] = ()
     anchors: tuple[bool, ...] = ()  # per word: long enough (three letters) to vouch for the rest
     vouched: int = -1  # a word written as only a name that vouches for it may write it (a rewrite)
 
@@ -392,11 +477,13 @@ class FamilyTerm:
                 if not self.final_ok:
                     return False
                 continue
-            eng, latin, kaf = self.english[w], self.latin[i], self.kaf_words[w]
-            if _same_letter(t, x, eng, self.th_words[w], self.swap_words[w], latin, kaf):
+            eng, long_word = self.english[w], self.long_words[w]
+            if x.letter in self.subs[i] or _same_letter(t, x, eng, self.th_words[w], long_word):
                 continue
             strict[w] = False
-            if not _same_letter(t, x, eng, self.th_raised[w], self.swap_raised[w], latin, kaf):
+            if x.letter not in self.subs_raised[i] and not _same_letter(
+                t, x, eng, self.th_raised[w], long_word
+            ):
                 return False
         changes: dict[int, int] = {}
         changes_raised: dict[int, int] = {}
@@ -416,6 +503,15 @@ class FamilyTerm:
             return True
         loose = [w for w in range(n) if not strict[w]]
         return len(loose) == 1 and any(same[w] and self.anchors[w] for w in range(n) if w != loose[0])
+
+    def _change(self, w: int, mode: int, changes: dict[int, int]) -> bool:
+        """Count one vowel change in word ``w``: a long word takes any number, a short one one."""
+        if mode == NONE:
+            return False
+        if mode == SHORT:
+            changes[w] = changes.get(w, 0) + 1
+            return changes[w] <= 1
+        return True
 
     def _gap(
         self,
@@ -440,7 +536,17 @@ class FamilyTerm:
             # consonants or more (by its own length, anchored or not), the one kept a vowel the
             # English has there (شنايدر/شنيدر Schneider, كلاوزفيتز/كلوزفيتز); a shorter name's
             # pair is its diphthong (هوانغ Hoang is not هونغ Hong, بايرن Bayern not بيرن Bern)
-            return self.flexible[g] == LONG and len(one) == 1 and one in two and one in admit
+            if self.flexible[g] == LONG and len(one) == 1 and one in two and one in admit:
+                return True
+            # in a shorter word (or one the name vouches for), a pair for one English vowel sound
+            # may be written as one of its letters, or one as the pair, each letter of the pair by
+            # its own English vowel in order: تايلور/تيلور Taylor, كريغ/كرايغ Craig, راينر/رينر
+            # Rayner; a diphthong of two sounds stays (Hoang's "oa", Bayern's "aye", Ziad's "ia")
+            if not (
+                len(one) == 1 and one in two and self.runs[g] in DIGRAPHS and ordered(two, self.steps_long[g])
+            ):
+                return False
+            return self._change(self.skeleton.kept[g].word, mode, changes)
         if xv and xv not in admit:
             return False  # the English has no vowel there that this letter can stand for
         if mode == SHORT:
@@ -460,6 +566,10 @@ class FamilyTerm:
                 # it is: إيرينا Irina left out is أرينا "arena"; it may be written, not dropped
                 return False
         return True
+
+
+# English vowel pairs that are one sound: a glossary's pair for them may be written as one letter
+DIGRAPHS = frozenset({"ai", "ay", "ei", "ey", "ie", "ee", "ea", "oo", "ou", "ae", "oe", "au"})
 
 
 def family_term(term: Term) -> FamilyTerm | None:
@@ -491,13 +601,17 @@ def family_terms(term: Term) -> list[FamilyTerm]:
         latin = list(min(permutations(latin), key=lambda order: sum(map(alignment_cost, arabic, order))))
     english = tuple(latin) if aligned else tuple([term.target.lower()] * len(arabic))
     first = _build(term, arabic, articles, english, arabic)
-    if first is None:
-        return []
-    out = [first]
-    for spelling, vouched in _rewrites(term, arabic, articles, english, finals, aligned):
-        fam = _build(term, spelling, articles, english, arabic)
-        if fam is not None:
-            out.append(replace(fam, vouched=vouched) if vouched >= 0 else fam)
+    out = [] if first is None else [first]
+    for spelling, vouched, marked in _rewrites(term, arabic, articles, english, finals, aligned):
+        if first is None and marked == articles:
+            continue  # too short for a family: only the article makes a skeleton long enough (التشاد)
+        fam = _build(term, spelling, marked, english, arabic)
+        if fam is None:
+            continue
+        if marked[0] and not articles[0]:
+            # with the article a final ـية is the adjective: الكرواتية "the Croatian", not كرواتيا
+            fam = replace(fam, final_ok=False)
+        out.append(replace(fam, vouched=vouched) if vouched >= 0 else fam)
     return out
 
 
@@ -524,6 +638,8 @@ def _build(
     admit = [frozenset[str]()] * len(sk.gaps)
     admit_raised = [frozenset[str]()] * len(sk.gaps)
     steps: list[tuple[frozenset[str], ...]] = [()] * len(sk.gaps)
+    runs = [""] * len(sk.gaps)
+    steps_long: list[tuple[frozenset[str], ...]] = [()] * len(sk.gaps)
     inner = [g for g in range(1, len(sk.kept)) if sk.kept[g - 1].word == sk.kept[g].word]
     for w in range(n):
         gs = [g for g in inner if sk.kept[g].word == w and raised_modes[w] != NONE]
@@ -535,28 +651,40 @@ def _build(
         # a long word reads an open a as ا too (هنغبي/هانغبي Hanegbi), and so does a word the rest
         # of the name vouches for (غني/غاني Ghani)
         long = gap_steps(letters, english[w], cuts, True)
-        for g, s, lg in zip(gs, short, long, strict=True):
+        vowel_runs = gap_runs(letters, english[w], cuts)
+        for g, s, lg, run in zip(gs, short, long, vowel_runs, strict=True):
             flexible[g] = modes[w]
             raised[g] = raised_modes[w]
             admit[g] = frozenset().union(*(lg if modes[w] == LONG else s))
             admit_raised[g] = frozenset().union(*lg)
             steps[g] = s
+            steps_long[g], runs[g] = lg, run
     per_letter = [aligned_latin([u.letter for u in by_word[w]], english[w]) for w in range(n)]
     latin = tuple(per_letter[u.word][u.pos] for u in sk.kept)
     ths = tuple(th_word(w, e) for w, e in zip(arabic, english, strict=True))
-    swaps = tuple(swap_word(w, a) for w, a in zip(arabic, articles, strict=True))
     # a vouched word of two consonants writes its th ث or ت, not the spoken س (روث/روت Ruth, never روس)
     th_raised: tuple[bool | str, ...] = tuple(
         th or (TT if several and th_word(w, e, 2) else False)
         for w, e, th in zip(arabic, english, ths, strict=True)
     )
-    swap_raised = tuple(
-        swap_word(w, a, 3) if several else s for w, a, s in zip(arabic, articles, swaps, strict=True)
-    )
-    kafs = tuple(
-        _consonants(w, article=a) >= 3 and not (set(w) & ARABIC_ONLY)
-        for w, a in zip(arabic, articles, strict=True)
-    )
+    consonants = [_consonants(w, article=a) for w, a in zip(arabic, articles, strict=True)]
+    arabic_only = [bool(set(w) & ARABIC_ONLY) for w in arabic]
+    evidence = [vowelled([u.letter for u in by_word[w]], english[w]) for w in range(n)]
+
+    def subs(i: int, raise_: int) -> frozenset[str]:
+        u = sk.kept[i]
+        w = u.word
+        return frozenset(
+            y
+            for r in renderings(u.letter, latin[i])
+            if (r.minimum == 0 or not arabic_only[w]) and _allowed(r, consonants[w] + raise_, evidence[w])
+            for y in r.arabic
+            if y != u.letter and _unit(y)
+        )
+
+    strict_subs = tuple(subs(i, 0) for i in range(len(sk.kept)))
+    raised_subs = tuple(subs(i, 1) if several else strict_subs[i] for i in range(len(sk.kept)))
+    long_words = tuple(c >= 3 and not o for c, o in zip(consonants, arabic_only, strict=True))
     word_vowels = tuple(
         sum(u.vowel and u.pos > 0 for u in graphemes(_stem(w, a), 0))
         for w, a in zip(arabic, articles, strict=True)
@@ -572,16 +700,18 @@ def _build(
         word_vowels,
         _final_ok(term, arabic[-1]),
         written,
-        _keys(sk, english, th_raised, swap_raised, kafs, latin),
+        _keys(sk, th_raised, raised_subs),
         ths,
-        swaps,
+        strict_subs,
         latin,
-        kafs,
+        long_words,
         tuple(raised),
         tuple(admit_raised),
         tuple(steps),
         th_raised,
-        swap_raised,
+        raised_subs,
+        tuple(runs),
+        tuple(steps_long),
         anchors,
     )
 
@@ -606,42 +736,19 @@ def th_word(word: str, english: str, minimum: int = 3) -> bool:
     return "th" in english and _consonants(stem, strip=False) >= minimum and not (set(word) & ARABIC_ONLY)
 
 
-def swap_word(word: str, article: bool = True, minimum: int = MIN_FLEX_CONSONANTS) -> bool:
-    """Whether a glossary word's letters may be swapped by :data:`SWAPS`: ``minimum`` consonants
-    or more (four; three in a name that vouches for it: يسرائيل كاتس/كاتز) and none of ح ع ض ظ.
-    Shorter words are Arabic names and words as often as foreign ones, where ط ص ز are letters of
-    their own (مطر Matar is not متر "metre", نصر Nasr not نسر "eagle", فيروز Fairuz not فيروس
-    "virus")."""
-    return _consonants(word, article=article) >= minimum and not (set(word) & ARABIC_ONLY)
-
-
-def _keys(
-    sk: Skeleton,
-    english: Sequence[str],
-    ths: Sequence[bool | str],
-    swaps: Sequence[bool],
-    kafs: Sequence[bool],
-    latin: Sequence[str],
-) -> tuple[str, ...]:
-    """The skeleton's index key, and the keys with each letter written as the letters it may be
-    (:func:`_same_letter`): ث ت س in a "th" word, the pairs of :data:`SWAPS` where the English
-    allows, ك and a G letter for a hard g, ه for a خ the English writes h (text keys keep the
-    letters apart: ت and س are too common to merge)."""
+def _keys(sk: Skeleton, ths: Sequence[bool | str], subs: Sequence[frozenset[str]]) -> tuple[str, ...]:
+    """The skeleton's index key, and the keys with each letter written as the letters it may be:
+    ث ت س in a "th" word (:func:`_same_letter`), the letters of its :data:`RENDERINGS`
+    (``subs``, the looser level: :meth:`FamilyTerm.accepts` decides). Text keys keep the letters
+    apart: ت and س are too common to merge."""
     keys = [""]
     for i, u in enumerate(sk.kept):
         th = ths[u.word]
         options = {u.coarse}
         if u.letter in TH_LETTERS and th and (th is True or u.letter in TT):
             options |= set(TH_LETTERS if th is True else TT)
-        if swaps[u.word]:
-            for letters, chars in SWAPS:
-                if u.letter in letters and any(c in english[u.word] for c in chars):
-                    options |= {_COARSE.get(c, c) for c in letters}
-        if kafs[u.word] and _kaf_g(u.letter, "ج", latin[i]):
-            options.add("G")
-        if u.letter == "خ" and latin[i] == "h":
-            options.add("ه")
-        keys = [k + o for k in keys for o in sorted(options)][:MAX_TH_KEYS]
+        options |= {_COARSE.get(c, c) for c in subs[i]}
+        keys = [k + o for k in keys for o in sorted(options)][:MAX_KEYS]
     return tuple(dict.fromkeys([sk.key, *keys]))
 
 
@@ -657,14 +764,15 @@ def _rewrites(
     english: tuple[str, ...],
     finals: tuple[str, ...],
     aligned: bool,
-) -> list[tuple[tuple[str, ...], int]]:
+) -> list[tuple[tuple[str, ...], int, tuple[bool, ...]]]:
     """Other spellings of the glossary's, each of one word, that the English of the row says are
     the same name (each is then matched with its own family, as the glossary's is), with the word
-    that only a name vouching for it may write so (-1: any):
+    that only a name vouching for it may write so (-1: any) and which words begin with the
+    article:
 
-    - a final ه (written ه, not the feminine ة) or يه for a final "e", written ي: روته/روتي
-      Rutte, تايبيه/تايبي Taipei, سيجورنيه/سيجورني Séjourné (a word of two consonants only where
-      the name vouches for it: مارك روتي);
+    - a final ه (written ه, not the feminine ة) or يه for a final "e", written ي, يه or ه: روته/روتي
+      Rutte, تايبيه/تايبي Taipei, سيجورنيه/سيجورني Séjourné, نستليه/نستله Nestlé (a word of two
+      consonants only where the name vouches for it: مارك روتي);
     - تس for a "z" written ز, and ز for تس: ميرتس/ميرز Merz, هرتسوغ/هرزوغ Herzog, in a word
       that keeps three consonants (لوتس Lutz never becomes لوز "almonds");
     - an organisation's final s (not after ا or و) left out where its English ends in s, in a
@@ -672,19 +780,26 @@ def _rewrites(
       Times is not تايم Time; a person's never: جونز Jones is not جون John);
     - a French silent h, where the English begins with h and a vowel: هولاند/أولاند Hollande,
       only in a name whose other words vouch for it (فرانسوا أولاند): alone, إيلين is Eileen,
-      not Helen (هيلين).
+      not Helen (هيلين);
+    - a place's or an organisation's article (:func:`_article`): الليكود/ليكود, بيرو/البيرو;
+    - a letter of :data:`RENDERINGS` that is a vowel letter elsewhere or two letters
+      (:func:`_crossing`): كايا/كاجا Kaja, ليفاندوفسكي/ليواندوفسكي, شوف/سخوف Schoof;
+    - the vowel after a word's first و (:func:`_after_waw`): ويليام/وليام, واتارا/وتارا, والز/وولز;
+    - a place's final ى, which is an "a" (بخارى/بخارا Bukhara), where the English ends in a, after
+      three consonants (منى Mina is not منا "from us").
     """
-    out: list[tuple[tuple[str, ...], int]] = []
+    out: list[tuple[tuple[str, ...], int, tuple[bool, ...]]] = []
     last = len(arabic) - 1
     for w, word in enumerate(arabic):
         eng = re.sub(r"[^a-z]", "", plain_latin(english[w] if aligned else english[w].split()[-1]))
         alts: list[str] = []
-        finals_e: list[tuple[str, int]] = []
+        vouched: list[tuple[str, int]] = []
         if (aligned or w == last) and _FINAL_E.search(eng) and finals[w] == "ه" and len(word) > 2:
-            alt = word[:-1] if word.endswith("يه") else word[:-1] + "ي"
-            # a word of two consonants is written so only where the name vouches for it: alone,
-            # روتي or فوري ("immediate", from فوريه Fauré) is as often a word
-            finals_e.append((alt, -1 if _consonants(alt, strip=False) >= 3 else w))
+            body = word[:-2] if word.endswith("يه") else word[:-1]
+            for alt in (body + "ي", body + "ه" if word.endswith("يه") else body + "يه"):
+                # a word of two consonants is written so only where the name vouches for it: alone,
+                # روتي or فوري ("immediate", from فوريه Fauré) is as often a word
+                vouched.append((alt, -1 if _consonants(body + "ي", strip=False) >= 3 else w))
         if "z" in eng:
             for m in re.finditer("تس", word):
                 alt = word[: m.start()] + "ز" + word[m.end() :]
@@ -701,12 +816,112 @@ def _rewrites(
             and _consonants(word, article=articles[w]) >= MIN_FLEX_CONSONANTS
         ):
             alts.append(word[:-1])
-        out += [((*arabic[:w], alt, *arabic[w + 1 :]), -1) for alt in dict.fromkeys(alts) if alt != word]
-        out += [((*arabic[:w], alt, *arabic[w + 1 :]), v) for alt, v in finals_e]
+        place = name_kind(term.type) == "place"
+        if place and finals[w] == "ى" and eng.endswith("a") and _consonants(word[:-1], strip=False) >= 3:
+            alts.append(word[:-1] + "ا")  # منى Mina (two consonants) is not منا "from us"
+        vouched += _crossing(word, english[w], articles[w], w, len(arabic) > 1)
+        vouched += _after_waw(word, english[w], articles[w], w, len(arabic) > 1)
         if len(arabic) > 1 and aligned and re.match(r"h[aeiouy]", eng) and word[:1] in ("ه", "ا"):
-            silent = ("ا" if word[0] == "ه" else "ه") + word[1:]
-            out.append(((*arabic[:w], silent, *arabic[w + 1 :]), w))
+            vouched.append((("ا" if word[0] == "ه" else "ه") + word[1:], w))
+        seen = {word}
+        for alt, v in [*((a, -1) for a in alts), *vouched]:
+            if alt not in seen:
+                seen.add(alt)
+                out.append(((*arabic[:w], alt, *arabic[w + 1 :]), v, articles))
+    article = _article(term, arabic, articles, english)
+    if article is not None:
+        out.append(article)
     return out
+
+
+_ENGLISH_ARTICLE = re.compile(r"(?:al|el|an|ad|ar|as|at|az|ash|ath|ed|en|es|et|ez)\b|(?:al|el)")
+
+
+def _article(
+    term: Term, arabic: tuple[str, ...], articles: tuple[bool, ...], english: tuple[str, ...]
+) -> tuple[tuple[str, ...], int, tuple[bool, ...]] | None:
+    """A place's or an organisation's first word with its article left out, or written where the
+    glossary has none: papers disagree on the article of a foreign name (الليكود/ليكود Likud,
+    بيرو/البيرو Peru, تشاد/التشاد Chad, الأونروا/أونروا UNRWA). Only a foreign name by the
+    English's evidence: its English has no article of its own (Al Ain, Al-Ahram, Albania), and
+    the word, without ح ع ض ظ, reads as a transliteration of it (:func:`english.vowelled`); an
+    Arabic name or word leaves its short vowels out, and with or without the article it is
+    another word (حماس Hamas / الحماس "the enthusiasm", أمل / الأمل "the hope", بنين Benin /
+    البنين "the boys", الخليل Hebron / خليل Khalil). Left out only from a word of three
+    consonants (الريف Rif is not ريف "countryside", النيل the Nile not نيل "attainment"); never
+    written before a final ي, the adjective's (مالي Mali, المالي "the financial"). A person's name
+    never takes the article (الأمين "the secretary" is not أمين Amin)."""
+    if name_kind(term.type) not in ("place", "organization"):
+        return None
+    if _ENGLISH_ARTICLE.match(plain_latin(term.target).lstrip()):
+        return None
+    word = arabic[0]
+    has = articles[0] and word.startswith("ال") and len(word) > 4
+    bare = word[2:] if has else word
+    units = [u.letter for u in graphemes(bare, 0)]
+    if set(bare) & ARABIC_ONLY or len(units) < 3 or _consonants(bare, strip=False) < (3 if has else 2):
+        # without its article, a short word is as often an Arabic word: الريف Rif, ريف "countryside"
+        return None
+    if not has and bare.endswith("ي"):
+        return None  # with the article, مالي Mali is المالي "the financial", "the Malian"
+    if not vowelled(units, english[0]):
+        return None
+    spelling = (bare if has else "ال" + word, *arabic[1:])
+    return spelling, -1, (not has, *articles[1:])
+
+
+def _units(word: str) -> list[str]:
+    """A word's letters as skeleton units (تش is one), nothing collapsed."""
+    return re.findall(r"تش|.", word)
+
+
+def _crossing(word: str, english: str, article: bool, w: int, several: bool) -> list[tuple[str, int]]:
+    """The word with one letter of :data:`RENDERINGS` written as another that is a vowel letter
+    where the glossary's is a consonant (or the other way round), or two letters: ي or ج for a "j"
+    (كايا/كاجا Kaja, أياكس/أجاكس Ajax), و or ف for a "w" (ليفاندوفسكي/ليواندوفسكي Lewandowski),
+    سخ for a Dutch "sch" (شوف/سخوف Schoof); each with the word a name must vouch for it in
+    (-1: none), by the rendering's own guard counted on the spelling with more consonants."""
+    units = _units(word)
+    if set(word) & ARABIC_ONLY or len(units) < 2:
+        return []
+    latin = aligned_latin(units, english)
+    evidence = vowelled(units, english)
+    out: list[tuple[str, int]] = []
+    for p, (letter, lat) in enumerate(zip(units, latin, strict=True)):
+        for r in renderings(letter, lat):
+            for y in r.arabic:
+                if y == letter or (_unit(y) and _unit(letter)):
+                    continue  # a consonant for a consonant: FamilyTerm.subs
+                alt = "".join([*units[:p], y, *units[p + 1 :]])
+                n = max(_consonants(word, article=article), _consonants(alt, article=article))
+                if _allowed(r, n, evidence):
+                    out.append((alt, -1))
+                elif several and _allowed(r, n + 1, evidence):
+                    out.append((alt, w))
+    return out
+
+
+def _after_waw(word: str, english: str, article: bool, w: int, several: bool) -> list[tuple[str, int]]:
+    """The word with the vowel letter after its first و left out, or written as another vowel the
+    English has there: ويليام/وليام William, واتارا/وتارا Ouattara, والز/وولز Walz (the first و is
+    a consonant, w, so the vowel letter after it is no lone vowel of the skeleton). In a word of
+    four consonants or more (ويستمنستر/وستمنستر Westminster); of three (two where the name vouches
+    for it) only a foreign word by the English's evidence: واصل Wasel is not وصل "arrived", وليد
+    Walid not ولد "boy"."""
+    units = _units(word)
+    if units[:1] != ["و"] or len(units) < 3 or set(word) & ARABIC_ONLY:
+        return []
+    n = _consonants(word, article=article)
+    if n < 4 and not vowelled(units, english):
+        return []
+    v = -1 if n >= 3 else w if several and n == 2 else None
+    if v is None:
+        return []
+    current = units[1] if units[1] in VOWELS and units[2] not in VOWELS else ""
+    rest = units[2:] if current else units[1:]
+    admitted = frozenset().union(*gap_steps(units, english, [1], True)[0])
+    options = {"", *admitted} - {current}
+    return [("و" + o + "".join(rest), v) for o in sorted(options) if len(o) <= 1]
 
 
 def _final_ok(term: Term, last: str) -> bool:

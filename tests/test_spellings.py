@@ -9,7 +9,8 @@ from collections import Counter
 import pytest
 
 from tarjama.glossary import Glossary, Matcher, Term
-from tarjama.glossary.english import aligned_latin, gap_steps, gap_vowels, ordered
+from tarjama.glossary.english import aligned_latin, gap_runs, gap_steps, gap_vowels, ordered, vowelled
+from tarjama.glossary.families import renderings
 from tarjama.glossary.forms import latin_letters
 from tarjama.glossary.known_names import different_name, english_key, known_names, latin_keys
 from tarjama.glossary.normalize import fold
@@ -51,6 +52,13 @@ CLASSES = {
     "19": "an organisation's final s left out",
     "20": "the English arbiter: ge/gi share their vowel, words aligned in the order that spells them",
     "21": "Latin letters' Arabic names: كيه/كي, جيه/جي, an abbreviation by its Latin letters",
+    # round 4 (sets 2 and 3's misses, by rule; names of none of sets 1-4)
+    "22": "a place's or an organisation's article written or left out",
+    "23": "plain and emphatic letters, s/z, k/q, h of one English letter (glossary.families.RENDERINGS)",
+    "24": "the other letters of one English letter: ch, zh, Dutch g, j, w, sch",
+    "25": "a pair for one English vowel sound written as one letter, or one as the pair",
+    "26": "the vowel after a word's first و left out or written as another",
+    "27": "a final e written ه, يه or ي; a place's final ى written ا",
 }
 
 
@@ -71,7 +79,7 @@ def test_every_class_has_ten_pairs_and_every_new_tolerance_ten_look_alikes() -> 
             block = line
         elif line and not line.startswith("#") and block:
             blocks[block] += 1
-    assert len(blocks) == 21 and min(blocks.values()) >= 10, blocks
+    assert len(blocks) == 27 and min(blocks.values()) >= 10, blocks
 
 
 @pytest.mark.parametrize(
@@ -246,3 +254,38 @@ def test_an_abbreviation_by_its_latin_letters() -> None:
     assert latin_letters("Reuters") is latin_letters("P") is latin_letters("pkk") is None
     text = "وقال حزب بي كي كي وحزب ب ك ك إن"
     assert _found("ب.ك.ك", "PKK", "organization", text) == [("بي كي كي", "PKK"), ("ب ك ك", "PKK")]
+
+
+def test_the_english_says_whether_a_word_is_a_transliteration() -> None:
+    """A foreign name writes a vowel letter wherever its English has a vowel between consonants;
+    an Arabic name or word leaves its short vowels out, or does not spell its English at all."""
+    for arabic, english in [
+        ("ليكود", "Likud"),
+        ("تولوز", "Toulouse"),
+        ("ميزوري", "Missouri"),
+        ("والز", "Walz"),
+    ]:
+        assert vowelled(list(arabic), english), arabic
+    for arabic, english in [
+        ("حماس", "Hamas"),
+        ("نصر", "Nasr"),
+        ("جميل", "Jamil"),
+        ("وردة", "Warda"),
+        ("خليل", "Hebron"),
+    ]:
+        assert not vowelled(list(arabic), english), arabic
+    # the English vowels between two consonants, as written: one sound (ay) or two (oa)
+    assert gap_runs(list("راينر"), "Rayner", [1]) == ["ay"]
+    assert gap_runs(list("هوانغ"), "Hoang", [1]) == ["oa"]
+
+
+def test_a_letter_is_written_as_another_only_for_the_english_letter_it_stands_for() -> None:
+    """One table (glossary.families.RENDERINGS): ت/ط for a t, ك/ق for a k, ي/ج for a j ...; a q
+    is ق's own letter and a z ز's own below four consonants (قادر Qader, فيروز Fairuz)."""
+    assert any("ط" in r.arabic for r in renderings("ت", "t"))
+    assert any("ق" in r.arabic for r in renderings("ك", "k"))
+    assert renderings("ق", "q") == ()
+    assert {r.minimum for r in renderings("ز", "z")} == {4}
+    assert any("ي" in r.arabic for r in renderings("ج", "j"))
+    assert any("سخ" in r.arabic for r in renderings("ش", "sch"))
+    assert renderings("ف", "f") == ()  # an f is ف alone (فهد Fahd is not وهد)
