@@ -19,7 +19,6 @@ from tarjama.evaluation.report import FILES, markdown
 from tarjama.evaluation.terminal import comparison_table
 from tarjama.glossary import load_default
 from tarjama.run.systems import SystemSpec, parse_system
-from tarjama.translate.scratch_model import ScratchConfig, build_scratch_model
 
 from .conftest import EXAMPLE, GOLD_TSV, REFERENCE, run_cli
 from .test_score import degrade, reference_lines
@@ -102,15 +101,6 @@ def test_misaligned_system_is_refused(tmp_path: Path) -> None:
     ref = read_reference(REFERENCE)
     with pytest.raises(Misaligned, match=r"33 segments .* every system needs the reference.s segmentation"):
         compare([System("a", ref, "a"), System("b", read_segments(short), "b")], ref)
-
-
-@pytest.fixture(scope="module")
-def second_model(tmp_path_factory: pytest.TempPathFactory, gold) -> Path:
-    """Another tiny model (different seed), so the two systems really differ."""
-    out = tmp_path_factory.mktemp("tiny-marian-2")
-    return build_scratch_model(
-        out, [g["arabic"] for g in gold], [g["english"] for g in gold], ScratchConfig(max_length=24, seed=1)
-    )
 
 
 def test_compare_two_tiny_models_end_to_end(
