@@ -15,12 +15,16 @@ import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
 from filelock import FileLock
 
 from tarjama.translate.scratch_model import ScratchConfig, build_scratch_model
+
+if TYPE_CHECKING:
+    from .weblate_machinery import Harness
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "hanoi-convention.ar.txt"
@@ -242,6 +246,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         report.outcome = "failed"
         report.longrepr = f"CI runs the page tests, but this one was skipped: {reason}"
     return report
+
+
+# --- Weblate's machinery classes (tests/weblate_machinery.py) -------------------------------
+
+
+@pytest.fixture(scope="session")
+def weblate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
+    """One Weblate harness process for the session's scenarios (test_weblate_harness.py's against
+    the recorder, test_weblate_serve.py's against `tarjama serve`): Django and Weblate's imports
+    cost a second of CPU each time a process starts; every scenario starts from fresh caches."""
+    from .weblate_machinery import Harness
+
+    harness = Harness(tmp_path_factory.mktemp("weblate-harness"))
+    yield harness
+    harness.close()
 
 
 # --- the lanes: `pytest -m "not slow"` (fast) and `pytest` (everything; CI) -----------------
