@@ -248,6 +248,43 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     return report
 
 
+# --- `tarjama serve` ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def desk_server(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path):
+    """One `tarjama serve` on 127.0.0.1 as a desk runs it (a memory, an API key, suggestions, the
+    limits test_serve.py checks), for the tests that need *a* server, not a process of their own:
+    those of startup, signals, options and the key file start their own (tests/test_serve*.py).
+    A test reads its counters before and after (`Server.health`), never their absolute values."""
+    from .test_serve import KEY, Server, write_memory
+
+    tmp = tmp_path_factory.mktemp("desk-serve")
+    keys = tmp / "keys.txt"
+    keys.write_text(f"# the desk's keys\n{KEY}\n", encoding="utf-8")
+    memory = write_memory(tmp / "memory" / "en")
+    srv = Server(
+        tmp,
+        tiny_model,
+        "--memory",
+        str(memory),
+        "--api-keys",
+        str(keys),
+        "--char-limit",
+        "3000",
+        "--body-limit",
+        "20000",
+        "--suggestions",
+        str(tmp / "suggestions.po"),
+        "--max-wait-ms",
+        "20",
+    )
+    srv.memory = memory
+    srv.suggestions = tmp / "suggestions.po"
+    yield srv
+    assert srv.stop() == 0
+
+
 # --- Weblate's machinery classes (tests/weblate_machinery.py) -------------------------------
 
 

@@ -30,6 +30,7 @@ from tarjama.sources import read
 
 from .browser import Harness, ink_alignment
 from .conftest import run_cli
+from .test_serve import KEY, Server
 
 MARKDOWN = """# عنوان *المقال* الرئيسي
 
@@ -336,25 +337,17 @@ def test_html_export_keeps_words_written_with_angle_brackets_and_the_sources_com
     assert f":{line[msgstrs[2]]}: export: control characters removed (U+001B)" in check.stdout
 
 
-def test_service_html_keeps_a_comment_inside_a_sentence(tmp_path: Path, tiny_model: Path) -> None:
-    from .test_serve import KEY, Server
-
-    keys = tmp_path / "keys.txt"
-    keys.write_text(KEY + "\n", encoding="utf-8")
-    server = Server(tmp_path, tiny_model, "--api-keys", str(keys))
-    try:
-        q = "<p>تعليق <!-- ملاحظة --> داخل <b>الجملة</b>.</p><p>قال x&lt;y هنا.</p>"
-        res = requests.post(
-            server.url + "/translate",
-            json={"q": q, "source": "ar", "target": "en", "format": "html", "api_key": KEY},
-            timeout=60,
-        )
-        assert res.status_code == 200, res.text
-        out = res.json()["translatedText"]
-        assert "<!-- ملاحظة -->" in out and out.count("<b>") == out.count("</b>") == 1, out
-        assert not re.search(r"<(?!/?(?:p|b)>|!-- ملاحظة -->)", out), out  # no other markup
-    finally:
-        server.stop()
+def test_service_html_keeps_a_comment_inside_a_sentence(desk_server: Server) -> None:
+    q = "<p>تعليق <!-- ملاحظة --> داخل <b>الجملة</b>.</p><p>قال x&lt;y هنا.</p>"
+    res = requests.post(
+        desk_server.url + "/translate",
+        json={"q": q, "source": "ar", "target": "en", "format": "html", "api_key": KEY},
+        timeout=60,
+    )
+    assert res.status_code == 200, res.text
+    out = res.json()["translatedText"]
+    assert "<!-- ملاحظة -->" in out and out.count("<b>") == out.count("</b>") == 1, out
+    assert not re.search(r"<(?!/?(?:p|b)>|!-- ملاحظة -->)", out), out  # no other markup
 
 
 # --- item 21: what stays Arabic keeps its direction -----------------------------------------
