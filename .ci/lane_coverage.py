@@ -1,7 +1,8 @@
 """The fast lane's reach: run `pytest -m "not slow"` under coverage and fail unless it executes
 every module of the package (the stage folders, tarjama/ and its subpackages), named with the
 share of its statements it ran. Subprocesses the tests start (`tarjama serve`, `python -m
-tarjama`) are measured too ([tool.coverage.run] patch = subprocess).
+tarjama`), and pytest-xdist's workers, which run the lane on every core (tests/conftest.py), are
+measured too ([tool.coverage.run] patch = subprocess).
 
 Usage: python .ci/lane_coverage.py [extra pytest arguments]
 """

@@ -11,14 +11,20 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
+from filelock import FileLock
 
 from tarjama.translate.scratch_model import ScratchConfig, build_scratch_model
+
+if TYPE_CHECKING:
+    from .weblate_machinery import Harness
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "hanoi-convention.ar.txt"
@@ -37,10 +43,43 @@ def read_gold(path: Path = GOLD_TSV) -> list[dict[str, str]]:
         ]
 
 
+def run_root(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """The folder every process of this run shares: under pytest-xdist (the fast lane runs on
+    every core, `pytest_xdist_auto_num_workers`) the workers' temp folders' parent; None when the
+    run is this one process."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return None
+    return tmp_path_factory.getbasetemp().parent
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]) -> Path:
+    """A folder ``build`` fills, built once per test run: under pytest-xdist the first worker to
+    ask builds it while the others wait on a lock, then all read the same files (a tiny model
+    costs seconds of CPU per build). It appears whole or not at all (built aside, then renamed);
+    tests only read it."""
+    root = run_root(tmp_path_factory)
+    if root is None:
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    folder = root / name
+    with FileLock(str(root / f"{name}.lock")):
+        if not folder.exists():
+            part = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=root))
+            build(part)
+            os.replace(part, folder)
+    return folder
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Conversions made by tests go to a temp cache, never the user's ~/.cache/tarjama."""
-    os.environ["TARJAMA_CACHE"] = str(tmp_path_factory.mktemp("tarjama-cache"))
+    """Conversions made by tests go to a temp cache, never the user's ~/.cache/tarjama; one per
+    run, so that xdist's workers convert the shared tiny model once (the cache takes a lock per
+    conversion, `translate/ct2_convert.py`)."""
+    root = run_root(tmp_path_factory)
+    cache = tmp_path_factory.mktemp("tarjama-cache") if root is None else root / "tarjama-cache"
+    cache.mkdir(exist_ok=True)
+    os.environ["TARJAMA_CACHE"] = str(cache)
 
 
 @pytest.fixture(scope="session")
@@ -50,10 +89,30 @@ def gold() -> list[dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory, gold) -> Path:
-    """A random-weight MarianMTModel (d_model 32) with SentencePiece trained on the example, in opus-mt layout."""
-    out = tmp_path_factory.mktemp("tiny-marian")
-    return build_scratch_model(
-        out, [g["arabic"] for g in gold], [g["english"] for g in gold], ScratchConfig(max_length=48)
+    """A random-weight MarianMTModel (d_model 32) with SentencePiece trained on the example, in
+    opus-mt layout; built once per run (`built_once`)."""
+    return built_once(
+        tmp_path_factory,
+        "tiny-marian",
+        lambda out: build_scratch_model(
+            out, [g["arabic"] for g in gold], [g["english"] for g in gold], ScratchConfig(max_length=48)
+        ),
+    )
+
+
+@pytest.fixture(scope="session")
+def second_model(tmp_path_factory: pytest.TempPathFactory, gold) -> Path:
+    """Another tiny model (different seed), so that two systems really differ (`tarjama compare`'s
+    tests and its report page's)."""
+    return built_once(
+        tmp_path_factory,
+        "tiny-marian-2",
+        lambda out: build_scratch_model(
+            out,
+            [g["arabic"] for g in gold],
+            [g["english"] for g in gold],
+            ScratchConfig(max_length=24, seed=1),
+        ),
     )
 
 
@@ -189,6 +248,58 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     return report
 
 
+# --- `tarjama serve` ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def desk_server(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path):
+    """One `tarjama serve` on 127.0.0.1 as a desk runs it (a memory, an API key, suggestions, the
+    limits test_serve.py checks), for the tests that need *a* server, not a process of their own:
+    those of startup, signals, options and the key file start their own (tests/test_serve*.py).
+    A test reads its counters before and after (`Server.health`), never their absolute values."""
+    from .test_serve import KEY, Server, write_memory
+
+    tmp = tmp_path_factory.mktemp("desk-serve")
+    keys = tmp / "keys.txt"
+    keys.write_text(f"# the desk's keys\n{KEY}\n", encoding="utf-8")
+    memory = write_memory(tmp / "memory" / "en")
+    srv = Server(
+        tmp,
+        tiny_model,
+        "--memory",
+        str(memory),
+        "--api-keys",
+        str(keys),
+        "--char-limit",
+        "3000",
+        "--body-limit",
+        "20000",
+        "--suggestions",
+        str(tmp / "suggestions.po"),
+        "--max-wait-ms",
+        "20",
+    )
+    srv.memory = memory
+    srv.suggestions = tmp / "suggestions.po"
+    yield srv
+    assert srv.stop() == 0
+
+
+# --- Weblate's machinery classes (tests/weblate_machinery.py) -------------------------------
+
+
+@pytest.fixture(scope="session")
+def weblate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
+    """One Weblate harness process for the session's scenarios (test_weblate_harness.py's against
+    the recorder, test_weblate_serve.py's against `tarjama serve`): Django and Weblate's imports
+    cost a second of CPU each time a process starts; every scenario starts from fresh caches."""
+    from .weblate_machinery import Harness
+
+    harness = Harness(tmp_path_factory.mktemp("weblate-harness"))
+    yield harness
+    harness.close()
+
+
 # --- the lanes: `pytest -m "not slow"` (fast) and `pytest` (everything; CI) -----------------
 
 
@@ -197,3 +308,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("soak") is not None:
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own, which starts the workers
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """The fast lane, run whole (`pytest -m "not slow"`, no file, test or -k named), runs on every core:
+    a pytest-xdist worker per CPU this process may use (the tests run torch on one thread each,
+    `tests/__init__.py`), each test module whole on one worker (its module fixtures built once).
+    Anything else runs in this one process: a worker costs a collection of its own (seconds:
+    torch and transformers imported again) that a few chosen tests never win back, and the slow
+    lane holds what wants the machine to itself (a Ray cluster, servers under timed hostile
+    clients, a soak that measures memory). ``-n`` chooses for itself (``-n 0``: one process);
+    without pytest-xdist (the `test` extra installs it) everything runs in this process."""
+    if not config.pluginmanager.hasplugin("xdist") or hasattr(config, "workerinput"):
+        return
+    if config.option.numprocesses is not None or config.option.dist != "no":
+        return  # asked for on the command line
+    named = config.args_source is pytest.Config.ArgsSource.ARGS or bool(config.option.keyword)
+    fast_lane = " ".join((config.option.markexpr or "").split()) == "not slow"
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if fast_lane and not named and cpus > 1 and not config.option.collectonly:
+        config.option.numprocesses = cpus
+        config.option.dist = "loadscope"

@@ -13,13 +13,12 @@ from PIL import Image
 from rich.console import Console
 
 from tarjama.errors import InputError, TarjamaError
-from tarjama.evaluation.compare import System, compare
+from tarjama.evaluation.compare import Comparison, System, compare
 from tarjama.evaluation.hypotheses import Misaligned, read_reference, read_segments
 from tarjama.evaluation.report import FILES, markdown
 from tarjama.evaluation.terminal import comparison_table
 from tarjama.glossary import load_default
 from tarjama.run.systems import SystemSpec, parse_system
-from tarjama.translate.scratch_model import ScratchConfig, build_scratch_model
 
 from .conftest import EXAMPLE, GOLD_TSV, REFERENCE, run_cli
 from .test_score import degrade, reference_lines
@@ -42,13 +41,20 @@ def hypothesis_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
     return paths
 
 
-def test_degraded_is_significantly_worse_and_an_identical_copy_is_not_different(
-    hypothesis_files: dict[str, Path],
-) -> None:
+@pytest.fixture(scope="module")
+def three_systems(hypothesis_files: dict[str, Path]) -> Comparison:
+    """copy (the baseline), degraded and near against the reference, with the sources and the
+    default glossary: one comparison (seconds of resampling) for the tests that only read it."""
     ref = read_reference(REFERENCE)
     systems = [System(name, read_segments(path), str(path)) for name, path in hypothesis_files.items()]
     sources = [line.split("\t")[3] for line in GOLD_TSV.read_text(encoding="utf-8").splitlines()]
-    result = compare(systems, ref, sources, load_default())
+    return compare(systems, ref, sources, load_default())
+
+
+def test_degraded_is_significantly_worse_and_an_identical_copy_is_not_different(
+    three_systems: Comparison,
+) -> None:
+    result = three_systems
     tests = result.tests.systems
     for metric in result.tests.metrics:  # BLEU and chrF2++
         worse = tests["degraded"][metric]
@@ -63,11 +69,8 @@ def test_degraded_is_significantly_worse_and_an_identical_copy_is_not_different(
     assert len(spreads) == 5 and spreads == sorted(spreads, reverse=True) and spreads[0] > 0
 
 
-def test_comparison_table_shows_the_report_table_on_the_terminal(hypothesis_files: dict[str, Path]) -> None:
-    ref = read_reference(REFERENCE)
-    systems = [System(name, read_segments(path), str(path)) for name, path in hypothesis_files.items()]
-    sources = [line.split("\t")[3] for line in GOLD_TSV.read_text(encoding="utf-8").splitlines()]
-    comparison = compare(systems, ref, sources, load_default())
+def test_comparison_table_shows_the_report_table_on_the_terminal(three_systems: Comparison) -> None:
+    comparison = three_systems
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(comparison_table(comparison))
     text = console.export_text()
@@ -102,15 +105,6 @@ def test_misaligned_system_is_refused(tmp_path: Path) -> None:
     ref = read_reference(REFERENCE)
     with pytest.raises(Misaligned, match=r"33 segments .* every system needs the reference.s segmentation"):
         compare([System("a", ref, "a"), System("b", read_segments(short), "b")], ref)
-
-
-@pytest.fixture(scope="module")
-def second_model(tmp_path_factory: pytest.TempPathFactory, gold) -> Path:
-    """Another tiny model (different seed), so the two systems really differ."""
-    out = tmp_path_factory.mktemp("tiny-marian-2")
-    return build_scratch_model(
-        out, [g["arabic"] for g in gold], [g["english"] for g in gold], ScratchConfig(max_length=24, seed=1)
-    )
 
 
 def test_compare_two_tiny_models_end_to_end(

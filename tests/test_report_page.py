@@ -23,7 +23,7 @@ from tarjama.sources.text import is_mostly_arabic
 
 from .browser import Harness
 from .conftest import EXAMPLE, REFERENCE, read_gold, run_cli
-from .test_compare import hypothesis_files, second_model  # noqa: F401 (fixtures)
+from .test_compare import hypothesis_files  # noqa: F401 (a fixture)
 from .test_score import degrade, reference_lines
 
 WIDTH = 1280
@@ -34,7 +34,7 @@ ARABIC = re.compile(r"[\u0600-\u06FF]")
 @pytest.fixture(scope="module")
 def cli_report(
     tiny_model: Path,
-    second_model: Path,  # noqa: F811
+    second_model: Path,
     hypothesis_files: dict[str, Path],  # noqa: F811
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Path:

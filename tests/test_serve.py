@@ -89,34 +89,15 @@ def write_memory(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def memory_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_memory(tmp_path_factory.mktemp("memory") / "en")
+def server(desk_server: Server) -> Server:
+    """The session's desk server (conftest.py): a memory, the key, --char-limit 3000,
+    --body-limit 20000, suggestions, --max-wait-ms 20."""
+    return desk_server
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path, memory_dir: Path):
-    tmp = tmp_path_factory.mktemp("serve")
-    keys = tmp / "keys.txt"
-    keys.write_text(f"# the desk's keys\n{KEY}\n", encoding="utf-8")
-    srv = Server(
-        tmp,
-        tiny_model,
-        "--memory",
-        str(memory_dir),
-        "--api-keys",
-        str(keys),
-        "--char-limit",
-        "3000",
-        "--body-limit",
-        "20000",
-        "--suggestions",
-        str(tmp / "suggestions.po"),
-        "--max-wait-ms",
-        "20",
-    )
-    srv.suggestions = tmp / "suggestions.po"
-    yield srv
-    assert srv.stop() == 0
+def memory_dir(server: Server) -> Path:
+    return server.memory
 
 
 def post(server: Server, **body) -> requests.Response:

@@ -33,13 +33,9 @@ def open_server(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path):
 
 
 @pytest.fixture(scope="module")
-def keyed(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path):
-    tmp = tmp_path_factory.mktemp("serve-apis-keyed")
-    keys = tmp / "keys.txt"
-    keys.write_text(f"{KEY}\n", encoding="utf-8")
-    srv = Server(tmp, tiny_model, "--no-memory", "--api-keys", str(keys))
-    yield srv
-    assert srv.stop() == 0
+def keyed(desk_server: Server) -> Server:
+    """A server that wants the key: the session's desk server (conftest.py)."""
+    return desk_server
 
 
 # ---- LibreTranslate's tests/test_api/*, adapted in the client and the pair --------------------

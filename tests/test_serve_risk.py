@@ -3,21 +3,17 @@ asked; a plain request's answer, and DeepL's, are what they were."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import requests
 
 from .conftest import read_gold
-from .test_serve import KEY, NAME, Server, post, write_memory
+from .test_serve import KEY, NAME, Server, post
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path):
-    tmp = tmp_path_factory.mktemp("serve-risk")
-    srv = Server(tmp, tiny_model, "--memory", str(write_memory(tmp / "memory" / "en")), "--max-wait-ms", "20")
-    yield srv
-    assert srv.stop() == 0
+def server(desk_server: Server) -> Server:
+    """The session's desk server (conftest.py): test_serve.py's memory, the key, --max-wait-ms 20."""
+    return desk_server
 
 
 def test_risk_only_when_asked(server: Server) -> None:

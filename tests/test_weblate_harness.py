@@ -9,19 +9,14 @@ is in docs/weblate-requests.md).
 from __future__ import annotations
 
 import importlib.util
-import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .api_recorder import Recorded, Recorder
 from .conftest import IN_CI
-
-HARNESS = Path(__file__).with_name("weblate_machinery.py")
+from .weblate_machinery import Harness  # the session's harness process: conftest's `weblate` fixture
 
 
 def in_ci() -> bool:
@@ -44,18 +39,11 @@ def recorder():
         yield rec
 
 
-def harness(tmp_path: Path, engine: str, url: str, scenario: str, *extra: str) -> dict[str, Any]:
-    """Run one scenario in a subprocess outside the repository (its translate/ folder would
-    shadow translate-toolkit, which Weblate imports)."""
-    proc = subprocess.run(
-        [sys.executable, str(HARNESS), "run", engine, url, scenario, "--key", "K3Y", *extra],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return json.loads(proc.stdout)
+def harness(weblate: Harness, engine: str, url: str, scenario: str, *extra: str) -> dict[str, Any]:
+    """Run one scenario in the session's harness process, outside the repository (its translate/
+    folder would shadow translate-toolkit, which Weblate imports): what `python
+    tests/weblate_machinery.py run ENGINE URL SCENARIO --key K3Y ...` prints."""
+    return weblate.run(engine, url, scenario, "--key", "K3Y", *extra)
 
 
 def is_probe(r: Recorded) -> bool:
@@ -85,8 +73,8 @@ def after_save(requests: list[Recorded]) -> list[Recorded]:
         ("tmserver", "/tmserver", ("GET", "/tmserver/en/de/unit/test", None)),
     ],
 )
-def test_saving_settings_translates_test_en_to_de(tmp_path, recorder, engine, path, probe):
-    out = harness(tmp_path, engine, recorder.url + path, "validate")
+def test_saving_settings_translates_test_en_to_de(weblate, recorder, engine, path, probe):
+    out = harness(weblate, engine, recorder.url + path, "validate")
     assert out["saved"] is True, out
     reqs = recorder.take()
     method, target, body = probe
@@ -99,8 +87,8 @@ def test_saving_settings_translates_test_en_to_de(tmp_path, recorder, engine, pa
 
 
 @needs_weblate
-def test_libretranslate_markup_goes_as_offset_tokens_and_comes_back_as_tags(tmp_path, recorder):
-    out = harness(tmp_path, "libretranslate", recorder.url, "markup")
+def test_libretranslate_markup_goes_as_offset_tokens_and_comes_back_as_tags(weblate, recorder):
+    out = harness(weblate, "libretranslate", recorder.url, "markup")
     sent = [r.json() for r in after_save(recorder.take()) if r.path == "/translate"]
     first = sent[0]
     assert first["q"] == ["وقّع [X5X]دانغ هوانغ جيانغ[X57X] الاتفاقية."]
@@ -113,8 +101,8 @@ def test_libretranslate_markup_goes_as_offset_tokens_and_comes_back_as_tags(tmp_
 
 
 @needs_weblate
-def test_deepl_markup_goes_as_empty_x_tags_and_text_as_escaped_xml(tmp_path, recorder):
-    out = harness(tmp_path, "deepl", recorder.url + "/v2/", "markup")
+def test_deepl_markup_goes_as_empty_x_tags_and_text_as_escaped_xml(weblate, recorder):
+    out = harness(weblate, "deepl", recorder.url + "/v2/", "markup")
     sent = [r.json() for r in after_save(recorder.take()) if r.path == "/v2/translate"]
     assert sent[0]["text"] == ['وقّع <x id="5"></x>دانغ هوانغ جيانغ<x id="57"></x> الاتفاقية.']
     assert sent[1]["text"] == ["قال &quot;نعم&quot; &amp; وقّع 3/4 الوفود."]
@@ -124,8 +112,8 @@ def test_deepl_markup_goes_as_empty_x_tags_and_text_as_escaped_xml(tmp_path, rec
 
 
 @needs_weblate
-def test_deepl_glossary_upload_use_and_stale_delete(tmp_path, recorder):
-    out = harness(tmp_path, "deepl", recorder.url + "/v2/", "glossary")
+def test_deepl_glossary_upload_use_and_stale_delete(weblate, recorder):
+    out = harness(weblate, "deepl", recorder.url + "/v2/", "glossary")
     assert "error" not in out, out
     reqs = after_save(recorder.take())
     created = [r.json() for r in reqs if r.method == "POST" and r.path == "/v2/glossaries"]
@@ -149,8 +137,8 @@ def test_deepl_glossary_upload_use_and_stale_delete(tmp_path, recorder):
 
 @needs_weblate
 @pytest.mark.parametrize(("engine", "path"), [("libretranslate", ""), ("deepl", "/v2/")])
-def test_batch_of_twenty_is_one_request(tmp_path, recorder, engine, path):
-    out = harness(tmp_path, engine, recorder.url + path, "batch")
+def test_batch_of_twenty_is_one_request(weblate, recorder, engine, path):
+    out = harness(weblate, engine, recorder.url + path, "batch")
     assert len(out["translations"]) == 20 and all(out["translations"]), out
     reqs = [r for r in after_save(recorder.take()) if r.path.endswith("/translate")]
     assert len(reqs) == 1

@@ -13,6 +13,7 @@ import pytest
 from .conftest import read_gold
 from .test_serve import KEY, Server, write_memory
 from .test_weblate_harness import harness, needs_weblate
+from .weblate_machinery import Harness
 
 pytestmark = needs_weblate
 LINKED = '<a href="https://example.org/giang">Dang Hoang Giang</a>'
@@ -39,8 +40,8 @@ def desk(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path):
     srv.stop()
 
 
-def run(tmp_path: Path, engine: str, url: str, scenario: str, *extra: str) -> dict:
-    out = harness(tmp_path, engine, url, scenario, *extra)
+def run(weblate: Harness, engine: str, url: str, scenario: str, *extra: str) -> dict:
+    out = harness(weblate, engine, url, scenario, *extra)
     assert out["saved"] is True and out["settings_errors"] == [], out
     assert "error" not in out, out
     return out
@@ -51,15 +52,15 @@ def key_in_url(srv: Server) -> str:
 
 
 @pytest.mark.parametrize("engine", ["libretranslate", "deepl", "tmserver"])
-def test_settings_validate_and_save(tmp_path: Path, desk: Server, engine: str) -> None:
+def test_settings_validate_and_save(weblate: Harness, desk: Server, engine: str) -> None:
     url = {"libretranslate": desk.url, "deepl": desk.url + "/v2/", "tmserver": key_in_url(desk)}[engine]
-    run(tmp_path, engine, url, "validate")
+    run(weblate, engine, url, "validate")
 
 
 @pytest.mark.parametrize("engine", ["libretranslate", "deepl"])
-def test_a_link_comes_back_around_the_right_words(tmp_path: Path, desk: Server, engine: str) -> None:
+def test_a_link_comes_back_around_the_right_words(weblate: Harness, desk: Server, engine: str) -> None:
     url = desk.url if engine == "libretranslate" else desk.url + "/v2/"
-    out = run(tmp_path, engine, url, "markup")
+    out = run(weblate, engine, url, "markup")
     suggestion = out["results"][0]["suggestions"][0][0]["text"]
     assert LINKED in suggestion, suggestion
     # the second text's quotes and & went as XML entities to DeepL: none comes back as one
@@ -68,16 +69,16 @@ def test_a_link_comes_back_around_the_right_words(tmp_path: Path, desk: Server, 
 
 
 @pytest.mark.parametrize("engine", ["libretranslate", "deepl"])
-def test_a_batch_of_twenty(tmp_path: Path, desk: Server, engine: str) -> None:
+def test_a_batch_of_twenty(weblate: Harness, desk: Server, engine: str) -> None:
     url = desk.url if engine == "libretranslate" else desk.url + "/v2/"
-    out = run(tmp_path, engine, url, "batch")
+    out = run(weblate, engine, url, "batch")
     assert len(out["translations"]) == 20 and all(out["translations"]), out
 
 
 def test_deepl_glossary_from_weblate_is_enforced_and_the_stale_one_deleted(
-    tmp_path: Path, desk: Server
+    weblate: Harness, desk: Server
 ) -> None:
-    out = run(tmp_path, "deepl", desk.url + "/v2/", "glossary")
+    out = run(weblate, "deepl", desk.url + "/v2/", "glossary")
     first = out["results"][0]["suggestions"][0][0]["text"]
     # Weblate's "فيتنام → Viet Nam" wins over the server's "Vietnam"; its forbidden term never came
     assert "Viet Nam" in first and "Vietnam" not in first, first
@@ -86,7 +87,7 @@ def test_deepl_glossary_from_weblate_is_enforced_and_the_stale_one_deleted(
     assert len(list(desk.store.glob("*.json"))) == 1  # the stale one deleted
 
 
-def test_tmserver_answers_from_the_memory(tmp_path: Path, desk: Server) -> None:
+def test_tmserver_answers_from_the_memory(weblate: Harness, desk: Server) -> None:
     gold = read_gold()[3]
-    out = run(tmp_path, "tmserver", key_in_url(desk), "plain", "--text", gold["arabic"])
+    out = run(weblate, "tmserver", key_in_url(desk), "plain", "--text", gold["arabic"])
     assert out["results"][0]["suggestions"][0][0]["text"] == gold["english"]

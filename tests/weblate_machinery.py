@@ -1,10 +1,13 @@
 """Drive Weblate's own machinery classes (LibreTranslate, DeepL, tmserver) against a server.
 
-A harness, not a test module: tests run it as a subprocess,
+A harness, not a test module: it runs as a subprocess,
 
     python tests/weblate_machinery.py run ENGINE URL SCENARIO [--key K] [--text T ...] [--term SRC=TGT ...]
 
-and read one JSON object from stdout. It must run as a script (or anywhere the repository root is
+and prints one JSON object on stdout; `python tests/weblate_machinery.py serve` runs one `run`
+per line of stdin (the line: its arguments as a JSON list) and answers each with a line of JSON,
+so that the tests start Django and Weblate's imports once (`Harness`, a second of CPU a
+scenario) and each scenario still starts from fresh caches (`run_scenario`). It must run as a script (or anywhere the repository root is
 not on sys.path): the repository's `translate/` folder would shadow translate-toolkit's package,
 which Weblate imports. It needs `weblate` and the few packages its machinery imports (the recipe
 is in docs/weblate-requests.md); `python tests/weblate_machinery.py record` writes the recorded
@@ -24,10 +27,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import select
+import signal
+import subprocess
 import sys
+import traceback
 import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 ENGINES = {
@@ -396,10 +404,8 @@ def _markdown_result(result: dict[str, Any]) -> str:
     return "Harness result:\n\n```json\n{\n" + lines + "\n}\n```\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="cmd", required=True)
-    run = sub.add_parser("run", help="one scenario against URL, JSON on stdout")
+def _run_parser() -> argparse.ArgumentParser:
+    run = argparse.ArgumentParser(prog="weblate_machinery.py run", description="one scenario, JSON on stdout")
     run.add_argument("engine", choices=sorted(ENGINES))
     run.add_argument("url", help="the machinery's URL setting, e.g. http://127.0.0.1:5000/v2/")
     run.add_argument("scenario", choices=SCENARIOS)
@@ -407,15 +413,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--text", action="append", help="a source string (repeat for several)")
     run.add_argument("--term", action="append", help="a glossary term SRC=TGT (repeat)")
     run.add_argument("--flags", default="", help="Weblate flags of the units, e.g. xml-text")
-    sub.add_parser("record", help="every engine and scenario against the recorder, Markdown")
-    args = parser.parse_args(argv)
+    return run
 
-    setup_django()
-    if args.cmd == "record":
-        record(sys.stdout.write)
-        return 0
+
+def _run(args: argparse.Namespace) -> dict[str, Any]:
     terms = [tuple(t.split("=", 1)) for t in args.term or []]
-    result = run_scenario(
+    return run_scenario(
         args.engine,
         args.url,
         args.key,
@@ -424,7 +427,102 @@ def main(argv: list[str] | None = None) -> int:
         terms or None,
         args.flags,  # type: ignore[arg-type]
     )
-    json.dump(result, sys.stdout, ensure_ascii=False)
+
+
+def serve(lines: Iterable[str], write: Callable[[str], Any]) -> None:
+    """`run` once per line (a JSON list of its arguments), one JSON line back for each. What
+    would have been a crash of `run` (a traceback, exit 1) comes back as ``{"harness_error": ...}``."""
+    parser = _run_parser()
+    for line in lines:
+        try:
+            result = _run(parser.parse_args(json.loads(line)))
+        except (Exception, SystemExit):  # argparse exits on bad arguments
+            result = {"harness_error": traceback.format_exc()}
+        write(json.dumps(result, ensure_ascii=False) + "\n")
+
+
+class Harness:
+    """`serve` in a process of its own, started once and asked one scenario at a time:
+    ``Harness(folder).run("deepl", url, "glossary", "--key", "K")`` is what ``python
+    tests/weblate_machinery.py run deepl URL glossary --key K`` prints, as a dict. ``folder``
+    is its working folder (not the repository root: see the module's docstring) and holds its
+    stderr. A scenario that takes longer than ``timeout`` seconds stops the process (the next
+    call starts another) and fails with its stderr."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.log = folder / "harness.stderr"
+        self._proc: subprocess.Popen[str] | None = None
+
+    def _start(self) -> subprocess.Popen[str]:
+        if self._proc is None or self._proc.poll() is not None:
+            self._proc = subprocess.Popen(
+                [sys.executable, os.path.abspath(__file__), "serve"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.log.open("a", encoding="utf-8"),
+                cwd=self.folder,
+                text=True,
+                encoding="utf-8",
+            )
+        return self._proc
+
+    def run(self, *argv: str, timeout: float = 120) -> dict[str, Any]:
+        proc = self._start()
+        assert proc.stdin is not None and proc.stdout is not None
+        seen = self.log.stat().st_size
+        proc.stdin.write(json.dumps(argv, ensure_ascii=False) + "\n")
+        proc.stdin.flush()
+        ready = select.select([proc.stdout], [], [], timeout)[0]
+        line = proc.stdout.readline() if ready else ""
+        if not line:
+            self.close()
+            why = f"took longer than {timeout}s" if not ready else "ended"
+            raise AssertionError(f"the Weblate harness {why} on {argv}: {self._stderr(seen)}")
+        result: dict[str, Any] = json.loads(line)
+        assert "harness_error" not in result, result["harness_error"][-2000:] + self._stderr(seen)
+        return result
+
+    def _stderr(self, since: int) -> str:
+        with self.log.open(encoding="utf-8", errors="replace") as fh:
+            fh.seek(since)
+            return fh.read()[-2000:]
+
+    def close(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            assert self._proc.stdin is not None
+            self._proc.stdin.close()  # serve ends at the end of its input
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._proc.send_signal(signal.SIGKILL)
+                self._proc.wait()
+        self._proc = None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser(
+        "run", help="one scenario against URL, JSON on stdout", parents=[_run_parser()], add_help=False
+    )
+    sub.add_parser("serve", help="`run` for each line of stdin (its arguments, a JSON list), JSON lines out")
+    sub.add_parser("record", help="every engine and scenario against the recorder, Markdown")
+    args = parser.parse_args(argv)
+
+    setup_django()
+    if args.cmd == "record":
+        record(sys.stdout.write)
+        return 0
+    if args.cmd == "serve":
+
+        def write(text: str) -> None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+
+        serve(sys.stdin, write)
+        return 0
+    json.dump(_run(args), sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0
 
