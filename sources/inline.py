@@ -22,7 +22,7 @@ import hashlib
 import re
 import threading
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -59,6 +59,11 @@ class Token:
     text: str = ""  # TEXT: decoded text; OPAQUE: its visible text
     chars: list[int] | None = None  # TEXT: source offset of each decoded character, plus the end
     partner: int = -1  # OPEN/CLOSE: index of the matching marker in the paragraph, -1 if none
+    # TEXT: indices of the "|" the source wrote unescaped. A msgid writes them so: in Markdown a
+    # pipe counts as a table cell, and a line's count decides whether it and the line after it
+    # are a paragraph or a table, so escaping one the source left bare can turn a paragraph into
+    # a table when spliced back (and the other way round)
+    raw_pipes: tuple[int, ...] = ()
 
 
 @dataclass
@@ -301,7 +306,7 @@ def _piece(
             if j in spaced and j > i0 and (last[j] == 0 or lo == first[j]):
                 parts.append(" ")  # (last[j] == 0: the token is only that space)
             if lo < hi:
-                parts.append(escape(plain[lo:hi]))
+                parts.append(_escaped(escape, plain, lo, hi, t.raw_pipes, first[j]))
             if j < i1 and last[j] > b and not closing_space:  # "<b>x. </b>y": the space goes with the
                 parts.append(" ")  # closing tag the sentence took in, or the next sentence is glued
                 closing_space = True
@@ -428,3 +433,27 @@ def read_marked_up(
         raise InputError(f"no translatable Arabic text in this {kept_out}", path=path)
     check_arabic(visible, path, what)
     return Document(path, text, hashlib.sha256(raw).hexdigest(), sentences, fmt, marks)
+
+
+def _escaped(
+    escape: Callable[[str], str], plain: str, lo: int, hi: int, raw: Sequence[int], base: int
+) -> str:
+    """``escape(plain[lo:hi])`` with the pipes the source wrote bare (``raw``: indices in the
+    token, which starts at ``base``) written bare again. ``escape`` writes every pipe as ``\\|``,
+    so the n-th pipe of its output is the n-th of the text."""
+    text = escape(plain[lo:hi])
+    bare = {k + base - lo for k in raw if lo <= k + base < hi}
+    if not bare or "|" not in text:
+        return text
+    out: list[str] = []
+    at = 0
+    for k, ch in enumerate(plain[lo:hi]):
+        if ch != "|":
+            continue
+        found = text.index("|", at)
+        if k in bare and found > 0 and text[found - 1] == "\\":
+            out.append(text[at : found - 1] + "|")
+        else:
+            out.append(text[at : found + 1])
+        at = found + 1
+    return "".join(out) + text[at:]

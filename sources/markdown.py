@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -565,7 +565,17 @@ class _Walk:
             nonlocal words, chars
             if words:
                 chars.append(tail)  # the token takes the list: no copy of a paragraph's offsets
-                out.append(Token(T.TEXT, chars[0], tail, text="".join(words), chars=chars))
+                joined = "".join(words)
+                out.append(
+                    Token(
+                        T.TEXT,
+                        chars[0],
+                        tail,
+                        text=joined,
+                        chars=chars,
+                        raw_pipes=_bare_pipes(text, joined, chars),
+                    )
+                )
                 words, chars = [], []
 
         def span(pos: int) -> tuple[int, int]:
@@ -935,3 +945,18 @@ def read_markdown(path: str | Path) -> Document:
 
 
 __all__ = ["MarkdownPage", "read_markdown", "read_markdown_text"]
+
+
+def _bare_pipes(source: str, decoded: str, chars: Sequence[int]) -> tuple[int, ...]:
+    """Indices of the pipes of ``decoded`` that ``source`` wrote without a backslash."""
+    out = []
+    for k, ch in enumerate(decoded):
+        if ch != "|":
+            continue
+        at = chars[k]
+        slashes = 0
+        while at - slashes > 0 and source[at - slashes - 1] == "\\":
+            slashes += 1
+        if source[at : at + 1] == "|" and slashes % 2 == 0:
+            out.append(k)
+    return tuple(out)
