@@ -108,6 +108,28 @@ def test_translates_every_sentence_in_order_and_independently_of_batching(
     assert one.translate(picked) == [out[5], out[0], out[17]]
 
 
+def test_a_call_smaller_than_the_batch_is_shared_by_every_worker(
+    tiny_model: Path, sentences: list[str]
+) -> None:
+    """A call of 6 sentences with room for 32 goes to both workers as two batches of 3 (one batch
+    would keep one core idle: the service's batches of one-sentence requests), and each sentence
+    decodes as it does alone."""
+    from tarjama.translate.backend import CpuLayout
+
+    source = resolve_model(str(tiny_model))
+    backend = open_backend(
+        source, DecodeSettings(backend="ct2", beam=2, batch_size=32), CpuLayout(threads=2, parts=2)
+    )
+    started: list[int] = []
+    start = backend._start
+    backend._start = lambda tokens, *rest: started.append(len(tokens)) or start(tokens, *rest)  # type: ignore[method-assign]
+    out = backend.translate(sentences[:6])
+    assert started == [3, 3]
+    one = open_backend(source, DecodeSettings(backend="ct2", beam=2, batch_size=1))
+    assert one.translate(sentences[:6]) == out
+    assert backend.batch_cut(100) == 16 and backend.batch_cut(1) == 1
+
+
 def test_opening_ct2_leaves_torch_its_threads(tiny_model: Path) -> None:
     """CTranslate2 sets the OpenMP thread count of the thread that opens it (to intra_threads = 1);
     a transformers system run after a ct2 one in the same process must still get every thread."""

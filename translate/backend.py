@@ -293,6 +293,12 @@ class BaseBackend(Generic[Tokens, Started]):
         """Sentences per batch handed to :meth:`_start`."""
         return self.settings.batch_size
 
+    def batch_cut(self, sentences: int) -> int:
+        """Sentences per batch when one call translates ``sentences``: at most
+        ``decode_batch_size``; an engine whose workers decode batches side by side cuts a smaller
+        call so that every worker gets a share."""
+        return self.decode_batch_size
+
     def output_budget(self, source_tokens: int) -> int:
         return output_budget(source_tokens, self.model_max)
 
@@ -341,7 +347,7 @@ class BaseBackend(Generic[Tokens, Started]):
                 batch,
                 self._start([tokens[i] for i in batch], [owed[i] for i in batch], [bans[i] for i in batch]),
             )
-            for batch in length_sorted_batches([len(t) for t in tokens], self.decode_batch_size)
+            for batch in length_sorted_batches([len(t) for t in tokens], self.batch_cut(len(tokens)))
         ]
         out: list[Scored] = [Scored("")] * len(tokens)
         for batch, handle in started:
