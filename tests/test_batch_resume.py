@@ -111,3 +111,34 @@ def test_an_interrupt_python_swallowed_still_stops_the_run_at_its_next_step() ->
         progress.advance(articles=1)
     with pytest.raises(KeyboardInterrupt):
         stops.check()
+
+
+def test_the_swallowed_interrupt_prints_no_traceback_and_other_errors_still_do() -> None:
+    """While held, the "Exception ignored" report of the handler's own interrupt is silent (a clean
+    CI run printed a traceback on stderr for a SIGTERM that landed in a weakref callback); any
+    other unraisable error still reaches the hook that was in place, which comes back after."""
+    import sys
+
+    from tarjama.run.interrupts import Interrupts
+
+    seen: list[type[BaseException]] = []
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda u: seen.append(type(u.exc_value))
+    try:
+        with Interrupts() as stops:
+
+            class Finaliser:
+                def __del__(self) -> None:
+                    stops._handle(signal.SIGTERM, None)
+
+            class Broken:
+                def __del__(self) -> None:
+                    raise ValueError("a real bug in a finaliser")
+
+            Finaliser()
+            Broken()
+        assert seen == [ValueError]
+        assert stops.signalled == signal.SIGTERM
+    finally:
+        hook, sys.unraisablehook = sys.unraisablehook, previous
+    assert hook is not stops._unraisable_hook  # put back on the way out

@@ -4,7 +4,8 @@ Python raises KeyboardInterrupt wherever the main thread happens to be when a si
 Where that is a ``__del__`` or a weakref callback (filelock's lock finaliser runs at any
 garbage collection), Python prints "Exception ignored in ..." and carries on: a SIGTERM was
 lost that way and the batch ran to its end with exit 0. So the handler also remembers the
-signal, and the run checks it at every progress step (an article written, a batch decoded)
+signal (and, while it is held, the "Exception ignored" report of that one interrupt is not
+printed: a user would read a traceback for a stop that still happens as it should), and the run checks it at every progress step (an article written, a batch decoded)
 and once more when it returns: a swallowed interrupt still ends the run at the next step,
 with the usual one line and exit 130, and every catalog already written stays complete.
 
@@ -22,6 +23,7 @@ nothing and the run goes on as the caller's own handlers say.
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from types import FrameType
 from typing import Any
@@ -37,18 +39,31 @@ class Interrupts:
     def __init__(self) -> None:
         self.signalled: int | None = None
         self._previous: dict[int, Any] = {}
+        self._unraisable = sys.unraisablehook
 
     def __enter__(self) -> Interrupts:
         if threading.current_thread() is not threading.main_thread():
             return self  # signal.signal would raise there; signals never land there anyway
         for signum in self.SIGNALS:
             self._previous[signum] = signal.signal(signum, self._handle)
+        self._unraisable = sys.unraisablehook
+        sys.unraisablehook = self._unraisable_hook
         return self
 
     def __exit__(self, *exc: object) -> None:
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)
+        if self._previous:
+            sys.unraisablehook = self._unraisable
         self._previous.clear()
+
+    def _unraisable_hook(self, unraisable: Any) -> None:
+        """Silent for the interrupt this handler raised where Python could not raise it (a
+        finaliser): it is remembered and acted on at the next step; anything else is reported
+        by the hook that was in place."""
+        if self.signalled is not None and isinstance(unraisable.exc_value, KeyboardInterrupt):
+            return
+        self._unraisable(unraisable)
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         self.signalled = signum
