@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 # Latin spellings each Arabic letter may stand for in a name (lower case, one or two letters).
-_LATIN: dict[str, tuple[str, ...]] = {
+LATIN_OF: dict[str, tuple[str, ...]] = {
     "ا": ("a", "e", "o", "u", "i", "aa"),
     "ب": ("b", "p"),
     "پ": ("p",),
@@ -37,6 +37,7 @@ _LATIN: dict[str, tuple[str, ...]] = {
     "س": ("s", "c", "th", "ss", "x", "z", "sh"),
     "ش": ("sh", "ch", "sch", "s", "x", "sz"),
     "تش": ("ch", "tch", "cz", "c", "tsch", "zh"),
+    "تس": ("ts", "tz", "z", "c"),  # Herzliya هرتسليا, Fico فيتسو
     "چ": ("ch", "c"),
     "ص": ("s", "ss"),
     "ض": ("d", "dh", "z"),
@@ -155,7 +156,7 @@ def _dp(arabic: tuple[str, ...], word: str) -> tuple[float, tuple[tuple[int, int
             if i < n:
                 if c + _SKIP_ARABIC < cost[i + 1][j]:
                     cost[i + 1][j], back[i + 1][j] = c + _SKIP_ARABIC, (i, j)
-                for spelling in _LATIN.get(arabic[i], ()):
+                for spelling in LATIN_OF.get(arabic[i], ()):
                     if arabic[i] == "ه" and i < n - 1 and spelling[0] in _VOWELS:
                         continue  # ه is a vowel (ة, "-a/-e") only at a word's end: هرتسوغ's is the h
                     if word.startswith(spelling, j) and c < cost[i + 1][j + len(spelling)]:

@@ -59,12 +59,44 @@ def english_key(name: str) -> str:
     return "".join(out)
 
 
+def _lines(name: str) -> list[str]:
+    raw = (resources.files("tarjama.glossary") / name).read_bytes()
+    return [line for line in gzip.decompress(raw).decode("utf-8").splitlines() if line and line[0] != "#"]
+
+
 @cache
 def known_names() -> dict[str, str]:
     """Folded Arabic name → the Latin forms it goes by, ``|`` between them."""
-    raw = (resources.files("tarjama.glossary") / "known-names.tsv.gz").read_bytes()
-    lines = gzip.decompress(raw).decode("utf-8").splitlines()
-    return dict(line.split("\t", 1) for line in lines if line and not line.startswith("#"))
+    return dict(line.split("\t", 1) for line in _lines("known-names.tsv.gz"))
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    return frozenset(_lines("common-words.txt.gz"))
+
+
+def common_word(word: str) -> bool:
+    """Whether a folded, canonical word is a common word of Arabic text (``common-words.txt.gz``,
+    made by ``tools/gen_common_words.py`` from wordfreq: about once in a million words or more)."""
+    return word in _common_words()
+
+
+def confirmed(text_words: Sequence[str], term_words: Sequence[str], english: Sequence[str]) -> bool:
+    """Whether the gazetteer vouches for a spelling: the whole spelling is a known name one of whose
+    Latin forms is the term's English name, or, word by word where both have as many words,
+    every word that differs from the glossary's is a known name going by its aligned English."""
+    target = " ".join(dict.fromkeys(english))
+    if _same_name(" ".join(text_words), english_key(target)):
+        return True
+    if len(text_words) != len(term_words):
+        return False
+    changed = [(w, e) for w, t, e in zip(text_words, term_words, english, strict=True) if w != t]
+    return bool(changed) and all(_same_name(w, english_key(e)) for w, e in changed)
+
+
+def _same_name(spelling: str, key: str) -> bool:
+    forms = latin_keys(spelling)
+    return forms is not None and any(_loose(f, True) == _loose(key, True) for f in forms)
 
 
 @lru_cache(maxsize=4096)

@@ -24,6 +24,7 @@ from tarjama.glossary.families import (
     family_text,
     name_kind,
     text_skeleton,
+    uses_families,
 )
 from tarjama.glossary.forms import (
     LATIN_OF_NAME,
@@ -39,6 +40,7 @@ from tarjama.glossary.forms import (
 from tarjama.glossary.known_names import different_name
 from tarjama.glossary.normalize import Folded, Seats, Word, fold, normalize, seats, seats_clash, words
 from tarjama.glossary.terms import Glossary, Term
+from tarjama.glossary.translit import TranslitIndex, TranslitTerm, coarse, translit_term
 from tarjama.glossary.variants import canonical, stems
 
 
@@ -85,8 +87,10 @@ class Scan:
     ambiguous: list[Ambiguity]  # in text order
 
 
-# candidate tiers: on one span, the term as written beats its adjective, which beats a family spelling
-EXACT, ADJECTIVE, FAMILY = 0, 1, 2
+# candidate tiers: on one span, the term as written beats its adjective, which beats a family
+# spelling; a spelling only the English accepts (glossary/translit.py) is matched last, on words
+# no other tier took
+EXACT, ADJECTIVE, FAMILY, TRANSLIT = 0, 1, 2, 3
 
 
 class Matcher:
@@ -100,6 +104,7 @@ class Matcher:
         self._family: dict[str, list[FamilyTerm]] = {}
         self._prefixes: set[str] = set()
         self._family_words = 0
+        self._translit = TranslitIndex()
         # months in any calendar and abbreviations however dotted (glossary/forms.py)
         self._by_month_first: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
         self._abbreviations: dict[str, list[tuple[str, Term]]] = {}
@@ -140,13 +145,25 @@ class Matcher:
                 if latin is not None:
                     self._latin.setdefault(latin[0], []).append((latin, term))
             # an abbreviation's letters are no transliterated name: it gets its forms, not a family
-            for fam in family_terms(term) if parts is None else ():
+            fams = family_terms(term) if parts is None else []
+            for fam in fams:
                 for k in fam.keys:
                     self._family.setdefault(k, []).append(fam)
                     self._prefixes.update(k[:n] for n in range(len(k) + 1))
                 self._family_words = max(self._family_words, fam.words)
+            if parts is None and uses_families(term) and not has_month(toks):
+                self._add_translit(term, toks, fams)
         for bucket in self._by_first.values():
             bucket.sort(key=lambda t: -len(t.key))
+
+    def _add_translit(self, term: Term, toks: Sequence[Word], fams: Sequence[FamilyTerm]) -> None:
+        if not toks or not all(t.text.isalpha() for t in toks):
+            return
+        arabic = tuple(canonical(t.text) for t in toks)
+        english = fams[0].english if fams else (term.target.lower(),) * len(arabic)
+        entry = translit_term(term, arabic, term.target, name_kind(term.type), english)
+        if entry is not None:
+            self._translit.add(entry)
 
     def find(self, text: str) -> list[Match]:
         """All term occurrences in ``text``, in text order (ambiguous names left out)."""
@@ -223,6 +240,8 @@ class Matcher:
                     by_target.setdefault(c[4].target, c[4])
             best = next(c for c in group if len(c[3]) == fewest)
             chosen.append((i, j, best[3], tuple(by_target.values()), tier))
+        if self._translit:
+            chosen.extend(self._translit_chosen(folded, toks, taken))
         chosen.sort(key=lambda c: c[0])
         matches: list[Match] = []
         ambiguous: list[Ambiguity] = []
@@ -234,7 +253,7 @@ class Matcher:
                 ambiguous.append(Ambiguity(start, end, text[start:end], clitics, terms))
             else:
                 matches.append(
-                    Match(start, end, text[start:end], clitics, terms[0], tier == FAMILY, tier == ADJECTIVE)
+                    Match(start, end, text[start:end], clitics, terms[0], tier >= FAMILY, tier == ADJECTIVE)
                 )
         return Scan(matches, ambiguous)
 
@@ -288,6 +307,57 @@ class Matcher:
                     # or a pair of them) once the next word is joined on
                     if sk.key[:-2] not in self._prefixes:
                         break
+        return out
+
+    def _translit_chosen(
+        self, folded: Folded, toks: Sequence[Word], taken: list[bool]
+    ) -> list[tuple[int, int, str, tuple[Term, ...], int]]:
+        """Spans of words no other tier took that a name's English accepts (glossary/translit.py):
+        windows of 1 … n+1 whole words, the first with its clitics, longest first; a span two
+        names with different targets accept equally is reported with both (an ambiguity)."""
+        found: list[tuple[int, int, str, TranslitTerm]] = []
+        canon = [canonical(t.text) for t in toks]
+        for i, tok in enumerate(toks):
+            if taken[i] or not tok.text.isalpha():
+                continue
+            for clitics, stem in stems(tok.text):
+                whole = canon[i] if clitics else ""
+                window = [stem]
+                key = coarse(window)
+                for j in range(i + 1, min(len(toks), i + self._translit.words + 1) + 1):
+                    if j > i + 1:
+                        if taken[j - 1] or not toks[j - 1].text.isalpha():
+                            break
+                        window.append(canon[j - 1])
+                        key += coarse(window[-1:])
+                    if len(key) > self._translit.longest:
+                        break
+                    for entry in self._translit.lookup(key):
+                        if entry.accepts(window, whole):
+                            found.append((i, j, clitics, entry))
+        # longest first, then leftmost; bare readings before clitic ones
+        found.sort(key=lambda c: (-(c[1] - c[0]), c[0], len(c[2])))
+        out: list[tuple[int, int, str, tuple[Term, ...], int]] = []
+        n = 0
+        while n < len(found):
+            i, j, clitics, _ = found[n]
+            group = [found[n]]
+            n += 1
+            while n < len(found) and found[n][:2] == (i, j):
+                group.append(found[n])
+                n += 1
+            if any(taken[i:j]):
+                continue
+            taken[i:j] = [True] * (j - i)
+            fewest = min(len(c[2]) for c in group)
+            by_target: dict[str, Term] = {}
+            for c in group:
+                if len(c[2]) == fewest:
+                    term = c[3].term
+                    assert isinstance(term, Term)
+                    by_target.setdefault(term.target, term)
+            best = next(c for c in group if len(c[2]) == fewest)
+            out.append((i, j, best[2], tuple(by_target.values()), TRANSLIT))
         return out
 
 

@@ -1,0 +1,421 @@
+"""The last tier of name matching: a spelling that reads as the row's English.
+
+The families (:mod:`tarjama.glossary.families`) reach an outlet's spelling one rule at a time,
+each rule a letter or a vowel letter the English decides. Each new set of outlets' spellings
+showed the same thing: a real spelling often differs from the glossary's in two or three of
+those ways at once (مولدوفا/مولدافيا, تشيرنيهيف/تشيرنيغوف, أوروغواي/الأوروغواي, a vowel letter moved
+*and* an emphatic for a plain letter), which no single rule reaches and a product of rules would
+reach far too much with. This tier scores a span directly instead, on two things that do not
+depend on which rule an outlet followed:
+
+1. **its consonants are the glossary's** up to one edit, in coarse classes that Arabic
+   transliteration really confuses (:data:`COARSE`: t/d ت ط د ض ث ذ; s/z/sh س ص ز ظ ش ژ;
+   k/g/q/j/ch ك ق ج غ تش; h ح خ; b/p/f/v ب پ ف ڤ; vowel letters, ه, ع and hamza carry none),
+   an article ال on a word, as outlets write it or leave it out, included in neither;
+2. **it reads as the row's English** (:func:`fit`, every English letter accounted for, short
+   vowels may go unwritten) about as well as the glossary's own spelling does.
+
+Only rows whose own spelling is a transliteration by the English arbiter's evidence (every
+English vowel between consonants written: :func:`tarjama.glossary.english.vowelled`) get this
+tier: Arabic names and words leave their short vowels out (صبري Sabri, حماس Hamas, كريم Karim),
+and a different name or word one letter from them is common (صابري Saberi, الحماس "the zeal",
+كرم Karam); foreign names are written with their vowels, and what is one letter from them is
+rarely a word. A span the English accepts is still refused when it is a known different name
+(:func:`tarjama.glossary.known_names.different_name`), as families are.
+
+Why by hand: transliteration-equivalence matching of this kind (symmetric-deletion lookup, then
+a weighted alignment against the Latin form) is not what any maintained Arabic NLP package offers
+for arbitrary glossary rows; the alignment reuses :mod:`tarjama.glossary.english`'s letter table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tarjama.glossary.english import LATIN_OF, latin, vowelled
+from tarjama.glossary.known_names import common_word, confirmed, different_name
+
+# One class per letter (folded text: أ إ آ → ا, ى → ي, ة → ه, گ → ك); letters not here carry none.
+COARSE: dict[str, str] = {
+    **dict.fromkeys("بپفڤڥ", "b"),
+    **dict.fromkeys("تطدضثذ", "t"),
+    **dict.fromkeys("سصزظشژ", "s"),
+    **dict.fromkeys("كقجغچڨڭ", "k"),
+    **dict.fromkeys("حخ", "h"),
+    "ل": "l",
+    "م": "m",
+    "ن": "n",
+    "ر": "r",
+}
+MIN_KEY = 3  # a coarse key this long or longer may differ by one edit; shorter ones must be equal
+MIN_EXACT_KEY = 2  # shorter keys get no tier at all
+MEMO = 50_000  # text keys remembered per index (a few MB at most)
+MIN_FUZZY = 4  # one edit of the key only from four consonants on (three is too near other words)
+MARGIN = 0.3  # how much worse than the glossary's own spelling a span may read as the English
+MAX_FIT = 1.0  # and never worse than this: a span must read as the English on its own
+WORD_BUDGET = 1.0  # how far a word may be from the glossary's (distance): two small differences
+VOUCHED_EXTRA = 0.5  # one more where another word of the name is written as the glossary writes it
+SHORT_FIT = 0.5  # a short word differs only in a name that reads this well as its English
+
+# alignment costs (see :func:`fit`)
+_SKIP_EN_VOWEL = 0.25  # a short vowel Arabic leaves unwritten
+_SKIP_EN_H = 0.5  # a silent or unwritten h
+_SKIP_EN = 1.0
+_SKIP_AR_VOWEL = 0.6  # a vowel letter the English has no vowel for
+_SKIP_AR = 1.0
+_EN_VOWELS = frozenset("aeiouy")
+_AR_VOWELS = frozenset("اويهعء")
+
+
+def _strip_article(word: str) -> str:
+    return word[2:] if word.startswith("ال") and len(word) >= 4 else word
+
+
+def coarse(words: Sequence[str]) -> str:
+    """The coarse consonant key of canonical words (see the module docstring, item 1)."""
+    return "".join(map(_coarse_word, words))
+
+
+@lru_cache(maxsize=65536)
+def _coarse_word(word: str) -> str:
+    return "".join(COARSE[c] for c in _strip_article(word).replace("تش", "چ") if c in COARSE)
+
+
+def _deletions(key: str) -> set[str]:
+    return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two keys are equal or one insertion, deletion or substitution apart."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _free(spellings: str) -> tuple[tuple[str, float], ...]:
+    return tuple((sp, 0.0) for sp in spellings.split())
+
+
+# What a vowel letter may stand for, and at what cost: the letter's own vowel is free; an "e" for
+# ا (French and German names: ميشال Michel) costs a little; any other vowel costs as much as an
+# unwritten consonant would, so ماريا does not read as Mario nor دانا as Dina.
+_VOWEL_SPELLINGS: dict[str, tuple[tuple[str, float], ...]] = {
+    "ا": (("a", 0.0), ("aa", 0.0), ("e", 0.3), ("ae", 0.3), ("o", 0.8), ("u", 0.8), ("i", 0.8)),
+    "و": (*_free("o u oo ou ow au aw w oa uo eau"), ("v", 0.3), ("a", 0.8), ("e", 0.8)),
+    "ي": (*_free("i y e ee ie ey ai ay ei ea ye yi"), ("j", 0.3), ("a", 0.8), ("o", 0.8), ("u", 0.8)),
+    "ه": (("h", 0.0), ("a", 0.0), ("ah", 0.0), ("e", 0.0)),
+    "ع": (("a", 0.0), ("e", 0.0), ("i", 0.0), ("o", 0.0), ("u", 0.0)),
+}
+# consonants as the English arbiter reads them, less two rare readings that let common words read
+# as names: غ for a French r (غوتيريش Guterres as Reuters), د for a "th" (قادرين as Catherine)
+_NOT_HERE = frozenset({("غ", "r"), ("د", "th")})
+_SPELLINGS: dict[str, tuple[tuple[str, float], ...]] = {
+    **{k: tuple((s, 0.0) for s in v if (k, s) not in _NOT_HERE) for k, v in LATIN_OF.items()},
+    **_VOWEL_SPELLINGS,
+}
+
+
+def fit(words: Sequence[str], english: str) -> float:
+    """How well canonical Arabic words read as an English name: the cheapest alignment of all
+    their letters with all its letters (0: every letter is a standard rendering of the other).
+    A word's article ال and a word-initial alef (a hamza's seat) may stand for nothing."""
+    return _fit(tuple(words), latin(english))
+
+
+@lru_cache(maxsize=16384)
+def _fit(words: tuple[str, ...], word: str) -> float:
+    units: list[tuple[str, bool]] = []  # (letter, free to skip)
+    for w in words:
+        lead = 2 if w.startswith("ال") and len(w) >= 4 and not word.startswith(("al", "el")) else 0
+        for k, ch in enumerate(w):
+            units.append((ch, k < lead or (k == lead and ch == "ا")))
+    n, m = len(units), len(word)
+    inf = float("inf")
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    for i in range(n + 1):
+        row = cost[i]
+        for j in range(m + 1):
+            c = row[j]
+            if c == inf:
+                continue
+            if j < m:  # an English letter the Arabic does not write
+                ch = word[j]
+                step = _SKIP_EN_VOWEL if ch in _EN_VOWELS else _SKIP_EN_H if ch == "h" else _SKIP_EN
+                if c + step < row[j + 1]:
+                    row[j + 1] = c + step
+            if i == n:
+                continue
+            letter, free = units[i]
+            nxt = cost[i + 1]
+            step = 0.0 if free else _SKIP_AR_VOWEL if letter in _AR_VOWELS else _SKIP_AR
+            if c + step < nxt[j]:  # an Arabic letter the English does not write
+                nxt[j] = c + step
+            for spelling, extra in _SPELLINGS.get(letter, ()):
+                if word.startswith(spelling, j) and c + extra < nxt[j + len(spelling)]:
+                    nxt[j + len(spelling)] = c + extra
+            if i + 1 < n and letter + units[i + 1][0] in LATIN_OF:  # تش, تس as one unit
+                for spelling in LATIN_OF[letter + units[i + 1][0]]:
+                    if word.startswith(spelling, j) and c < cost[i + 2][j + len(spelling)]:
+                        cost[i + 2][j + len(spelling)] = c
+    return cost[n][m]
+
+
+@dataclass(frozen=True)
+class TranslitTerm:
+    """A name row as this tier sees it."""
+
+    term: object  # the glossary Term (typed loosely: glossary.terms imports nothing from here)
+    arabic: tuple[str, ...]  # canonical words as the glossary writes them
+    key: str
+    english: str
+    own_fit: float  # how well the glossary's own spelling reads as the English
+    kind: str | None = None  # person, place, organization, event (families.name_kind)
+    foreign: bool = False  # the glossary writes every English vowel between consonants (vowelled)
+    english_words: tuple[str, ...] = ()  # per Arabic word, its English (families' alignment)
+
+    def accepts(self, words: Sequence[str], whole: str = "") -> bool:
+        """Whether canonical text words (clitics removed; ``whole``: the first word as written
+        when clitics were) are this name: near in consonants, read as the English, each differing
+        word within reach (:func:`_word_ok`). A differing word that is a common Arabic word must
+        also be a known name going by the English (كازان Kazan; not كونية "cosmic" for قونية
+        Konya), and a common word is never read as clitics and a name (لزوم is "need", not ل +
+        زوم Zoom)."""
+        words = tuple(words)
+        if words == self.arabic or abs(len(words) - len(self.arabic)) > 1:
+            return False
+        if whole and common_word(whole):
+            return False
+        key = coarse(words)
+        if key != self.key and not (
+            len(self.key) >= MIN_FUZZY and len(key) >= MIN_FUZZY and _one_edit(key, self.key)
+        ):
+            return False
+        if different_name(words, self.arabic, self.english_words):
+            return False
+        own_words = {_strip_article(g) for g in self.arabic}
+        if any(common_word(w) for w in words if _strip_article(w) not in own_words) and not confirmed(
+            words, self.arabic, self.english_words
+        ):
+            return False
+        score = fit(words, self.english)
+        if score > min(MAX_FIT, self.own_fit + MARGIN):
+            return False
+        if len(words) != len(self.arabic):  # one word or two (بلاك ستون/بلاكستون): the whole is one word
+            joined, own = "".join(words), "".join(self.arabic)
+            if joined != own and not _one_edit(joined, own):
+                return False  # not a word written apart or together, a word before or after it
+            pairs = [(own, joined)]
+        else:
+            pairs = list(zip(self.arabic, words, strict=True))
+        vouched = any(g == t and len(g) >= 3 for g, t in pairs)
+        return all(g == t or _word_ok(g, t, vouched, self, score - self.own_fit) for g, t in pairs)
+
+
+# the emphatic letters foreign names are traditionally written with, and their plain letters
+# (ض ظ ح are Arabic names' letters: ضاري Dari is not داري "my house")
+_EMPHATIC = {"ق": "ك", "ط": "ت", "ص": "س"}
+_DOUBLED = {"و": "oo", "ي": "ee", "ا": "aa"}  # a vowel letter doubled for an English double vowel
+_VOWEL_LETTERS = frozenset("اوي")
+
+
+def _undouble(word: str, english: str) -> str:
+    """The word with a doubled vowel letter written once where the English doubles that vowel
+    (زووم Zoom, داوود Dawood; not فيينا Vienna, whose يي are two vowels)."""
+    out: list[str] = []
+    for c in word:
+        if not (out and c == out[-1] and c in _DOUBLED and _DOUBLED[c] in english):
+            out.append(c)
+    return "".join(out)
+
+
+_CHEAP = 0.5  # a vowel letter more, less or another; a consonant for one that renders the same
+_HAMZA = 0.25  # a hamza's seat: رافائيل/رافاييل
+_FAR = 2.0  # any other letter: more than a word's budget
+# consonant letters that render one foreign sound, one tradition writing one and another the other
+# (what families.RENDERINGS pairs by the English letter, here without it: the English is read by fit)
+_SAME_SOUND = [
+    frozenset(pair)
+    for pair in (
+        "تط",
+        "تث",
+        "ثس",
+        "سص",
+        "سز",
+        "سش",
+        "زظ",
+        "زذ",
+        "دذ",
+        "دض",
+        "كق",
+        "قغ",
+        "غج",
+        "جچ",
+        "كچ",
+        "شچ",
+        "جژ",
+        "زژ",
+        "بف",
+        "بپ",
+        "فڤ",
+        "فو",
+        "هح",
+        "هخ",
+        "هغ",
+        "حخ",
+    )
+]
+_EMPHATIC_LETTERS = frozenset("طصضظقح")
+
+
+def _sub_cost(a: str, b: str, foreign: bool) -> float:
+    if a == b:
+        return 0.0
+    if a in "ئؤء" or b in "ئؤء":
+        return _HAMZA if (a in "ئؤءاوي" and b in "ئؤءاوي") else _FAR
+    if a in _VOWEL_LETTERS and b in _VOWEL_LETTERS:
+        return _CHEAP
+    if frozenset((a, b)) in _SAME_SOUND:
+        # an Arabic name's emphatic is its own letter (مطران Matran is not متران Mitterrand)
+        return _CHEAP if foreign or not ({a, b} & _EMPHATIC_LETTERS) else _FAR
+    return _FAR
+
+
+def _indel_cost(ch: str, last: bool) -> float:
+    if ch in "ئؤء":
+        return _HAMZA
+    if last:  # a last ه is a vowel (ستوره/ستور Støre); a last vowel letter is the name's (هلسنكي)
+        return _CHEAP if ch == "ه" else _FAR if ch in _VOWEL_LETTERS else 1.0
+    return _CHEAP if ch in _VOWEL_LETTERS else 1.0
+
+
+def distance(g: str, t: str, foreign: bool = True) -> float:
+    """How far a text word is from the glossary's in the ways spellings of one name differ: a
+    vowel letter more, less or another, a consonant for one rendering the same sound (not an
+    emphatic of an Arabic name: ``foreign`` False) cost :data:`_CHEAP`; a hamza's seat less; a
+    consonant more or less 1; another consonant, or a last vowel letter, more than a budget."""
+    a, b = g.replace("تش", "چ"), t.replace("تش", "چ")
+    n, m = len(a), len(b)
+    prev = [0.0] * (m + 1)
+    for j in range(1, m + 1):
+        prev[j] = prev[j - 1] + _indel_cost(b[j - 1], j == m)
+    for i in range(1, n + 1):
+        cur = [prev[0] + _indel_cost(a[i - 1], i == n)] + [0.0] * m
+        for j in range(1, m + 1):
+            cur[j] = min(
+                prev[j] + _indel_cost(a[i - 1], i == n),
+                cur[j - 1] + _indel_cost(b[j - 1], j == m),
+                prev[j - 1] + _sub_cost(a[i - 1], b[j - 1], foreign),
+            )
+        prev = cur
+    return prev[m]
+
+
+def _adjective(g: str, t: str, article: bool) -> bool:
+    """Whether a text word is the adjective (nisba) of a place or body the glossary word names:
+    كولومبيا → الكولومبي "Colombian", كولومبيون, الروسية (with the article the glossary does not
+    write; روسية alone is Russia in the Syrian style)."""
+    for suffix in ("يين", "يون", "يات", "ي"):
+        if t.endswith(suffix) and not g.endswith(suffix):
+            return True
+    return article and t.endswith("يه") and not g.endswith("يه")
+
+
+def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float) -> bool:
+    """Whether a text word may stand for a glossary word of the name.
+
+    A word of four consonants or more (three where another word of the name is written as the
+    glossary writes it) differs as the whole-name tests allow. A shorter one is the length of
+    Arabic words and names one letter from each other (سعيد/صعيد, كيم/قيم, بيرن, ليس/ليز,
+    كارل/كاريل), so it may differ only in what a foreign name's spellings differ in and those
+    words do not: a doubled vowel letter written once for an English double vowel (زووم/زوم), and,
+    in a name the glossary writes as a transliteration (every vowel written, reading well as the
+    English), one emphatic letter written plain (طوكيو/توكيو, قازان/كازان; never plain to
+    emphatic, never ق where the English has a q) or one vowel letter added that is the English
+    vowel's own letter (ميامي/مايامي). A foreign place's or body's article ال may be written or
+    left out on a word of five letters or more (أوروغواي/الأوروغواي)."""
+    ga, ta = _strip_article(g), _strip_article(t)
+    if entry.kind != "person" and _adjective(ga, ta, ta != t and ga == g):
+        return False
+    # the article written on one only: a foreign place's or body's
+    if (ga != g) != (ta != t) and (
+        not entry.foreign or entry.kind not in ("place", "organization") or len(ga) < 5
+    ):
+        return False
+    consonants = len(coarse([ga]))
+    if consonants >= 4 or (consonants == 3 and vouched):
+        return distance(ga, ta, entry.foreign) <= WORD_BUDGET + (VOUCHED_EXTRA if vouched else 0.0)
+    english = latin(entry.english)
+    a, b = _undouble(ga, english), _undouble(ta, english)
+    if a == b:
+        return True
+    if not entry.foreign or entry.own_fit > SHORT_FIT:
+        return False
+    if len(a) == len(b):
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        return (
+            len(diff) == 1
+            and _EMPHATIC.get(a[diff[0]]) == b[diff[0]]
+            and not (a[diff[0]] == "ق" and "q" in english)
+        )
+    if len(b) == len(a) + 1 and worse <= 0:
+        return any(b[:k] + b[k + 1 :] == a and b[k] in _VOWEL_LETTERS for k in range(1, len(b) - 1))
+    return False
+
+
+def translit_term(
+    term: object, arabic: tuple[str, ...], english: str, kind: str | None, english_words: tuple[str, ...]
+) -> TranslitTerm | None:
+    """The tier's entry for a name row, or None when its spelling does not read as its English."""
+    key = coarse(arabic)
+    if len(key) < MIN_EXACT_KEY:
+        return None
+    own = fit(arabic, english)
+    foreign = vowelled(tuple("".join(_strip_article(w) for w in arabic)), english)
+    return TranslitTerm(term, arabic, key, english, own, kind, foreign, english_words)
+
+
+class TranslitIndex:
+    """Entries by their coarse key and every key one deletion from it (symmetric-deletion lookup:
+    two keys one edit apart share the key or a deletion of it)."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, list[TranslitTerm]] = {}
+        self._memo: dict[str, list[TranslitTerm]] = {}  # text keys repeat: a word, a phrase
+        self.longest = 0  # no text key longer than this can be one edit from an entry's
+        self.words = 0  # the most words of an entry
+
+    def add(self, entry: TranslitTerm) -> None:
+        keys = {entry.key}
+        if len(entry.key) >= MIN_FUZZY:
+            keys |= _deletions(entry.key)
+        for k in keys:
+            self._by_key.setdefault(k, []).append(entry)
+        self.longest = max(self.longest, len(entry.key) + 1)
+        self.words = max(self.words, len(entry.arabic))
+        self._memo.clear()
+
+    def __bool__(self) -> bool:
+        return bool(self._by_key)
+
+    def lookup(self, key: str) -> list[TranslitTerm]:
+        """Entries whose key may be one edit from ``key`` (to be checked by :meth:`accepts`)."""
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        found: dict[int, TranslitTerm] = {}
+        probes = {key} | (_deletions(key) if len(key) >= MIN_FUZZY else set())
+        for k in probes:
+            for e in self._by_key.get(k, ()):
+                found[id(e)] = e
+        if len(self._memo) >= MEMO:
+            self._memo.clear()
+        out = self._memo[key] = list(found.values())
+        return out
