@@ -81,6 +81,13 @@ def common_word(word: str) -> bool:
     return word in _common_words()
 
 
+def word_reading(whole: str, stem: str) -> bool:
+    """Whether a text word is better read as the common word it is than as clitics and a name
+    (وسالت "and it flowed", not و + a spelling of Thales): the whole word is a common word and
+    the stem left after its clitics is not (بسوريه is ب + سوريه, both common: a reading)."""
+    return common_word(whole) and not common_word(stem)
+
+
 def confirmed(text_words: Sequence[str], term_words: Sequence[str], english: Sequence[str]) -> bool:
     """Whether the gazetteer vouches for a spelling: the whole spelling is a known name one of whose
     Latin forms is the term's English name, or, word by word where both have as many words,

@@ -37,7 +37,7 @@ from tarjama.glossary.forms import (
     month_units,
     nisba_keys,
 )
-from tarjama.glossary.known_names import different_name
+from tarjama.glossary.known_names import different_name, word_reading
 from tarjama.glossary.normalize import Folded, Seats, Word, fold, normalize, seats, seats_clash, words
 from tarjama.glossary.terms import Glossary, Term
 from tarjama.glossary.translit import TranslitIndex, TranslitTerm, coarse, translit_term
@@ -296,6 +296,7 @@ class Matcher:
                             j - i <= fam.words + 1
                             and fam.accepts(sk)
                             and not different_name(window, fam.arabic, fam.english)
+                            and not (clitics and word_reading(canon[i], stem))
                             and not (
                                 seated
                                 and j - i == fam.words

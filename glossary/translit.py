@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tarjama.glossary.english import LATIN_OF, latin, vowelled
-from tarjama.glossary.known_names import common_word, confirmed, different_name
+from tarjama.glossary.known_names import common_word, confirmed, different_name, word_reading
 
 # One class per letter (folded text: أ إ آ → ا, ى → ي, ة → ه, گ → ك); letters not here carry none.
 COARSE: dict[str, str] = {
@@ -186,12 +186,12 @@ class TranslitTerm:
         when clitics were) are this name: near in consonants, read as the English, each differing
         word within reach (:func:`_word_ok`). A differing word that is a common Arabic word must
         also be a known name going by the English (كازان Kazan; not كونية "cosmic" for قونية
-        Konya), and a common word is never read as clitics and a name (لزوم is "need", not ل +
-        زوم Zoom)."""
+        Konya), and a common word is not read as clitics and a name where its stem is no word
+        (لزوم is "need", not ل + زوم Zoom: :func:`known_names.word_reading`)."""
         words = tuple(words)
         if words == self.arabic or abs(len(words) - len(self.arabic)) > 1:
             return False
-        if whole and common_word(whole):
+        if whole and word_reading(whole, words[0]):
             return False
         key = coarse(words)
         if key != self.key and not (
