@@ -54,9 +54,11 @@ MIN_EXACT_KEY = 2  # shorter keys get no tier at all
 MEMO = 50_000  # text keys remembered per index (a few MB at most)
 MIN_FUZZY = 4  # one edit of the key only from four consonants on (three is too near other words)
 MARGIN = 0.3  # how much worse than the glossary's own spelling a span may read as the English
-MAX_FIT = 1.0  # and never worse than this: a span must read as the English on its own
+MAX_FIT = 1.0  # and never worse than this (or the glossary's own, where that reads worse)
+MAX_OWN = 1.5  # a row whose own spelling reads worse than this as its English gets no tier
 WORD_BUDGET = 1.0  # how far a word may be from the glossary's (distance): two small differences
 VOUCHED_EXTRA = 0.5  # one more where another word of the name is written as the glossary writes it
+SHORT_MARGIN = 0.3  # how much worse a short word's last ه may make it read
 SHORT_FIT = 0.5  # a short word differs only in a name that reads this well as its English
 
 # alignment costs (see :func:`fit`)
@@ -206,7 +208,8 @@ class TranslitTerm:
         ):
             return False
         score = fit(words, self.english)
-        if score > min(MAX_FIT, self.own_fit + MARGIN):
+        # as well as the glossary's spelling reads, and well on its own unless that one does not
+        if score > self.own_fit + MARGIN or (score > MAX_FIT and score > self.own_fit):
             return False
         if len(words) != len(self.arabic):  # one word or two (بلاك ستون/بلاكستون): the whole is one word
             joined, own = "".join(words), "".join(self.arabic)
@@ -344,7 +347,8 @@ def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float) -
     ga, ta = _strip_article(g), _strip_article(t)
     if entry.kind != "person" and _adjective(ga, ta, ta != t and ga == g):
         return False
-    # the article written on one only: a foreign place's or body's
+    # the article written on one only: a foreign place's or body's, on a word of five letters or
+    # more (زرقاء "blue" is not الزرقاء Zarqa, مستقبل "a future" not المستقبل)
     if (ga != g) != (ta != t) and (
         not entry.foreign or entry.kind not in ("place", "organization") or len(ga) < 5
     ):
@@ -365,6 +369,8 @@ def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float) -
             and _EMPHATIC.get(a[diff[0]]) == b[diff[0]]
             and not (a[diff[0]] == "ق" and "q" in english)
         )
+    if a + "ه" == b or b + "ه" == a:  # a last e written ه or not: بورشه/بورش Porsche
+        return english[-1:] in ("a", "e") and worse <= SHORT_MARGIN
     if len(b) == len(a) + 1 and worse <= 0:
         return any(b[:k] + b[k + 1 :] == a and b[k] in _VOWEL_LETTERS for k in range(1, len(b) - 1))
     return False
@@ -378,6 +384,8 @@ def translit_term(
     if len(key) < MIN_EXACT_KEY:
         return None
     own = fit(arabic, english)
+    if own > MAX_OWN:
+        return None  # the English is a translation, not a transliteration (Future Movement)
     foreign = vowelled(tuple("".join(_strip_article(w) for w in arabic)), english)
     return TranslitTerm(term, arabic, key, english, own, kind, foreign, english_words)
 
