@@ -182,6 +182,8 @@ def abbreviation_at(toks: Sequence[Word], i: int, letters: str) -> int | None:
     if inside_longer(toks, i, j):
         return None
     if j - i == 1 and len(letters) <= SHORT_GLUED:  # written together: a possible word
+        if buf in MONTH_WORDS:  # آب August, before the "/" of "27 آب/أغسطس", is no AP
+            return None
         before = toks[i - 1].text if i > 0 else ""
         after = toks[j].text if j < len(toks) else ""
         if before not in _CREDIT_BEFORE and after not in _CREDIT_AFTER:

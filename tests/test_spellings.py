@@ -123,6 +123,15 @@ def test_a_short_abbreviation_written_together_in_running_text_may_be_a_word() -
     assert _found("بي بي سي", "BBC", "organization", "قالت بيبيسي إن") == [("بيبيسي", "BBC")]  # 6 letters
 
 
+@pytest.mark.parametrize("month", ["آب", "اب", "ماي"])
+def test_a_month_before_the_slash_of_a_month_pair_is_no_abbreviation(month: str) -> None:
+    # "27 آب/أغسطس": the slash is a credit's place too, but آب is August, not AP (أ ب)
+    letters = " ".join(month.replace("آ", "أ"))
+    for text in (f"وفي 27 {month}/أغسطس أعلنت الحكومة", f"في {month}/مايو الماضي"):
+        assert _found(letters, "XX", "organization", text) == []
+    assert _found(letters, "XX", "organization", f"({letters})") == [(letters, "XX")]
+
+
 @pytest.mark.parametrize(
     ("text", "surface"),
     [
