@@ -219,7 +219,10 @@ class TranslitTerm:
         else:
             pairs = list(zip(self.arabic, words, strict=True))
         vouched = any(g == t and len(g) >= 3 for g, t in pairs)
-        return all(g == t or _word_ok(g, t, vouched, self, score - self.own_fit) for g, t in pairs)
+        return all(
+            g == t or _word_ok(g, t, vouched, self, score - self.own_fit, k > 0 and len(pairs) > 1)
+            for k, (g, t) in enumerate(pairs)
+        )
 
 
 # the emphatic letters foreign names are traditionally written with, and their plain letters
@@ -331,7 +334,7 @@ def _adjective(g: str, t: str, article: bool) -> bool:
     return article and t.endswith("يه") and not g.endswith("يه")
 
 
-def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float) -> bool:
+def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float, later: bool = False) -> bool:
     """Whether a text word may stand for a glossary word of the name.
 
     A word of four consonants or more (three where another word of the name is written as the
@@ -348,11 +351,15 @@ def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float) -
     if entry.kind != "person" and _adjective(ga, ta, ta != t and ga == g):
         return False
     # the article written on one only: a foreign place's or body's, on a word of five letters or
-    # more (زرقاء "blue" is not الزرقاء Zarqa, مستقبل "a future" not المستقبل)
-    if (ga != g) != (ta != t) and (
-        not entry.foreign or entry.kind not in ("place", "organization") or len(ga) < 5
-    ):
-        return False
+    # more (زرقاء "blue" is not الزرقاء Zarqa, مستقبل "a future" not المستقبل); or a person's
+    # family name after a first name written as the glossary writes it (مروان البرغوثي/برغوثي:
+    # Arab family names take it or not; a name alone does not: الأمين "the secretary")
+    if (ga != g) != (ta != t):
+        if entry.kind == "person":
+            if not (later and vouched and len(ga) >= 4):
+                return False
+        elif not entry.foreign or entry.kind not in ("place", "organization") or len(ga) < 5:
+            return False
     consonants = len(coarse([ga]))
     if consonants >= 4 or (consonants == 3 and vouched):
         return distance(ga, ta, entry.foreign) <= WORD_BUDGET + (VOUCHED_EXTRA if vouched else 0.0)
