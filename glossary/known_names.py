@@ -88,6 +88,42 @@ def word_reading(whole: str, stem: str) -> bool:
     return common_word(whole) and not common_word(stem)
 
 
+_VOWEL_LETTERS = "اوي"
+
+
+def drops_vowel(word: str, written: str) -> bool:
+    """Whether a text word leaves out a vowel letter the glossary's word writes (the article's
+    alef and the ending aside: a last ه or ا, then a last ي, as in سوريا/سورية, سكوبيه/سكوبي)."""
+
+    def letters(w: str) -> list[str]:
+        w = w[2:] if w.startswith("ال") and len(w) > 4 else w
+        w = w[:-1] if w.endswith(("ه", "ا")) else w
+        w = w[:-1] if w.endswith("ي") else w
+        return sorted(c for c in w if c in _VOWEL_LETTERS)
+
+    have = letters(word)
+    for c in letters(written):
+        if c in have:
+            have.remove(c)
+        else:
+            return True
+    return False
+
+
+def article_word(text_words: Sequence[str], term_words: Sequence[str]) -> bool:
+    """Whether a family spelling holds a common Arabic word with its article that leaves out a
+    long vowel the glossary's word writes: المزاد "the auction" for الموساد, الكابل "the cable"
+    for كابول, الشباك "the window" for الشاباك. A transliteration that takes the article keeps
+    its vowel letters (البنتاجون, الفيفا, اليونيسيف); such a word is matched only when the
+    gazetteer has it going by the name (:func:`confirmed`)."""
+    if len(text_words) != len(term_words):
+        return False
+    return any(
+        w != t and w.startswith("ال") and common_word(w) and drops_vowel(w, t)
+        for w, t in zip(text_words, term_words, strict=True)
+    )
+
+
 def confirmed(text_words: Sequence[str], term_words: Sequence[str], english: Sequence[str]) -> bool:
     """Whether the gazetteer vouches for a spelling: the whole spelling is a known name one of whose
     Latin forms is the term's English name, or, word by word where both have as many words,

@@ -37,7 +37,7 @@ from tarjama.glossary.forms import (
     month_units,
     nisba_keys,
 )
-from tarjama.glossary.known_names import different_name, word_reading
+from tarjama.glossary.known_names import article_word, confirmed, different_name, word_reading
 from tarjama.glossary.normalize import Folded, Seats, Word, fold, normalize, seats, seats_clash, words
 from tarjama.glossary.terms import Glossary, Term
 from tarjama.glossary.translit import TranslitIndex, TranslitTerm, coarse, translit_term
@@ -297,6 +297,10 @@ class Matcher:
                             and fam.accepts(sk)
                             and not different_name(window, fam.arabic, fam.english)
                             and not (clitics and word_reading(canon[i], stem))
+                            and not (
+                                article_word(window, fam.arabic)
+                                and not confirmed(window, fam.arabic, fam.english)
+                            )
                             and not (
                                 seated
                                 and j - i == fam.words
