@@ -30,6 +30,7 @@ for arbitrary glossary rows; the alignment reuses :mod:`tarjama.glossary.english
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,6 +66,7 @@ SHORT_FIT = 0.5  # a short word differs only in a name that reads this well as i
 _SKIP_EN_VOWEL = 0.25  # a short vowel Arabic leaves unwritten
 _SKIP_EN_H = 0.5  # a silent or unwritten h
 _SKIP_EN = 1.0
+_SKIP_EN_SILENT = 0.3  # a word's last consonants after a vowel, silent in French (Arnault أرنو)
 _SKIP_AR_VOWEL = 0.6  # a vowel letter the English has no vowel for
 _SKIP_AR = 1.0
 _EN_VOWELS = frozenset("aeiouy")
@@ -128,11 +130,31 @@ def fit(words: Sequence[str], english: str) -> float:
     """How well canonical Arabic words read as an English name: the cheapest alignment of all
     their letters with all its letters (0: every letter is a standard rendering of the other).
     A word's article ال and a word-initial alef (a hamza's seat) may stand for nothing."""
-    return _fit(tuple(words), latin(english))
+    return _fit(tuple(words), _letters(english))
+
+
+_SILENT_END = re.compile(r"(?<=[aeiouy])(?:lt|ps|ts|d|t|x)$")  # not s: Greek -os is said (أولمبياكوس)
+
+
+@lru_cache(maxsize=8192)
+def _letters(english: str) -> tuple[str, frozenset[int]]:
+    """An English name's letters (:func:`tarjama.glossary.english.latin` word by word: Nicolas
+    Sarkozy keeps both its s), and where each word's French silent ending starts (Arnault,
+    Deschamps, Bernard, Bordeaux: an Arabic spelling from the French leaves it out)."""
+    out = ""
+    silent: set[int] = set()
+    for w in re.split(r"[\s\-–—]+", english):
+        word = latin(w)
+        end = _SILENT_END.search(word)
+        if end:
+            silent.update(range(len(out) + end.start(), len(out) + len(word)))
+        out += word
+    return out, frozenset(silent)
 
 
 @lru_cache(maxsize=16384)
-def _fit(words: tuple[str, ...], word: str) -> float:
+def _fit(words: tuple[str, ...], english: tuple[str, frozenset[int]]) -> float:
+    word, silent = english
     units: list[tuple[str, bool]] = []  # (letter, free to skip)
     for w in words:
         lead = 2 if w.startswith("ال") and len(w) >= 4 and not word.startswith(("al", "el")) else 0
@@ -150,7 +172,12 @@ def _fit(words: tuple[str, ...], word: str) -> float:
                 continue
             if j < m:  # an English letter the Arabic does not write
                 ch = word[j]
-                step = _SKIP_EN_VOWEL if ch in _EN_VOWELS else _SKIP_EN_H if ch == "h" else _SKIP_EN
+                if ch in _EN_VOWELS:
+                    step = _SKIP_EN_VOWEL
+                elif j in silent:
+                    step = _SKIP_EN_SILENT
+                else:
+                    step = _SKIP_EN_H if ch == "h" else _SKIP_EN
                 if c + step < row[j + 1]:
                     row[j + 1] = c + step
             if i == n:
@@ -202,9 +229,14 @@ class TranslitTerm:
             return False
         if different_name(words, self.arabic, self.english_words):
             return False
+        # a common word standing alone for a name needs the gazetteer; beside a word of the name
+        # written as the glossary writes it, it is that name's (نيكولاس ساركوزي, كريم بنزيما)
         own_words = {_strip_article(g) for g in self.arabic}
-        if any(common_word(w) for w in words if _strip_article(w) not in own_words) and not confirmed(
-            words, self.arabic, self.english_words
+        alone = not any(w in self.arabic and len(w) >= 3 for w in words)
+        if (
+            alone
+            and any(common_word(w) for w in words if _strip_article(w) not in own_words)
+            and not confirmed(words, self.arabic, self.english_words)
         ):
             return False
         score = fit(words, self.english)
@@ -281,12 +313,14 @@ _SAME_SOUND = [
 _EMPHATIC_LETTERS = frozenset("طصضظقح")
 
 
-def _sub_cost(a: str, b: str, foreign: bool) -> float:
+def _sub_cost(a: str, b: str, foreign: bool, last: bool = False) -> float:
     if a == b:
         return 0.0
     if a in "ئؤء" or b in "ئؤء":
         return _HAMZA if (a in "ئؤءاوي" and b in "ئؤءاوي") else _FAR
     if a in _VOWEL_LETTERS and b in _VOWEL_LETTERS:
+        return _CHEAP
+    if last and {a, b} in ({"ه", "ا"}, {"ه", "ي"}):  # a last a/e: بنزيمة/بنزيما, بوكيلة/بوكيلي
         return _CHEAP
     if frozenset((a, b)) in _SAME_SOUND:
         # an Arabic name's emphatic is its own letter (مطران Matran is not متران Mitterrand)
@@ -318,7 +352,7 @@ def distance(g: str, t: str, foreign: bool = True) -> float:
             cur[j] = min(
                 prev[j] + _indel_cost(a[i - 1], i == n),
                 cur[j - 1] + _indel_cost(b[j - 1], j == m),
-                prev[j - 1] + _sub_cost(a[i - 1], b[j - 1], foreign),
+                prev[j - 1] + _sub_cost(a[i - 1], b[j - 1], foreign, i == n and j == m),
             )
         prev = cur
     return prev[m]
@@ -363,6 +397,9 @@ def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float, l
     consonants = len(coarse([ga]))
     if consonants >= 4 or (consonants == 3 and vouched):
         return distance(ga, ta, entry.foreign) <= WORD_BUDGET + (VOUCHED_EXTRA if vouched else 0.0)
+    if consonants == 2 and vouched and (ta.startswith(ga) or ga.startswith(ta)):
+        # a vouched word's ending as the other tradition writes it (إدوار/إدوارد, ميلان/ميلانو)
+        return abs(len(ta) - len(ga)) <= 2 and distance(ga, ta, entry.foreign) <= WORD_BUDGET
     english = latin(entry.english)
     a, b = _undouble(ga, english), _undouble(ta, english)
     if a == b:
