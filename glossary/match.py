@@ -40,7 +40,7 @@ from tarjama.glossary.forms import (
 from tarjama.glossary.known_names import article_word, confirmed, different_name, word_reading
 from tarjama.glossary.normalize import Folded, Seats, Word, fold, normalize, seats, seats_clash, words
 from tarjama.glossary.terms import Glossary, Term
-from tarjama.glossary.translit import TranslitIndex, TranslitTerm, coarse, translit_term
+from tarjama.glossary.translit import TranslitIndex, TranslitTerm, coarse, gazetteer_spellings, translit_term
 from tarjama.glossary.variants import canonical, stems
 
 
@@ -105,6 +105,8 @@ class Matcher:
         self._prefixes: set[str] = set()
         self._family_words = 0
         self._translit = TranslitIndex()
+        # other names of a place from the gazetteer (translit.gazetteer_spellings), by first word
+        self._gazetteer: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
         # months in any calendar and abbreviations however dotted (glossary/forms.py)
         self._by_month_first: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
         self._abbreviations: dict[str, list[tuple[str, Term]]] = {}
@@ -164,6 +166,9 @@ class Matcher:
         entry = translit_term(term, arabic, term.target, name_kind(term.type), english)
         if entry is not None:
             self._translit.add(entry)
+        if name_kind(term.type) == "place" and term.variants is not False:
+            for spelling in gazetteer_spellings(arabic, term.target):
+                self._gazetteer.setdefault(spelling[0], []).append((spelling, term))
 
     def find(self, text: str) -> list[Match]:
         """All term occurrences in ``text``, in text order (ambiguous names left out)."""
@@ -190,6 +195,10 @@ class Matcher:
                         candidates.append((i, j, EXACT, clitics, term))
                 for term, tier in self._adjectives.get(stem, ()):
                     candidates.append((i, i + 1, tier, clitics, term))
+                for spelling, term in self._gazetteer.get(stem, ()):
+                    j = i + len(spelling)
+                    if j <= len(toks) and tuple(keys[i + 1 : j]) == spelling[1:]:
+                        candidates.append((i, j, FAMILY, clitics, term))
         if self._by_month_first and has_month(toks):
             units = month_units(toks, keys)
             ukeys = [u.key for u in units]
