@@ -40,7 +40,14 @@ from tarjama.glossary.forms import (
 from tarjama.glossary.known_names import article_word, confirmed, different_name, word_reading
 from tarjama.glossary.normalize import Folded, Seats, Word, fold, normalize, seats, seats_clash, words
 from tarjama.glossary.terms import Glossary, Term
-from tarjama.glossary.translit import TranslitIndex, TranslitTerm, coarse, gazetteer_spellings, translit_term
+from tarjama.glossary.translit import (
+    TranslitIndex,
+    TranslitTerm,
+    coarse,
+    far_word,
+    gazetteer_spellings,
+    translit_term,
+)
 from tarjama.glossary.variants import canonical, stems
 
 
@@ -197,6 +204,8 @@ class Matcher:
                     candidates.append((i, i + 1, tier, clitics, term))
                 for spelling, term in self._gazetteer.get(stem, ()):
                     j = i + len(spelling)
+                    if clitics and word_reading(keys[i], stem):
+                        continue  # فاتن "Faten" is no ف + اتن (Athens in Persian)
                     if j <= len(toks) and tuple(keys[i + 1 : j]) == spelling[1:]:
                         candidates.append((i, j, FAMILY, clitics, term))
         if self._by_month_first and has_month(toks):
@@ -307,7 +316,7 @@ class Matcher:
                             and not different_name(window, fam.arabic, fam.english)
                             and not (clitics and word_reading(canon[i], stem))
                             and not (
-                                article_word(window, fam.arabic)
+                                (article_word(window, fam.arabic) or far_word(window, fam.arabic))
                                 and not confirmed(window, fam.arabic, fam.english)
                             )
                             and not (

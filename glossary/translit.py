@@ -467,6 +467,47 @@ def gazetteer_spellings(arabic: tuple[str, ...], english: str) -> list[tuple[str
     return out
 
 
+def edits(a: str, b: str) -> int:
+    """Letters to insert, delete, replace or swap with a neighbour to turn ``a`` into ``b``
+    (optimal string alignment: امريكا/اميركا is one swap)."""
+    n, m = len(a), len(b)
+    d = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n + 1):
+        d[i][0] = i
+    for j in range(m + 1):
+        d[0][j] = j
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[n][m]
+
+
+def _shape(w: str) -> str:
+    """A word's letters with each consonant as its class (COARSE: غوغل and جوجل alike), the
+    article aside."""
+    w = _strip_article(w).replace("تش", "چ")
+    return "".join(COARSE.get(c, c) for c in w)
+
+
+def far_word(text_words: Sequence[str], term_words: Sequence[str]) -> bool:
+    """Whether a family spelling is, or holds, a common Arabic word two changes or more from the
+    glossary's (the article aside, a consonant for one of its class free): مرتين "twice" for مارتن (an ا out, a ي in), منسق "coordinator"
+    for مينسك, كثيرين "many" for كاثرين, إلى تثبيت "to fixing" for إليزابيث. The common spellings
+    of names are one change from another spelling (ترمب/ترامب, بوتن/بوتين, اميركا/امريكا); such
+    a word is matched only when the gazetteer has it going by the name (:func:`confirmed`)."""
+    if len(text_words) != len(term_words):
+        # written together or apart (عبدالمجيد / عبد المجيد): the letters joined, the article kept
+        joined = "".join(COARSE.get(c, c) for c in "".join(text_words).replace("تش", "چ"))
+        own = "".join(COARSE.get(c, c) for c in "".join(term_words).replace("تش", "چ"))
+        return any(common_word(w) for w in text_words) and edits(joined, own) >= 2
+    return any(
+        w != t and common_word(w) and edits(_shape(w), _shape(t)) >= 2
+        for w, t in zip(text_words, term_words, strict=True)
+    )
+
+
 class TranslitIndex:
     """Entries by their coarse key and every key one deletion from it (symmetric-deletion lookup:
     two keys one edit apart share the key or a deletion of it)."""
