@@ -35,8 +35,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tarjama.glossary.english import LATIN_OF, latin, vowelled
-from tarjama.glossary.known_names import common_word, confirmed, different_name, spellings_of, word_reading
+from tarjama.glossary.english import LATIN_OF, latin, plain_latin, vowelled
+from tarjama.glossary.known_names import (
+    common_word,
+    confirmed,
+    different_name,
+    latin_keys,
+    spellings_of,
+    word_reading,
+)
+from tarjama.glossary.variants import stems
 
 # One class per letter (folded text: أ إ آ → ا, ى → ي, ة → ه, گ → ك); letters not here carry none.
 COARSE: dict[str, str] = {
@@ -69,6 +77,7 @@ _SKIP_EN = 1.0
 _SKIP_EN_SILENT = 0.3  # a word's last consonants after a vowel, silent in French (Arnault أرنو)
 _SKIP_AR_VOWEL = 0.6  # a vowel letter the English has no vowel for
 _SKIP_AR = 1.0
+_SKIP_SEAT = 0.3  # a word's first alef where the English opens with one consonant
 _EN_VOWELS = frozenset("aeiouy")
 _AR_VOWELS = frozenset("اويهعء")
 
@@ -117,9 +126,10 @@ _VOWEL_SPELLINGS: dict[str, tuple[tuple[str, float], ...]] = {
     "ه": (("h", 0.0), ("a", 0.0), ("ah", 0.0), ("e", 0.0)),
     "ع": (("a", 0.0), ("e", 0.0), ("i", 0.0), ("o", 0.0), ("u", 0.0)),
 }
-# consonants as the English arbiter reads them, less two rare readings that let common words read
-# as names: غ for a French r (غوتيريش Guterres as Reuters), د for a "th" (قادرين as Catherine)
-_NOT_HERE = frozenset({("غ", "r"), ("د", "th")})
+# consonants as the English arbiter reads them, less three readings that let words and other names
+# read as a name: غ for a French r (غوتيريش Guterres as Reuters), د for a "th" (قادرين as
+# Catherine), ش for an s (the English's accent says where an s is said sh: _SOUNDED)
+_NOT_HERE = frozenset({("غ", "r"), ("د", "th"), ("ش", "s")})
 _SPELLINGS: dict[str, tuple[tuple[str, float], ...]] = {
     **{k: tuple((s, 0.0) for s in v if (k, s) not in _NOT_HERE) for k, v in LATIN_OF.items()},
     **_VOWEL_SPELLINGS,
@@ -136,30 +146,44 @@ def fit(words: Sequence[str], english: str) -> float:
 _SILENT_END = re.compile(r"(?<=[aeiouy])(?:lt|ps|ts|d|t|x)$")  # not s: Greek -os is said (أولمبياكوس)
 
 
+# letters whose accent says how they sound (latin() drops accents): Babiš and Nicușor are said
+# with sh, so ش is their letter, while an s is never ش (شاندرا Chandra is not ساندرا Sandra)
+_SOUNDED = str.maketrans({"š": "sh", "ș": "sh", "ş": "sh", "č": "ch", "ć": "ch", "ç": "ch", "ž": "zh"})
+_CLUSTER = re.compile(r"^(?![tscpkgzd]h)[^aeiouy\W][^aeiouyh\W]")
+
+
 @lru_cache(maxsize=8192)
-def _letters(english: str) -> tuple[str, frozenset[int]]:
+def _letters(english: str) -> tuple[str, frozenset[int], bool]:
     """An English name's letters (:func:`tarjama.glossary.english.latin` word by word: Nicolas
-    Sarkozy keeps both its s), and where each word's French silent ending starts (Arnault,
-    Deschamps, Bernard, Bordeaux: an Arabic spelling from the French leaves it out)."""
+    Sarkozy keeps both its s), where each word's French silent ending starts (Arnault,
+    Deschamps, Bernard, Bordeaux: an Arabic spelling from the French leaves it out), and whether
+    a word opens with a vowel or two consonants (Einstein, Mbappé, Spain: Arabic opens it with a
+    hamza's alef, إمبابي; Tomsk does not, so أتمسك "I hold on" is not Tomsk)."""
     out = ""
     silent: set[int] = set()
+    opens = False
     for w in re.split(r"[\s\-–—]+", english):
-        word = latin(w)
+        # doubled letters kept (McChrystal's cc is ماك ك); the alignment skips a double for free
+        word = "".join(c for c in plain_latin(w.lower().translate(_SOUNDED)) if "a" <= c <= "z")
+        if not word:
+            continue
+        opens = opens or word[0] in _EN_VOWELS or bool(_CLUSTER.match(word))
         end = _SILENT_END.search(word)
         if end:
             silent.update(range(len(out) + end.start(), len(out) + len(word)))
         out += word
-    return out, frozenset(silent)
+    return out, frozenset(silent), opens
 
 
 @lru_cache(maxsize=16384)
-def _fit(words: tuple[str, ...], english: tuple[str, frozenset[int]]) -> float:
-    word, silent = english
-    units: list[tuple[str, bool]] = []  # (letter, free to skip)
+def _fit(words: tuple[str, ...], english: tuple[str, frozenset[int], bool]) -> float:
+    word, silent, opens = english
+    units: list[tuple[str, bool, bool]] = []  # (letter, free to skip, a word's first alef)
     for w in words:
         lead = 2 if w.startswith("ال") and len(w) >= 4 and not word.startswith(("al", "el")) else 0
         for k, ch in enumerate(w):
-            units.append((ch, k < lead or (k == lead and ch == "ا")))
+            seat = k == lead and ch == "ا"
+            units.append((ch, k < lead or (seat and opens), seat))
     n, m = len(units), len(word)
     inf = float("inf")
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
@@ -172,7 +196,9 @@ def _fit(words: tuple[str, ...], english: tuple[str, frozenset[int]]) -> float:
                 continue
             if j < m:  # an English letter the Arabic does not write
                 ch = word[j]
-                if ch in _EN_VOWELS:
+                if ch not in _EN_VOWELS and ch in (word[j - 1 : j] + word[j + 1 : j + 2]):
+                    step = 0.0  # a doubled consonant is one letter in Arabic (Nassau ناساو)
+                elif ch in _EN_VOWELS:
                     step = _SKIP_EN_VOWEL
                 elif j in silent:
                     step = _SKIP_EN_SILENT
@@ -182,14 +208,21 @@ def _fit(words: tuple[str, ...], english: tuple[str, frozenset[int]]) -> float:
                     row[j + 1] = c + step
             if i == n:
                 continue
-            letter, free = units[i]
+            letter, free, seat = units[i]
             nxt = cost[i + 1]
-            step = 0.0 if free else _SKIP_AR_VOWEL if letter in _AR_VOWELS else _SKIP_AR
+            if free:
+                step = 0.0
+            elif seat:  # a hamza's alef before a single consonant: انواكشوط, not أتمسك as Tomsk
+                step = _SKIP_SEAT
+            else:
+                step = _SKIP_AR_VOWEL if letter in _AR_VOWELS else _SKIP_AR
             if c + step < nxt[j]:  # an Arabic letter the English does not write
                 nxt[j] = c + step
             for spelling, extra in _SPELLINGS.get(letter, ()):
                 if word.startswith(spelling, j) and c + extra < nxt[j + len(spelling)]:
                     nxt[j + len(spelling)] = c + extra
+            if letter == "ش" and word.startswith(("st", "sp"), j) and c < nxt[j + 1]:
+                nxt[j + 1] = c  # German st, sp said sht, shp: فيرشتابن Verstappen, هوكشتاين
             if i + 1 < n and letter + units[i + 1][0] in LATIN_OF:  # تش, تس as one unit
                 for spelling in LATIN_OF[letter + units[i + 1][0]]:
                     if word.startswith(spelling, j) and c < cost[i + 2][j + len(spelling)]:
@@ -220,7 +253,14 @@ class TranslitTerm:
         words = tuple(words)
         if words == self.arabic or abs(len(words) - len(self.arabic)) > 1:
             return False
-        if whole and word_reading(whole, words[0]):
+        if whole and (
+            word_reading(whole, words[0])
+            or latin_keys(whole) is not None
+            or any(common_word(stem) for _, stem in stems(whole) if stem != words[0])
+        ):
+            # clitics and a spelling no glossary writes: not where the whole word is a name
+            # (واينستين Weinstein, كاساندرا) or another reading of it is a word (للأوزان "for
+            # the weights" is ل + الأوزان, not ل + a spelling of لوزان Lausanne)
             return False
         key = coarse(words)
         if key != self.key and not (
@@ -260,6 +300,8 @@ class TranslitTerm:
 # the emphatic letters foreign names are traditionally written with, and their plain letters
 # (ض ظ ح are Arabic names' letters: ضاري Dari is not داري "my house")
 _EMPHATIC = {"ق": "ك", "ط": "ت", "ص": "س"}
+_ARABIC_ONLY = frozenset("صضطظحع")
+_NISBA_END = re.compile(r"[^اوي]ي$")  # بوروندي, جيبوتي, ديربي; not أوروغواي
 _DOUBLED = {"و": "oo", "ي": "ee", "ا": "aa"}  # a vowel letter doubled for an English double vowel
 _VOWEL_LETTERS = frozenset("اوي")
 
@@ -394,8 +436,14 @@ def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float, l
                 return False
         elif not entry.foreign or entry.kind not in ("place", "organization") or len(ga) < 5:
             return False
+        elif ta != t and entry.kind == "place" and _NISBA_END.search(ga):
+            return False  # ال + a place ending in a consonant and ي is its adjective (البوروندي)
     consonants = len(coarse([ga]))
+    # an Arabic name's word is nearly its own (محمد صالح is not محمد صلاح): vouching allows a
+    # word with a letter only Arabic words write one small difference (عباس عراقجي/عراقتشي)
     if consonants >= 4 or (consonants == 3 and vouched):
+        if consonants == 3 and set(ga) & _ARABIC_ONLY:
+            return distance(ga, ta, entry.foreign) <= _CHEAP
         return distance(ga, ta, entry.foreign) <= WORD_BUDGET + (VOUCHED_EXTRA if vouched else 0.0)
     if consonants == 2 and vouched and (ta.startswith(ga) or ga.startswith(ta)):
         # a vouched word's ending as the other tradition writes it (إدوار/إدوارد, ميلان/ميلانو)

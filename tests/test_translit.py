@@ -56,28 +56,15 @@ KNOWN_BUGS: dict[tuple[str, str], str] = {
         "أينشتاين",
         "واينستين",
     ): "translit: Weinstein read as و + a spelling of Einstein (the word is no common word)",
-    ("تومسك", "أتمسك"): "translit: a verb within the long budget, not a common word, not in the gazetteer",
     ("ساردينيا", "ساردينا"): "translit: 'sardines' is within the long budget and not a common word",
     ("ماندالاي", "ماندالا"): "translit: 'mandala' is within the long budget and not a common word",
     ("بريست", "بريشت"): "translit: Brecht is ش for س away and not in the gazetteer",
     ("شتراوس", "سترأس"): "translit: a verb (hamza seat + one vowel letter) within the long budget",
-    ("مانيبور", "أمانبور"): "translit: Amanpour, a vowel letter moved, not in the gazetteer",
-    ("ساندرا", "شاندرا"): "translit: Chandra is ش for س away and not in the gazetteer",
-    ("محمد صلاح", "محمد صالح"): "translit: an Arabic (unvowelled) row still gets the vouched budget",
-    ("لوزان", "للأوزان"): "translit: 'for the weights' read as ل + الأوزان, a spelling with the article",
     ("ساندرا", "كاساندرا"): "translit: Cassandra read as ك + a spelling of Sandra (not a common word)",
-    ("بوروندي", "البوروندي"): "translit: the adjective refusal misses a name that ends in ي",
-    ("جيبوتي", "الجيبوتي"): "translit: the adjective refusal misses a name that ends in ي",
-    (
-        "ديربي",
-        "الديربي",
-    ): "translit: 'the derby': the word less its article is the row's, so no common-word test",
     # the earlier tiers match these, which the tier itself refuses (the families and the exact tier
     # have no common-word rule): a family spelling, or clitics + the name, inside a common word
     ("أومسك", "أمسك"): "families: 'held', a vowel letter less (the gazetteer lists أمسك as Omsk)",
-    ("تيرميز", "الترميز"): "families: 'the encoding', the article + a vowel letter less",
     ("تيرميز", "ترميز"): "families: 'encoding', a vowel letter less",
-    ("تومسك", "التمسك"): "families: 'adherence', the article + a vowel letter less",
     ("تومسك", "وتمسك"): "families: و + 'held on', a vowel letter less",
     ("بلزن", "بلسان"): "families: 'balsam', ز/س and a vowel letter",
     ("بريست", "برزت"): "families: 'stood out', ز for س and a vowel letter less",
@@ -154,8 +141,10 @@ def test_each_spelling_is_found_by_the_tier_at_its_exact_offsets(
     assert [(m.start, m.end, m.surface, m.target, m.family) for m in scan.matches] == [
         (start, start + len(written), written, target, True)
     ], GROUPS[group]
-    # and it is this tier's: with no row given an entry of the tier, no other tier finds the spelling
+    # and it is this tier's: with no row given an entry of the tier (nor a place the gazetteer's
+    # other names, which reach some of these too), no other tier finds the spelling
     monkeypatch.setattr(match_module, "translit_term", lambda *args: None)
+    monkeypatch.setattr(match_module, "gazetteer_spellings", lambda *args: [])
     assert _matcher(source, target, kind).scan(sentence).matches == []
 
 
@@ -203,7 +192,12 @@ def test_the_tier_weighs_each_look_alike_and_refuses_it(
         return ok
 
     monkeypatch.setattr(TranslitTerm, "accepts", spy)
-    _matcher(source, target, kind).scan(sentence)
+    matcher = _matcher(source, target, kind)
+    if not matcher._translit:
+        # the row gets no entry (its own spelling does not read as its English): nothing to weigh
+        assert matcher.scan(sentence).matches == [], why
+        return
+    matcher.scan(sentence)
     toks = words(normalize(written).text)
     firsts = {stem for _, stem in stems(toks[0].text)}
     rest = tuple(canonical(t.text) for t in toks[1:])
