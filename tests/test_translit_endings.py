@@ -103,16 +103,16 @@ def test_an_article_word_variant_is_a_common_word_that_keeps_the_names_vowels(ro
         ("Augusto Pinochet", "augustopinochet", {14}),  # -t
         ("Gérard Araud", "gerardaraud", {10}),  # -d
         ("Bordeaux", "bordeaux", {7}),  # -x
-        ("Margot Robbie", "margotrobie", {5}),  # each word's own ending, not only the last word's
+        ("Margot Robbie", "margotrobbie", {5}),  # each word's own ending, not only the last word's
         ("Philips", "philips", {5, 6}),  # -ps (an English Philips says it: tests/data lookalikes)
-        ("Watts", "wats", {2, 3}),  # -ts
+        ("Watts", "watts", set()),  # -tts: the doubled letter is kept, and -ts is not after a vowel
         ("Olympiacos", "olympiacos", set()),  # never -s: the Greek -os is said
         ("Nicolas Sarkozy", "nicolassarkozy", set()),  # word by word: both s kept
         ("Robert Schuman", "robertschuman", set()),  # -rt: t after a consonant
     ],
 )
 def test_letters_mark_a_french_silent_ending(english: str, letters: str, silent: set[int]) -> None:
-    assert _letters(english) == (letters, frozenset(silent))
+    assert _letters(english)[:2] == (letters, frozenset(silent))
 
 
 def test_a_last_h_for_a_last_a_or_i_is_one_small_difference() -> None:
