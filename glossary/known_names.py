@@ -71,6 +71,12 @@ def known_names() -> dict[str, str]:
 
 
 @cache
+def first_words() -> frozenset[str]:
+    """The first word of every known name: a text word that is none of them starts none."""
+    return frozenset(name.split(" ", 1)[0] for name in known_names())
+
+
+@cache
 def _common_words() -> frozenset[str]:
     return frozenset(_lines("common-words.txt.gz"))
 

@@ -37,7 +37,16 @@ from tarjama.glossary.forms import (
     month_units,
     nisba_keys,
 )
-from tarjama.glossary.known_names import article_word, confirmed, different_name, word_reading
+from tarjama.glossary.known_names import (
+    article_word,
+    confirmed,
+    different_name,
+    english_key,
+    first_words,
+    known_names,
+    latin_keys,
+    word_reading,
+)
 from tarjama.glossary.normalize import Folded, Seats, Word, fold, normalize, seats, seats_clash, words
 from tarjama.glossary.terms import Glossary, Term
 from tarjama.glossary.translit import (
@@ -45,7 +54,7 @@ from tarjama.glossary.translit import (
     TranslitTerm,
     coarse,
     far_word,
-    gazetteer_spellings,
+    gazetteer_spelling,
     translit_term,
 )
 from tarjama.glossary.variants import canonical, stems
@@ -112,8 +121,10 @@ class Matcher:
         self._prefixes: set[str] = set()
         self._family_words = 0
         self._translit = TranslitIndex()
-        # other names of a place from the gazetteer (translit.gazetteer_spellings), by first word
-        self._gazetteer: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
+        # place rows by their English's key, for the gazetteer's other names of a place
+        # (translit.gazetteer_spelling), and their most words
+        self._places: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
+        self._place_words = 0
         # months in any calendar and abbreviations however dotted (glossary/forms.py)
         self._by_month_first: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
         self._abbreviations: dict[str, list[tuple[str, Term]]] = {}
@@ -174,8 +185,29 @@ class Matcher:
         if entry is not None:
             self._translit.add(entry)
         if name_kind(term.type) == "place" and term.variants is not False:
-            for spelling in gazetteer_spellings(arabic, term.target):
-                self._gazetteer.setdefault(spelling[0], []).append((spelling, term))
+            self._places.setdefault(english_key(term.target), []).append((arabic, term))
+            self._place_words = max(self._place_words, len(arabic))
+
+    def _gazetteer_candidates(
+        self, toks: Sequence[Word], keys: Sequence[str], i: int, clitics: str, stem: str
+    ) -> list[tuple[int, int, int, str, Term]]:
+        """Windows from token ``i`` that the gazetteer lists under a place row's English and that
+        the row takes (translit.gazetteer_spelling): the list is asked by Arabic spelling, as
+        written, so no index of it by Latin name is built."""
+        out: list[tuple[int, int, int, str, Term]] = []
+        if stem not in first_words():
+            return out
+        names = known_names()
+        for j in range(i + 1, min(len(toks), i + self._place_words) + 1):
+            window = (stem, *keys[i + 1 : j])
+            spelling = " ".join(window)
+            if spelling not in names:
+                continue
+            for key in latin_keys(spelling) or ():
+                for arabic, term in self._places.get(key, ()):
+                    if gazetteer_spelling(arabic, window):
+                        out.append((i, j, FAMILY, clitics, term))
+        return out
 
     def find(self, text: str) -> list[Match]:
         """All term occurrences in ``text``, in text order (ambiguous names left out)."""
@@ -202,12 +234,9 @@ class Matcher:
                         candidates.append((i, j, EXACT, clitics, term))
                 for term, tier in self._adjectives.get(stem, ()):
                     candidates.append((i, i + 1, tier, clitics, term))
-                for spelling, term in self._gazetteer.get(stem, ()):
-                    j = i + len(spelling)
-                    if clitics and word_reading(keys[i], stem):
-                        continue  # فاتن "Faten" is no ف + اتن (Athens in Persian)
-                    if j <= len(toks) and tuple(keys[i + 1 : j]) == spelling[1:]:
-                        candidates.append((i, j, FAMILY, clitics, term))
+                if self._places and not (clitics and word_reading(keys[i], stem)):
+                    # فاتن "Faten" is no ف + اتن (Athens in Persian): the clitics rule holds here too
+                    candidates.extend(self._gazetteer_candidates(toks, keys, i, clitics, stem))
         if self._by_month_first and has_month(toks):
             units = month_units(toks, keys)
             ukeys = [u.key for u in units]

@@ -41,7 +41,6 @@ from tarjama.glossary.known_names import (
     confirmed,
     different_name,
     latin_keys,
-    spellings_of,
     word_reading,
 )
 from tarjama.glossary.variants import stems
@@ -485,34 +484,27 @@ def translit_term(
 _ARABIC_LETTERS = frozenset(chr(c) for c in range(0x0621, 0x064B))
 
 
-def gazetteer_spellings(arabic: tuple[str, ...], english: str) -> list[tuple[str, ...]]:
-    """The other spellings the gazetteer (known-names.tsv.gz: GeoNames' names of places) holds for
-    a place row's English that are near its own: two consonants or more, the glossary's up to one
-    edit (:func:`coarse`), the article written or not only on a word of five letters or more, Arabic
-    letters only, and not a common Arabic word (the list has قبول "acceptance" among Kabul's
-    names and جمعه "Friday" among Goma's). Two names of one place come in this way (خاركيف /
-    خاركوف Kharkiv, القامشلي / قامشلو, بيتح تكفا / بتاح تكفا) that no letter rule reaches."""
-    own = " ".join(arabic)
-    key = coarse(arabic)
-    out: list[tuple[str, ...]] = []
-    for spelling in sorted(spellings_of(english)):
-        if spelling == own or not set(spelling.replace(" ", "")) <= _ARABIC_LETTERS:
-            continue
-        words = tuple(spelling.split(" "))
-        if len(words) != len(arabic) or any(common_word(w) for w in words):
-            continue
-        other = coarse(words)
-        if len(other) < MIN_EXACT_KEY:
-            continue  # too short to tell from a word (عكة for عكا Acre)
-        if not (other == key or (min(len(key), len(other)) >= MIN_FUZZY and _one_edit(other, key))):
-            continue
-        if any(
-            (g.startswith("ال") != w.startswith("ال")) and len(_strip_article(g)) < 5
-            for g, w in zip(arabic, words, strict=True)
-        ):
-            continue
-        out.append(words)
-    return out
+def gazetteer_spelling(arabic: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    """Whether a spelling the gazetteer (known-names.tsv.gz: GeoNames' names of places) holds for a
+    place row's English is near the row's own, so the row takes it: two consonants or more, the
+    glossary's up to one edit (:func:`coarse`), the article written or not only on a word of five
+    letters or more, Arabic letters only, and not a common Arabic word (the list has قبول
+    "acceptance" among Kabul's names and جمعه "Friday" among Goma's). Two names of one place come
+    in this way (خاركيف / خاركوف Kharkiv, القامشلي / قامشلو, بيتح تكفا / بتاح تكفا) that no letter
+    rule reaches."""
+    if words == arabic or len(words) != len(arabic) or not set("".join(words)) <= _ARABIC_LETTERS:
+        return False
+    if any(common_word(w) for w in words):
+        return False
+    key, other = coarse(arabic), coarse(words)
+    if len(other) < MIN_EXACT_KEY:
+        return False  # too short to tell from a word (عكة for عكا Acre)
+    if not (other == key or (min(len(key), len(other)) >= MIN_FUZZY and _one_edit(other, key))):
+        return False
+    return not any(
+        (g.startswith("ال") != w.startswith("ال")) and len(_strip_article(g)) < 5
+        for g, w in zip(arabic, words, strict=True)
+    )
 
 
 def edits(a: str, b: str) -> int:

@@ -1,4 +1,4 @@
-"""A place's other names from the gazetteer (glossary/translit.py gazetteer_spellings): GeoNames
+"""A place's other names from the gazetteer (glossary/translit.py gazetteer_spelling): GeoNames
 holds the spellings the press uses for a place, some no letter rule reaches; the ones a place
 row takes are near its own, not common Arabic words, and long enough to tell from a word."""
 

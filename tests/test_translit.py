@@ -144,7 +144,7 @@ def test_each_spelling_is_found_by_the_tier_at_its_exact_offsets(
     # and it is this tier's: with no row given an entry of the tier (nor a place the gazetteer's
     # other names, which reach some of these too), no other tier finds the spelling
     monkeypatch.setattr(match_module, "translit_term", lambda *args: None)
-    monkeypatch.setattr(match_module, "gazetteer_spellings", lambda *args: [])
+    monkeypatch.setattr(match_module, "gazetteer_spelling", lambda *args: False)
     assert _matcher(source, target, kind).scan(sentence).matches == []
 
 
