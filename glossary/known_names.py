@@ -155,22 +155,6 @@ def latin_keys(arabic: str) -> frozenset[str] | None:
     return None if latin is None else frozenset(english_key(f) for f in latin.split("|"))
 
 
-@cache
-def _by_latin() -> dict[str, frozenset[str]]:
-    out: dict[str, set[str]] = {}
-    for arabic, forms in known_names().items():
-        for form in forms.split("|"):
-            out.setdefault(english_key(form), set()).add(arabic)
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-def spellings_of(english: str) -> frozenset[str]:
-    """The Arabic spellings the list holds for a Latin name (its english_key), folded and
-    canonical, words separated by a space: GeoNames' other names of a place (خاركوف for
-    Kharkiv, قامشلو for Qamishli) and Wikidata's of a given name."""
-    return _by_latin().get(english_key(english), frozenset())
-
-
 def _names_of(english: str) -> set[str]:
     parts = [p for p in re.split(r"[\s\-–—]+", english) if p]
     return {english_key(english), *(english_key(p) for p in parts)}

@@ -57,7 +57,6 @@ COARSE: dict[str, str] = {
     "ن": "n",
     "ر": "r",
 }
-MIN_KEY = 3  # a coarse key this long or longer may differ by one edit; shorter ones must be equal
 MIN_EXACT_KEY = 2  # shorter keys get no tier at all
 MEMO = 50_000  # text keys remembered per index (a few MB at most)
 MIN_FUZZY = 4  # one edit of the key only from four consonants on (three is too near other words)
