@@ -280,15 +280,9 @@ class Matcher:
             if tier != FAMILY:
                 chosen.append((i, j, clitics, (term,), tier))
                 continue
-            fewest = min(len(c[3]) for c in group)
-            by_target: dict[str, Term] = {}
-            for c in group:
-                if len(c[3]) == fewest:
-                    by_target.setdefault(c[4].target, c[4])
-            best = next(c for c in group if len(c[3]) == fewest)
-            chosen.append((i, j, best[3], tuple(by_target.values()), tier))
+            chosen.append((i, j, *_fewest_clitics([(c[3], c[4]) for c in group]), tier))
         if self._translit:
-            chosen.extend(self._translit_chosen(folded, toks, taken))
+            chosen.extend(self._translit_chosen(toks, taken))
         chosen.sort(key=lambda c: c[0])
         matches: list[Match] = []
         ambiguous: list[Ambiguity] = []
@@ -362,7 +356,7 @@ class Matcher:
         return out
 
     def _translit_chosen(
-        self, folded: Folded, toks: Sequence[Word], taken: list[bool]
+        self, toks: Sequence[Word], taken: list[bool]
     ) -> list[tuple[int, int, str, tuple[Term, ...], int]]:
         """Spans of words no other tier took that a name's English accepts (glossary/translit.py):
         windows of 1 … n+1 whole words, the first with its clitics, longest first; a span two
@@ -401,16 +395,19 @@ class Matcher:
             if any(taken[i:j]):
                 continue
             taken[i:j] = [True] * (j - i)
-            fewest = min(len(c[2]) for c in group)
-            by_target: dict[str, Term] = {}
-            for c in group:
-                if len(c[2]) == fewest:
-                    term = c[3].term
-                    assert isinstance(term, Term)
-                    by_target.setdefault(term.target, term)
-            best = next(c for c in group if len(c[2]) == fewest)
-            out.append((i, j, best[2], tuple(by_target.values()), TRANSLIT))
+            out.append((i, j, *_fewest_clitics([(c[2], c[3].term) for c in group]), TRANSLIT))
         return out
+
+
+def _fewest_clitics(readings: Sequence[tuple[str, Term]]) -> tuple[str, tuple[Term, ...]]:
+    """Of the (clitics, term) readings of one span, the fewest clitics and, read so, one term per
+    distinct target (several: the span is ambiguous)."""
+    fewest = min(len(c) for c, _ in readings)
+    by_target: dict[str, Term] = {}
+    for clitics, term in readings:
+        if len(clitics) == fewest:
+            by_target.setdefault(term.target, term)
+    return next(c for c, _ in readings if len(c) == fewest), tuple(by_target.values())
 
 
 def _readings(word: str) -> list[tuple[str, str]]:

@@ -43,6 +43,7 @@ from tarjama.glossary.known_names import (
     latin_keys,
     word_reading,
 )
+from tarjama.glossary.terms import Term
 from tarjama.glossary.variants import stems
 
 # One class per letter (folded text: أ إ آ → ا, ى → ي, ة → ه, گ → ك); letters not here carry none.
@@ -232,7 +233,7 @@ def _fit(words: tuple[str, ...], english: tuple[str, frozenset[int], bool]) -> f
 class TranslitTerm:
     """A name row as this tier sees it."""
 
-    term: object  # the glossary Term (typed loosely: glossary.terms imports nothing from here)
+    term: Term
     arabic: tuple[str, ...]  # canonical words as the glossary writes them
     key: str
     english: str
@@ -467,7 +468,7 @@ def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float, l
 
 
 def translit_term(
-    term: object, arabic: tuple[str, ...], english: str, kind: str | None, english_words: tuple[str, ...]
+    term: Term, arabic: tuple[str, ...], english: str, kind: str | None, english_words: tuple[str, ...]
 ) -> TranslitTerm | None:
     """The tier's entry for a name row, or None when its spelling does not read as its English."""
     key = coarse(arabic)
