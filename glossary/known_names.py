@@ -28,6 +28,8 @@ from collections.abc import Sequence
 from functools import cache, lru_cache
 from importlib import resources
 
+from tarjama.glossary.variants import canonical
+
 _ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|at|az|an|ash|ath|adh|ed|es|et|ez)[-\s]+")
 _MAP = (
     ("ph", "f"),
@@ -64,10 +66,20 @@ def _lines(name: str) -> list[str]:
     return [line for line in gzip.decompress(raw).decode("utf-8").splitlines() if line and line[0] != "#"]
 
 
+def _canonical(name: str) -> str:
+    # the lists are folded; text words are looked up canonical (قائد and قايد are one word)
+    return " ".join(canonical(w) for w in name.split(" "))
+
+
 @cache
 def known_names() -> dict[str, str]:
-    """Folded Arabic name → the Latin forms it goes by, ``|`` between them."""
-    return dict(line.split("\t", 1) for line in _lines("known-names.tsv.gz"))
+    """Canonical Arabic name → the Latin forms it goes by, ``|`` between them."""
+    out: dict[str, str] = {}
+    for line in _lines("known-names.tsv.gz"):
+        arabic, latin = line.split("\t", 1)
+        key = _canonical(arabic)
+        out[key] = f"{out[key]}|{latin}" if key in out else latin
+    return out
 
 
 @cache
@@ -78,7 +90,7 @@ def first_words() -> frozenset[str]:
 
 @cache
 def _common_words() -> frozenset[str]:
-    return frozenset(_lines("common-words.txt.gz"))
+    return frozenset(map(_canonical, _lines("common-words.txt.gz")))
 
 
 def common_word(word: str) -> bool:

@@ -13,6 +13,9 @@ already folded by :mod:`tarjama.glossary.normalize`):
    ``ذى`` is already ``ذي`` after folding).
 3. the names of Latin letters written two ways: ``كيه`` ≡ ``كي`` (K: كي إف سي / كيه إف سي KFC),
    ``جيه`` ≡ ``جي`` (J: جي دي فانس / جيه دي فانس JD Vance); neither longer form is a word.
+4. a hamza after a long a, before a consonant, written on its ي seat or as a plain ي: ``ائ`` ≡
+   ``اي`` (قائد/قايد, عائشة/عايشة, فائزة/فايزة: Egyptian and Maghrebi papers drop the hamza
+   there; no word turns into another by it).
 
 Proclitics (only on the first word of a term, as Arabic attaches them):
 an optional conjunction و or ف, then an optional preposition ب ل ك, then the word. A term
@@ -23,8 +26,11 @@ whose first word carries the article ال keeps it; after ل the article's alef 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+# rule 4: before a consonant only (a foreign name's ئي, رافائيل/بقائي, is the families')
+_HAMZA_YA = re.compile("ائ(?=[^اويهء])")
 _WHOLE_WORD = {"ذي": "ذا", "كيه": "كي", "جيه": "جي"}
 CONJUNCTIONS = ("و", "ف")
 PREPOSITIONS = ("ب", "ل", "ك")
@@ -32,7 +38,7 @@ PREPOSITIONS = ("ب", "ل", "ك")
 
 def canonical(word: str) -> str:
     """The key of one folded word under the variant rules above."""
-    word = _WHOLE_WORD.get(word, word)
+    word = _HAMZA_YA.sub("اي", _WHOLE_WORD.get(word, word))
     if len(word) > 2 and word.endswith("نج"):
         word = word[:-1] + "غ"
     return word
