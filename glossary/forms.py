@@ -245,6 +245,30 @@ def _letter_part(toks: Sequence[Word], k: int, step: int) -> bool:
     return text.isalpha() and (len(text) == 1 or (text in LETTER_NAMES and text not in _WORD_LIKE))
 
 
+def undotted(toks: Sequence[Word]) -> list[int]:
+    """The tokens of a text or a term less each dot that joins two letters of an abbreviation
+    with no space on either side: "أوبن إيه.آي" is "أوبن إيه آي" (OpenAI), "بي.إن.بي باريبا" is
+    "بي إن بي باريبا", so a name holding letters matches whichever way an outlet writes them (a
+    spaced dot, ". ", may end a sentence and is kept)."""
+    keep: list[int] = []
+    for k, tok in enumerate(toks):
+        if (
+            tok.text == "."
+            and 0 < k < len(toks) - 1
+            and toks[k - 1].end == tok.start
+            and tok.end == toks[k + 1].start
+            and _is_letter(toks[k - 1].text)
+            and _is_letter(toks[k + 1].text)
+        ):
+            continue
+        keep.append(k)
+    return keep
+
+
+def _is_letter(text: str) -> bool:
+    return text.isalpha() and (len(text) == 1 or text in LETTER_NAMES)
+
+
 def inside_longer(toks: Sequence[Word], i: int, j: int) -> bool:
     """Whether tokens ``[i, j)`` are part of a longer run of letters: إن بي سي inside سي إن بي سي
     (CNBC) is not NBC."""

@@ -36,6 +36,7 @@ from tarjama.glossary.forms import (
     latin_letters,
     month_units,
     nisba_keys,
+    undotted,
 )
 from tarjama.glossary.known_names import (
     article_word,
@@ -116,7 +117,8 @@ class Matcher:
 
     def __init__(self, glossary: Glossary) -> None:
         self.glossary = glossary
-        self._by_first: dict[str, list[Term]] = {}
+        # terms by their first word, each with its key less the dots inside abbreviations (undotted)
+        self._by_first: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
         self._family: dict[str, list[FamilyTerm]] = {}
         self._prefixes: set[str] = set()
         self._family_words = 0
@@ -138,11 +140,13 @@ class Matcher:
         for term in glossary.terms:
             key = term.key
             if key:
-                self._by_first.setdefault(key[0], []).append(term)
+                kept = undotted(words(fold(term.source)))
+                self._by_first.setdefault(key[0], []).append((tuple(key[k] for k in kept), term))
             if any(ch in "آأإ" for ch in term.source):
                 folded = normalize(term.source)
+                toks = words(folded.text)
                 self._seats[id(term)] = [
-                    seats(term.source, folded, w.start, w.end) for w in words(folded.text)
+                    seats(term.source, folded, toks[k].start, toks[k].end) for k in undotted(toks)
                 ]
             if term.others and name_kind(term.type) == "place":
                 for form, also_place in nisba_keys(term.source).items():
@@ -174,7 +178,7 @@ class Matcher:
             if parts is None and uses_families(term) and not has_month(toks):
                 self._add_translit(term, toks, fams)
         for bucket in self._by_first.values():
-            bucket.sort(key=lambda t: -len(t.key))
+            bucket.sort(key=lambda t: -len(t[0]))
 
     def _add_translit(self, term: Term, toks: Sequence[Word], fams: Sequence[FamilyTerm]) -> None:
         if not toks or not all(t.text.isalpha() for t in toks):
@@ -221,15 +225,22 @@ class Matcher:
         # (first token, end token, tier, clitics, term)
         candidates: list[tuple[int, int, int, str, Term]] = []
         has_seats = any(ch in "آأإ" for ch in text)
-        for i, tok in enumerate(toks):
+        # terms as written are compared on the tokens less the dots inside abbreviations
+        view = undotted(toks) if "." in folded.text else list(range(len(toks)))
+        vtoks = [toks[k] for k in view]
+        vkeys = [keys[k] for k in view]
+        for p, i in enumerate(view):
+            tok = toks[i]
             for clitics, stem in _readings(tok.text):
-                for term in self._by_first.get(stem, ()):
-                    key = term.key
-                    j = i + len(key)
-                    if j <= len(toks) and tuple(keys[i + 1 : j]) == key[1:]:
+                for key, term in self._by_first.get(stem, ()):
+                    q = p + len(key)
+                    if q <= len(vkeys) and tuple(vkeys[p + 1 : q]) == key[1:]:
+                        j = view[q - 1] + 1
                         if id(term) in self._abbreviation_ids and inside_longer(toks, i, j):
                             continue
-                        if has_seats and self._hamza_differs(text, folded, toks, i, term):
+                        if _glued(view, p, q, i, j, len(toks)):
+                            continue  # inside a longer dotted run of letters (بي.إن.بي in إن.بي.إن.بي)
+                        if has_seats and self._hamza_differs(text, folded, vtoks, p, term):
                             continue
                         candidates.append((i, j, EXACT, clitics, term))
                 for term, tier in self._adjectives.get(stem, ()):
@@ -397,6 +408,14 @@ class Matcher:
             taken[i:j] = [True] * (j - i)
             out.append((i, j, *_fewest_clitics([(c[2], c[3].term) for c in group]), TRANSLIT))
         return out
+
+
+def _glued(view: Sequence[int], p: int, q: int, i: int, j: int, n: int) -> bool:
+    """Whether tokens ``[i, j)`` (view positions ``[p, q)``) touch a dot that joins them to more
+    letters (a dot :func:`undotted` dropped just before ``i`` or at ``j``)."""
+    before = i > 0 and (p == 0 or view[p - 1] != i - 1)
+    after = j < n and (q >= len(view) or view[q] != j)
+    return before or after
 
 
 def _fewest_clitics(readings: Sequence[tuple[str, Term]]) -> tuple[str, tuple[Term, ...]]:
