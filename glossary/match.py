@@ -56,6 +56,7 @@ from tarjama.glossary.translit import (
     coarse,
     far_word,
     gazetteer_spelling,
+    pattern_differs,
     translit_term,
 )
 from tarjama.glossary.variants import canonical, stems
@@ -348,6 +349,14 @@ class Matcher:
                             j - i <= fam.words + 1
                             and fam.accepts(sk)
                             and not different_name(window, fam.arabic, fam.english)
+                            and not (
+                                len(window) == len(fam.arabic)
+                                and any(
+                                    pattern_differs(a, w, e)
+                                    for a, w, e in zip(fam.arabic, window, fam.english, strict=True)
+                                    if a != w
+                                )
+                            )
                             and not (clitics and word_reading(canon[i], stem))
                             and not (
                                 (article_word(window, fam.arabic) or far_word(window, fam.arabic))

@@ -77,6 +77,8 @@ _SKIP_EN_SILENT = 0.3  # a word's last consonants after a vowel, silent in Frenc
 _SKIP_AR_VOWEL = 0.6  # a vowel letter the English has no vowel for
 _SKIP_AR = 1.0
 _SKIP_SEAT = 0.3  # a word's first alef where the English opens with one consonant
+_LONG_A = 0.3  # ي for an English a said "ay" (Jacob جيكوب, Mason ميسون): one tradition hears it so
+_LONG_I = 0.2  # اي for an English i or y said "eye" (Mobil موبايل as "mobile", Tyson تايسون)
 _EN_VOWELS = frozenset("aeiouy")
 _AR_VOWELS = frozenset("اويهعء")
 
@@ -148,18 +150,23 @@ _SILENT_END = re.compile(r"(?<=[aeiouy])(?:lt|ps|ts|d|t|x)$")  # not s: Greek -o
 # letters whose accent says how they sound (latin() drops accents): Babiš and Nicușor are said
 # with sh, so ش is their letter, while an s is never ش (شاندرا Chandra is not ساندرا Sandra)
 _SOUNDED = str.maketrans({"š": "sh", "ș": "sh", "ş": "sh", "č": "ch", "ć": "ch", "ç": "ch", "ž": "zh"})
+# an a before one consonant and a vowel other than a (Dana, Sara, Kamala keep their a: دينا is Dina)
+_OPEN_A = re.compile(r"(?<![aeiou])a(?=[^aeiouyhw][eiouy])")
 _CLUSTER = re.compile(r"^(?![tscpkgzd]h)[^aeiouy\W][^aeiouyh\W]")
 
 
 @lru_cache(maxsize=8192)
-def _letters(english: str) -> tuple[str, frozenset[int], bool]:
+def _letters(english: str) -> tuple[str, frozenset[int], bool, frozenset[int]]:
     """An English name's letters (:func:`tarjama.glossary.english.latin` word by word: Nicolas
     Sarkozy keeps both its s), where each word's French silent ending starts (Arnault,
     Deschamps, Bernard, Bordeaux: an Arabic spelling from the French leaves it out), and whether
     a word opens with a vowel or two consonants (Einstein, Mbappé, Spain: Arabic opens it with a
-    hamza's alef, إمبابي; Tomsk does not, so أتمسك "I hold on" is not Tomsk)."""
+    hamza's alef, إمبابي; Tomsk does not, so أتمسك "I hold on" is not Tomsk); and where an a
+    ends an open syllable (one consonant, then a vowel: Ja-cob, Ma-son, Ha-ley, Ka-ne), which
+    English says "ay" and outlets write ا or ي (جاكوب/جيكوب)."""
     out = ""
     silent: set[int] = set()
+    long_a: set[int] = set()
     opens = False
     for w in re.split(r"[\s\-–—]+", english):
         # doubled letters kept (McChrystal's cc is ماك ك); the alignment skips a double for free
@@ -170,16 +177,19 @@ def _letters(english: str) -> tuple[str, frozenset[int], bool]:
         end = _SILENT_END.search(word)
         if end:
             silent.update(range(len(out) + end.start(), len(out) + len(word)))
+        long_a.update(len(out) + m.start() for m in _OPEN_A.finditer(word))
         out += word
-    return out, frozenset(silent), opens
+    return out, frozenset(silent), opens, frozenset(long_a)
 
 
 @lru_cache(maxsize=16384)
-def _fit(words: tuple[str, ...], english: tuple[str, frozenset[int], bool]) -> float:
-    word, silent, opens = english
+def _fit(words: tuple[str, ...], english: tuple[str, frozenset[int], bool, frozenset[int]]) -> float:
+    word, silent, opens, long_a = english
     units: list[tuple[str, bool, bool]] = []  # (letter, free to skip, a word's first alef)
     for w in words:
-        lead = 2 if w.startswith("ال") and len(w) >= 4 and not word.startswith(("al", "el")) else 0
+        # a word's article may stand for nothing (it still reads as an English al-/el- when there
+        # is one): Ali Khamenei is علي خامنئي and علي الخامنئي
+        lead = 2 if w.startswith("ال") and len(w) >= 4 else 0
         for k, ch in enumerate(w):
             seat = k == lead and ch == "ا"
             units.append((ch, k < lead or (seat and opens), seat))
@@ -220,6 +230,16 @@ def _fit(words: tuple[str, ...], english: tuple[str, frozenset[int], bool]) -> f
             for spelling, extra in _SPELLINGS.get(letter, ()):
                 if word.startswith(spelling, j) and c + extra < nxt[j + len(spelling)]:
                     nxt[j + len(spelling)] = c + extra
+            if letter == "ي" and j in long_a and c + _LONG_A < nxt[j + 1]:
+                nxt[j + 1] = c + _LONG_A  # an a said "ay": جيكوب Jacob, ميسون Mason
+            if (
+                letter == "ا"
+                and i + 1 < n
+                and units[i + 1][0] == "ي"
+                and word[j : j + 1] in ("i", "y")
+                and c + _LONG_I < cost[i + 2][j + 1]
+            ):
+                cost[i + 2][j + 1] = c + _LONG_I  # اي for an i said "eye": موبايل Mobil(e)
             if letter == "ش" and word.startswith(("st", "sp"), j) and c < nxt[j + 1]:
                 nxt[j + 1] = c  # German st, sp said sht, shp: فيرشتابن Verstappen, هوكشتاين
             if i + 1 < n and letter + units[i + 1][0] in LATIN_OF:  # تش, تس as one unit
@@ -409,6 +429,76 @@ def _adjective(g: str, t: str, article: bool) -> bool:
     return article and t.endswith("يه") and not g.endswith("يه")
 
 
+# an English vowel said "ay" or "eye" (Kane, Haley, Daily, Milei, Dijk), which one tradition
+# writes ي and the other اي (Egyptian هيلي, Levantine هايلي); not a y before a vowel, which is a
+# consonant (Zayed, Nayel, Hayom: زايد/زيد are two names)
+_DIPHTHONG = re.compile(r"ai|ay(?![aeiou])|ei|ey(?![aeiou])|ij|a[^aeiouyhw][eiouy]|i[^aeiouyhw]e$")
+
+
+def _diphthong(a: str, b: str) -> bool:
+    """Whether two spellings differ only in an ا written before one ي (كين/كاين, لاين/لايين)."""
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(
+        long_[k : k + 2] == "اي" and long_[:k] + long_[k + 1 :] == short for k in range(len(long_) - 1)
+    )
+
+
+def _english_of(g: str, entry: TranslitTerm) -> str:
+    """The English of one glossary word (the families' alignment), else the row's whole English."""
+    if g in entry.arabic and len(entry.english_words) == len(entry.arabic):
+        return latin(entry.english_words[entry.arabic.index(g)])
+    return latin(entry.english)
+
+
+def pattern_differs(g: str, t: str, english: str) -> bool:
+    """Whether a text word writes a glossary word's long vowel as another vowel letter in another
+    place, where the glossary word is an Arabic name's: a root's three consonants, not written as
+    a transliteration of its English (:func:`tarjama.glossary.english.vowelled`). The long vowels
+    of such a word are its pattern: سالم Salem and سليم Selim, جابر Jaber and جبير Jubair, راشد
+    Rashed and رشيد Rashid, كامل and كميل are two names each. A vowel letter written or left out,
+    one for another in its place (روسل/راسل Russell), or moved as itself (أمريكا/أميركا) stays with
+    the other rules; the ending, hamza, ع and a doubled vowel letter aside."""
+    g, t = _strip_article(g), _strip_article(t)
+    if sum(c not in "اويئؤء" for c in _unended(g.replace("تش", "چ"))) != 3:
+        return False  # a root's three consonants (ه and ع among them); نتنياهو, هنغبي are longer
+    a, b = _vowel_pattern(g, english), _vowel_pattern(t, english)
+    if a == b:
+        return False
+    if len(a) != len(b):
+        # the long a of an Arabic participle written or left out: two names where neither spelling
+        # is a transliteration (ناصر Nasser/نصر Nasr, عامر/عمر, حامد/حمد); another vowel letter,
+        # or an ا beside one, is the other rules' (ديفيد/ديفد David, كايزر/كيزر Kaiser)
+        long_, short = (a, b) if len(a) > len(b) else (b, a)
+        lone_a = any(
+            long_[k] == "ا"
+            and long_[k - 1 : k] == "C"
+            and long_[k + 1 : k + 2] == "C"
+            and long_[:k] + long_[k + 1 :] == short
+            for k in range(len(long_))
+        )
+        return lone_a and not vowelled(tuple(g), english) and not vowelled(tuple(t), english)
+    if a.replace("C", "") == b.replace("C", ""):
+        return False  # the same vowel letters, a neighbour swapped (أمريكا/أميركا)
+    if [c == "C" for c in a] == [c == "C" for c in b]:
+        return False  # one vowel letter for another in its place (روسل/راسل Russell)
+    return not vowelled(tuple(g), english)
+
+
+def _unended(w: str) -> str:
+    """A word less its ending: a last ه (ة) or ا, then a last ي (سامية, هدى, سامي)."""
+    w = w[:-1] if len(w) > 3 and w.endswith(("ه", "ا")) else w
+    return w[:-1] if len(w) > 3 and w.endswith("ي") else w
+
+
+def _vowel_pattern(w: str, english: str) -> str:
+    """A word's long vowels among its consonants (سالم CاCC, سليم CCيC), a doubled one once and its
+    ending (ة/ه, ا, ي, ى), hamza and ع aside."""
+    w = _unended(_undouble(w, english).replace("تش", "چ"))
+    return "".join(c if c in _VOWEL_LETTERS else "C" for c in w if c not in "ئؤءع")
+
+
 def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float, later: bool = False) -> bool:
     """Whether a text word may stand for a glossary word of the name.
 
@@ -437,6 +527,8 @@ def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float, l
             return False
         elif ta != t and entry.kind == "place" and _NISBA_END.search(ga):
             return False  # ال + a place ending in a consonant and ي is its adjective (البوروندي)
+    if pattern_differs(ga, ta, _english_of(g, entry)):
+        return False
     consonants = len(coarse([ga]))
     # an Arabic name's word is nearly its own (محمد صالح is not محمد صلاح): vouching allows a
     # word with a letter only Arabic words write one small difference (عباس عراقجي/عراقتشي)
@@ -450,6 +542,18 @@ def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float, l
     english = latin(entry.english)
     a, b = _undouble(ga, english), _undouble(ta, english)
     if a == b:
+        return True
+    if (
+        vouched
+        and _diphthong(a, b)
+        and _DIPHTHONG.search(_english_of(g, entry))
+        and not set(a) & _ARABIC_ONLY
+        and latin_keys(ta) is None
+    ):
+        # ا written or not before ي for an English "ay"/"eye" (نيكي هيلي/هايلي Haley, خافيير
+        # ميلي/مايلي Milei), beside a word of the name as the glossary writes it, where the text's
+        # word is no known name: alone or known, the same letters are an Arabic name's (زايد
+        # Zayed/زيد Zaid, نيل Neil/نايل Nael)
         return True
     if not entry.foreign or entry.own_fit > SHORT_FIT:
         return False
