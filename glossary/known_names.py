@@ -192,8 +192,26 @@ def _other_name(spelling: str, english: str, written: str = "") -> bool:
     for k in (spelling, spelling[2:] if spelling.startswith("ال") and len(spelling) > 4 else None):
         forms = latin_keys(k) if k else None
         if forms is not None:
-            return not ({_loose(f, th) for f in forms} & {_loose(n, th) for n in _names_of(english)})
+            names = _names_of(english)
+            if {_loose(f, th) for f in forms} & {_loose(n, th) for n in names}:
+                return False
+            # the spelling is the glossary's with ج for its G letters and nothing else (غريغ/جريج
+            # Greg, غاما/جاما Gama): a form that is these letters read with a j (Joreige, Djama)
+            # is no other name; أجدير Ajdir is not أغادير Agadir with a ج, it leaves out an ا too
+            g_read = len(spelling) == len(written) and all(
+                a == b or (a == "ج" and b in "غقكگ") for a, b in zip(spelling, written, strict=True)
+            )
+            return not (g_read and {_g_skeleton(f) for f in forms} & {_g_skeleton(n) for n in names})
     return False
+
+
+def _g_skeleton(key: str) -> str:
+    """An english_key's consonants with j, dj and g one letter (what ج is read as)."""
+    out: list[str] = []
+    for c in re.sub(r"[aeiouy]", "", key.replace("dj", "j")).replace("j", "g"):
+        if not out or c != out[-1]:
+            out.append(c)
+    return "".join(out)
 
 
 def different_name(text_words: Sequence[str], term_words: Sequence[str], english: Sequence[str]) -> bool:
