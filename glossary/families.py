@@ -82,6 +82,7 @@ from tarjama.glossary.english import (
     plain_latin,
     vowelled,
 )
+from tarjama.glossary.known_names import common_word
 from tarjama.glossary.normalize import Folded, normalize, words
 from tarjama.glossary.terms import Term
 from tarjama.glossary.variants import canonical
@@ -837,6 +838,9 @@ def _rewrites(
 _ENGLISH_ARTICLE = re.compile(r"(?:al|el|an|ad|ar|as|at|az|ash|ath|ed|en|es|et|ez)\b|(?:al|el)")
 
 
+_ACRONYM = re.compile(r"[A-Z]{2,}")
+
+
 def _article(
     term: Term, arabic: tuple[str, ...], articles: tuple[bool, ...], english: tuple[str, ...]
 ) -> tuple[tuple[str, ...], int, tuple[bool, ...]] | None:
@@ -849,8 +853,10 @@ def _article(
     another word (حماس Hamas / الحماس "the enthusiasm", أمل / الأمل "the hope", بنين Benin /
     البنين "the boys", الخليل Hebron / خليل Khalil). Left out only from a word of three
     consonants (الريف Rif is not ريف "countryside", النيل the Nile not نيل "attainment"); never
-    written before a final ي, the adjective's (مالي Mali, المالي "the financial"). A person's name
-    never takes the article (الأمين "the secretary" is not أمين Amin)."""
+    written before a final ي, the adjective's (مالي Mali, المالي "the financial"), nor on a
+    name of two consonants that is an Arabic word (سيول Seoul, السيول "the floods"; ليل Lille,
+    الليل "the night") unless it is a body's acronym (الفيفا FIFA). A person's name never takes
+    the article (الأمين "the secretary" is not أمين Amin)."""
     if name_kind(term.type) not in ("place", "organization"):
         return None
     if _ENGLISH_ARTICLE.match(plain_latin(term.target).lstrip()):
@@ -864,6 +870,16 @@ def _article(
         return None
     if not has and bare.endswith("ي"):
         return None  # with the article, مالي Mali is المالي "the financial", "the Malian"
+    if (
+        not has
+        and sum(c not in "اويهءئؤ" for c in bare) < 3  # a first alef a seat: أراك has two
+        and common_word(canonical(bare))
+        and not _ACRONYM.fullmatch(term.target.strip())
+    ):
+        # a short name that is an Arabic word too takes the article as the word: السيول "the
+        # floods" is not Seoul (سيول), الأراك "the arak trees" not Arak (أراك); a body known by
+        # its acronym takes it as Arabic news gives it one (الفيفا FIFA, الناتو NATO)
+        return None
     if not vowelled(units, english[0]):
         return None
     spelling = (bare if has else "ال" + word, *arabic[1:])
@@ -922,6 +938,18 @@ def _after_waw(word: str, english: str, article: bool, w: int, several: bool) ->
     admitted = frozenset().union(*gap_steps(units, english, [1], True)[0])
     options = {"", *admitted} - {current}
     return [("و" + o + "".join(rest), v) for o in sorted(options) if len(o) <= 1]
+
+
+def place_adjective(text_words: Sequence[str], term_words: Sequence[str], term: Term) -> bool:
+    """Whether a spelling is a place's adjective: its last word the glossary's ـية/ـيا less the
+    ending, with or without the article (عثماني "Ottoman" for عثمانية Osmaniye, السوري for سورية
+    Syria). The final-letter rule lets ا/ة/ه change, not go."""
+    if name_kind(term.type) != "place" or len(text_words) != len(term_words) or not text_words:
+        return False
+    t, g = text_words[-1], term_words[-1]
+    if not (g.endswith(("يه", "يا")) and re.search(r"[iy][ae]h?$", plain_latin(term.target).lower())):
+        return False  # سان خوسيه San José's يه is a final e
+    return t in (g[:-1], "ال" + g[:-1])
 
 
 def _final_ok(term: Term, last: str) -> bool:

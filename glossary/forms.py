@@ -245,20 +245,23 @@ def _letter_part(toks: Sequence[Word], k: int, step: int) -> bool:
     return text.isalpha() and (len(text) == 1 or (text in LETTER_NAMES and text not in _WORD_LIKE))
 
 
-def undotted(toks: Sequence[Word]) -> list[int]:
-    """The tokens of a text or a term less each dot that joins two letters of an abbreviation
-    with no space on either side: "أوبن إيه.آي" is "أوبن إيه آي" (OpenAI), "بي.إن.بي باريبا" is
-    "بي إن بي باريبا", so a name holding letters matches whichever way an outlet writes them (a
-    spaced dot, ". ", may end a sentence and is kept)."""
+def unjoined(toks: Sequence[Word]) -> list[int]:
+    """The tokens of a text or a term less each mark that joins two words where outlets write a
+    space: a dot with no space on either side between two letters of an abbreviation ("أوبن إيه.آي"
+    is "أوبن إيه آي" OpenAI, "بي.إن.بي باريبا" BNP Paribas) and a hyphen between two words of a
+    name, spaced or not ("جان-نويل بارو" is "جان نويل بارو" Jean-Noël Barrot). A spaced dot
+    (". ") may end a sentence and is kept."""
     keep: list[int] = []
     for k, tok in enumerate(toks):
-        if (
-            tok.text == "."
-            and 0 < k < len(toks) - 1
-            and toks[k - 1].end == tok.start
-            and tok.end == toks[k + 1].start
-            and _is_letter(toks[k - 1].text)
-            and _is_letter(toks[k + 1].text)
+        if 0 < k < len(toks) - 1 and (
+            (
+                tok.text == "."
+                and toks[k - 1].end == tok.start
+                and tok.end == toks[k + 1].start
+                and _is_letter(toks[k - 1].text)
+                and _is_letter(toks[k + 1].text)
+            )
+            or (tok.text == "-" and toks[k - 1].text.isalpha() and toks[k + 1].text.isalpha())
         ):
             continue
         keep.append(k)

@@ -23,6 +23,7 @@ from tarjama.glossary.families import (
     family_terms,
     family_text,
     name_kind,
+    place_adjective,
     text_skeleton,
     uses_families,
 )
@@ -36,7 +37,7 @@ from tarjama.glossary.forms import (
     latin_letters,
     month_units,
     nisba_keys,
-    undotted,
+    unjoined,
 )
 from tarjama.glossary.known_names import (
     article_word,
@@ -118,7 +119,7 @@ class Matcher:
 
     def __init__(self, glossary: Glossary) -> None:
         self.glossary = glossary
-        # terms by their first word, each with its key less the dots inside abbreviations (undotted)
+        # terms by their first word, each with its key less the marks that join words (unjoined)
         self._by_first: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
         self._family: dict[str, list[FamilyTerm]] = {}
         self._prefixes: set[str] = set()
@@ -141,13 +142,13 @@ class Matcher:
         for term in glossary.terms:
             key = term.key
             if key:
-                kept = undotted(words(fold(term.source)))
+                kept = unjoined(words(fold(term.source)))
                 self._by_first.setdefault(key[0], []).append((tuple(key[k] for k in kept), term))
             if any(ch in "آأإ" for ch in term.source):
                 folded = normalize(term.source)
                 toks = words(folded.text)
                 self._seats[id(term)] = [
-                    seats(term.source, folded, toks[k].start, toks[k].end) for k in undotted(toks)
+                    seats(term.source, folded, toks[k].start, toks[k].end) for k in unjoined(toks)
                 ]
             if term.others and name_kind(term.type) == "place":
                 for form, also_place in nisba_keys(term.source).items():
@@ -210,7 +211,7 @@ class Matcher:
                 continue
             for key in latin_keys(spelling) or ():
                 for arabic, term in self._places.get(key, ()):
-                    if gazetteer_spelling(arabic, window):
+                    if gazetteer_spelling(arabic, window) and not place_adjective(window, arabic, term):
                         out.append((i, j, FAMILY, clitics, term))
         return out
 
@@ -226,9 +227,12 @@ class Matcher:
         # (first token, end token, tier, clitics, term)
         candidates: list[tuple[int, int, int, str, Term]] = []
         has_seats = any(ch in "آأإ" for ch in text)
-        # terms as written are compared on the tokens less the dots inside abbreviations
-        view = undotted(toks) if "." in folded.text else list(range(len(toks)))
+        # terms as written are compared on the tokens less the dots and hyphens that join words
+        view = unjoined(toks) if "." in folded.text or "-" in folded.text else list(range(len(toks)))
         vtoks = [toks[k] for k in view]
+        kept = set(view)
+        # a name may stand beside a hyphen (محادثات واشنطن-طهران), not inside a run of letters
+        joining_dots = {k for k, t in enumerate(toks) if k not in kept and t.text == "."}
         vkeys = [keys[k] for k in view]
         for p, i in enumerate(view):
             tok = toks[i]
@@ -239,7 +243,7 @@ class Matcher:
                         j = view[q - 1] + 1
                         if id(term) in self._abbreviation_ids and inside_longer(toks, i, j):
                             continue
-                        if _glued(view, p, q, i, j, len(toks)):
+                        if i - 1 in joining_dots or j in joining_dots:
                             continue  # inside a longer dotted run of letters (بي.إن.بي in إن.بي.إن.بي)
                         if has_seats and self._hamza_differs(text, folded, vtoks, p, term):
                             continue
@@ -349,6 +353,7 @@ class Matcher:
                             j - i <= fam.words + 1
                             and fam.accepts(sk)
                             and not different_name(window, fam.arabic, fam.english)
+                            and not place_adjective(window, fam.arabic, fam.term)
                             and not (
                                 len(window) == len(fam.arabic)
                                 and any(
@@ -417,14 +422,6 @@ class Matcher:
             taken[i:j] = [True] * (j - i)
             out.append((i, j, *_fewest_clitics([(c[2], c[3].term) for c in group]), TRANSLIT))
         return out
-
-
-def _glued(view: Sequence[int], p: int, q: int, i: int, j: int, n: int) -> bool:
-    """Whether tokens ``[i, j)`` (view positions ``[p, q)``) touch a dot that joins them to more
-    letters (a dot :func:`undotted` dropped just before ``i`` or at ``j``)."""
-    before = i > 0 and (p == 0 or view[p - 1] != i - 1)
-    after = j < n and (q >= len(view) or view[q] != j)
-    return before or after
 
 
 def _fewest_clitics(readings: Sequence[tuple[str, Term]]) -> tuple[str, tuple[Term, ...]]:
