@@ -15,7 +15,10 @@ already folded by :mod:`tarjama.glossary.normalize`):
    ``جيه`` ≡ ``جي`` (J: جي دي فانس / جيه دي فانس JD Vance); neither longer form is a word.
 4. a hamza after a long a, before a consonant, written on its ي seat or as a plain ي: ``ائ`` ≡
    ``اي`` (قائد/قايد, عائشة/عايشة, فائزة/فايزة: Egyptian and Maghrebi papers drop the hamza
-   there; no word turns into another by it).
+   there; no word turns into another by it); before ي the other way, ``ايي`` ≡ ``ائي`` (محسن
+   رضائي/رضايي, طباطبائي/طباطبايي, رافائيل/رافاييل: Persian and foreign names).
+5. a final hamza after a long a left out of a word of six letters or more (السويداء/السويدا,
+   كربلاء/كربلا); shorter words are other words without it (ماء "water", ما "what").
 
 Proclitics (only on the first word of a term, as Arabic attaches them):
 an optional conjunction و or ف, then an optional preposition ب ل ك, then the word. A term
@@ -29,8 +32,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-# rule 4: before a consonant only (a foreign name's ئي, رافائيل/بقائي, is the families')
+# rule 4: ائ before a consonant is اي; اي before ي is ائي (رضايي/رضائي: the families read a ئ there)
 _HAMZA_YA = re.compile("ائ(?=[^اويهء])")
+_YA_YA = re.compile("اي(?=ي)")
 _WHOLE_WORD = {"ذي": "ذا", "كيه": "كي", "جيه": "جي"}
 CONJUNCTIONS = ("و", "ف")
 PREPOSITIONS = ("ب", "ل", "ك")
@@ -38,7 +42,9 @@ PREPOSITIONS = ("ب", "ل", "ك")
 
 def canonical(word: str) -> str:
     """The key of one folded word under the variant rules above."""
-    word = _HAMZA_YA.sub("اي", _WHOLE_WORD.get(word, word))
+    word = _HAMZA_YA.sub("اي", _YA_YA.sub("ائ", _WHOLE_WORD.get(word, word)))
+    if len(word) >= 6 and word.endswith("اء"):
+        word = word[:-1]  # rule 5: السويداء/السويدا
     if len(word) > 2 and word.endswith("نج"):
         word = word[:-1] + "غ"
     return word
