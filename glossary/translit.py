@@ -186,7 +186,9 @@ def _letters(english: str) -> tuple[str, frozenset[int], bool, frozenset[int]]:
 def _fit(words: tuple[str, ...], english: tuple[str, frozenset[int], bool, frozenset[int]]) -> float:
     word, silent, opens, long_a = english
     units: list[tuple[str, bool, bool]] = []  # (letter, free to skip, a word's first alef)
+    ends: set[int] = set()  # each word's last letter
     for w in words:
+        ends.add(len(units) + len(w) - 1)
         # a word's article may stand for nothing (it still reads as an English al-/el- when there
         # is one): Ali Khamenei is علي خامنئي and علي الخامنئي
         lead = 2 if w.startswith("ال") and len(w) >= 4 else 0
@@ -240,6 +242,15 @@ def _fit(words: tuple[str, ...], english: tuple[str, frozenset[int], bool, froze
                 and c + _LONG_I < cost[i + 2][j + 1]
             ):
                 cost[i + 2][j + 1] = c + _LONG_I  # اي for an i said "eye": موبايل Mobil(e)
+            if (
+                letter == "ي"
+                and i + 1 < n
+                and units[i + 1][0] == "ه"
+                and i + 1 in ends
+                and word[j : j + 1] == "e"
+                and c < cost[i + 2][j + 1]
+            ):
+                cost[i + 2][j + 1] = c  # يه for a final é: سانيه Sané, روجيه Roger, خوسيه José
             if letter == "ش" and word.startswith(("st", "sp"), j) and c < nxt[j + 1]:
                 nxt[j + 1] = c  # German st, sp said sht, shp: فيرشتابن Verstappen, هوكشتاين
             if i + 1 < n and letter + units[i + 1][0] in LATIN_OF:  # تش, تس as one unit
@@ -555,17 +566,20 @@ def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float, l
         # word is no known name: alone or known, the same letters are an Arabic name's (زايد
         # Zayed/زيد Zaid, نيل Neil/نايل Nael)
         return True
-    if not entry.foreign or entry.own_fit > SHORT_FIT:
+    # the glossary writes it as a transliteration: the whole name, or this word of a vouched name
+    # (ليروي ساني: Leroy's e is unwritten, Sané's word is a transliteration)
+    own = _english_of(g, entry)
+    if not (entry.foreign or (vouched and vowelled(tuple(ga), own))) or entry.own_fit > SHORT_FIT:
         return False
     if len(a) == len(b):
         diff = [k for k in range(len(a)) if a[k] != b[k]]
-        return (
-            len(diff) == 1
-            and _EMPHATIC.get(a[diff[0]]) == b[diff[0]]
-            and not (a[diff[0]] == "ق" and "q" in english)
+        # its emphatics written plain (طوكيو/توكيو, صقاريا/سكاريا); never ق where the English has a q
+        return bool(diff) and all(
+            _EMPHATIC.get(a[k]) == b[k] and not (a[k] == "ق" and "q" in english) for k in diff
         )
     if a + "ه" == b or b + "ه" == a:  # a last e written ه or not: بورشه/بورش Porsche
-        return english[-1:] in ("a", "e") and worse <= SHORT_MARGIN
+        # not into a common word (دوري "league" is not دوريه Doré)
+        return own[-1:] in ("a", "e") and worse <= SHORT_MARGIN and not common_word(ta)
     if len(b) == len(a) + 1 and worse <= 0:
         return any(b[:k] + b[k + 1 :] == a and b[k] in _VOWEL_LETTERS for k in range(1, len(b) - 1))
     return False
