@@ -536,8 +536,10 @@ def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float, l
                 return False
         elif not entry.foreign or entry.kind not in ("place", "organization") or len(ga) < 5:
             return False
-        elif ta != t and entry.kind == "place" and _NISBA_END.search(ga):
-            return False  # ال + a place ending in a consonant and ي is its adjective (البوروندي)
+        elif ta != t and entry.kind == "place" and (_NISBA_END.search(ga) or ga.endswith("يه")):
+            # ال + a place ending in a consonant and ي, or in ية, is its adjective (البوروندي;
+            # العثمانية "the Ottoman" for عثمانية Osmaniye)
+            return False
     if pattern_differs(ga, ta, _english_of(g, entry)):
         return False
     consonants = len(coarse([ga]))
@@ -651,8 +653,8 @@ def _shape(w: str) -> str:
 
 def far_word(text_words: Sequence[str], term_words: Sequence[str]) -> bool:
     """Whether a family spelling is, or holds, a common Arabic word two changes or more from the
-    glossary's (the article aside, a consonant for one of its class free): مرتين "twice" for مارتن (an ا out, a ي in), منسق "coordinator"
-    for مينسك, كثيرين "many" for كاثرين, إلى تثبيت "to fixing" for إليزابيث. The common spellings
+    glossary's (the article aside; consonants of one class differing count one change in all):
+    مرتين "twice" for مارتن (an ا out, a ي in), منسق "coordinator" for مينسك (a ي out, ق for ك), كثيرين "many" for كاثرين, إلى تثبيت "to fixing" for إليزابيث. The common spellings
     of names are one change from another spelling (ترمب/ترامب, بوتن/بوتين, اميركا/امريكا); such
     a word is matched only when the gazetteer has it going by the name (:func:`confirmed`)."""
     if len(text_words) != len(term_words):
@@ -661,9 +663,18 @@ def far_word(text_words: Sequence[str], term_words: Sequence[str]) -> bool:
         own = "".join(COARSE.get(c, c) for c in "".join(term_words).replace("تش", "چ"))
         return any(common_word(w) for w in text_words) and edits(joined, own) >= 2
     return any(
-        w != t and common_word(w) and edits(_shape(w), _shape(t)) >= 2
+        w != t and common_word(w) and edits(_shape(w), _shape(t)) + _swapped(w, t) >= 2
         for w, t in zip(text_words, term_words, strict=True)
     )
+
+
+def _swapped(w: str, t: str) -> int:
+    """1 where two words' consonants differ within their classes (منسق/مينسك: ق for ك), else 0:
+    with one more change that makes a common word two changes (جوجل/غوغل, its G letters
+    alone, stays one)."""
+    cw = [c for c in _strip_article(w).replace("تش", "چ") if c in COARSE]
+    ct = [c for c in _strip_article(t).replace("تش", "چ") if c in COARSE]
+    return int(cw != ct and [COARSE[c] for c in cw] == [COARSE[c] for c in ct])
 
 
 class TranslitIndex:

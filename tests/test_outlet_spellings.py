@@ -37,6 +37,7 @@ LOOKALIKE_GROUPS = (
     "article-word",
     "place-adjective",
     "final-hamza",
+    "common-word",  # no tolerance: common words a family reached with two changes (translit.far_word)
 )
 
 
@@ -62,7 +63,7 @@ def test_each_rule_has_ten_spellings_and_ten_look_alikes() -> None:
     variants = Counter(r[0] for r in VARIANTS)
     lookalikes = Counter(r[0] for r in LOOKALIKES)
     assert all(variants[g] >= 10 for g in GROUPS if g != "al-english"), variants
-    assert all(lookalikes[g] >= 10 for g in LOOKALIKE_GROUPS), lookalikes
+    assert all(lookalikes[g] >= 10 for g in LOOKALIKE_GROUPS if g != "common-word"), lookalikes
 
 
 def _cell(row: list[str]) -> str:

@@ -66,8 +66,6 @@ KNOWN_BUGS: dict[tuple[str, str], str] = {
     ("أومسك", "أمسك"): "families: 'held', a vowel letter less (the gazetteer lists أمسك as Omsk)",
     ("تيرميز", "ترميز"): "families: 'encoding', a vowel letter less",
     ("تومسك", "وتمسك"): "families: و + 'held on', a vowel letter less",
-    ("بلزن", "بلسان"): "families: 'balsam', ز/س and a vowel letter",
-    ("بريست", "برزت"): "families: 'stood out', ز for س and a vowel letter less",
     ("بلدوين", "بالدوين"): "families: Baldwin, a vowel letter moved",
     ("ماكنزي", "ماكينزي"): "families: McKinsey, a vowel letter more",
     ("كارولتون", "كارلتون"): "families: Carlton, a vowel letter less",
