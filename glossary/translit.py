@@ -238,10 +238,11 @@ def _fit(words: tuple[str, ...], english: tuple[str, frozenset[int], bool, froze
                 letter == "ا"
                 and i + 1 < n
                 and units[i + 1][0] == "ي"
-                and word[j : j + 1] in ("i", "y")
+                and (word[j : j + 1] in ("i", "y") or j in long_a)
                 and c + _LONG_I < cost[i + 2][j + 1]
             ):
-                cost[i + 2][j + 1] = c + _LONG_I  # اي for an i said "eye": موبايل Mobil(e)
+                # اي for an i said "eye" or an a said "ay": موبايل Mobil(e), بلايت Plate
+                cost[i + 2][j + 1] = c + _LONG_I
             if (
                 letter == "ي"
                 and i + 1 < n
