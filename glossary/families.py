@@ -170,6 +170,9 @@ RENDERINGS = (
     _rendering("h", "هحخغ", minimum=4, always=True),  # لوغانسك/لوهانسك Luhansk (Ukrainian h, Russian g)
     _rendering("gh", "غق"),  # Persian: قاليباف/غاليباف Ghalibaf
     _rendering("j", "جيژ"),  # كايا/كاجا Kaja, تاياني/تاجاني Tajani, أياكس/أجاكس Ajax
+    # a glossary's خ for a Spanish j may be written ج as the English reads it (خافيير/جافيير Javier,
+    # راخوي/راجوي Rajoy); not a ج as خ: خون is no spelling of John
+    _rendering("j", "جخ", source="خ"),
     _rendering("w", "وف"),  # ليفاندوفسكي/ليواندوفسكي Lewandowski, فيلهلم/ويلهلم Wilhelm
     _rendering("ch c cz tch tsch", ("تش", "ش", "ج", "چ")),  # بهتشلي/بهجلي Bahçeli
     _rendering("zh", ("ج", "ز", "ژ", "تش")),  # زالوجني/زالوزني Zaluzhnyi, قوانغتشو/غوانغجو

@@ -27,7 +27,17 @@ from .conftest import ROOT
 DATA = ROOT / "tests" / "data"
 PREFIX = "قال مراسلنا إن "
 SUFFIX = " كان في الخبر أمس."
-GROUPS = ("hamza-ya", "dotted", "ay", "al-english", "egyptian-g", "hyphen", "ya-hamza", "final-hamza")
+GROUPS = (
+    "hamza-ya",
+    "dotted",
+    "ay",
+    "al-english",
+    "egyptian-g",
+    "hyphen",
+    "ya-hamza",
+    "final-hamza",
+    "spanish-j",
+)
 LOOKALIKE_GROUPS = (
     "hamza-ya",
     "dotted",
@@ -37,6 +47,7 @@ LOOKALIKE_GROUPS = (
     "article-word",
     "place-adjective",
     "final-hamza",
+    "spanish-j",
     "common-word",  # no tolerance: common words a family reached with two changes (translit.far_word)
 )
 
