@@ -79,8 +79,9 @@ _SKIP_AR = 1.0
 _SKIP_SEAT = 0.3  # a word's first alef where the English opens with one consonant
 _LONG_A = 0.3  # ي for an English a said "ay" (Jacob جيكوب, Mason ميسون): one tradition hears it so
 _LONG_I = 0.2  # اي for an English i or y said "eye" (Mobil موبايل as "mobile", Tyson تايسون)
+_RUSSIAN_O = 0.2  # و for a Ukrainian i or e that Russian says o (Chasiv تشاسوف, Kurakhove كوراخوفو)
 _EN_VOWELS = frozenset("aeiouy")
-_AR_VOWELS = frozenset("اويهعء")
+_AR_VOWELS = frozenset("اويهعءئؤ")
 
 
 def _strip_article(word: str) -> str:
@@ -126,6 +127,9 @@ _VOWEL_SPELLINGS: dict[str, tuple[tuple[str, float], ...]] = {
     "ي": (*_free("i y e ee ie ey ai ay ei ea ye yi"), ("j", 0.3), ("a", 0.8), ("o", 0.8), ("u", 0.8)),
     "ه": (("h", 0.0), ("a", 0.0), ("ah", 0.0), ("e", 0.0)),
     "ع": (("a", 0.0), ("e", 0.0), ("i", 0.0), ("o", 0.0), ("u", 0.0)),
+    # a hamza's seat reads as its letter's vowel (ميكولائيف Mykolaiv: ايي is written ائي)
+    "ئ": (*_free("i y e"),),
+    "ؤ": (*_free("o u w"),),
 }
 # consonants as the English arbiter reads them, less three readings that let words and other names
 # read as a name: غ for a French r (غوتيريش Guterres as Reuters), د for a "th" (قادرين as
@@ -137,11 +141,13 @@ _SPELLINGS: dict[str, tuple[tuple[str, float], ...]] = {
 }
 
 
-def fit(words: Sequence[str], english: str) -> float:
+def fit(words: Sequence[str], english: str, place: bool = False) -> float:
     """How well canonical Arabic words read as an English name: the cheapest alignment of all
     their letters with all its letters (0: every letter is a standard rendering of the other).
-    A word's article ال and a word-initial alef (a hamza's seat) may stand for nothing."""
-    return _fit(tuple(words), _letters(english))
+    A word's article ال and a word-initial alef (a hamza's seat) may stand for nothing; a
+    ``place``'s Ukrainian vowels may be read as their Russian o (a person's are not: Pavliv is
+    not Pavlov)."""
+    return _fit(tuple(words), _letters(english, place))
 
 
 _SILENT_END = re.compile(r"(?<=[aeiouy])(?:lt|ps|ts|d|t|x)$")  # not s: Greek -os is said (أولمبياكوس)
@@ -152,21 +158,31 @@ _SILENT_END = re.compile(r"(?<=[aeiouy])(?:lt|ps|ts|d|t|x)$")  # not s: Greek -o
 _SOUNDED = str.maketrans({"š": "sh", "ș": "sh", "ş": "sh", "č": "ch", "ć": "ch", "ç": "ch", "ž": "zh"})
 # an a before one consonant and a vowel other than a (Dana, Sara, Kamala keep their a: دينا is Dina)
 _OPEN_A = re.compile(r"(?<![aeiou])a(?=[^aeiouyhw][eiouy])")
+# Ukrainian -iv, -ivka, -ivsk (Russian -ov, -ovka, -ovsk), -ove (Russian -ovo), and ё after a
+# sibilant before a last v (-chev, -shev, -zhev)
+_YO_AT = re.compile(r"(?<=[csz]h)e(?=v$)")
+_RUSSIAN_O_AT = re.compile(r"i(?=v(?:$|k|s))|(?<=ov)e$|" + _YO_AT.pattern)
 _CLUSTER = re.compile(r"^(?![tscpkgzd]h)[^aeiouy\W][^aeiouyh\W]")
 
 
 @lru_cache(maxsize=8192)
-def _letters(english: str) -> tuple[str, frozenset[int], bool, frozenset[int]]:
+def _letters(
+    english: str, place: bool = False
+) -> tuple[str, frozenset[int], bool, frozenset[int], frozenset[int]]:
     """An English name's letters (:func:`tarjama.glossary.english.latin` word by word: Nicolas
     Sarkozy keeps both its s), where each word's French silent ending starts (Arnault,
     Deschamps, Bernard, Bordeaux: an Arabic spelling from the French leaves it out), and whether
     a word opens with a vowel or two consonants (Einstein, Mbappé, Spain: Arabic opens it with a
     hamza's alef, إمبابي; Tomsk does not, so أتمسك "I hold on" is not Tomsk); and where an a
     ends an open syllable (one consonant, then a vowel: Ja-cob, Ma-son, Ha-ley, Ka-ne), which
-    English says "ay" and outlets write ا or ي (جاكوب/جيكوب)."""
+    English says "ay" and outlets write ا or ي (جاكوب/جيكوب); and where a Ukrainian name's
+    vowel is an o in its Russian form, which the Arab press often writes (Chasiv/Chasov تشاسوف,
+    Horlivka/Gorlovka غورلوفكا, Kurakhove/Kurakhovo كوراخوفو), or a Russian ё the English writes e
+    (Likhachev ليخاتشوف)."""
     out = ""
     silent: set[int] = set()
     long_a: set[int] = set()
+    russian_o: set[int] = set()
     opens = False
     for w in re.split(r"[\s\-–—]+", english):
         # doubled letters kept (McChrystal's cc is ماك ك); the alignment skips a double for free
@@ -178,13 +194,16 @@ def _letters(english: str) -> tuple[str, frozenset[int], bool, frozenset[int]]:
         if end:
             silent.update(range(len(out) + end.start(), len(out) + len(word)))
         long_a.update(len(out) + m.start() for m in _OPEN_A.finditer(word))
+        russian_o.update(len(out) + m.start() for m in (_RUSSIAN_O_AT if place else _YO_AT).finditer(word))
         out += word
-    return out, frozenset(silent), opens, frozenset(long_a)
+    return out, frozenset(silent), opens, frozenset(long_a), frozenset(russian_o)
 
 
 @lru_cache(maxsize=16384)
-def _fit(words: tuple[str, ...], english: tuple[str, frozenset[int], bool, frozenset[int]]) -> float:
-    word, silent, opens, long_a = english
+def _fit(
+    words: tuple[str, ...], english: tuple[str, frozenset[int], bool, frozenset[int], frozenset[int]]
+) -> float:
+    word, silent, opens, long_a, russian_o = english
     units: list[tuple[str, bool, bool]] = []  # (letter, free to skip, a word's first alef)
     ends: set[int] = set()  # each word's last letter
     for w in words:
@@ -232,6 +251,8 @@ def _fit(words: tuple[str, ...], english: tuple[str, frozenset[int], bool, froze
             for spelling, extra in _SPELLINGS.get(letter, ()):
                 if word.startswith(spelling, j) and c + extra < nxt[j + len(spelling)]:
                     nxt[j + len(spelling)] = c + extra
+            if letter == "و" and j in russian_o and c + _RUSSIAN_O < nxt[j + 1]:
+                nxt[j + 1] = c + _RUSSIAN_O  # تشاسوف Chasiv, كوراخوفو Kurakhove
             if letter == "ي" and j in long_a and c + _LONG_A < nxt[j + 1]:
                 nxt[j + 1] = c + _LONG_A  # an a said "ay": جيكوب Jacob, ميسون Mason
             if (
@@ -310,7 +331,7 @@ class TranslitTerm:
             and not confirmed(words, self.arabic, self.english_words)
         ):
             return False
-        score = fit(words, self.english)
+        score = fit(words, self.english, self.kind == "place")
         # as well as the glossary's spelling reads, and well on its own unless that one does not
         if score > self.own_fit + MARGIN or (score > MAX_FIT and score > self.own_fit):
             return False
@@ -595,7 +616,7 @@ def translit_term(
     key = coarse(arabic)
     if len(key) < MIN_EXACT_KEY:
         return None
-    own = fit(arabic, english)
+    own = fit(arabic, english, kind == "place")
     if own > MAX_OWN:
         return None  # the English is a translation, not a transliteration (Future Movement)
     foreign = vowelled(tuple("".join(_strip_article(w) for w in arabic)), english)

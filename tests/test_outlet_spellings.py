@@ -37,6 +37,7 @@ GROUPS = (
     "ya-hamza",
     "final-hamza",
     "spanish-j",
+    "russian-o",
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -48,6 +49,7 @@ LOOKALIKE_GROUPS = (
     "place-adjective",
     "final-hamza",
     "spanish-j",
+    "russian-o",
     "common-word",  # no tolerance: common words a family reached with two changes (translit.far_word)
 )
 
