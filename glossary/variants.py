@@ -34,7 +34,6 @@ from collections.abc import Iterator
 
 # rule 4: ائ before a consonant is اي; اي before ي is ائي (رضايي/رضائي: the families read a ئ there)
 _HAMZA_YA = re.compile("ائ(?=[^اويهء])")
-_YA_YA = re.compile("اي(?=ي)")
 _WHOLE_WORD = {"ذي": "ذا", "كيه": "كي", "جيه": "جي"}
 CONJUNCTIONS = ("و", "ف")
 PREPOSITIONS = ("ب", "ل", "ك")
@@ -42,7 +41,9 @@ PREPOSITIONS = ("ب", "ل", "ك")
 
 def canonical(word: str) -> str:
     """The key of one folded word under the variant rules above."""
-    word = _HAMZA_YA.sub("اي", _YA_YA.sub("ائ", _WHOLE_WORD.get(word, word)))
+    word = _WHOLE_WORD.get(word, word)
+    if "اي" in word or "ائ" in word:  # rule 4 (most words have neither: no regex for them)
+        word = _HAMZA_YA.sub("اي", word.replace("ايي", "ائي"))
     if len(word) >= 6 and word.endswith("اء"):
         word = word[:-1]  # rule 5: السويداء/السويدا
     if len(word) > 2 and word.endswith("نج"):
