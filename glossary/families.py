@@ -868,7 +868,14 @@ def _article(
     has = articles[0] and word.startswith("ال") and len(word) > 4
     bare = word[2:] if has else word
     units = [u.letter for u in graphemes(bare, 0)]
-    if set(bare) & ARABIC_ONLY or len(units) < 3 or _consonants(bare, strip=False) < (3 if has else 2):
+    # a body known by its acronym takes the article or not as Arabic news gives it one, whatever
+    # its length or vowels (الناتو/ناتو NATO, الفاو/فاو FAO, أوابك/الأوابك OAPEC)
+    acronym = name_kind(term.type) == "organization" and bool(_ACRONYM.fullmatch(term.target.strip()))
+    if (
+        set(bare) & ARABIC_ONLY
+        or len(units) < 3
+        or (not acronym and _consonants(bare, strip=False) < (3 if has else 2))
+    ):
         # without its article, a short word is as often an Arabic word: الريف Rif, ريف "countryside"
         return None
     if not has and bare.endswith("ي"):
@@ -877,13 +884,12 @@ def _article(
         not has
         and sum(c not in "اويهءئؤ" for c in bare) < 3  # a first alef a seat: أراك has two
         and common_word(canonical(bare))
-        and not _ACRONYM.fullmatch(term.target.strip())
+        and not acronym
     ):
         # a short name that is an Arabic word too takes the article as the word: السيول "the
-        # floods" is not Seoul (سيول), الأراك "the arak trees" not Arak (أراك); a body known by
-        # its acronym takes it as Arabic news gives it one (الفيفا FIFA, الناتو NATO)
+        # floods" is not Seoul (سيول), الأراك "the arak trees" not Arak (أراك); not an acronym
         return None
-    if not vowelled(units, english[0]):
+    if not acronym and not vowelled(units, english[0]):
         return None
     spelling = (bare if has else "ال" + word, *arabic[1:])
     return spelling, -1, (not has, *articles[1:])

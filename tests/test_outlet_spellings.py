@@ -38,6 +38,7 @@ GROUPS = (
     "final-hamza",
     "spanish-j",
     "russian-o",
+    "acronym-article",
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -50,6 +51,7 @@ LOOKALIKE_GROUPS = (
     "final-hamza",
     "spanish-j",
     "russian-o",
+    "acronym-article",
     "common-word",  # no tolerance: common words a family reached with two changes (translit.far_word)
 )
 
