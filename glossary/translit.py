@@ -187,6 +187,7 @@ def _letters(
     for w in re.split(r"[\s\-–—]+", english):
         # doubled letters kept (McChrystal's cc is ماك ك); the alignment skips a double for free
         word = "".join(c for c in plain_latin(w.lower().translate(_SOUNDED)) if "a" <= c <= "z")
+        word = "mac" + word[2:] if word.startswith("mc") else word  # McCarthy is said Mac: ماكارثي
         if not word:
             continue
         opens = opens or word[0] in _EN_VOWELS or bool(_CLUSTER.match(word))
