@@ -150,6 +150,7 @@ def fit(words: Sequence[str], english: str, place: bool = False) -> float:
     return _fit(tuple(words), _letters(english, place))
 
 
+_SILENT_HAM = re.compile(r"(?<=[^aeiou])h(?=am$)")  # Tottenham, Birmingham, Fulham: said -am
 _SILENT_END = re.compile(r"(?<=[aeiouy])(?:lt|ps|ts|d|t|x)$")  # not s: Greek -os is said (أولمبياكوس)
 
 
@@ -194,6 +195,9 @@ def _letters(
         end = _SILENT_END.search(word)
         if end:
             silent.update(range(len(out) + end.start(), len(out) + len(word)))
+        ham = _SILENT_HAM.search(word)
+        if ham:
+            silent.add(len(out) + ham.start())  # the h of an English -ham: توتنام Tottenham
         long_a.update(len(out) + m.start() for m in _OPEN_A.finditer(word))
         russian_o.update(len(out) + m.start() for m in (_RUSSIAN_O_AT if place else _YO_AT).finditer(word))
         out += word
