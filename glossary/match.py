@@ -247,6 +247,8 @@ class Matcher:
                             continue  # inside a longer dotted run of letters (بي.إن.بي in إن.بي.إن.بي)
                         if has_seats and self._hamza_differs(text, folded, vtoks, p, term):
                             continue
+                        if clitics and len(key) == 1 and self._other_whole(keys[i], stem, term):
+                            continue  # بكين is Beijing, not ب + كين Kane
                         candidates.append((i, j, EXACT, clitics, term))
                 for term, tier in self._adjectives.get(stem, ()):
                     candidates.append((i, i + 1, tier, clitics, term))
@@ -314,6 +316,15 @@ class Matcher:
                 )
         return Scan(matches, ambiguous)
 
+    @staticmethod
+    def _other_whole(whole: str, stem: str, term: Term) -> bool:
+        """Whether a name of one word read as clitics and the name is, as the whole word, a known
+        other name (بكين Beijing is not ب + كين Kane, فلورنس Florence not ف + لورنس Lawrence,
+        باريس Paris not ب + إيريس): the last tier's guard, for a name as written and its family.
+        A name of several words is sure of itself (لحسن نصر الله is ل + Hassan Nasrallah, though
+        لحسن alone is also the name Lahcen)."""
+        return uses_families(term) and different_name((whole,), (stem,), (term.target,))
+
     def _hamza_differs(self, text: str, folded: Folded, toks: Sequence[Word], i: int, term: Term) -> bool:
         """Whether the text writes a hamza on an alef as آ where the term writes أ/إ (or the other
         way round), in any of the term's words (:func:`tarjama.glossary.normalize.seats_clash`)."""
@@ -362,7 +373,13 @@ class Matcher:
                                     if a != w
                                 )
                             )
-                            and not (clitics and word_reading(canon[i], stem))
+                            and not (
+                                clitics
+                                and (
+                                    word_reading(canon[i], stem)
+                                    or (j - i == 1 and self._other_whole(canon[i], stem, fam.term))
+                                )
+                            )
                             and not (
                                 (article_word(window, fam.arabic) or far_word(window, fam.arabic))
                                 and not confirmed(window, fam.arabic, fam.english)

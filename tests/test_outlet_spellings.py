@@ -53,6 +53,7 @@ LOOKALIKE_GROUPS = (
     "spanish-j",
     "russian-o",
     "acronym-article",
+    "clitic-name",  # no tolerance: a known name read as clitics and a glossary name (بكين)
     "mc",  # 5: no more real words are a Mc name's Arabic spelling with or without its ا
     "common-word",  # no tolerance: common words a family reached with two changes (translit.far_word)
 )

@@ -69,7 +69,6 @@ KNOWN_BUGS: dict[tuple[str, str], str] = {
     ("بلدوين", "بالدوين"): "families: Baldwin, a vowel letter moved",
     ("ماكنزي", "ماكينزي"): "families: McKinsey, a vowel letter more",
     ("كارولتون", "كارلتون"): "families: Carlton, a vowel letter less",
-    ("لورنس", "فلورنس"): "exact: ف + لورنس inside Florence, a common word",
 }
 
 
