@@ -85,7 +85,7 @@ from tarjama.glossary.english import (
 from tarjama.glossary.known_names import common_word
 from tarjama.glossary.normalize import Folded, normalize, words
 from tarjama.glossary.terms import Term
-from tarjama.glossary.variants import canonical
+from tarjama.glossary.variants import arabic_word, canonical
 
 VOWELS = frozenset("اوي")
 G_LETTERS = frozenset("جغقگڨڭ")
@@ -880,6 +880,8 @@ def _article(
         return None
     if not has and bare.endswith("ي"):
         return None  # with the article, مالي Mali is المالي "the financial", "the Malian"
+    if not acronym and arabic_word(bare):
+        return None  # البليدة Blida without its article is بليدة "dull" (translit.arabic_word)
     if (
         not has
         and sum(c not in "اويهءئؤ" for c in bare) < 3  # a first alef a seat: أراك has two

@@ -320,10 +320,13 @@ class Matcher:
     def _other_whole(whole: str, stem: str, term: Term) -> bool:
         """Whether a name of one word read as clitics and the name is, as the whole word, a known
         other name (بكين Beijing is not ب + كين Kane, فلورنس Florence not ف + لورنس Lawrence,
-        باريس Paris not ب + إيريس): the last tier's guard, for a name as written and its family.
+        باريس Paris not ب + إيريس) or a common word whose stem is none (بنوك "banks" is not ب +
+        نوك Nuuk): the last tier's guards, for a name as written and its family.
         A name of several words is sure of itself (لحسن نصر الله is ل + Hassan Nasrallah, though
         لحسن alone is also the name Lahcen)."""
-        return uses_families(term) and different_name((whole,), (stem,), (term.target,))
+        return uses_families(term) and (
+            word_reading(whole, stem) or different_name((whole,), (stem,), (term.target,))
+        )
 
     def _hamza_differs(self, text: str, folded: Folded, toks: Sequence[Word], i: int, term: Term) -> bool:
         """Whether the text writes a hamza on an alef as آ where the term writes أ/إ (or the other

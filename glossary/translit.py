@@ -44,7 +44,7 @@ from tarjama.glossary.known_names import (
     word_reading,
 )
 from tarjama.glossary.terms import Term
-from tarjama.glossary.variants import stems
+from tarjama.glossary.variants import arabic_word, stems
 
 # One class per letter (folded text: أ إ آ → ا, ى → ي, ة → ه, گ → ك); letters not here carry none.
 COARSE: dict[str, str] = {
@@ -561,7 +561,9 @@ def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float, l
         if entry.kind == "person":
             if not (later and vouched and len(ga) >= 4):
                 return False
-        elif not entry.foreign or entry.kind not in ("place", "organization") or len(ga) < 5:
+        elif (
+            not entry.foreign or entry.kind not in ("place", "organization") or len(ga) < 5 or arabic_word(ga)
+        ):
             return False
         elif ta != t and entry.kind == "place" and (_NISBA_END.search(ga) or ga.endswith("يه")):
             # ال + a place ending in a consonant and ي, or in ية, is its adjective (البوروندي;
@@ -649,7 +651,7 @@ def gazetteer_spelling(arabic: tuple[str, ...], words: tuple[str, ...]) -> bool:
     if not (other == key or (min(len(key), len(other)) >= MIN_FUZZY and _one_edit(other, key))):
         return False
     return not any(
-        (g.startswith("ال") != w.startswith("ال")) and len(_strip_article(g)) < 5
+        (g.startswith("ال") != w.startswith("ال")) and (len(_strip_article(g)) < 5 or arabic_word(g))
         for g, w in zip(arabic, words, strict=True)
     )
 

@@ -72,3 +72,16 @@ def stems(word: str) -> Iterator[tuple[str, str]]:
             if (clitics, key) not in seen:
                 seen.add((clitics, key))
                 yield clitics, key
+
+
+def arabic_word(word: str) -> bool:
+    """Whether a word (its article aside) has an Arabic noun's shape: three root consonants and
+    the feminine ending ة (البليدة Blida, الداخلة Dakhla, الجنينة El Geneina: "the dull", "the
+    inner", "the little garden"). Such a place's article is the word's: without it it is the
+    common noun or adjective, however well it reads as its English."""
+    w = word[2:] if word.startswith("ال") and len(word) >= 4 else word
+    if not w.endswith("ه"):
+        return False
+    w = w[:-1]
+    w = w[:-1] if len(w) > 3 and w.endswith("ي") else w
+    return sum(c not in "اويئؤء" for c in w) == 3

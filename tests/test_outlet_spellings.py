@@ -53,7 +53,8 @@ LOOKALIKE_GROUPS = (
     "spanish-j",
     "russian-o",
     "acronym-article",
-    "clitic-name",  # no tolerance: a known name read as clitics and a glossary name (بكين)
+    "clitic-name",  # no tolerance: a known name or common word read as clitics and a name (بكين)
+    "arabic-noun-place",  # no tolerance: البليدة without its article is بليدة "dull"
     "mc",  # 5: no more real words are a Mc name's Arabic spelling with or without its ا
     "common-word",  # no tolerance: common words a family reached with two changes (translit.far_word)
 )
