@@ -15,17 +15,13 @@ from tarjama.glossary.families import name_kind, uses_families
 from tarjama.sources import read
 
 from .conftest import EXAMPLE, ROOT
+from .spelling_rows import rows
 from .test_glossary import read_gold_occurrences
 
 DATA = ROOT / "tests" / "data"
 GLOSSARY = DATA / "families-glossary.csv"
 PREFIX = "قال مراسلنا إن "
 SUFFIX = " كان في الخبر أمس."
-
-
-def rows(name: str) -> list[list[str]]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    return [line.split("\t") for line in lines if line and not line.startswith("#")]
 
 
 VARIANTS = rows("families-variants.tsv")

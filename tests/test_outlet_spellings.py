@@ -22,11 +22,8 @@ from tarjama.glossary.normalize import fold, words
 from tarjama.glossary.translit import fit, pattern_differs
 from tarjama.glossary.variants import canonical
 
-from .conftest import ROOT
+from .spelling_rows import assert_well_formed, cell, found_at_its_offsets, matches_nothing, rows
 
-DATA = ROOT / "tests" / "data"
-PREFIX = "قال مراسلنا إن "
-SUFFIX = " كان في الخبر أمس."
 GROUPS = (
     "hamza-ya",
     "dotted",
@@ -60,21 +57,12 @@ LOOKALIKE_GROUPS = (
 )
 
 
-def rows(name: str) -> list[list[str]]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    return [line.split("\t") for line in lines if line and not line.startswith("#")]
-
-
 VARIANTS = rows("outlet-spellings-variants.tsv")
 LOOKALIKES = rows("outlet-spellings-lookalikes.tsv")
 
 
 def test_every_row_is_well_formed() -> None:
-    assert all(len(r) == 6 and r[0] in GROUPS for r in VARIANTS)
-    assert all(len(r) == 7 and r[0] in LOOKALIKE_GROUPS for r in LOOKALIKES)
-    # the spelling stands once in its sentence, so its offsets are exact
-    assert all(r[5].count(r[4]) == 1 for r in VARIANTS)
-    assert all(r[6].count(r[4]) == 1 for r in LOOKALIKES)
+    assert_well_formed(VARIANTS, LOOKALIKES, GROUPS, LOOKALIKE_GROUPS)
     assert all(r[1] != r[4] for r in VARIANTS + LOOKALIKES)
 
 
@@ -86,39 +74,24 @@ def test_each_rule_has_ten_spellings_and_ten_look_alikes() -> None:
     assert lookalikes["mc"] >= 5
 
 
-def _cell(row: list[str]) -> str:
-    return f"{row[0]}:{row[4]}"
-
-
 @pytest.mark.parametrize(
-    ("group", "source", "target", "kind", "written", "sentence"), VARIANTS, ids=[_cell(r) for r in VARIANTS]
+    ("group", "source", "target", "kind", "written", "sentence"), VARIANTS, ids=[cell(r) for r in VARIANTS]
 )
 def test_a_spelling_is_found_at_its_exact_offsets(
     group: str, source: str, target: str, kind: str, written: str, sentence: str
 ) -> None:
-    m = Matcher(Glossary([Term(source, target, kind, origin="test:1")]))
-    scan = m.scan(sentence)
-    start = sentence.index(written)
-    assert scan.ambiguous == []
-    assert [(x.start, x.end, x.target) for x in scan.matches] == [(start, start + len(written), target)], (
-        group
-    )
-    assert scan.matches[0].surface == written
+    found_at_its_offsets(source, target, kind, written, sentence)
 
 
 @pytest.mark.parametrize(
     ("group", "source", "target", "kind", "written", "why", "sentence"),
     LOOKALIKES,
-    ids=[_cell(r) for r in LOOKALIKES],
+    ids=[cell(r) for r in LOOKALIKES],
 )
 def test_a_look_alike_matches_nothing(
     group: str, source: str, target: str, kind: str, written: str, why: str, sentence: str
 ) -> None:
-    m = Matcher(Glossary([Term(source, target, kind, origin="test:1")]))
-    scan = m.scan(sentence)
-    assert (scan.matches, scan.ambiguous) == ([], []), why
-    # the row is live: its own spelling is matched
-    assert [x.target for x in m.find(PREFIX + source + SUFFIX)] == [target]
+    matches_nothing(source, target, kind, sentence, why)
 
 
 def test_a_hamza_after_a_long_a_is_one_word_with_a_plain_ya() -> None:

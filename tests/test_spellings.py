@@ -15,17 +15,7 @@ from tarjama.glossary.forms import latin_letters
 from tarjama.glossary.known_names import different_name, english_key, known_names, latin_keys
 from tarjama.glossary.normalize import fold
 
-from .conftest import ROOT
-
-DATA = ROOT / "tests" / "data"
-PREFIX = "قال مراسلنا إن "
-SUFFIX = " كان في الخبر أمس."
-
-
-def rows(name: str) -> list[list[str]]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    return [line.split("\t") for line in lines if line and not line.startswith("#")]
-
+from .spelling_rows import DATA, PREFIX, SUFFIX, rows
 
 VARIANTS = rows("spellings-variants.tsv")
 CLASSES = {

@@ -10,35 +10,20 @@ from collections import Counter
 
 import pytest
 
-from tarjama.glossary import Glossary, Matcher, Term
 from tarjama.glossary.known_names import article_word, common_word
 from tarjama.glossary.normalize import fold
 from tarjama.glossary.translit import VOUCHED_EXTRA, WORD_BUDGET, _letters, distance
 from tarjama.glossary.variants import canonical
 
-from .conftest import ROOT
+from .spelling_rows import assert_well_formed, cell, found_at_its_offsets, matches_nothing, rows
 
-DATA = ROOT / "tests" / "data"
-PREFIX = "قال مراسلنا إن "
-SUFFIX = " كان في الخبر أمس."
 GROUPS = ("family-article", "ending", "silent", "vouched-common", "article-word")
-
-
-def rows(name: str) -> list[list[str]]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    return [line.split("\t") for line in lines if line and not line.startswith("#")]
-
-
 VARIANTS = rows("translit-endings-variants.tsv")
 LOOKALIKES = rows("translit-endings-lookalikes.tsv")
 
 
 def test_every_row_is_well_formed() -> None:
-    assert all(len(r) == 6 and r[0] in GROUPS for r in VARIANTS)
-    assert all(len(r) == 7 and r[0] in GROUPS for r in LOOKALIKES)
-    # the spelling stands once in its sentence, so its offsets are exact
-    assert all(r[5].count(r[4]) == 1 for r in VARIANTS)
-    assert all(r[6].count(r[4]) == 1 for r in LOOKALIKES)
+    assert_well_formed(VARIANTS, LOOKALIKES, GROUPS, GROUPS)
 
 
 def test_each_group_has_its_rows() -> None:
@@ -55,25 +40,13 @@ def _known_groups() -> list[tuple[str, ...]]:
     return [(r[0],) for r in LOOKALIKES if (r[1], r[4]) in KNOWN_BUGS]
 
 
-def _cell(row: list[str]) -> str:
-    return f"{row[0]}:{row[4]}"
-
-
 @pytest.mark.parametrize(
-    ("group", "source", "target", "kind", "written", "sentence"), VARIANTS, ids=[_cell(r) for r in VARIANTS]
+    ("group", "source", "target", "kind", "written", "sentence"), VARIANTS, ids=[cell(r) for r in VARIANTS]
 )
 def test_a_spelling_is_found_at_its_exact_offsets(
     group: str, source: str, target: str, kind: str, written: str, sentence: str
 ) -> None:
-    m = Matcher(Glossary([Term(source, target, kind, origin="test:1")]))
-    scan = m.scan(sentence)
-    start = sentence.index(written)
-    assert scan.ambiguous == []
-    assert [(x.start, x.end, x.target, x.family) for x in scan.matches] == [
-        (start, start + len(written), target, True)
-    ], group
-    assert scan.matches[0].surface == written
-    assert m.find(sentence) == scan.matches
+    assert found_at_its_offsets(source, target, kind, written, sentence).family, group
 
 
 # look-alikes matched today, each a known limit (docs/glossary.md); strict: one that stops matching fails
@@ -90,19 +63,15 @@ KNOWN_BUGS = {
         else r
         for r in LOOKALIKES
     ],
-    ids=[_cell(r) for r in LOOKALIKES],
+    ids=[cell(r) for r in LOOKALIKES],
 )
 def test_a_look_alike_matches_nothing(
     group: str, source: str, target: str, kind: str, written: str, why: str, sentence: str
 ) -> None:
-    m = Matcher(Glossary([Term(source, target, kind, origin="test:1")]))
-    scan = m.scan(sentence)
-    assert (scan.matches, scan.ambiguous) == ([], []), why
-    # the row is live: its own spelling is matched
-    assert [x.target for x in m.find(PREFIX + source + SUFFIX)] == [target]
+    matches_nothing(source, target, kind, sentence, why)
 
 
-@pytest.mark.parametrize("row", [r for r in VARIANTS if r[0] == "article-word"], ids=_cell)
+@pytest.mark.parametrize("row", [r for r in VARIANTS if r[0] == "article-word"], ids=cell)
 def test_an_article_word_variant_is_a_common_word_that_keeps_the_names_vowels(row: list[str]) -> None:
     # what known_names.article_word looks at: a common word with the article, every vowel letter
     # of the glossary's word written, so the guard lets it through without the gazetteer
