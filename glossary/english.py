@@ -25,7 +25,7 @@ LATIN_OF: dict[str, tuple[str, ...]] = {
     "ب": ("b", "p"),
     "پ": ("p",),
     "ت": ("t", "th", "d"),
-    "ث": ("th", "t", "s"),
+    "ث": ("th", "t", "s", "z", "c"),  # Castilian z and c: أثنار Aznar, ثاباتيرو Zapatero
     "ج": ("j", "g", "dj", "zh", "ge", "gi", "c", "ch"),
     "ح": ("h",),
     "خ": ("kh", "h", "ch", "x", "j", "g"),

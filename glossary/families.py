@@ -162,6 +162,9 @@ RENDERINGS = (
     # Fairuz as فيروس "virus"; ض ظ ذ for a Persian or Turkish z (كرزاي/قرضاي Karzai)
     _rendering("z tz ts", "زس", minimum=4),
     _rendering("z", "زضظذ", minimum=4),
+    # a glossary's ث for a Castilian z may be written ز as the English reads it (أثنار/أزنار Aznar,
+    # ثاباتيرو/زاباتيرو Zapatero); a desk that writes ث has read the name as Spanish
+    _rendering("z", "زث", minimum=0, evidence=False, source="ث"),
     # ق, ض, ح are letters of Arabic words as often as renderings (قانون "law" is not كانون Canon):
     # four consonants or more; and a "q" is ق's own letter (قادر Qader is not كادر "staff")
     _rendering("k c ck", "كق", minimum=4),  # كهرمان/قهرمان Kahramanmaraş

@@ -34,6 +34,7 @@ GROUPS = (
     "ya-hamza",
     "final-hamza",
     "spanish-j",
+    "castilian-z",
     "russian-o",
     "acronym-article",
     "mc",
@@ -48,6 +49,7 @@ LOOKALIKE_GROUPS = (
     "place-adjective",
     "final-hamza",
     "spanish-j",
+    "castilian-z",
     "russian-o",
     "acronym-article",
     "clitic-name",  # no tolerance: a known name or common word read as clitics and a name (بكين)
