@@ -57,7 +57,7 @@ from tarjama.glossary.translit import (
     coarse,
     far_word,
     gazetteer_spelling,
-    pattern_differs,
+    pattern_changed,
     translit_term,
 )
 from tarjama.glossary.variants import canonical, stems
@@ -368,14 +368,7 @@ class Matcher:
                             and fam.accepts(sk)
                             and not different_name(window, fam.arabic, fam.english)
                             and not place_adjective(window, fam.arabic, fam.term)
-                            and not (
-                                len(window) == len(fam.arabic)
-                                and any(
-                                    pattern_differs(a, w, e)
-                                    for a, w, e in zip(fam.arabic, window, fam.english, strict=True)
-                                    if a != w
-                                )
-                            )
+                            and not pattern_changed(window, fam.arabic, fam.english)
                             and not (
                                 clitics
                                 and (

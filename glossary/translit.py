@@ -44,7 +44,7 @@ from tarjama.glossary.known_names import (
     word_reading,
 )
 from tarjama.glossary.terms import Term
-from tarjama.glossary.variants import arabic_word, stems
+from tarjama.glossary.variants import arabic_word, root_consonants, stems, unended
 
 # One class per letter (folded text: أ إ آ → ا, ى → ي, ة → ه, گ → ك); letters not here carry none.
 COARSE: dict[str, str] = {
@@ -490,6 +490,14 @@ def _english_of(g: str, entry: TranslitTerm) -> str:
     return latin(entry.english)
 
 
+def pattern_changed(text_words: Sequence[str], term_words: Sequence[str], english: Sequence[str]) -> bool:
+    """Whether a spelling word by word (as many words as the glossary's) changes an Arabic name's
+    pattern in one of its words (:func:`pattern_differs`; ``english``: each word's English)."""
+    return len(text_words) == len(term_words) and any(
+        pattern_differs(t, w, e) for t, w, e in zip(term_words, text_words, english, strict=True) if t != w
+    )
+
+
 def pattern_differs(g: str, t: str, english: str) -> bool:
     """Whether a text word writes a glossary word's long vowel as another vowel letter in another
     place, where the glossary word is an Arabic name's: a root's three consonants, not written as
@@ -499,7 +507,7 @@ def pattern_differs(g: str, t: str, english: str) -> bool:
     one for another in its place (روسل/راسل Russell), or moved as itself (أمريكا/أميركا) stays with
     the other rules; the ending, hamza, ع and a doubled vowel letter aside."""
     g, t = _strip_article(g), _strip_article(t)
-    if sum(c not in "اويئؤء" for c in _unended(g.replace("تش", "چ"))) != 3:
+    if root_consonants(g) != 3:
         return False  # a root's three consonants (ه and ع among them); نتنياهو, هنغبي are longer
     a, b = _vowel_pattern(g, english), _vowel_pattern(t, english)
     if a == b:
@@ -524,16 +532,10 @@ def pattern_differs(g: str, t: str, english: str) -> bool:
     return not vowelled(tuple(g), english)
 
 
-def _unended(w: str) -> str:
-    """A word less its ending: a last ه (ة) or ا, then a last ي (سامية, هدى, سامي)."""
-    w = w[:-1] if len(w) > 3 and w.endswith(("ه", "ا")) else w
-    return w[:-1] if len(w) > 3 and w.endswith("ي") else w
-
-
 def _vowel_pattern(w: str, english: str) -> str:
     """A word's long vowels among its consonants (سالم CاCC, سليم CCيC), a doubled one once and its
     ending (ة/ه, ا, ي, ى), hamza and ع aside."""
-    w = _unended(_undouble(w, english).replace("تش", "چ"))
+    w = unended(_undouble(w, english).replace("تش", "چ"))
     return "".join(c if c in _VOWEL_LETTERS else "C" for c in w if c not in "ئؤءع")
 
 

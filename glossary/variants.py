@@ -74,14 +74,22 @@ def stems(word: str) -> Iterator[tuple[str, str]]:
                 yield clitics, key
 
 
+def unended(word: str) -> str:
+    """A word less its ending: a last ه (ة) or ا, then a last ي (سامية, هدى, سامي)."""
+    word = word[:-1] if len(word) > 3 and word.endswith(("ه", "ا")) else word
+    return word[:-1] if len(word) > 3 and word.endswith("ي") else word
+
+
+def root_consonants(word: str) -> int:
+    """The letters of a word less its ending that are neither a vowel letter nor a hamza (ع and ه
+    count: an Arabic root's three are سلم in سالم, عمر in عامر)."""
+    return sum(c not in "اويئؤء" for c in unended(word.replace("تش", "چ")))
+
+
 def arabic_word(word: str) -> bool:
     """Whether a word (its article aside) has an Arabic noun's shape: three root consonants and
     the feminine ending ة (البليدة Blida, الداخلة Dakhla, الجنينة El Geneina: "the dull", "the
     inner", "the little garden"). Such a place's article is the word's: without it it is the
     common noun or adjective, however well it reads as its English."""
     w = word[2:] if word.startswith("ال") and len(word) >= 4 else word
-    if not w.endswith("ه"):
-        return False
-    w = w[:-1]
-    w = w[:-1] if len(w) > 3 and w.endswith("ي") else w
-    return sum(c not in "اويئؤء" for c in w) == 3
+    return w.endswith("ه") and root_consonants(w) == 3
