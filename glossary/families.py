@@ -884,7 +884,7 @@ def _article(
     if not has and bare.endswith("ي"):
         return None  # with the article, مالي Mali is المالي "the financial", "the Malian"
     if not acronym and arabic_word(bare):
-        return None  # البليدة Blida without its article is بليدة "dull" (translit.arabic_word)
+        return None  # البليدة Blida without its article is بليدة "dull" (variants.arabic_word)
     if (
         not has
         and sum(c not in "اويهءئؤ" for c in bare) < 3  # a first alef a seat: أراك has two
