@@ -28,9 +28,8 @@ from tarjama.glossary.translit import (
 )
 from tarjama.glossary.variants import canonical, stems
 
-from .conftest import ROOT
+from .spelling_rows import rows, with_known_bugs
 
-DATA = ROOT / "tests" / "data"
 GROUPS = {
     "long": "a word of four consonants or more, up to two small differences at once",
     "vouched": "a word of three consonants, another word of the name written as the glossary writes it",
@@ -39,11 +38,6 @@ GROUPS = {
     "short": "a word of three consonants or fewer: doubled vowel, plain for emphatic, the English's vowel",
     "common": "a common Arabic word the gazetteer knows by the row's English",
 }
-
-
-def rows(name: str) -> list[list[str]]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    return [line.split("\t") for line in lines if line and not line.startswith("#")]
 
 
 VARIANTS = rows("translit-variants.tsv")
@@ -147,12 +141,7 @@ def test_each_spelling_is_found_by_the_tier_at_its_exact_offsets(
 
 @pytest.mark.parametrize(
     ("source", "target", "kind", "written", "group", "why", "sentence"),
-    [
-        pytest.param(*r, marks=pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[(r[0], r[3])]))
-        if (r[0], r[3]) in KNOWN_BUGS
-        else r
-        for r in LOOKALIKES
-    ],
+    with_known_bugs(LOOKALIKES, KNOWN_BUGS, lambda r: (r[0], r[3])),
     ids=[f"{r[4]}:{r[3]}" for r in LOOKALIKES],
 )
 def test_no_look_alike_is_matched(

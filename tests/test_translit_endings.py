@@ -15,7 +15,14 @@ from tarjama.glossary.normalize import fold
 from tarjama.glossary.translit import VOUCHED_EXTRA, WORD_BUDGET, _letters, distance
 from tarjama.glossary.variants import canonical
 
-from .spelling_rows import assert_well_formed, cell, found_at_its_offsets, matches_nothing, rows
+from .spelling_rows import (
+    assert_well_formed,
+    cell,
+    found_at_its_offsets,
+    matches_nothing,
+    rows,
+    with_known_bugs,
+)
 
 GROUPS = ("family-article", "ending", "silent", "vouched-common", "article-word")
 VARIANTS = rows("translit-endings-variants.tsv")
@@ -57,12 +64,7 @@ KNOWN_BUGS = {
 
 @pytest.mark.parametrize(
     ("group", "source", "target", "kind", "written", "why", "sentence"),
-    [
-        pytest.param(*r, marks=pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[(r[1], r[4])]))
-        if (r[1], r[4]) in KNOWN_BUGS
-        else r
-        for r in LOOKALIKES
-    ],
+    with_known_bugs(LOOKALIKES, KNOWN_BUGS, lambda r: (r[1], r[4])),
     ids=[cell(r) for r in LOOKALIKES],
 )
 def test_a_look_alike_matches_nothing(
