@@ -73,7 +73,8 @@ def _canonical(name: str) -> str:
 
 @cache
 def known_names() -> dict[str, str]:
-    """Canonical Arabic name → the Latin forms it goes by, ``|`` between them."""
+    """Canonical Arabic name → the Latin forms it goes by, ``|`` between them, the one English
+    text uses most first."""
     out: dict[str, str] = {}
     for line in _lines("known-names.tsv.gz"):
         arabic, latin = line.split("\t", 1)

