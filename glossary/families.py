@@ -838,6 +838,30 @@ def _rewrites(
     article = _article(term, arabic, articles, english)
     if article is not None:
         out.append(article)
+    out += _inner_articles(term, arabic, articles)
+    return out
+
+
+def _inner_articles(
+    term: Term, arabic: tuple[str, ...], articles: tuple[bool, ...]
+) -> list[tuple[tuple[str, ...], int, tuple[bool, ...]]]:
+    """A word of a person's or a place's name of several words with its article left out, or
+    written where the glossary has none: papers disagree on the article of a family name or a
+    laqab (محمد الضيف/محمد ضيف, ياسر العطا/ياسر عطا, نذير العرباوي/نذير عرباوي), of a given name
+    that is an adjective (السعيد شنقريحة/سعيد شنقريحة) and of a place's second word (بئر السبع/بئر
+    سبع, جبل الأولياء/جبل أولياء). The other words, as written, vouch for it: alone, الأمين "the
+    secretary" is not أمين Amin (:func:`_article`). Left out only where three letters stay (عبد
+    الله is never عبد له)."""
+    if len(arabic) < 2 or name_kind(term.type) not in ("person", "place"):
+        return []
+    out: list[tuple[tuple[str, ...], int, tuple[bool, ...]]] = []
+    for w, word in enumerate(arabic):
+        has = articles[w] and word.startswith("ال")
+        alt = word[2:] if has else "ال" + word
+        if len(word[2:] if has else word) < 3 or word.startswith("ال") != has:
+            continue  # a word of two letters, or أل/إل the word's own letters (ألكسندر)
+        marked = (*articles[:w], not has, *articles[w + 1 :])
+        out.append(((*arabic[:w], alt, *arabic[w + 1 :]), -1, marked))
     return out
 
 
