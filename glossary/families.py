@@ -851,7 +851,8 @@ def _inner_articles(
     that is an adjective (السعيد شنقريحة/سعيد شنقريحة) and of a place's second word (بئر السبع/بئر
     سبع, جبل الأولياء/جبل أولياء). The other words, as written, vouch for it: alone, الأمين "the
     secretary" is not أمين Amin (:func:`_article`). Left out only where three letters stay (عبد
-    الله is never عبد له)."""
+    الله is never عبد له); never written on a person's first word, where it is a title (الأمير حمزة
+    is Prince Hamzah, not Amir Hamza)."""
     if len(arabic) < 2 or name_kind(term.type) not in ("person", "place"):
         return []
     out: list[tuple[tuple[str, ...], int, tuple[bool, ...]]] = []
@@ -860,6 +861,8 @@ def _inner_articles(
         alt = word[2:] if has else "ال" + word
         if len(word[2:] if has else word) < 3 or word.startswith("ال") != has:
             continue  # a word of two letters, or أل/إل the word's own letters (ألكسندر)
+        if w == 0 and not has and name_kind(term.type) == "person":
+            continue  # before a person's name the article makes a title: الأمير حمزة is Prince Hamzah
         marked = (*articles[:w], not has, *articles[w + 1 :])
         out.append(((*arabic[:w], alt, *arabic[w + 1 :]), -1, marked))
     return out
