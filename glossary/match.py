@@ -39,6 +39,7 @@ from tarjama.glossary.forms import (
     nisba_keys,
     unjoined,
 )
+from tarjama.glossary.fullnames import FullName, find_full_names, full_name, spaced
 from tarjama.glossary.known_names import (
     article_word,
     confirmed,
@@ -74,10 +75,15 @@ class Match:
     # an adjective (nisba) form of a place whose row gives renderings after the place's own
     # (المصرية for مصر,Egypt|Egyptian): those are what it asks for
     adjective: bool = False
+    # a person's full name, with a name of the chain more or less than the row writes
+    # (glossary/fullnames.py): its own English, the row's among them
+    renderings: tuple[str, ...] = ()
 
     @property
     def approved(self) -> tuple[str, ...]:
         """The renderings this occurrence accepts, the one forced first."""
+        if self.renderings:
+            return self.renderings
         return self.term.others if self.adjective else self.term.approved
 
     @property
@@ -110,6 +116,8 @@ class Scan:
 # spelling; a spelling only the English accepts (glossary/translit.py) is matched last, on words
 # no other tier took
 EXACT, ADJECTIVE, FAMILY, TRANSLIT = 0, 1, 2, 3
+# a person's name as written with a gap of given names in it, or one left out (glossary/fullnames.py)
+FULL = 4
 
 
 class Matcher:
@@ -139,7 +147,12 @@ class Matcher:
         self._adjectives: dict[str, list[tuple[Term, int]]] = {}
         # per term with a hamza written on an alef: each word's seats (آ vs أ/إ, normalize.seats)
         self._seats: dict[int, list[Seats]] = {}
+        # person rows of several words by their first word, for their full names
+        self._full: dict[str, list[FullName]] = {}
         for term in glossary.terms:
+            entry = full_name(term)
+            if entry is not None:
+                self._full.setdefault(entry.key[0], []).append(entry)
             key = term.key
             if key:
                 kept = unjoined(words(fold(term.source)))
@@ -226,6 +239,7 @@ class Matcher:
         keys = [canonical(w.text) for w in toks]
         # (first token, end token, tier, clitics, term)
         candidates: list[tuple[int, int, int, str, Term]] = []
+        full: dict[tuple[int, int, int], tuple[str, ...]] = {}  # (i, j, id(term)) -> its renderings
         has_seats = any(ch in "آأإ" for ch in text)
         # terms as written are compared on the tokens less the dots and hyphens that join words
         view = unjoined(toks) if "." in folded.text or "-" in folded.text else list(range(len(toks)))
@@ -250,6 +264,11 @@ class Matcher:
                         if clitics and len(key) == 1 and self._other_whole(keys[i], stem, term):
                             continue  # بكين is Beijing, not ب + كين Kane
                         candidates.append((i, j, EXACT, clitics, term))
+                for entry in self._full.get(stem, ()):
+                    for j, renderings in find_full_names(entry, keys, i):
+                        if spaced(text, folded, toks, i, j):
+                            candidates.append((i, j, FULL, clitics, entry.term))
+                            full[(i, j, id(entry.term))] = renderings
                 for term, tier in self._adjectives.get(stem, ()):
                     candidates.append((i, i + 1, tier, clitics, term))
                 if self._places and not (clitics and word_reading(keys[i], stem)):
@@ -311,8 +330,18 @@ class Matcher:
             if len(terms) > 1:
                 ambiguous.append(Ambiguity(start, end, text[start:end], clitics, terms))
             else:
+                renderings = full.get((i, j, id(terms[0])), ()) if tier == FULL else ()
                 matches.append(
-                    Match(start, end, text[start:end], clitics, terms[0], tier >= FAMILY, tier == ADJECTIVE)
+                    Match(
+                        start,
+                        end,
+                        text[start:end],
+                        clitics,
+                        terms[0],
+                        tier >= FAMILY,
+                        tier == ADJECTIVE,
+                        renderings,
+                    )
                 )
         return Scan(matches, ambiguous)
 
