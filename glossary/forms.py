@@ -249,8 +249,9 @@ def unjoined(toks: Sequence[Word]) -> list[int]:
     """The tokens of a text or a term less each mark that joins two words where outlets write a
     space: a dot with no space on either side between two letters of an abbreviation ("أوبن إيه.آي"
     is "أوبن إيه آي" OpenAI, "بي.إن.بي باريبا" BNP Paribas) and a hyphen between two words of a
-    name, spaced or not ("جان-نويل بارو" is "جان نويل بارو" Jean-Noël Barrot). A spaced dot
-    (". ") may end a sentence and is kept."""
+    name, spaced or not ("جان-نويل بارو" is "جان نويل بارو" Jean-Noël Barrot), or between a word and
+    the number after it ("إف-35" is "إف 35" F-35, "كوفيد-19"). A spaced dot (". ") may end a
+    sentence and is kept; a hyphen between two numbers (a score, a range) is kept."""
     keep: list[int] = []
     for k, tok in enumerate(toks):
         if 0 < k < len(toks) - 1 and (
@@ -261,7 +262,7 @@ def unjoined(toks: Sequence[Word]) -> list[int]:
                 and _is_letter(toks[k - 1].text)
                 and _is_letter(toks[k + 1].text)
             )
-            or (tok.text == "-" and toks[k - 1].text.isalpha() and toks[k + 1].text.isalpha())
+            or (tok.text == "-" and toks[k - 1].text.isalpha() and toks[k + 1].text.isalnum())
         ):
             continue
         keep.append(k)

@@ -38,6 +38,7 @@ GROUPS = (
     "russian-o",
     "acronym-article",
     "mc",
+    "hyphen-number",  # round 7: a word and its number, hyphened or spaced (إف-35/إف 35)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -56,6 +57,7 @@ LOOKALIKE_GROUPS = (
     "arabic-noun-place",  # no tolerance: البليدة without its article is بليدة "dull"
     "mc",  # 5: no more real words are a Mc name's Arabic spelling with or without its ا
     "common-word",  # no tolerance: common words a family reached with two changes (translit.far_word)
+    "hyphen-number",
 )
 
 
@@ -120,10 +122,11 @@ def test_only_a_dot_that_joins_two_letters_is_dropped() -> None:
     # a spaced dot ends a sentence; a dot before a word that is no letter stays
     assert kept("بي. إيه") == ["بي", ".", "ايه"]
     assert kept("مصر.إيه") == ["مصر", ".", "ايه"]
-    # a hyphen between two words, spaced or not; not before a number
+    # a hyphen between two words, spaced or not
     assert kept("جان-نويل بارو") == ["جان", "نويل", "بارو"]
     assert kept("الجريمة - تقاسم") == ["الجريمه", "تقاسم"]
-    assert kept("كوفيد-19") == ["كوفيد", "-", "19"]
+    assert kept("كوفيد-19") == ["كوفيد", "19"]  # a word and its number, as outlets space them
+    assert kept("فاز 3-1 أمس") == ["فاز", "3", "-", "1", "امس"]  # a score's hyphen stays
 
 
 def test_a_name_beside_a_hyphen_is_still_found() -> None:
