@@ -235,10 +235,8 @@ def find_full_names(entry: FullName, keys: Sequence[str], i: int) -> list[tuple[
         if entry.key[split - 1] in COMPOUND_HEADS:
             continue
         rest = entry.key[split:]
-        if not family_name(rest):
-            continue
         start = i + split
-        for size in range(1, 2 * MAX_GAP + 1):
+        for size in range(1, 2 * MAX_GAP + 1 if family_name(rest) else 1):
             end = start + size + len(rest)
             if end > len(keys):
                 break
