@@ -243,9 +243,66 @@ def gap_steps(
     out: list[tuple[frozenset[str], ...]] = []
     for cut in cuts:
         lo, hi = _gap_range(arabic, word, spans, cut)
-        steps = (frozenset(_admits(word, p, long)) for p in range(lo, hi))
-        out.append(tuple(s for s in steps if s))
+        steps = tuple(s for s in (frozenset(_admits(word, p, long)) for p in range(lo, hi)) if s)
+        if not steps and _initial_cluster(arabic, word, spans, cut):
+            steps = (EPENTHESIS,)
+        out.append(steps)
     return out
+
+
+# Arabic opens no word with two consonants: a name that opens with two that English never opens
+# a word with (Zverev, Dmitriev, Sderot, Tbilisi, Dnipro) is written with them together (زفيريف,
+# دميترييف) or with a ي between (زيفيريف, ديميترييف). An English onset (Brown, Klopp, Starmer) is
+# written together: بيراون is no spelling of Brown; nor is a third consonant (Pskov بسكوف is not
+# بيسكوف Peskov).
+EPENTHESIS = frozenset("ي")
+_ENGLISH_ONSETS = frozenset(
+    [
+        "bl",
+        "br",
+        "cl",
+        "cr",
+        "dr",
+        "fl",
+        "fr",
+        "gl",
+        "gr",
+        "kl",
+        "kr",
+        "pl",
+        "pr",
+        "sc",
+        "sk",
+        "sl",
+        "sm",
+        "sn",
+        "sp",
+        "st",
+        "sw",
+        "tr",
+        "tw",
+        "dw",
+        "qu",
+        "kw",
+        "wr",
+    ]
+)
+
+
+def _initial_cluster(arabic: Sequence[str], word: str, spans: Sequence[tuple[int, int]], cut: int) -> bool:
+    """Whether ``cut`` falls between the first two letters of a word whose English opens with
+    two consonants English does not open a word with, then a vowel, each consonant written by
+    its own Arabic consonant."""
+    if cut != 1 or len(arabic) < 3 or arabic[0] in ("ا", "و", "ي") or arabic[1] in ("ا", "و", "ي"):
+        return False
+    (a0, b0), (a1, b1) = spans[0], spans[1]
+    return (
+        (a0, b0, a1) == (0, 1, 1)
+        and b1 < len(word)
+        and not set(word[:b1]) & _VOWELS
+        and word[b1] in _VOWELS
+        and word[:2] not in _ENGLISH_ONSETS
+    )
 
 
 def ordered(letters: str, steps: Sequence[frozenset[str]]) -> bool:

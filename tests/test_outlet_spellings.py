@@ -39,6 +39,7 @@ GROUPS = (
     "acronym-article",
     "mc",
     "hyphen-number",  # round 7: a word and its number, hyphened or spaced (إف-35/إف 35)
+    "cluster",  # round 7: a ي between two first consonants English opens no word with (تيبليسي)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -58,6 +59,7 @@ LOOKALIKE_GROUPS = (
     "mc",  # 5: no more real words are a Mc name's Arabic spelling with or without its ا
     "common-word",  # no tolerance: common words a family reached with two changes (translit.far_word)
     "hyphen-number",
+    "cluster",  # 5: no more real names are another name's spelling with a ي after its first letter
 )
 
 
@@ -74,8 +76,10 @@ def test_each_rule_has_ten_spellings_and_ten_look_alikes() -> None:
     variants = Counter(r[0] for r in VARIANTS)
     lookalikes = Counter(r[0] for r in LOOKALIKES)
     assert all(variants[g] >= 10 for g in GROUPS if g != "al-english"), variants
-    assert all(lookalikes[g] >= 10 for g in LOOKALIKE_GROUPS if g not in ("common-word", "mc")), lookalikes
-    assert lookalikes["mc"] >= 5
+    assert all(lookalikes[g] >= 10 for g in LOOKALIKE_GROUPS if g not in ("common-word", "mc", "cluster")), (
+        lookalikes
+    )
+    assert lookalikes["mc"] >= 5 and lookalikes["cluster"] >= 5
 
 
 @pytest.mark.parametrize(
