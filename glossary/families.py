@@ -823,6 +823,18 @@ def _rewrites(
             and _consonants(word, article=articles[w]) >= MIN_FLEX_CONSONANTS
         ):
             alts.append(word[:-1])
+        silent = _SILENT_FINAL.search(eng)
+        if silent and len(word) > 3:
+            # a French final d or t after r is not said: برنار/برنارد Bernard, روبير/روبرت Robert
+            letter = "د" if silent.group(1) == "d" else "ت"
+            alt = word[:-1] if word.endswith("ر" + letter) else word + letter if word.endswith("ر") else ""
+            bare = alt if alt.endswith("ر") else word
+            if (
+                alt
+                and _consonants(bare, strip=False, article=articles[w]) >= 3
+                and not common_word(canonical(bare))
+            ):
+                alts.append(alt)
         place = name_kind(term.type) == "place"
         if place and finals[w] == "ى" and eng.endswith("a") and _consonants(word[:-1], strip=False) >= 3:
             alts.append(word[:-1] + "ا")  # منى Mina (two consonants) is not منا "from us"
@@ -868,6 +880,7 @@ def _inner_articles(
     return out
 
 
+_SILENT_FINAL = re.compile(r"r([dt])$")
 _ENGLISH_ARTICLE = re.compile(r"(?:al|el|an|ad|ar|as|at|az|ash|ath|ed|en|es|et|ez)\b|(?:al|el)")
 
 

@@ -40,6 +40,7 @@ GROUPS = (
     "mc",
     "hyphen-number",  # round 7: a word and its number, hyphened or spaced (إف-35/إف 35)
     "cluster",  # round 7: a ي between two first consonants English opens no word with (تيبليسي)
+    "silent-final",  # round 7: a French final d or t after r, written or not (برنار/برنارد)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -60,6 +61,7 @@ LOOKALIKE_GROUPS = (
     "common-word",  # no tolerance: common words a family reached with two changes (translit.far_word)
     "hyphen-number",
     "cluster",  # 5: no more real names are another name's spelling with a ي after its first letter
+    "silent-final",
 )
 
 
