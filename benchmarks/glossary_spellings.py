@@ -34,7 +34,12 @@ Held-out sets, each written before the rules it measures and not used to tune th
   in none of sets 1-7, the tests or the shipped glossary, weighted like set 7 towards the names most
   frequent in 2024-2026 news (the Arab world's own names more), 102 look-alikes, and 8 clean news
   articles that name nothing of sets 1-8, written blind to the rules and committed before the eighth
-  round.
+  round;
+- set 9, ``spellings-heldout-9.tsv`` (+ ``-9-lookalikes``, ``-9-articles``): 276 spellings of names
+  in none of sets 1-8, the tests or the shipped glossary, weighted like sets 7 and 8 towards the
+  names most frequent in 2024-2026 news and the differences outlets show most, 121 look-alikes, and
+  8 clean news articles that name nothing of sets 1-9, written blind to the rules and committed
+  before the ninth round.
 
 - detection: one glossary of every held-out row; each written spelling put in a sentence
   must be found once, at its exact offsets, with its approved English among the renderings the
@@ -51,7 +56,7 @@ Held-out sets, each written before the rules it measures and not used to tune th
 - speed: building the default glossary's matcher and scanning the example article (median
   of ``--repeat``), and one warm scan of the example with the held-out glossary.
 
-    .venv/bin/python benchmarks/glossary_spellings.py [--set 1|2|3|4|5|6|7|8] [--repeat 20] [--misses]
+    .venv/bin/python benchmarks/glossary_spellings.py [--set 1|2|3|4|5|6|7|8|9] [--repeat 20] [--misses]
 """
 
 from __future__ import annotations
@@ -84,6 +89,7 @@ SETS = {
     "6": ("spellings-heldout-6.tsv", "spellings-heldout-6-lookalikes.tsv"),
     "7": ("spellings-heldout-7.tsv", "spellings-heldout-7-lookalikes.tsv"),
     "8": ("spellings-heldout-8.tsv", "spellings-heldout-8-lookalikes.tsv"),
+    "9": ("spellings-heldout-9.tsv", "spellings-heldout-9-lookalikes.tsv"),
 }
 
 
