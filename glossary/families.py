@@ -82,7 +82,7 @@ from tarjama.glossary.english import (
     plain_latin,
     vowelled,
 )
-from tarjama.glossary.known_names import common_word
+from tarjama.glossary.known_names import common_word, confirmed
 from tarjama.glossary.normalize import Folded, normalize, words
 from tarjama.glossary.terms import Term
 from tarjama.glossary.variants import arabic_word, canonical
@@ -823,6 +823,25 @@ def _rewrites(
             and _consonants(word, article=articles[w]) >= MIN_FLEX_CONSONANTS
         ):
             alts.append(word[:-1])
+        if aligned and _SPANISH_LL.search(plain_latin(english[w]).lower()) and "ل" not in word[:1]:
+            # a Spanish ll is said y: كابيلو/كابييو Cabello, موريو/موريلو Murillo, كاستيو/كاستيلو
+            # Castillo, one tradition writing the ل its English spells, the other the ي it hears
+            ll: list[tuple[str, str]] = []  # (the spelling with the ل, the other)
+            for m in re.finditer(r"(?<=.)يل(?=[اوي]|ه$|$)", word):
+                ll += [(word, word[: m.start()] + y + word[m.end() :]) for y in ("يي", "ي")]
+            for m in re.finditer(r"(?<=.)يي?(?=[اوي]|ه$|$)", word):
+                if "يل" not in word:
+                    ll.append((word[: m.start()] + "يل" + word[m.end() :], word))
+                    if word[m.start() - 1] == "ا":  # Mallorca مايوركا/مالوركا: "a" then ll
+                        ll.append((word[: m.start()] + "ل" + word[m.end() :], word))
+            for with_l, other in ll:
+                # three consonants with the ل, and the other spelling no common word (unless the
+                # gazetteer knows it as this name: ميديلين Medellín): بيلا Bella is not بيا,
+                # كميل Camille not كمي
+                alt = other if with_l == word else with_l
+                word_alt = common_word(canonical(alt)) and not confirmed((alt,), (word,), (english[w],))
+                if _consonants(with_l, strip=False) >= 3 and not word_alt:
+                    alts.append(alt)
         silent = _SILENT_FINAL.search(eng)
         if silent and len(word) > 3:
             # a French final d or t after r is not said: برنار/برنارد Bernard, روبير/روبرت Robert
@@ -881,6 +900,7 @@ def _inner_articles(
 
 
 _SILENT_FINAL = re.compile(r"r([dt])$")
+_SPANISH_LL = re.compile(r"[aeiou]ll[aeiou]")
 _ENGLISH_ARTICLE = re.compile(r"(?:al|el|an|ad|ar|as|at|az|ash|ath|ed|en|es|et|ez)\b|(?:al|el)")
 
 

@@ -41,6 +41,7 @@ GROUPS = (
     "hyphen-number",  # round 7: a word and its number, hyphened or spaced (إف-35/إف 35)
     "cluster",  # round 7: a ي between two first consonants English opens no word with (تيبليسي)
     "silent-final",  # round 7: a French final d or t after r, written or not (برنار/برنارد)
+    "spanish-ll",  # round 7: a Spanish ll written ل or ي (كابيلو/كابييو Cabello)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -62,6 +63,7 @@ LOOKALIKE_GROUPS = (
     "hyphen-number",
     "cluster",  # 5: no more real names are another name's spelling with a ي after its first letter
     "silent-final",
+    "spanish-ll",
 )
 
 
