@@ -136,7 +136,16 @@ def test_each_spelling_is_found_by_the_tier_at_its_exact_offsets(
     # other names, which reach some of these too), no other tier finds the spelling
     monkeypatch.setattr(match_module, "translit_term", lambda *args: None)
     monkeypatch.setattr(match_module, "gazetteer_spelling", lambda *args: False)
-    assert _matcher(source, target, kind).scan(sentence).matches == []
+    also = [m.surface for m in _matcher(source, target, kind).scan(sentence).matches]
+    assert also == ([written] if (source, written) in FOUND_BY_A_LATER_RULE else [])
+
+
+# Spellings a families rule made after this tier reaches too: without the tier they are found
+# all the same (the tier was their only rule when they were written).
+FOUND_BY_A_LATER_RULE = {
+    ("بنجامين بافار", "بنجامين بافارد"): "families: a French final d after r (round 7)",
+    ("ميشال روكار", "ميشال روكارد"): "families: a French final d after r (round 7)",
+}
 
 
 @pytest.mark.parametrize(
