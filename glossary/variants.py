@@ -19,6 +19,10 @@ already folded by :mod:`tarjama.glossary.normalize`):
    رضائي/رضايي, طباطبائي/طباطبايي, رافائيل/رافاييل: Persian and foreign names).
 5. a final hamza after a long a left out of a word of six letters or more (السويداء/السويدا,
    كربلاء/كربلا); shorter words are other words without it (ماء "water", ما "what").
+6. a hamza inside a word on any seat, و, ي or the line: ``ؤ`` ≡ ``ئ`` ≡ ``ء`` (الشؤون/الشئون,
+   مسؤول/مسئول, رؤوف/رءوف, سيئون/سيؤون: Egyptian papers seat a hamza before و on ي or the line);
+   a last ``ئ`` ≡ ``يء`` (الشاطئ/الشاطيء). The seat follows the vowels around it, which papers
+   weigh differently; no two words differ by it alone.
 
 Proclitics (only on the first word of a term, as Arabic attaches them):
 an optional conjunction و or ف, then an optional preposition ب ل ك, then the word. A term
@@ -35,6 +39,8 @@ from collections.abc import Iterator
 # rule 4: ائ before a consonant is اي; اي before ي is ائي (رضايي/رضائي: the families read a ئ there)
 _HAMZA_YA = re.compile("ائ(?=[^اويهء])")
 _WHOLE_WORD = {"ذي": "ذا", "كيه": "كي", "جيه": "جي"}
+# rule 6: a hamza inside a word, on whatever seat, is written ئ; a last يء is ئ
+_INNER_HAMZA = re.compile("(?<=.)[ؤء](?=.)")
 CONJUNCTIONS = ("و", "ف")
 PREPOSITIONS = ("ب", "ل", "ك")
 
@@ -46,6 +52,10 @@ def canonical(word: str) -> str:
         word = _HAMZA_YA.sub("اي", word.replace("ايي", "ائي"))
     if len(word) >= 6 and word.endswith("اء"):
         word = word[:-1]  # rule 5: السويداء/السويدا
+    if "ؤ" in word or "ء" in word[1:-1]:
+        word = _INNER_HAMZA.sub("ئ", word)  # rule 6: مسؤول/مسئول
+    if word.endswith("يء") and len(word) > 3:
+        word = word[:-2] + "ئ"  # rule 6: الشاطيء/الشاطئ
     if len(word) > 2 and word.endswith("نج"):
         word = word[:-1] + "غ"
     return word
