@@ -321,3 +321,23 @@ def nisba_keys(source: str) -> dict[str, bool]:
     for f in forms:
         keys[f] = bare.endswith("يا") and f == bare[:-1] + "ه"
     return keys
+
+
+_AND = re.compile(r"\band\b|&", re.IGNORECASE)
+
+
+def conjoined(key: tuple[str, ...], english: str) -> list[tuple[str, ...]]:
+    """A name of two parts joined by "and" (سيستان وبلوشستان Sistan and Baluchestan, ترينيداد
+    وتوباغو Trinidad and Tobago) with the و of one later word left out, or written where the
+    glossary has none: papers join the parts with و or set them side by side. Only where the
+    English says "and" (a name's own و, وادي or وزارة, keeps it), a word of three letters or more
+    after it."""
+    if len(key) < 2 or not _AND.search(english):
+        return []
+    out: list[tuple[str, ...]] = []
+    for w in range(1, len(key)):
+        word = key[w]
+        alt = word[1:] if word.startswith("و") and len(word) > 3 else "و" + word
+        if len(alt) >= 3:
+            out.append((*key[:w], alt, *key[w + 1 :]))
+    return out

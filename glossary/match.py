@@ -31,6 +31,7 @@ from tarjama.glossary.forms import (
     LATIN_OF_NAME,
     abbreviation_at,
     abbreviation_parts,
+    conjoined,
     has_month,
     inside_longer,
     latin_abbreviation_at,
@@ -130,6 +131,8 @@ class Matcher:
         # terms by their first word, each with its key less the marks that join words (unjoined)
         self._by_first: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
         self._family: dict[str, list[FamilyTerm]] = {}
+        # names whose English joins two parts with "and", with the و of a word written or not
+        self._conjoined: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
         self._prefixes: set[str] = set()
         self._family_words = 0
         self._translit = TranslitIndex()
@@ -157,6 +160,10 @@ class Matcher:
             if key:
                 kept = unjoined(words(fold(term.source)))
                 self._by_first.setdefault(key[0], []).append((tuple(key[k] for k in kept), term))
+                for other in (
+                    conjoined(tuple(key[k] for k in kept), term.target) if uses_families(term) else ()
+                ):
+                    self._conjoined.setdefault(other[0], []).append((other, term))
             if any(ch in "آأإ" for ch in term.source):
                 folded = normalize(term.source)
                 toks = words(folded.text)
@@ -192,7 +199,7 @@ class Matcher:
                 self._family_words = max(self._family_words, fam.words)
             if parts is None and uses_families(term) and not has_month(toks):
                 self._add_translit(term, toks, fams)
-        for bucket in self._by_first.values():
+        for bucket in (*self._by_first.values(), *self._conjoined.values()):
             bucket.sort(key=lambda t: -len(t[0]))
 
     def _add_translit(self, term: Term, toks: Sequence[Word], fams: Sequence[FamilyTerm]) -> None:
@@ -251,7 +258,10 @@ class Matcher:
         for p, i in enumerate(view):
             tok = toks[i]
             for clitics, stem in _readings(tok.text):
-                for key, term in self._by_first.get(stem, ()):
+                as_written = [(key, term, EXACT) for key, term in self._by_first.get(stem, ())]
+                if self._conjoined:
+                    as_written += [(key, term, FAMILY) for key, term in self._conjoined.get(stem, ())]
+                for key, term, tier in as_written:
                     q = p + len(key)
                     if q <= len(vkeys) and tuple(vkeys[p + 1 : q]) == key[1:]:
                         j = view[q - 1] + 1
@@ -263,7 +273,7 @@ class Matcher:
                             continue
                         if clitics and len(key) == 1 and self._other_whole(keys[i], stem, term):
                             continue  # بكين is Beijing, not ب + كين Kane
-                        candidates.append((i, j, EXACT, clitics, term))
+                        candidates.append((i, j, tier, clitics, term))
                 for entry in self._full.get(stem, ()):
                     for j, renderings in find_full_names(entry, keys, i):
                         if spaced(text, folded, toks, i, j):

@@ -17,7 +17,7 @@ from collections import Counter
 import pytest
 
 from tarjama.glossary import Glossary, Matcher, Term
-from tarjama.glossary.forms import unjoined
+from tarjama.glossary.forms import conjoined, unjoined
 from tarjama.glossary.normalize import fold, words
 from tarjama.glossary.translit import fit, pattern_differs
 from tarjama.glossary.variants import canonical
@@ -43,6 +43,7 @@ GROUPS = (
     "silent-final",  # round 7: a French final d or t after r, written or not (برنار/برنارد)
     "spanish-ll",  # round 7: a Spanish ll written ل or ي (كابيلو/كابييو Cabello)
     "hamza-seat",  # round 7: a hamza inside a word on any seat (الشؤون/الشئون)
+    "and",  # round 7: the و between a name's parts the English joins with "and", written or not
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -114,6 +115,20 @@ def test_a_hamza_after_a_long_a_is_one_word_with_a_plain_ya() -> None:
     # before ي the other way round: the families read a ئ there (رافائيل, بقائي/بغائي)
     assert canonical("رافاييل") == canonical("رافائيل") == "رافائيل"
     assert canonical("رضايي") == canonical("رضائي") == "رضائي"
+
+
+def test_only_a_name_whose_english_says_and_loses_or_gains_a_wa() -> None:
+    assert conjoined(("سيستان", "وبلوشستان"), "Sistan and Baluchestan") == [("سيستان", "بلوشستان")]
+    assert conjoined(("ترينيداد", "توباغو"), "Trinidad & Tobago") == [("ترينيداد", "وتوباغو")]
+    # a name's own و stays: تيزي وزو is Tizi Ouzou, no "and"
+    assert conjoined(("تيزي", "وزو"), "Tizi Ouzou") == []
+    assert Matcher(Glossary([Term("تيزي وزو", "Tizi Ouzou", "place")])).find("في تيزي زو أمس") == []
+    assert (
+        Matcher(Glossary([Term("هيوليت باكارد", "Hewlett-Packard", "organization")])).find(
+            "شركة هيوليت وباكارد"
+        )
+        == []
+    )
 
 
 def test_a_hamza_inside_a_word_is_one_letter_on_any_seat() -> None:
