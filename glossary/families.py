@@ -842,6 +842,25 @@ def _rewrites(
                 word_alt = common_word(canonical(alt)) and not confirmed((alt,), (word,), (english[w],))
                 if _consonants(with_l, strip=False) >= 3 and not word_alt:
                     alts.append(alt)
+        if (
+            finals[w] == "ء"
+            and word.endswith("اء")
+            and 4 <= len(word) < 6
+            and not any(common_word(word[:-2] + end) for end in ("ا", "ة", "ه"))
+        ):
+            # a short name's final hamza after its long a, left out (rule 5 of variants does it from
+            # six letters): ضياء/ضيا Zia; علاء is never علا "rose", بهاء not بها, and a place's ا
+            # may be written ة: بركاء Barka is not بركة "a pond"
+            alts.append(word[:-1])
+        elif (
+            word.endswith("ا")
+            and 3 <= len(word) < 5
+            and eng.endswith("a")
+            and (not common_word(word + "ء") or confirmed((word + "ء",), (word,), (english[w],)))
+        ):
+            # and written where the glossary leaves it out, unless that makes a common word the
+            # gazetteer does not know as this name (ضيا/ضياء Zia; علا Ola is not علاء Alaa)
+            alts.append(word + "ء")
         silent = _SILENT_FINAL.search(eng)
         if silent and len(word) > 3:
             # a French final d or t after r is not said: برنار/برنارد Bernard, روبير/روبرت Robert

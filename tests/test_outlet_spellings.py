@@ -44,6 +44,7 @@ GROUPS = (
     "spanish-ll",  # round 7: a Spanish ll written ل or ي (كابيلو/كابييو Cabello)
     "hamza-seat",  # round 7: a hamza inside a word on any seat (الشؤون/الشئون)
     "and",  # round 7: the و between a name's parts the English joins with "and", written or not
+    "short-hamza",  # round 7: a short name's final hamza after its long a (هيفاء/هيفا)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -67,6 +68,7 @@ LOOKALIKE_GROUPS = (
     "silent-final",
     "spanish-ll",
     "hamza-seat",  # 5: words that differ by a hamza's seat alone were not found; these leave it out
+    "short-hamza",
 )
 
 
