@@ -194,6 +194,9 @@ def _other_name(spelling: str, english: str, written: str = "") -> bool:
         forms = latin_keys(k) if k else None
         if forms is not None:
             names = _names_of(english)
+            # a name that opens with two consonants is romanised with a vowel between them too
+            # (Dmitri: ديمتري is listed as Demitri), as the Arabic may write one (english.EPENTHESIS)
+            names |= {n[0] + "i" + n[1:] for n in names if len(n) > 2 and not set(n[:2]) & set("aiu")}
             if {_loose(f, th) for f in forms} & {_loose(n, th) for n in names}:
                 return False
             # the spelling is the glossary's with ج for its G letters and nothing else (غريغ/جريج
