@@ -861,9 +861,6 @@ def _rewrites(
             # and written where the glossary leaves it out, unless that makes a common word the
             # gazetteer does not know as this name (ضيا/ضياء Zia; علا Ola is not علاء Alaa)
             alts.append(word + "ء")
-        prosthetic = _prosthetic(word, eng)
-        if prosthetic and not common_word(canonical(prosthetic)):
-            alts.append(prosthetic)
         silent = _SILENT_FINAL.search(eng)
         if silent and len(word) > 3:
             # a French final d or t after r is not said: برنار/برنارد Bernard, روبير/روبرت Robert
@@ -893,21 +890,6 @@ def _rewrites(
         out.append(article)
     out += _inner_articles(term, arabic, articles)
     return out
-
-
-_DIGRAPHS = ("sh", "ch", "th", "kh", "ph", "gh", "zh", "dh", "ts", "tz", "dj")
-
-
-def _prosthetic(word: str, english: str) -> str:
-    """The word with the alef that Arabic puts before a name's two first consonants written or
-    left out (إنفيديا/نفيديا Nvidia, مبابي/إمبابي Mbappé, ستوكهولم/استوكهولم Stockholm): where the
-    English opens with two consonant sounds and the word keeps three consonants ("" for none)."""
-    if len(english) < 3 or english[0] in "aeiouy" or english[1] in "aeiouyh" or english[:2] in _DIGRAPHS:
-        return ""
-    body = word[1:] if word.startswith("ا") else word
-    if len(body) < 4 or body[0] in VOWELS or body[1] in VOWELS or _consonants(body, strip=False) < 3:
-        return ""
-    return body if word.startswith("ا") else "ا" + word
 
 
 def _inner_articles(
