@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from tarjama.glossary.normalize import Word, fold, words
+from tarjama.glossary.variants import canonical
 
 # Folded spellings (أ→ا, ة→ه, ى→ي) of each month, per system; two-word names as tuples.
 _MONTHS: dict[int, tuple[str | tuple[str, ...], ...]] = {
@@ -340,4 +341,29 @@ def conjoined(key: tuple[str, ...], english: str) -> list[tuple[str, ...]]:
         alt = word[1:] if word.startswith("و") and len(word) > 3 else "و" + word
         if len(alt) >= 3:
             out.append((*key[:w], alt, *key[w + 1 :]))
+    return out
+
+
+# The generic word of a body's or a place's name that papers of one region write with another
+# (canonical, folded; both ways): a closed list of everyday nouns, written by hand because no
+# lexicon here says which of a noun's synonyms name the same kind of place. مصرف الراجحي / بنك
+# الراجحي (the Gulf and Iraq write مصرف), مستشفى / مشفى (Syria), ميناء / مرفأ (Lebanon).
+GENERIC_SYNONYMS = (("بنك", "مصرف"), ("مستشفي", "مشفي"), ("ميناء", "مرفا"))
+_SYNONYM_OF = {
+    **{canonical(fold(a)): canonical(fold(b)) for a, b in GENERIC_SYNONYMS},
+    **{canonical(fold(b)): canonical(fold(a)) for a, b in GENERIC_SYNONYMS},
+}
+
+
+def generic_synonyms(key: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """A name of two words or more with its generic word (first, or after the article) written
+    with its synonym: بنك الراجحي for مصرف الراجحي, مشفى الشفاء for مستشفى الشفاء."""
+    if len(key) < 2:
+        return []
+    out: list[tuple[str, ...]] = []
+    for w, word in enumerate(key):
+        article = word.startswith("ال") and word[2:] in _SYNONYM_OF
+        other = _SYNONYM_OF.get(word[2:] if article else word)
+        if other is not None:
+            out.append((*key[:w], "ال" + other if article else other, *key[w + 1 :]))
     return out

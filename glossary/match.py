@@ -32,6 +32,7 @@ from tarjama.glossary.forms import (
     abbreviation_at,
     abbreviation_parts,
     conjoined,
+    generic_synonyms,
     has_month,
     inside_longer,
     latin_abbreviation_at,
@@ -131,7 +132,9 @@ class Matcher:
         # terms by their first word, each with its key less the marks that join words (unjoined)
         self._by_first: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
         self._family: dict[str, list[FamilyTerm]] = {}
-        # names whose English joins two parts with "and", with the و of a word written or not
+        # names whose English joins two parts with "and", with the و of a word written or not, and
+        # names with a generic word that papers write with another (بنك/مصرف): forms.conjoined,
+        # forms.generic_synonyms
         self._conjoined: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
         self._prefixes: set[str] = set()
         self._family_words = 0
@@ -160,10 +163,10 @@ class Matcher:
             if key:
                 kept = unjoined(words(fold(term.source)))
                 self._by_first.setdefault(key[0], []).append((tuple(key[k] for k in kept), term))
-                for other in (
-                    conjoined(tuple(key[k] for k in kept), term.target) if uses_families(term) else ()
-                ):
-                    self._conjoined.setdefault(other[0], []).append((other, term))
+                if uses_families(term):
+                    written = tuple(key[k] for k in kept)
+                    for other in (*conjoined(written, term.target), *generic_synonyms(written)):
+                        self._conjoined.setdefault(other[0], []).append((other, term))
             if any(ch in "آأإ" for ch in term.source):
                 folded = normalize(term.source)
                 toks = words(folded.text)

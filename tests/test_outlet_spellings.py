@@ -45,6 +45,7 @@ GROUPS = (
     "hamza-seat",  # round 7: a hamza inside a word on any seat (الشؤون/الشئون)
     "and",  # round 7: the و between a name's parts the English joins with "and", written or not
     "short-hamza",  # round 7: a short name's final hamza after its long a (هيفاء/هيفا)
+    "generic",  # round 7: a body's or a place's generic word and its synonym (مصرف/بنك)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
