@@ -861,6 +861,13 @@ def _rewrites(
             # and written where the glossary leaves it out, unless that makes a common word the
             # gazetteer does not know as this name (ضيا/ضياء Zia; علا Ola is not علاء Alaa)
             alts.append(word + "ء")
+        if len(arabic) > 1 and "ئ" in word[1:-1]:
+            # a hamza inside a word, left out on its seat (فؤاد/فواد, راؤول/راول, ميكائيل/ميكايل):
+            # only where the name's other words vouch for it, as alone رؤية "vision" is not روية
+            for m in re.finditer("ئ", word[1:-1]):
+                k = m.start() + 1
+                for seat in ("و", "ي", ""):
+                    vouched.append((word[:k] + seat + word[k + 1 :], w))
         silent = _SILENT_FINAL.search(eng)
         if silent and len(word) > 3:
             # a French final d or t after r is not said: برنار/برنارد Bernard, روبير/روبرت Robert
