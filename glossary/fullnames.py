@@ -103,7 +103,7 @@ def family_name(rest: Sequence[str]) -> bool:
     """Whether the words after a gap are a family name (see the module's doc)."""
     if not rest:
         return False
-    if rest[0] in CONNECTORS or rest[0] == "ال":  # آل, folded: آل نهيان is a family
+    if rest[0] in CONNECTORS or rest[0] == FAMILY:
         return len(rest) >= 2
     last = rest[-1]
     return (last.startswith("ال") and len(last) > 4) or not common_word(last)
@@ -225,8 +225,8 @@ def _marks(between: str) -> bool:
 
 def find_full_names(entry: FullName, keys: Sequence[str], i: int) -> list[tuple[int, tuple[str, ...]]]:
     """Full-name readings of ``entry`` starting at token ``i`` (whose stem is the entry's first
-    word): (end token, renderings) for each gap of given names inserted, or of the row's own
-    given names left out."""
+    word): (end token, renderings) for each gap of given names inserted, of the row's own given
+    names left out, or of its family (آل …) left out of a chain."""
     out: list[tuple[int, tuple[str, ...]]] = []
     n = len(entry.key)
     for split in range(1, n):
@@ -255,4 +255,32 @@ def find_full_names(entry: FullName, keys: Sequence[str], i: int) -> list[tuple[
             end = start + len(tail)
             if end <= len(keys) and tuple(keys[start:end]) == tail:
                 out.append((end, dropped_renderings(entry, split, dropped)))
+    if n >= 4 and entry.key[-2] == FAMILY and any(w in CONNECTORS for w in entry.key[1:-2]):
+        # the family (آل ثاني) left out of a chain: تميم بن حمد for تميم بن حمد آل ثاني, unless the
+        # text goes on with another family or chain (محمد بن راشد الخالدي is another man)
+        end = i + n - 2
+        if tuple(keys[i + 1 : end]) == entry.key[1:-2] and not _goes_on(keys, end):
+            out.append((end, _dedupe([_words(entry.english[:-2]), entry.term.target])))
     return out
+
+
+FAMILY = "ال"  # آل, folded: آل ثاني, آل نهيان
+
+
+def _goes_on(keys: Sequence[str], end: int) -> bool:
+    """Whether the word after a name continues it: a connector, or a family or given name that is
+    no common word (الخالدي, العطية go on; الرئيس, الوفد, رئيس begin the rest of the sentence)."""
+    if end >= len(keys):
+        return False
+    word = keys[end]
+    return word in CONNECTORS or (
+        (word.startswith("ال") or word in known_names()) and (not common_word(word) or known_family(word))
+    )
+
+
+def known_family(word: str) -> bool:
+    """A word with the article that the gazetteer knows as a name with an al-: a family name
+    (الحربي Al-Harbi), even where the word is common too."""
+    return word.startswith("ال") and any(
+        f.lower().startswith(("al", "el")) for f in known_names().get(word, "").split("|")
+    )

@@ -26,8 +26,8 @@ from tarjama.translate.model_source import resolve_model
 from .spelling_rows import cell, matches_nothing, rows
 from .test_enforce import drive, follow
 
-GROUPS = ("nasab", "nasab-dropped", "name-article")
-LOOKALIKE_GROUPS = ("nasab", "name-article")
+GROUPS = ("nasab", "nasab-dropped", "name-article", "family-left")
+LOOKALIKE_GROUPS = ("nasab", "name-article", "family-left")
 VARIANTS = rows("full-names-variants.tsv")
 LOOKALIKES = rows("full-names-lookalikes.tsv")
 
