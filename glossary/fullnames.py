@@ -22,7 +22,11 @@ its Arabic word is, with the gap's names in the Latin form English text uses mos
 names' order: "Ahmed", then "Ahmad"), so "Sultan Ahmed Al Jaber" is forced and the model's
 "Sultan Ahmad Al Jaber" accepted, never a middle name dropped by the enforcer; the glossary's
 own English is accepted too. A row whose English words cannot be paired with its Arabic words
-(عبد الصمد زلزولي, Abde Ezzalzouli) gets no full name.
+gets no full name.
+
+A chain with its family at the end (تميم بن حمد آل ثاني) also matches the chain alone (تميم بن
+حمد), as Gulf agencies write rulers after the first mention, unless the text goes on with a
+connector or a family name (خالد بن محمد العطية is another man).
 """
 
 from __future__ import annotations
