@@ -55,6 +55,16 @@ def found_at_its_offsets(source: str, target: str, kind: str, written: str, sent
     return scan.matches[0]
 
 
+def each_look_alike(table: list[list[str]]) -> pytest.MarkDecorator:
+    """Parametrise a test over a look-alike table's rows (group, source, target, kind, written,
+    why, sentence), each row's id its group and spelling."""
+    return pytest.mark.parametrize(
+        ("group", "source", "target", "kind", "written", "why", "sentence"),
+        table,
+        ids=[cell(r) for r in table],
+    )
+
+
 def matches_nothing(source: str, target: str, kind: str, sentence: str, why: str) -> None:
     """A one-row glossary finds nothing in ``sentence``, while it finds its own spelling."""
     m = Matcher(Glossary([Term(source, target, kind, origin="test:1")]))

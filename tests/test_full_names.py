@@ -23,7 +23,7 @@ from tarjama.translate.backends import open_backend
 from tarjama.translate.hf_enforce import TargetVocab
 from tarjama.translate.model_source import resolve_model
 
-from .spelling_rows import cell, matches_nothing, rows
+from .spelling_rows import cell, each_look_alike, matches_nothing, rows
 from .test_enforce import drive, follow
 
 GROUPS = ("nasab", "nasab-dropped", "name-article", "family-left")
@@ -58,11 +58,7 @@ def test_a_full_name_is_found_at_its_offsets_and_forces_what_the_source_says(
     assert m.family  # not the row as written: the benchmarks count it as a spelling found
 
 
-@pytest.mark.parametrize(
-    ("group", "source", "target", "kind", "written", "why", "sentence"),
-    LOOKALIKES,
-    ids=[cell(r) for r in LOOKALIKES],
-)
+@each_look_alike(LOOKALIKES)
 def test_a_look_alike_matches_nothing(
     group: str, source: str, target: str, kind: str, written: str, why: str, sentence: str
 ) -> None:

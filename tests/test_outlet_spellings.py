@@ -22,7 +22,14 @@ from tarjama.glossary.normalize import fold, words
 from tarjama.glossary.translit import fit, pattern_differs
 from tarjama.glossary.variants import canonical
 
-from .spelling_rows import assert_well_formed, cell, found_at_its_offsets, matches_nothing, rows
+from .spelling_rows import (
+    assert_well_formed,
+    cell,
+    each_look_alike,
+    found_at_its_offsets,
+    matches_nothing,
+    rows,
+)
 
 GROUPS = (
     "hamza-ya",
@@ -104,11 +111,7 @@ def test_a_spelling_is_found_at_its_exact_offsets(
     found_at_its_offsets(source, target, kind, written, sentence)
 
 
-@pytest.mark.parametrize(
-    ("group", "source", "target", "kind", "written", "why", "sentence"),
-    LOOKALIKES,
-    ids=[cell(r) for r in LOOKALIKES],
-)
+@each_look_alike(LOOKALIKES)
 def test_a_look_alike_matches_nothing(
     group: str, source: str, target: str, kind: str, written: str, why: str, sentence: str
 ) -> None:
