@@ -823,63 +823,11 @@ def _rewrites(
             and _consonants(word, article=articles[w]) >= MIN_FLEX_CONSONANTS
         ):
             alts.append(word[:-1])
-        if aligned and _SPANISH_LL.search(plain_latin(english[w]).lower()) and "ل" not in word[:1]:
-            # a Spanish ll is said y: كابيلو/كابييو Cabello, موريو/موريلو Murillo, كاستيو/كاستيلو
-            # Castillo, one tradition writing the ل its English spells, the other the ي it hears
-            ll: list[tuple[str, str]] = []  # (the spelling with the ل, the other)
-            for m in re.finditer(r"(?<=.)يل(?=[اوي]|ه$|$)", word):
-                ll += [(word, word[: m.start()] + y + word[m.end() :]) for y in ("يي", "ي")]
-            for m in re.finditer(r"(?<=.)يي?(?=[اوي]|ه$|$)", word):
-                if "يل" not in word:
-                    ll.append((word[: m.start()] + "يل" + word[m.end() :], word))
-                    if word[m.start() - 1] == "ا":  # Mallorca مايوركا/مالوركا: "a" then ll
-                        ll.append((word[: m.start()] + "ل" + word[m.end() :], word))
-            for with_l, other in ll:
-                # three consonants with the ل, and the other spelling no common word (unless the
-                # gazetteer knows it as this name: ميديلين Medellín): بيلا Bella is not بيا,
-                # كميل Camille not كمي
-                alt = other if with_l == word else with_l
-                word_alt = common_word(canonical(alt)) and not confirmed((alt,), (word,), (english[w],))
-                if _consonants(with_l, strip=False) >= 3 and not word_alt:
-                    alts.append(alt)
-        if (
-            finals[w] == "ء"
-            and word.endswith("اء")
-            and 4 <= len(word) < 6
-            and not any(common_word(word[:-2] + end) for end in ("ا", "ة", "ه"))
-        ):
-            # a short name's final hamza after its long a, left out (rule 5 of variants does it from
-            # six letters): ضياء/ضيا Zia; علاء is never علا "rose", بهاء not بها, and a place's ا
-            # may be written ة: بركاء Barka is not بركة "a pond"
-            alts.append(word[:-1])
-        elif (
-            word.endswith("ا")
-            and 3 <= len(word) < 5
-            and eng.endswith("a")
-            and (not common_word(word + "ء") or confirmed((word + "ء",), (word,), (english[w],)))
-        ):
-            # and written where the glossary leaves it out, unless that makes a common word the
-            # gazetteer does not know as this name (ضيا/ضياء Zia; علا Ola is not علاء Alaa)
-            alts.append(word + "ء")
-        if len(arabic) > 1 and "ئ" in word[1:-1]:
-            # a hamza inside a word, left out on its seat (فؤاد/فواد, راؤول/راول, ميكائيل/ميكايل):
-            # only where the name's other words vouch for it, as alone رؤية "vision" is not روية
-            for m in re.finditer("ئ", word[1:-1]):
-                k = m.start() + 1
-                for seat in ("و", "ي", ""):
-                    vouched.append((word[:k] + seat + word[k + 1 :], w))
-        silent = _SILENT_FINAL.search(eng)
-        if silent and len(word) > 3:
-            # a French final d or t after r is not said: برنار/برنارد Bernard, روبير/روبرت Robert
-            letter = "د" if silent.group(1) == "d" else "ت"
-            alt = word[:-1] if word.endswith("ر" + letter) else word + letter if word.endswith("ر") else ""
-            bare = alt if alt.endswith("ر") else word
-            if (
-                alt
-                and _consonants(bare, strip=False, article=articles[w]) >= 3
-                and not common_word(canonical(bare))
-            ):
-                alts.append(alt)
+        alts += _spanish_ll(word, english[w]) if aligned else []
+        alts += _final_hamza(word, eng, english[w], finals[w])
+        alts += _silent_final(word, eng, articles[w])
+        if len(arabic) > 1:
+            vouched += [(alt, w) for alt in _inner_hamza(word)]
         place = name_kind(term.type) == "place"
         if place and finals[w] == "ى" and eng.endswith("a") and _consonants(word[:-1], strip=False) >= 3:
             alts.append(word[:-1] + "ا")  # منى Mina (two consonants) is not منا "from us"
@@ -897,6 +845,69 @@ def _rewrites(
         out.append(article)
     out += _inner_articles(term, arabic, articles)
     return out
+
+
+def _spanish_ll(word: str, english: str) -> list[str]:
+    """A Spanish ll, said y, written ل or ي where the English has ll between vowels: كابيلو/كابييو
+    Cabello, موريو/موريلو Murillo, مايوركا/مالوركا Mallorca. Three consonants with the ل, and the
+    other spelling no common word unless the gazetteer knows it as this name (ميديلين Medellín):
+    بيلا Bella is not بيا, كميل Camille not كمي."""
+    if not _SPANISH_LL.search(plain_latin(english).lower()) or word.startswith("ل"):
+        return []
+    pairs: list[tuple[str, str]] = []  # (the spelling with the ل, the other)
+    for m in re.finditer(r"(?<=.)يل(?=[اوي]|ه$|$)", word):
+        pairs += [(word, word[: m.start()] + y + word[m.end() :]) for y in ("يي", "ي")]
+    if "يل" not in word:
+        for m in re.finditer(r"(?<=.)يي?(?=[اوي]|ه$|$)", word):
+            pairs.append((word[: m.start()] + "يل" + word[m.end() :], word))
+            if word[m.start() - 1] == "ا":  # an "a" before the ll
+                pairs.append((word[: m.start()] + "ل" + word[m.end() :], word))
+    out: list[str] = []
+    for with_l, other in pairs:
+        alt = other if with_l == word else with_l
+        a_word = common_word(canonical(alt)) and not confirmed((alt,), (word,), (english,))
+        if _consonants(with_l, strip=False) >= 3 and not a_word:
+            out.append(alt)
+    return out
+
+
+def _final_hamza(word: str, eng: str, english: str, final: str) -> list[str]:
+    """A short name's final hamza after its long a, left out (variants rule 5 does it from six
+    letters): ضياء/ضيا Zia, never where that or its ا written ة or ه is a common word (علاء/علا
+    "rose", بهاء/بها, بركاء Barka/بركة "a pond"); or written where the glossary leaves it out and
+    the English ends in a, unless that makes a common word the gazetteer does not know as this
+    name (ضيا/ضياء; علا Ola is not علاء Alaa)."""
+    if final == "ء" and word.endswith("اء") and 4 <= len(word) < 6:
+        return [] if any(common_word(word[:-2] + end) for end in ("ا", "ة", "ه")) else [word[:-1]]
+    if word.endswith("ا") and 3 <= len(word) < 5 and eng.endswith("a"):
+        longer = word + "ء"
+        return [longer] if not common_word(longer) or confirmed((longer,), (word,), (english,)) else []
+    return []
+
+
+def _silent_final(word: str, eng: str, article: bool) -> list[str]:
+    """A French final d or t after r, written or left out: برنار/برنارد Bernard, روبرت/روبير Robert;
+    three consonants must stay and the word without it be no common word (فور is never Ford)."""
+    silent = _SILENT_FINAL.search(eng)
+    if not silent or len(word) <= 3:
+        return []
+    letter = "د" if silent.group(1) == "d" else "ت"
+    alt = word[:-1] if word.endswith("ر" + letter) else word + letter if word.endswith("ر") else ""
+    bare = alt if alt.endswith("ر") else word
+    if alt and _consonants(bare, strip=False, article=article) >= 3 and not common_word(canonical(bare)):
+        return [alt]
+    return []
+
+
+def _inner_hamza(word: str) -> list[str]:
+    """A hamza inside a word left out or on its seat's letter alone (فؤاد/فواد, راؤول/راول): only
+    in a name whose other words vouch for it, as alone رؤية "vision" is not روية."""
+    return [
+        word[:k] + seat + word[k + 1 :]
+        for k in range(1, len(word) - 1)
+        if word[k] == "ئ"
+        for seat in ("و", "ي", "")
+    ]
 
 
 def _inner_articles(
