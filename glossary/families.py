@@ -793,7 +793,12 @@ def _rewrites(
       (:func:`_crossing`): كايا/كاجا Kaja, ليفاندوفسكي/ليواندوفسكي, شوف/سخوف Schoof;
     - the vowel after a word's first و (:func:`_after_waw`): ويليام/وليام, واتارا/وتارا, والز/وولز;
     - a place's final ى, which is an "a" (بخارى/بخارا Bukhara), where the English ends in a, after
-      three consonants (منى Mina is not منا "from us").
+      three consonants (منى Mina is not منا "from us");
+    - a French final d or t after r written or not (:func:`_silent_final`), a Spanish ll written ل
+      or ي (:func:`_spanish_ll`), a short name's final hamza left out or written
+      (:func:`_final_hamza`), and, vouched by the name's other words, a hamza inside a word left
+      out (:func:`_inner_hamza`); the article of one word of a name of several
+      (:func:`_inner_articles`).
     """
     out: list[tuple[tuple[str, ...], int, tuple[bool, ...]]] = []
     last = len(arabic) - 1
