@@ -200,12 +200,9 @@ def _words(english: Sequence[str]) -> str:
 
 
 def _choices(forms: Sequence[Sequence[str]]) -> list[tuple[str, ...]]:
+    """Each name's first form, then each other form of one name with the others' first."""
     best = tuple(f[0] for f in forms)
-    out = [best]
-    for i, fs in enumerate(forms):
-        for f in fs[1:]:
-            out.append((*best[:i], f, *best[i + 1 :]))
-    return out if len(out) <= MAX_RENDERINGS else [*out[: MAX_RENDERINGS - 1]]
+    return [best, *((*best[:i], f, *best[i + 1 :]) for i, fs in enumerate(forms) for f in fs[1:])]
 
 
 def _dedupe(items: Sequence[str]) -> tuple[str, ...]:
