@@ -128,10 +128,11 @@ def _given(word: str) -> bool:
     )
 
 
-def gap_names(keys: Sequence[str]) -> list[tuple[str, ...]] | None:
-    """The names of a gap's words, each as its Arabic letters (a connector, a name, عبد with its
-    name), or None when the words are not a chain of given names."""
+def gap_names(keys: Sequence[str]) -> list[list[str]] | None:
+    """The Latin forms of a gap's names (a connector, a name, عبد with its name), each name's most
+    used first, or None when the words are not a chain of given names with known English forms."""
     units: list[tuple[str, ...]] = []
+    forms: list[list[str]] = []
     k = 0
     names = 0
     while k < len(keys):
@@ -140,6 +141,7 @@ def gap_names(keys: Sequence[str]) -> list[tuple[str, ...]] | None:
             if k + 1 == len(keys):
                 return None  # a connector ends the gap only before the family name's (checked there)
             units.append((word,))
+            forms.append([CONNECTORS[word]])
             k += 1
             continue
         if word == ABD and k + 1 < len(keys) and _theophoric(ABD + keys[k + 1]):
@@ -150,16 +152,15 @@ def gap_names(keys: Sequence[str]) -> list[tuple[str, ...]] | None:
             k += 1
         else:
             return None
-        if not _latin_forms(units[-1]):
+        forms.append(_latin_forms(units[-1]))
+        if not forms[-1]:
             return None  # a name no English form is known for: the occurrence's English can't be written
         names += 1
-    return units if 0 < names <= MAX_GAP else None
+    return forms if 0 < names <= MAX_GAP else None
 
 
 def _latin_forms(unit: tuple[str, ...]) -> list[str]:
-    """A gap unit's Latin forms, the one English text uses most first (the list's order)."""
-    if unit[0] in CONNECTORS:
-        return [CONNECTORS[unit[0]]]
+    """A given name's Latin forms, the one English text uses most first (the list's order)."""
     forms = _listed("".join(unit))
     if not forms and _theophoric("".join(unit)):
         # عبد العزيز, unlisted: عبد's English with the name of God's (عزيز Aziz)
@@ -177,10 +178,10 @@ def _listed(word: str) -> list[str]:
     return [f for f in forms if _PLAIN.fullmatch(f) and f.lower() not in _ENGLISH_ARTICLE]
 
 
-def inserted_renderings(entry: FullName, split: int, gap: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
-    """The English renderings of the name with ``gap`` after its first ``split`` words: the gap's
-    best Latin forms first, then each other form of one name, then the glossary's own English."""
-    forms = [_latin_forms(u) for u in gap]
+def inserted_renderings(entry: FullName, split: int, forms: Sequence[Sequence[str]]) -> tuple[str, ...]:
+    """The English renderings of the name with a gap (its names' Latin forms, :func:`gap_names`)
+    after its first ``split`` words: the gap's best forms first, then each other form of one name,
+    then the glossary's own English."""
     head, tail = _words(entry.english[:split]), _words(entry.english[split:])
     out: list[str] = []
     for choice in _choices(forms):

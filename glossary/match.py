@@ -14,7 +14,7 @@ in :attr:`Scan.ambiguous` and matched to neither.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from tarjama.glossary.families import (
@@ -135,7 +135,7 @@ class Matcher:
         # names whose English joins two parts with "and", with the و of a word written or not, and
         # names with a generic word that papers write with another (بنك/مصرف): forms.conjoined,
         # forms.generic_synonyms
-        self._conjoined: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
+        self._other_forms: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
         self._prefixes: set[str] = set()
         self._family_words = 0
         self._translit = TranslitIndex()
@@ -161,12 +161,11 @@ class Matcher:
                 self._full.setdefault(entry.key[0], []).append(entry)
             key = term.key
             if key:
-                kept = unjoined(words(fold(term.source)))
-                self._by_first.setdefault(key[0], []).append((tuple(key[k] for k in kept), term))
+                written = tuple(key[k] for k in unjoined(words(fold(term.source))))
+                self._by_first.setdefault(key[0], []).append((written, term))
                 if uses_families(term):
-                    written = tuple(key[k] for k in kept)
                     for other in (*conjoined(written, term.target), *generic_synonyms(written)):
-                        self._conjoined.setdefault(other[0], []).append((other, term))
+                        self._other_forms.setdefault(other[0], []).append((other, term))
             if any(ch in "آأإ" for ch in term.source):
                 folded = normalize(term.source)
                 toks = words(folded.text)
@@ -202,8 +201,16 @@ class Matcher:
                 self._family_words = max(self._family_words, fam.words)
             if parts is None and uses_families(term) and not has_month(toks):
                 self._add_translit(term, toks, fams)
-        for bucket in (*self._by_first.values(), *self._conjoined.values()):
+        for bucket in (*self._by_first.values(), *self._other_forms.values()):
             bucket.sort(key=lambda t: -len(t[0]))
+
+    def _as_written(self, stem: str) -> Iterator[tuple[tuple[str, ...], Term, int]]:
+        """The terms whose key starts with ``stem``, as written (EXACT), then in another form the
+        row's English or a generic word's synonym allows (FAMILY)."""
+        for key, term in self._by_first.get(stem, ()):
+            yield key, term, EXACT
+        for key, term in self._other_forms.get(stem, ()):
+            yield key, term, FAMILY
 
     def _add_translit(self, term: Term, toks: Sequence[Word], fams: Sequence[FamilyTerm]) -> None:
         if not toks or not all(t.text.isalpha() for t in toks):
@@ -261,10 +268,7 @@ class Matcher:
         for p, i in enumerate(view):
             tok = toks[i]
             for clitics, stem in _readings(tok.text):
-                as_written = [(key, term, EXACT) for key, term in self._by_first.get(stem, ())]
-                if self._conjoined:
-                    as_written += [(key, term, FAMILY) for key, term in self._conjoined.get(stem, ())]
-                for key, term, tier in as_written:
+                for key, term, tier in self._as_written(stem):
                     q = p + len(key)
                     if q <= len(vkeys) and tuple(vkeys[p + 1 : q]) == key[1:]:
                         j = view[q - 1] + 1
