@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from tarjama.glossary.normalize import Word, fold, words
-from tarjama.glossary.variants import canonical
+from tarjama.glossary.variants import canonical, stems
 
 # Folded spellings (أ→ا, ة→ه, ى→ي) of each month, per system; two-word names as tuples.
 _MONTHS: dict[int, tuple[str | tuple[str, ...], ...]] = {
@@ -347,8 +347,9 @@ def conjoined(key: tuple[str, ...], english: str) -> list[tuple[str, ...]]:
 # The generic word of a body's or a place's name that papers of one region write with another
 # (canonical, folded; both ways): a closed list of everyday nouns, written by hand because no
 # lexicon here says which of a noun's synonyms name the same kind of place. مصرف الراجحي / بنك
-# الراجحي (the Gulf and Iraq write مصرف), مستشفى / مشفى (Syria), ميناء / مرفأ (Lebanon).
-GENERIC_SYNONYMS = (("بنك", "مصرف"), ("مستشفي", "مشفي"), ("ميناء", "مرفا"))
+# الراجحي (the Gulf and Iraq write مصرف), مستشفى / مشفى (Syria), ميناء / مرفأ (Lebanon), اتفاق /
+# اتفاقية أوسلو (an accord's papers say either).
+GENERIC_SYNONYMS = (("بنك", "مصرف"), ("مستشفي", "مشفي"), ("ميناء", "مرفا"), ("اتفاق", "اتفاقيه"))
 _SYNONYM_OF = {
     **{canonical(fold(a)): canonical(fold(b)) for a, b in GENERIC_SYNONYMS},
     **{canonical(fold(b)): canonical(fold(a)) for a, b in GENERIC_SYNONYMS},
@@ -367,3 +368,112 @@ def generic_synonyms(key: tuple[str, ...]) -> list[tuple[str, ...]]:
         if other is not None:
             out.append((*key[:w], "ال" + other if article else other, *key[w + 1 :]))
     return out
+
+
+# **A body named without its head noun.** Once a paper has named a council, party or front, it
+# and other papers call it by the words after its head noun: المجلس الانتقالي الجنوبي is
+# "الانتقالي الجنوبي", الحزب الديمقراطي الكردستاني "الديمقراطي الكردستاني", منظمة العفو الدولية
+# "العفو الدولية". The head nouns are a closed class of everyday nouns (canonical, folded), written
+# by hand because no lexicon here marks which nouns head the names of bodies.
+_BODY_HEADS = frozenset(
+    canonical(fold(w))
+    for w in [
+        "مجلس",
+        "حزب",
+        "اتحاد",
+        "جبهة",
+        "حركة",
+        "هيئة",
+        "تحالف",
+        "تيار",
+        "ائتلاف",
+        "تجمع",
+        "منظمة",
+        "جماعة",
+        "تنظيم",
+        "قوات",
+    ]
+)
+# a club's "sporting" (الترجي الرياضي التونسي is الترجي التونسي)
+_SPORTING = frozenset({"الرياضي", "الرياضيه"})
+# words with an article that are no noun an adjective could describe (التي, الذي, إلى, الآن)
+_NOT_NOUNS = frozenset(
+    canonical(fold(w))
+    for w in [
+        "الذي",
+        "التي",
+        "الذين",
+        "اللذين",
+        "اللتين",
+        "اللذان",
+        "اللتان",
+        "اللاتي",
+        "اللواتي",
+        "الآن",
+        "إلا",
+        "إلى",
+    ]
+)
+
+
+def _definite(word: str) -> bool:
+    return word.startswith("ال") and len(word) > 3 and word not in _NOT_NOUNS
+
+
+def body_short_forms(key: tuple[str, ...], kind: str | None) -> list[tuple[tuple[str, ...], bool]]:
+    """A body's name as papers shorten it, each with whether the form is adjectives alone (to be
+    refused right after a noun with the article, which they would describe: الأمن الوطني
+    الفلسطيني is no "الوطني الفلسطيني"; :func:`adjectives_described`):
+
+    - a head noun with the article and two adjectives or more (المجلس الانتقالي الجنوبي): the
+      adjectives alone name the body, as nothing else is named by adjectives;
+    - a feminine head noun without it, a masculine noun and a feminine adjective (منظمة العفو
+      الدولية): the adjective agrees with the head, so the rest alone still says which body.
+      Other construct names stay whole: مجلس الأمن الدولي less its head is "international
+      security", منظمة الصحة العالمية's "global health";
+    - a club's name of three words or more less its "sporting" (الترجي الرياضي التونسي).
+    """
+    if kind != "organization" or len(key) < 3:
+        return []
+    out: list[tuple[tuple[str, ...], bool]] = []
+    head, rest = key[0], key[1:]
+    if head.startswith("ال") and head[2:] in _BODY_HEADS and all(_definite(w) for w in rest):
+        out.append((rest, True))
+    elif (
+        head in _BODY_HEADS
+        and head.endswith("ه")
+        and len(rest) == 2
+        and _definite(rest[0])
+        and not rest[0].endswith("ه")
+        and _definite(rest[1])
+        and rest[1].endswith("يه")
+    ):
+        out.append((rest, False))
+    for w, word in enumerate(key):
+        if word in _SPORTING and w > 0:
+            out.append(((*key[:w], *key[w + 1 :]), False))
+    return out
+
+
+def adjectives_described(previous: str) -> bool:
+    """Whether a word before a body's adjectives-alone form is a noun with the article they would
+    describe (:func:`body_short_forms`), its proclitics aside (بالنموذج الديمقراطي الاجتماعي)."""
+    return any(_definite(stem) for _, stem in stems(previous))
+
+
+_THE = re.compile(r"the\s", re.IGNORECASE)
+
+
+def english_article(key: tuple[str, ...], english: str, kind: str | None) -> list[tuple[str, ...]]:
+    """A body whose English name opens with "The" (The Washington Post, The Independent) with the
+    article written on its first word where the glossary leaves it out: Levantine papers write
+    الواشنطن بوست and النيويورك تايمز, others واشنطن بوست. A body's name of two words or more
+    only: "The Hague" is لاهاي, never اللاهاي, and a one-word name with the article is often a
+    word (ستار The Star, الستار "the curtain"; الكارافان "the caravan"). The other way (الغارديان
+    written غارديان) is left out: the word alone starts other names (تايمز سكوير, إندبندنت عربية)."""
+    if kind != "organization" or not key or not _THE.match(english.strip()):
+        return []
+    first = key[0]
+    if len(key) < 2 or first.startswith("ال") or len(first) < 3:
+        return []  # one word: ستار The Star is not الستار "the curtain", كارافان not الكارافان
+    return [("ال" + first, *key[1:])]

@@ -31,7 +31,10 @@ from tarjama.glossary.forms import (
     LATIN_OF_NAME,
     abbreviation_at,
     abbreviation_parts,
+    adjectives_described,
+    body_short_forms,
     conjoined,
+    english_article,
     generic_synonyms,
     has_month,
     inside_longer,
@@ -133,9 +136,10 @@ class Matcher:
         self._by_first: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
         self._family: dict[str, list[FamilyTerm]] = {}
         # names whose English joins two parts with "and", with the و of a word written or not, and
-        # names with a generic word that papers write with another (بنك/مصرف): forms.conjoined,
-        # forms.generic_synonyms
-        self._other_forms: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
+        # names with a generic word that papers write with another (بنك/مصرف), an English "The"'s
+        # article, a body without its head noun: forms.conjoined, generic_synonyms,
+        # english_article, body_short_forms (True: adjectives alone, not after a definite noun)
+        self._other_forms: dict[str, list[tuple[tuple[str, ...], Term, bool]]] = {}
         self._prefixes: set[str] = set()
         self._family_words = 0
         self._translit = TranslitIndex()
@@ -164,8 +168,15 @@ class Matcher:
                 written = tuple(key[k] for k in unjoined(words(fold(term.source))))
                 self._by_first.setdefault(key[0], []).append((written, term))
                 if uses_families(term):
-                    for other in (*conjoined(written, term.target), *generic_synonyms(written)):
-                        self._other_forms.setdefault(other[0], []).append((other, term))
+                    kind = name_kind(term.type)
+                    for other in (
+                        *conjoined(written, term.target),
+                        *generic_synonyms(written),
+                        *english_article(written, term.target, kind),
+                    ):
+                        self._other_forms.setdefault(other[0], []).append((other, term, False))
+                    for other, alone in body_short_forms(written, kind):
+                        self._other_forms.setdefault(other[0], []).append((other, term, alone))
             if any(ch in "آأإ" for ch in term.source):
                 folded = normalize(term.source)
                 toks = words(folded.text)
@@ -204,13 +215,14 @@ class Matcher:
         for bucket in (*self._by_first.values(), *self._other_forms.values()):
             bucket.sort(key=lambda t: -len(t[0]))
 
-    def _as_written(self, stem: str) -> Iterator[tuple[tuple[str, ...], Term, int]]:
+    def _as_written(self, stem: str) -> Iterator[tuple[tuple[str, ...], Term, int, bool]]:
         """The terms whose key starts with ``stem``, as written (EXACT), then in another form the
-        row's English or a generic word's synonym allows (FAMILY)."""
+        row's English, a generic word's synonym or a body's short name allows (FAMILY), each
+        with whether it is adjectives alone (forms.body_short_forms)."""
         for key, term in self._by_first.get(stem, ()):
-            yield key, term, EXACT
-        for key, term in self._other_forms.get(stem, ()):
-            yield key, term, FAMILY
+            yield key, term, EXACT, False
+        for key, term, alone in self._other_forms.get(stem, ()):
+            yield key, term, FAMILY, alone
 
     def _add_translit(self, term: Term, toks: Sequence[Word], fams: Sequence[FamilyTerm]) -> None:
         if not toks or not all(t.text.isalpha() for t in toks):
@@ -268,9 +280,11 @@ class Matcher:
         for p, i in enumerate(view):
             tok = toks[i]
             for clitics, stem in _readings(tok.text):
-                for key, term, tier in self._as_written(stem):
+                for key, term, tier, alone in self._as_written(stem):
                     q = p + len(key)
                     if q <= len(vkeys) and tuple(vkeys[p + 1 : q]) == key[1:]:
+                        if alone and not clitics and p > 0 and adjectives_described(vkeys[p - 1]):
+                            continue  # الأمن الوطني الفلسطيني: the adjectives describe the noun before
                         j = view[q - 1] + 1
                         if id(term) in self._abbreviation_ids and inside_longer(toks, i, j):
                             continue

@@ -80,6 +80,7 @@ _SKIP_SEAT = 0.3  # a word's first alef where the English opens with one consona
 _LONG_A = 0.3  # ي for an English a said "ay" (Jacob جيكوب, Mason ميسون): one tradition hears it so
 _LONG_I = 0.2  # اي for an English i or y said "eye" (Mobil موبايل as "mobile", Tyson تايسون)
 _RUSSIAN_O = 0.2  # و for a Ukrainian i or e that Russian says o (Chasiv تشاسوف, Kurakhove كوراخوفو)
+_PORTUGUESE_S = 0.3  # ش for a last s after a vowel, as Lisbon says it (Mendes مينديش, Neves نيفيش)
 _EN_VOWELS = frozenset("aeiouy")
 _AR_VOWELS = frozenset("اويهعءئؤ")
 
@@ -166,10 +167,11 @@ _RUSSIAN_O_AT = re.compile(r"i(?=v(?:$|k|s))|(?<=ov)e$|" + _YO_AT.pattern)
 _CLUSTER = re.compile(r"^(?![tscpkgzd]h)[^aeiouy\W][^aeiouyh\W]")
 
 
+_Letters = tuple[str, frozenset[int], bool, frozenset[int], frozenset[int], frozenset[int]]
+
+
 @lru_cache(maxsize=8192)
-def _letters(
-    english: str, place: bool = False
-) -> tuple[str, frozenset[int], bool, frozenset[int], frozenset[int]]:
+def _letters(english: str, place: bool = False) -> _Letters:
     """An English name's letters (:func:`tarjama.glossary.english.latin` word by word: Nicolas
     Sarkozy keeps both its s), where each word's French silent ending starts (Arnault,
     Deschamps, Bernard, Bordeaux: an Arabic spelling from the French leaves it out), and whether
@@ -179,11 +181,13 @@ def _letters(
     English says "ay" and outlets write ا or ي (جاكوب/جيكوب); and where a Ukrainian name's
     vowel is an o in its Russian form, which the Arab press often writes (Chasiv/Chasov تشاسوف,
     Horlivka/Gorlovka غورلوفكا, Kurakhove/Kurakhovo كوراخوفو), or a Russian ё the English writes e
-    (Likhachev ليخاتشوف)."""
+    (Likhachev ليخاتشوف); and each word's last s after a vowel, which Portuguese says sh and one
+    tradition writes ش (Mendes مينديش, Santos سانتوش)."""
     out = ""
     silent: set[int] = set()
     long_a: set[int] = set()
     russian_o: set[int] = set()
+    final_s: set[int] = set()
     opens = False
     for w in re.split(r"[\s\-–—]+", english):
         # doubled letters kept (McChrystal's cc is ماك ك); the alignment skips a double for free
@@ -198,17 +202,17 @@ def _letters(
         ham = _SILENT_HAM.search(word)
         if ham:
             silent.add(len(out) + ham.start())  # the h of an English -ham: توتنام Tottenham
+        if len(word) > 2 and word[-1] == "s" and word[-2] in _EN_VOWELS:
+            final_s.add(len(out) + len(word) - 1)
         long_a.update(len(out) + m.start() for m in _OPEN_A.finditer(word))
         russian_o.update(len(out) + m.start() for m in (_RUSSIAN_O_AT if place else _YO_AT).finditer(word))
         out += word
-    return out, frozenset(silent), opens, frozenset(long_a), frozenset(russian_o)
+    return out, frozenset(silent), opens, frozenset(long_a), frozenset(russian_o), frozenset(final_s)
 
 
 @lru_cache(maxsize=16384)
-def _fit(
-    words: tuple[str, ...], english: tuple[str, frozenset[int], bool, frozenset[int], frozenset[int]]
-) -> float:
-    word, silent, opens, long_a, russian_o = english
+def _fit(words: tuple[str, ...], english: _Letters) -> float:
+    word, silent, opens, long_a, russian_o, final_s = english
     units: list[tuple[str, bool, bool]] = []  # (letter, free to skip, a word's first alef)
     ends: set[int] = set()  # each word's last letter
     for w in words:
@@ -258,6 +262,8 @@ def _fit(
                     nxt[j + len(spelling)] = c + extra
             if letter == "و" and j in russian_o and c + _RUSSIAN_O < nxt[j + 1]:
                 nxt[j + 1] = c + _RUSSIAN_O  # تشاسوف Chasiv, كوراخوفو Kurakhove
+            if letter == "ش" and j in final_s and c + _PORTUGUESE_S < nxt[j + 1]:
+                nxt[j + 1] = c + _PORTUGUESE_S  # مينديش Mendes, سانتوش Santos
             if letter == "ي" and j in long_a and c + _LONG_A < nxt[j + 1]:
                 nxt[j + 1] = c + _LONG_A  # an a said "ay": جيكوب Jacob, ميسون Mason
             if (
@@ -410,6 +416,12 @@ _SAME_SOUND = [
     )
 ]
 _EMPHATIC_LETTERS = frozenset("طصضظقح")
+# letters that render one sound of an Iberian name only: a Castilian z or c written ث or ز
+# (لوبيث/لوبيز López), a Portuguese final s written ش or ز (مينديش/مينديز Mendes). An Arabic
+# name's are two letters (هشام Hisham, هزام Hazzam), which the English keeps apart: a span is
+# compared only once it reads as the English (fit), and fit reads ش only as an sh or a last s
+# after a vowel, ز as an s or z, ث as a th, s or z
+_IBERIAN = [frozenset("ثز"), frozenset("شز")]
 
 
 def _sub_cost(a: str, b: str, foreign: bool, last: bool = False) -> float:
@@ -421,6 +433,8 @@ def _sub_cost(a: str, b: str, foreign: bool, last: bool = False) -> float:
         return _CHEAP
     if last and {a, b} in ({"ه", "ا"}, {"ه", "ي"}):  # a last a/e: بنزيمة/بنزيما, بوكيلة/بوكيلي
         return _CHEAP
+    if frozenset((a, b)) in _IBERIAN:
+        return _CHEAP  # the English decides: fit reads ش only as sh or a last s, ز never as th
     if frozenset((a, b)) in _SAME_SOUND:
         # an Arabic name's emphatic is its own letter (مطران Matran is not متران Mitterrand)
         return _CHEAP if foreign or not ({a, b} & _EMPHATIC_LETTERS) else _FAR
@@ -606,6 +620,15 @@ def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float, l
         return False
     if len(a) == len(b):
         diff = [k for k in range(len(a)) if a[k] != b[k]]
+        if vouched and diff == [len(a) - 1] and frozenset((a[-1], b[-1])) in _IBERIAN:
+            # an Iberian name's last z or s (دياز/دياث Díaz, دياز/دياش Dias) beside a word of the
+            # name as the glossary writes it
+            return worse <= SHORT_MARGIN + 1e-9  # 0.25 + 0.3 - 0.25 is a hair over 0.3 in floats
+        if diff == [len(a) - 1] and {a[-1], b[-1]} == {"ي", "ه"} and (vouched or consonants == 3):
+            # a last e written ي or ه (توابسي/توابسه Tuapse, جوزيبي/جوزيبه كونتي Giuseppe), as ه or
+            # nothing below; not into a common word, nor in a word of two consonants alone, where
+            # the other letter makes a word (شيلي Chile, شيلة a Gulf chant)
+            return own[-1:] == "e" and worse <= SHORT_MARGIN and not common_word(ta)
         # its emphatics written plain (طوكيو/توكيو, صقاريا/سكاريا); never ق where the English has a q
         return bool(diff) and all(
             _EMPHATIC.get(a[k]) == b[k] and not (a[k] == "ق" and "q" in english) for k in diff

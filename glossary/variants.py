@@ -23,6 +23,10 @@ already folded by :mod:`tarjama.glossary.normalize`):
    مسؤول/مسئول, رؤوف/رءوف, سيئون/سيؤون: Egyptian papers seat a hamza before و on ي or the line);
    a last ``ئ`` ≡ ``يء`` (الشاطئ/الشاطيء). The seat follows the vowels around it, which papers
    weigh differently; no two words differ by it alone.
+7. the long a of الرحمن, which Quranic spelling writes as a dagger alef (over the letter, lost
+   in plain text) and Maghrebi and South Asian names as ا: ``الرحمن`` ≡ ``الرحمان`` (عبد الرحمان,
+   مجيب الرحمان), with its article, with عبد joined, or alone. No other word is either. Other
+   names of that spelling are left out: إسحق (إسحاق) folds to أسحق "I crush".
 
 Proclitics (only on the first word of a term, as Arabic attaches them):
 an optional conjunction و or ف, then an optional preposition ب ل ك, then the word. A term
@@ -39,6 +43,7 @@ from collections.abc import Iterator
 # rule 4: ائ before a consonant is اي; اي before ي is ائي (رضايي/رضائي: the families read a ئ there)
 _HAMZA_YA = re.compile("ائ(?=[^اويهء])")
 _WHOLE_WORD = {"ذي": "ذا", "كيه": "كي", "جيه": "جي"}
+_DAGGER_ALEF = ("رحمان", "الرحمان", "عبدالرحمان")  # rule 7: written رحمن
 # rule 6: a hamza inside a word, on whatever seat, is written ئ; a last يء is ئ
 _INNER_HAMZA = re.compile("(?<=.)[ؤء](?=.)")
 CONJUNCTIONS = ("و", "ف")
@@ -48,6 +53,8 @@ PREPOSITIONS = ("ب", "ل", "ك")
 def canonical(word: str) -> str:
     """The key of one folded word under the variant rules above."""
     word = _WHOLE_WORD.get(word, word)
+    if word.endswith("رحمان") and word in _DAGGER_ALEF:
+        word = word[:-2] + "ن"  # rule 7: الرحمان/الرحمن
     if "اي" in word or "ائ" in word:  # rule 4 (most words have neither: no regex for them)
         word = _HAMZA_YA.sub("اي", word.replace("ايي", "ائي"))
     if len(word) >= 6 and word.endswith("اء"):
