@@ -212,8 +212,10 @@ class Matcher:
                 self._family_words = max(self._family_words, fam.words)
             if parts is None and uses_families(term) and not has_month(toks):
                 self._add_translit(term, toks, fams)
-        for bucket in (*self._by_first.values(), *self._other_forms.values()):
+        for bucket in self._by_first.values():
             bucket.sort(key=lambda t: -len(t[0]))
+        for forms in self._other_forms.values():
+            forms.sort(key=lambda t: -len(t[0]))
 
     def _as_written(self, stem: str) -> Iterator[tuple[tuple[str, ...], Term, int, bool]]:
         """The terms whose key starts with ``stem``, as written (EXACT), then in another form the
