@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from tarjama.glossary.normalize import Word, fold, words
+from tarjama.glossary.translit import MAX_FIT, fit
 from tarjama.glossary.variants import canonical, stems
 
 # Folded spellings (أ→ا, ة→ه, ى→ي) of each month, per system; two-word names as tuples.
@@ -420,10 +421,25 @@ def _definite(word: str) -> bool:
     return word.startswith("ال") and len(word) > 3 and word not in _NOT_NOUNS
 
 
-def body_short_forms(key: tuple[str, ...], kind: str | None) -> list[tuple[tuple[str, ...], bool]]:
-    """A body's name as papers shorten it, each with whether the form is adjectives alone (to be
-    refused right after a noun with the article, which they would describe: الأمن الوطني
-    الفلسطيني is no "الوطني الفلسطيني"; :func:`adjectives_described`):
+# where a name's other form is refused (:func:`refused_here`)
+ANYWHERE, NOT_AFTER_NOUN, NOT_BEFORE_COMPASS = 0, 1, 2
+
+
+def refused_here(guard: int, before: str | None, after: str | None, clitics: str) -> bool:
+    """Whether another form of a name is refused between the canonical words ``before`` and
+    ``after`` it (None at the text's edge): a body's adjectives right after a noun with the
+    article, which they would describe (الأمن الوطني الفلسطيني is no "الوطني الفلسطيني"), its
+    proclitics aside; a compass point and a place right before a compass adjective (شمال كوريا
+    الجنوبية is "north of South Korea", not North Korea)."""
+    if guard == NOT_AFTER_NOUN:
+        return not clitics and before is not None and any(_definite(stem) for _, stem in stems(before))
+    if guard == NOT_BEFORE_COMPASS:
+        return after is not None and after in _NOUN_OF
+    return False
+
+
+def body_short_forms(key: tuple[str, ...], kind: str | None) -> list[tuple[tuple[str, ...], int]]:
+    """A body's name as papers shorten it, each with where it is refused (:func:`refused_here`):
 
     - a head noun with the article and two adjectives or more (المجلس الانتقالي الجنوبي): the
       adjectives alone name the body, as nothing else is named by adjectives;
@@ -435,10 +451,10 @@ def body_short_forms(key: tuple[str, ...], kind: str | None) -> list[tuple[tuple
     """
     if kind != "organization" or len(key) < 3:
         return []
-    out: list[tuple[tuple[str, ...], bool]] = []
+    out: list[tuple[tuple[str, ...], int]] = []
     head, rest = key[0], key[1:]
     if head.startswith("ال") and head[2:] in _BODY_HEADS and all(_definite(w) for w in rest):
-        out.append((rest, True))
+        out.append((rest, NOT_AFTER_NOUN))
     elif (
         head in _BODY_HEADS
         and head.endswith("ه")
@@ -448,17 +464,11 @@ def body_short_forms(key: tuple[str, ...], kind: str | None) -> list[tuple[tuple
         and _definite(rest[1])
         and rest[1].endswith("يه")
     ):
-        out.append((rest, False))
+        out.append((rest, ANYWHERE))
     for w, word in enumerate(key):
         if word in _SPORTING and w > 0:
-            out.append(((*key[:w], *key[w + 1 :]), False))
+            out.append(((*key[:w], *key[w + 1 :]), ANYWHERE))
     return out
-
-
-def adjectives_described(previous: str) -> bool:
-    """Whether a word before a body's adjectives-alone form is a noun with the article they would
-    describe (:func:`body_short_forms`), its proclitics aside (بالنموذج الديمقراطي الاجتماعي)."""
-    return any(_definite(stem) for _, stem in stems(previous))
 
 
 _THE = re.compile(r"the\s", re.IGNORECASE)
@@ -477,3 +487,62 @@ def english_article(key: tuple[str, ...], english: str, kind: str | None) -> lis
     if len(key) < 2 or first.startswith("ال") or len(first) < 3:
         return []  # one word: ستار The Star is not الستار "the curtain", كارافان not الكارافان
     return [("ال" + first, *key[1:])]
+
+
+# **A compass point before a place or after it.** Arabic names a region by a compass noun before
+# the place (شمال دارفور, جنوب أوسيتيا) or by the place and an adjective (دارفور الشمالية, أوسيتيا
+# الجنوبية), and papers of one country use one where others use the other. The nouns and their
+# adjectives (canonical, folded: ة is ه), both genders, and وسط's irregular الوسطى/الأوسط.
+_COMPASS = {
+    "شمال": ("الشماليه", "الشمالي"),
+    "جنوب": ("الجنوبيه", "الجنوبي"),
+    "شرق": ("الشرقيه", "الشرقي"),
+    "غرب": ("الغربيه", "الغربي"),
+    "وسط": ("الوسطي", "الاوسط"),
+}
+_NOUN_OF = {adj: noun for noun, adjs in _COMPASS.items() for adj in adjs}
+# its English word, for the arbiter: the English of the row names the point
+_COMPASS_ENGLISH = {
+    "شمال": ("north", "northern"),
+    "جنوب": ("south", "southern"),
+    "شرق": ("east", "eastern"),
+    "غرب": ("west", "western"),
+    "وسط": ("central", "middle"),
+}
+# a continent's north or south is a region of it, not a country (أفريقيا الجنوبية "southern
+# Africa" is no name of South Africa; جنوب أمريكا is "south of America")
+_CONTINENTS = frozenset(
+    canonical(fold(w)) for w in ["أفريقيا", "افريقيا", "أمريكا", "أميركا", "آسيا", "أوروبا"]
+)
+
+
+def compass_forms(key: tuple[str, ...], english: str, kind: str | None) -> list[tuple[tuple[str, ...], int]]:
+    """A place of two words, a compass point and the place, written the other way: شمال وزيرستان
+    for وزيرستان الشمالية (North Waziristan), دارفور الشمالية for شمال دارفور, أوسيتيا الجنوبية for
+    جنوب أوسيتيا. Only where the row's English names the point (North, Southern …), so the
+    direction is the name's and not a region of the place; never on a continent,
+    nor on a place written with the article or whose English is no transliteration of it
+    (a noun: الضفة "the bank", الصحراء "the desert"; so جنوب السودان/السودان الجنوبي stays missed).
+    Each form comes with where it is refused (:func:`refused_here`)."""
+    if kind != "place" or len(key) != 2:
+        return []
+    words = {w.lower().strip(".,") for w in english.split()}
+    first, second = key
+    if first in _COMPASS:
+        noun, place = first, second
+    elif second in _NOUN_OF:
+        noun, place = _NOUN_OF[second], first
+    else:
+        return []
+    points = set(_COMPASS_ENGLISH[noun])
+    if not words & points or place in _CONTINENTS or place.startswith("ال"):
+        return []
+    # the place is its English's transliteration: a name, not a noun (الضفة الغربية is the West
+    # Bank, الصحراء الغربية Western Sahara, المنطقة الشرقية the Eastern Province: with the article,
+    # or read as another English word, the place is a common noun and غرب الضفة "west of the bank")
+    rest = " ".join(w for w in english.split() if w.lower().strip(".,") not in points)
+    if not rest or fit((place,), rest, place=True) > MAX_FIT:
+        return []
+    if first in _COMPASS:
+        return [((place, adj), ANYWHERE) for adj in _COMPASS[noun]]
+    return [((noun, place), NOT_BEFORE_COMPASS)]

@@ -28,11 +28,12 @@ from tarjama.glossary.families import (
     uses_families,
 )
 from tarjama.glossary.forms import (
+    ANYWHERE,
     LATIN_OF_NAME,
     abbreviation_at,
     abbreviation_parts,
-    adjectives_described,
     body_short_forms,
+    compass_forms,
     conjoined,
     english_article,
     generic_synonyms,
@@ -42,6 +43,7 @@ from tarjama.glossary.forms import (
     latin_letters,
     month_units,
     nisba_keys,
+    refused_here,
     unjoined,
 )
 from tarjama.glossary.fullnames import FullName, find_full_names, full_name, spaced
@@ -137,9 +139,10 @@ class Matcher:
         self._family: dict[str, list[FamilyTerm]] = {}
         # names whose English joins two parts with "and", with the و of a word written or not, and
         # names with a generic word that papers write with another (بنك/مصرف), an English "The"'s
-        # article, a body without its head noun: forms.conjoined, generic_synonyms,
-        # english_article, body_short_forms (True: adjectives alone, not after a definite noun)
-        self._other_forms: dict[str, list[tuple[tuple[str, ...], Term, bool]]] = {}
+        # article, a body without its head noun, a compass point before or after a place:
+        # forms.conjoined, generic_synonyms, english_article, body_short_forms, compass_forms, each
+        # with where it is refused (forms.refused_here)
+        self._other_forms: dict[str, list[tuple[tuple[str, ...], Term, int]]] = {}
         self._prefixes: set[str] = set()
         self._family_words = 0
         self._translit = TranslitIndex()
@@ -174,9 +177,12 @@ class Matcher:
                         *generic_synonyms(written),
                         *english_article(written, term.target, kind),
                     ):
-                        self._other_forms.setdefault(other[0], []).append((other, term, False))
-                    for other, alone in body_short_forms(written, kind):
-                        self._other_forms.setdefault(other[0], []).append((other, term, alone))
+                        self._other_forms.setdefault(other[0], []).append((other, term, ANYWHERE))
+                    for other, guard in (
+                        *body_short_forms(written, kind),
+                        *compass_forms(written, term.target, kind),
+                    ):
+                        self._other_forms.setdefault(other[0], []).append((other, term, guard))
             if any(ch in "آأإ" for ch in term.source):
                 folded = normalize(term.source)
                 toks = words(folded.text)
@@ -217,14 +223,14 @@ class Matcher:
         for forms in self._other_forms.values():
             forms.sort(key=lambda t: -len(t[0]))
 
-    def _as_written(self, stem: str) -> Iterator[tuple[tuple[str, ...], Term, int, bool]]:
+    def _as_written(self, stem: str) -> Iterator[tuple[tuple[str, ...], Term, int, int]]:
         """The terms whose key starts with ``stem``, as written (EXACT), then in another form the
-        row's English, a generic word's synonym or a body's short name allows (FAMILY), each
-        with whether it is adjectives alone (forms.body_short_forms)."""
+        row's English, a generic word's synonym, a body's short name or a compass point allows
+        (FAMILY), each with where it is refused (forms.refused_here)."""
         for key, term in self._by_first.get(stem, ()):
-            yield key, term, EXACT, False
-        for key, term, alone in self._other_forms.get(stem, ()):
-            yield key, term, FAMILY, alone
+            yield key, term, EXACT, ANYWHERE
+        for key, term, guard in self._other_forms.get(stem, ()):
+            yield key, term, FAMILY, guard
 
     def _add_translit(self, term: Term, toks: Sequence[Word], fams: Sequence[FamilyTerm]) -> None:
         if not toks or not all(t.text.isalpha() for t in toks):
@@ -282,11 +288,13 @@ class Matcher:
         for p, i in enumerate(view):
             tok = toks[i]
             for clitics, stem in _readings(tok.text):
-                for key, term, tier, alone in self._as_written(stem):
+                for key, term, tier, guard in self._as_written(stem):
                     q = p + len(key)
                     if q <= len(vkeys) and tuple(vkeys[p + 1 : q]) == key[1:]:
-                        if alone and not clitics and p > 0 and adjectives_described(vkeys[p - 1]):
-                            continue  # الأمن الوطني الفلسطيني: the adjectives describe the noun before
+                        if guard and refused_here(
+                            guard, vkeys[p - 1] if p else None, vkeys[q] if q < len(vkeys) else None, clitics
+                        ):
+                            continue  # الأمن الوطني الفلسطيني, شمال كوريا الجنوبية
                         j = view[q - 1] + 1
                         if id(term) in self._abbreviation_ids and inside_longer(toks, i, j):
                             continue

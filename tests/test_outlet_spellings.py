@@ -59,6 +59,7 @@ GROUPS = (
     "dagger-alef",  # round 8: الرحمن/الرحمان (a Quranic dagger alef written ا)
     "iberian",  # round 8: a Portuguese last s ش/ز (مينديش/مينديز), a Castilian z ث/ز (لوبيث/لوبيز)
     "final-e",  # round 8: a last e written ي or ه (جوزيبي/جوزيبه كونتي Giuseppe Conte)
+    "compass",  # round 8: a compass point before a place or after it (شمال دارفور/دارفور الشمالية)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -89,6 +90,7 @@ LOOKALIKE_GROUPS = (
     "dagger-alef",  # 5: the rule is three exact words; these are the words nearest them
     "iberian",  # 7: Arabic names one ش/ز or ث/ز apart that the English keeps apart
     "final-e",
+    "compass",
 )
 
 
