@@ -64,6 +64,11 @@ MIN_FUZZY = 4  # one edit of the key only from four consonants on (three is too 
 MARGIN = 0.3  # how much worse than the glossary's own spelling a span may read as the English
 MAX_FIT = 1.0  # and never worse than this (or the glossary's own, where that reads worse)
 MAX_OWN = 1.5  # a row whose own spelling reads worse than this as its English gets no tier
+# ... but a person's name of several words whose one differing word makes the span read this well,
+# and this much better than the glossary's, is the English's transliteration (the glossary wrote
+# the name's Arabic form: عمر for Umaro)
+READS_WELL = 0.25
+READS_BETTER = 0.5
 WORD_BUDGET = 1.0  # how far a word may be from the glossary's (distance): two small differences
 VOUCHED_EXTRA = 0.5  # one more where another word of the name is written as the glossary writes it
 SHORT_MARGIN = 0.3  # how much worse a short word's last ه may make it read
@@ -305,6 +310,9 @@ class TranslitTerm:
     kind: str | None = None  # person, place, organization, event (families.name_kind)
     foreign: bool = False  # the glossary writes every English vowel between consonants (vowelled)
     english_words: tuple[str, ...] = ()  # per Arabic word, its English (families' alignment)
+    # the glossary's spelling reads as the English (MAX_OWN); a person's that does not (the name's
+    # Arabic form: محمد for Mahamat) takes only spellings that read it well (READS_WELL)
+    reads_own: bool = True
 
     def accepts(self, words: Sequence[str], whole: str = "") -> bool:
         """Whether canonical text words (clitics removed; ``whole``: the first word as written
@@ -346,6 +354,8 @@ class TranslitTerm:
         # as well as the glossary's spelling reads, and well on its own unless that one does not
         if score > self.own_fit + MARGIN or (score > MAX_FIT and score > self.own_fit):
             return False
+        if not self.reads_own and score > READS_WELL:
+            return False
         if len(words) != len(self.arabic):  # one word or two (بلاك ستون/بلاكستون): the whole is one word
             joined, own = "".join(words), "".join(self.arabic)
             if joined != own and not _one_edit(joined, own):
@@ -354,6 +364,20 @@ class TranslitTerm:
         else:
             pairs = list(zip(self.arabic, words, strict=True))
         vouched = any(g == t and len(g) >= 3 for g, t in pairs)
+        if (
+            vouched
+            and len(pairs) >= 2
+            and sum(g != t for g, t in pairs) == 1
+            and score <= self.own_fit - READS_BETTER
+            and score <= READS_WELL
+        ):
+            # one word of a name, the others as the glossary writes them, spelt as the English
+            # reads where the glossary's reads it badly: the glossary writes the name's Arabic form
+            # and the paper transliterates the English (عمر/أومارو سيسوكو إمبالو Umaro, غلطة/جالاتا
+            # سراي Galatasaray, أرييه درعي/ديري Deri, محمد/ماهامات إدريس ديبي Mahamat)
+            return True
+        if not self.reads_own:
+            return False
         return all(
             g == t or _word_ok(g, t, vouched, self, score - self.own_fit, k > 0 and len(pairs) > 1)
             for k, (g, t) in enumerate(pairs)
@@ -649,10 +673,10 @@ def translit_term(
     if len(key) < MIN_EXACT_KEY:
         return None
     own = fit(arabic, english, kind == "place")
-    if own > MAX_OWN:
+    if own > MAX_OWN and (kind != "person" or len(arabic) < 2):
         return None  # the English is a translation, not a transliteration (Future Movement)
     foreign = vowelled(tuple("".join(_strip_article(w) for w in arabic)), english)
-    return TranslitTerm(term, arabic, key, english, own, kind, foreign, english_words)
+    return TranslitTerm(term, arabic, key, english, own, kind, foreign, english_words, own <= MAX_OWN)
 
 
 _ARABIC_LETTERS = frozenset(chr(c) for c in range(0x0621, 0x064B))

@@ -60,6 +60,7 @@ GROUPS = (
     "iberian",  # round 8: a Portuguese last s ش/ز (مينديش/مينديز), a Castilian z ث/ز (لوبيث/لوبيز)
     "final-e",  # round 8: a last e written ي or ه (جوزيبي/جوزيبه كونتي Giuseppe Conte)
     "compass",  # round 8: a compass point before a place or after it (شمال دارفور/دارفور الشمالية)
+    "english-read",  # round 8: a glossary's Arabic form of a name, the paper's the English's (عمر/أومارو)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -91,6 +92,7 @@ LOOKALIKE_GROUPS = (
     "iberian",  # 7: Arabic names one ش/ز or ث/ز apart that the English keeps apart
     "final-e",
     "compass",
+    "english-read",
 )
 
 
