@@ -39,7 +39,13 @@ Held-out sets, each written before the rules it measures and not used to tune th
   in none of sets 1-8, the tests or the shipped glossary, weighted like sets 7 and 8 towards the
   names most frequent in 2024-2026 news and the differences outlets show most, 121 look-alikes, and
   8 clean news articles that name nothing of sets 1-9, written blind to the rules and committed
-  before the ninth round.
+  before the ninth round;
+- set 10, ``spellings-heldout-10.tsv`` (+ ``-10-lookalikes``, ``-10-articles``): 266 spellings of
+  names in none of sets 1-9, the tests or the shipped glossary, weighted like sets 7 to 9 towards
+  names in 2024-2026 news (ministers, MPs, officials, districts, towns, camps, clubs and players,
+  aircraft, alliances and stadiums named for a date), 120 look-alikes, and 8 clean news articles
+  that name nothing of sets 1-10, written blind to the rules and committed before the round it
+  measures.
 
 - detection: one glossary of every held-out row; each written spelling put in a sentence
   must be found once, at its exact offsets, with its approved English among the renderings the
@@ -56,7 +62,7 @@ Held-out sets, each written before the rules it measures and not used to tune th
 - speed: building the default glossary's matcher and scanning the example article (median
   of ``--repeat``), and one warm scan of the example with the held-out glossary.
 
-    .venv/bin/python benchmarks/glossary_spellings.py [--set 1|2|3|4|5|6|7|8|9] [--repeat 20] [--misses]
+    .venv/bin/python benchmarks/glossary_spellings.py [--set 1|2|3|4|5|6|7|8|9|10] [--repeat 20] [--misses]
 """
 
 from __future__ import annotations
@@ -90,6 +96,7 @@ SETS = {
     "7": ("spellings-heldout-7.tsv", "spellings-heldout-7-lookalikes.tsv"),
     "8": ("spellings-heldout-8.tsv", "spellings-heldout-8-lookalikes.tsv"),
     "9": ("spellings-heldout-9.tsv", "spellings-heldout-9-lookalikes.tsv"),
+    "10": ("spellings-heldout-10.tsv", "spellings-heldout-10-lookalikes.tsv"),
 }
 
 
