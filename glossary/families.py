@@ -100,6 +100,7 @@ FINAL_COARSE = "ة"
 NONE, SHORT, LONG = 0, 1, 2
 MAX_KEYS = 243  # five letters with three spellings each (a th word: four ث ت س)
 ARABIC_ONLY = frozenset("حعضظ")  # letters foreign names (nearly) never need
+_EMPHATICS = frozenset("قضحطصظ")  # letters of Arabic words as often as of renderings
 GAF = "گ"
 MIN_KEY = 3  # shorter skeletons get no family
 MIN_FLEX_CONSONANTS = 4
@@ -675,6 +676,10 @@ def _build(
         for w, e, th in zip(arabic, english, ths, strict=True)
     )
     consonants = [_consonants(w, article=a) for w, a in zip(arabic, articles, strict=True)]
+    # a first ا is a hamza's seat, no consonant, where a plain letter would be written emphatic: أدرار
+    # Adrar has three, and its ض would make it أضرار "damages" (أقسراي/أكسراي Aksaray, the other
+    # way, stays)
+    seated = [_stem(w, a).startswith("ا") for w, a in zip(arabic, articles, strict=True)]
     arabic_only = [bool(set(w) & ARABIC_ONLY) for w in arabic]
     evidence = [vowelled([u.letter for u in by_word[w]], english[w]) for w in range(n)]
 
@@ -686,7 +691,14 @@ def _build(
             for r in renderings(u.letter, latin[i])
             if (r.minimum == 0 or not arabic_only[w]) and _allowed(r, consonants[w] + raise_, evidence[w])
             for y in r.arabic
-            if y != u.letter and _unit(y)
+            if y != u.letter
+            and _unit(y)
+            and not (
+                seated[w]
+                and y in _EMPHATICS
+                and u.letter not in _EMPHATICS
+                and not _allowed(r, consonants[w] - 1 + raise_, evidence[w])
+            )
         )
 
     strict_subs = tuple(subs(i, 0) for i in range(len(sk.kept)))

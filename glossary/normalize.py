@@ -116,12 +116,18 @@ def words(folded: str) -> list[Word]:
     return [Word(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
 
 
-Seats = tuple[frozenset[int], frozenset[int]]
+Seats = tuple[frozenset[int], frozenset[int], str]
+# a word of the shape of two Arabic patterns that only the first hamza's seat tells apart: أفعال, a
+# plural (أعمار "ages", أعلام "flags", أنعام "cattle", أضرار) and إفعال, a verbal noun (إعمار
+# "building", إعلام "media", إنعام, إدرار), after proclitics and the article at most; not with ي
+# second, where foreign names write their I either way (إيفان/أيفان Ivan, إيلان/أيلان)
+_PATTERN = re.compile(r"^(?:[وف]?(?:[بلك]|ال|بال|لل|كال)?)ا[^اي][^ا]ا[^ا]$")
 
 
 def seats(original: str, folded: Folded, start: int, end: int) -> Seats:
     """Where a folded word ``[start, end)`` had an alef written آ, and where أ or إ, after its
-    first letter (offsets from the word's end, so a proclitic in front does not shift them)."""
+    first letter (offsets from the word's end, so a proclitic in front does not shift them); and
+    the seat (أ or إ) of the first alef of a word of the أفعال/إفعال shape, else ""."""
     madda: set[int] = set()
     hamza: set[int] = set()
     for p in range(start + 1, end):  # a word's first letter: أ for آ is a common slip (أسيا)
@@ -131,12 +137,18 @@ def seats(original: str, folded: Folded, start: int, end: int) -> Seats:
                 madda.add(end - p)
             elif ch in "أإ":
                 hamza.add(end - p)
-    return frozenset(madda), frozenset(hamza)
+    pattern = ""
+    if end - start >= 5 and _PATTERN.match(folded.text[start:end]):
+        ch = original[folded.origin[end - 5]]
+        pattern = ch if ch in "أإ" else ""
+    return frozenset(madda), frozenset(hamza), pattern
 
 
 def seats_clash(a: Seats, b: Seats) -> bool:
     """Two spellings that both write a hamza on one alef, one as آ and one as أ/إ: different
     words, though they fold alike (مآرب "aims" / مأرب Marib, المرآة "the mirror" / المرأة "the
-    woman"). Not a word's first letter, where writers often type أ for آ (أسيا for آسيا).
-    A bare ا is either (news often leaves the hamza out)."""
-    return bool(a[0] & b[1]) or bool(a[1] & b[0])
+    woman"). Not a word's first letter, where writers often type أ for آ (أسيا for آسيا), or
+    أ for إ (أسبانيا), except in a word of the أفعال/إفعال shape, where the seat is the pattern:
+    أعمار "ages" is not إعمار Emaar, أدرار Adrar not إدرار "yield". A bare ا is either (news
+    often leaves the hamza out)."""
+    return bool(a[0] & b[1]) or bool(a[1] & b[0]) or (a[2] != b[2] and bool(a[2]) and bool(b[2]))

@@ -593,6 +593,9 @@ def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float, l
     ga, ta = _strip_article(g), _strip_article(t)
     if entry.kind != "person" and _adjective(ga, ta, ta != t and ga == g):
         return False
+    if entry.kind == "place" and ga.endswith("ه") and ta[-1:] not in ("ه", "ا", "ي", "و"):
+        # a place's last ة is written ة, ه or ا, never left out: بربر Berber is not بربرة Berbera
+        return False
     # the article written on one only: a foreign place's or body's, on a word of five letters or
     # more (زرقاء "blue" is not الزرقاء Zarqa, مستقبل "a future" not المستقبل); or a person's
     # family name after a first name written as the glossary writes it (مروان البرغوثي/برغوثي:

@@ -93,6 +93,8 @@ LOOKALIKE_GROUPS = (
     "final-e",
     "compass",
     "english-read",
+    "hamza-pattern",  # 5: round 8's guard, set 10's false matches: أفعال is not إفعال (أعمار/إعمار)
+    "place-final",  # 5: round 8's guard: a place's last ة is never left out (بربر is not بربرة)
 )
 
 
@@ -119,6 +121,8 @@ def test_each_rule_has_ten_spellings_and_ten_look_alikes() -> None:
         "the-article",
         "dagger-alef",
         "iberian",
+        "hamza-pattern",
+        "place-final",
         "hamza-left",
     )
     assert all(lookalikes[g] >= 10 for g in LOOKALIKE_GROUPS if g not in fewer), lookalikes
