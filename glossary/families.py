@@ -807,7 +807,8 @@ def _rewrites(
     - a place's final ى, which is an "a" (بخارى/بخارا Bukhara), where the English ends in a, after
       three consonants (منى Mina is not منا "from us");
     - a French final d or t after r written or not (:func:`_silent_final`), a Spanish ll written ل
-      or ي (:func:`_spanish_ll`), a short name's final hamza left out or written
+      or ي (:func:`_spanish_ll`), a Portuguese nh written ني or نه (:func:`_portuguese_nh`), a
+      short name's final hamza left out or written
       (:func:`_final_hamza`), and, vouched by the name's other words, a hamza inside a word left
       out (:func:`_inner_hamza`); the article of one word of a name of several
       (:func:`_inner_articles`).
@@ -841,6 +842,11 @@ def _rewrites(
         ):
             alts.append(word[:-1])
         alts += _spanish_ll(word, english[w]) if aligned else []
+        for alt, needs_vouching in _portuguese_nh(word, eng, english[w]):
+            if not needs_vouching:
+                alts.append(alt)
+            elif len(arabic) > 1:
+                vouched.append((alt, w))
         alts += _final_hamza(word, eng, english[w], finals[w])
         alts += _silent_final(word, eng, articles[w])
         if len(arabic) > 1:
@@ -885,6 +891,25 @@ def _spanish_ll(word: str, english: str) -> list[str]:
         a_word = common_word(canonical(alt)) and not confirmed((alt,), (word,), (english,))
         if _consonants(with_l, strip=False) >= 3 and not a_word:
             out.append(alt)
+    return out
+
+
+_PORTUGUESE_NH = re.compile(r"nh[aeiou]")
+
+
+def _portuguese_nh(word: str, eng: str, english: str) -> list[tuple[str, bool]]:
+    """A Portuguese nh before a vowel (said ny) written ني or, as the English spells it, نه:
+    مورينيو/مورينهو Mourinho, رافينيا/رافينها Raphinha, فابينيو/فابينهو Fabinho. Only where the
+    English has the nh, between the ن and a vowel letter; a spelling that is a common word (مورينيو
+    is one: the name is that frequent) only where the gazetteer knows it as this name or the name's
+    other words vouch for it (``True``: :meth:`FamilyTerm.accepts`)."""
+    if not _PORTUGUESE_NH.search(eng):
+        return []
+    out: list[tuple[str, bool]] = []
+    for m in re.finditer(r"(?<=.)ن([يه])(?=[اوي])", word):
+        other = "ه" if m.group(1) == "ي" else "ي"
+        alt = word[: m.start(1)] + other + word[m.end(1) :]
+        out.append((alt, common_word(canonical(alt)) and not confirmed((alt,), (word,), (english,))))
     return out
 
 

@@ -572,8 +572,10 @@ def pattern_differs(g: str, t: str, english: str) -> bool:
 
 def _vowel_pattern(w: str, english: str) -> str:
     """A word's long vowels among its consonants (سالم CاCC, سليم CCيC), a doubled one once and its
-    ending (ة/ه, ا, ي, ى), hamza and ع aside."""
+    ending (ة/ه, ا, ي, ى), hamza and ع aside; a Portuguese nh's ه read as ي."""
     w = unended(_undouble(w, english).replace("تش", "چ"))
+    if "nh" in english:
+        w = w.replace("نه", "ني")  # a Portuguese nh's ه is its ي (مورينهو/مورينيو Mourinho)
     return "".join(c if c in _VOWEL_LETTERS else "C" for c in w if c not in "ئؤءع")
 
 

@@ -61,6 +61,7 @@ GROUPS = (
     "final-e",  # round 8: a last e written ي or ه (جوزيبي/جوزيبه كونتي Giuseppe Conte)
     "compass",  # round 8: a compass point before a place or after it (شمال دارفور/دارفور الشمالية)
     "english-read",  # round 8: a glossary's Arabic form of a name, the paper's the English's (عمر/أومارو)
+    "portuguese-nh",  # round 8: a Portuguese nh written ني or نه (مورينيو/مورينهو Mourinho)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -95,6 +96,7 @@ LOOKALIKE_GROUPS = (
     "english-read",
     "hamza-pattern",  # 5: round 8's guard, set 10's false matches: أفعال is not إفعال (أعمار/إعمار)
     "place-final",  # 5: round 8's guard: a place's last ة is never left out (بربر is not بربرة)
+    "portuguese-nh",  # 4: words whose ني/نه swap is another word, where the English has no nh
 )
 
 
@@ -123,6 +125,7 @@ def test_each_rule_has_ten_spellings_and_ten_look_alikes() -> None:
         "iberian",
         "hamza-pattern",
         "place-final",
+        "portuguese-nh",
         "hamza-left",
     )
     assert all(lookalikes[g] >= 10 for g in LOOKALIKE_GROUPS if g not in fewer), lookalikes
