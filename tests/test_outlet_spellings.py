@@ -96,7 +96,7 @@ LOOKALIKE_GROUPS = (
     "english-read",
     "hamza-pattern",  # 5: round 8's guard, set 10's false matches: أفعال is not إفعال (أعمار/إعمار)
     "place-final",  # 5: round 8's guard: a place's last ة is never left out (بربر is not بربرة)
-    "portuguese-nh",  # 4: words whose ني/نه swap is another word, where the English has no nh
+    "portuguese-nh",  # 5: words whose ني/نه swap is another word, where the English has no nh
 )
 
 
