@@ -157,7 +157,8 @@ def fit(words: Sequence[str], english: str, place: bool = False) -> float:
 
 
 _SILENT_HAM = re.compile(r"(?<=[^aeiou])h(?=am$)")  # Tottenham, Birmingham, Fulham: said -am
-_SILENT_END = re.compile(r"(?<=[aeiouy])(?:lt|ps|ts|d|t|x)$")  # not s: Greek -os is said (أولمبياكوس)
+# not s: Greek -os is said (أولمبياكوس); but French -ois, -ais (François فرانسوا, Dubois, Calais)
+_SILENT_END = re.compile(r"(?<=[aeiouy])(?:lt|ps|ts|d|t|x)$|(?<=[ao]i)s$")
 
 
 # letters whose accent says how they sound (latin() drops accents): Babiš and Nicușor are said
@@ -289,6 +290,14 @@ def _fit(words: tuple[str, ...], english: _Letters) -> float:
                 and c < cost[i + 2][j + 1]
             ):
                 cost[i + 2][j + 1] = c  # يه for a final é: سانيه Sané, روجيه Roger, خوسيه José
+            if (
+                letter == "و"
+                and i + 1 < n
+                and units[i + 1][0] == "ا"
+                and word.startswith("oi", j)
+                and c < cost[i + 2][j + 2]
+            ):
+                cost[i + 2][j + 2] = c  # a French oi said wa: فرانسوا François, لاكروا Lacroix
             if letter == "ش" and word.startswith(("st", "sp"), j) and c < nxt[j + 1]:
                 nxt[j + 1] = c  # German st, sp said sht, shp: فيرشتابن Verstappen, هوكشتاين
             if i + 1 < n and letter + units[i + 1][0] in LATIN_OF:  # تش, تس as one unit
@@ -645,6 +654,19 @@ def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float, l
     # the glossary writes it as a transliteration: the whole name, or this word of a vouched name
     # (ليروي ساني: Leroy's e is unwritten, Sané's word is a transliteration)
     own = _english_of(g, entry)
+    if vouched and len(a) == len(b) and worse <= SHORT_MARGIN + 1e-9:
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        if (
+            len(diff) == 1
+            and 0 < diff[0] < len(a) - 1
+            and a[diff[0]] in _VOWEL_LETTERS
+            and b[diff[0]] in _VOWEL_LETTERS
+            and (not common_word(ta) or confirmed((ta,), (ga,), (own,)))
+        ):
+            # one vowel letter for another inside a short word where both read the English's vowel
+            # (بيير/بيار Pierre: ا for a French e), beside a word of the name as the glossary writes
+            # it; a common word only where the gazetteer knows it as this name (بيير is one)
+            return True
     if not (entry.foreign or (vouched and vowelled(tuple(ga), own))) or entry.own_fit > SHORT_FIT:
         return False
     if len(a) == len(b):

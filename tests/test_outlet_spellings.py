@@ -62,6 +62,7 @@ GROUPS = (
     "compass",  # round 8: a compass point before a place or after it (شمال دارفور/دارفور الشمالية)
     "english-read",  # round 8: a glossary's Arabic form of a name, the paper's the English's (عمر/أومارو)
     "portuguese-nh",  # round 8: a Portuguese nh written ني or نه (مورينيو/مورينهو Mourinho)
+    "french-vowel",  # round 8: a French e written ي or ا in a short word (بيير/بيار Pierre), oi as وا
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -97,6 +98,7 @@ LOOKALIKE_GROUPS = (
     "hamza-pattern",  # 5: round 8's guard, set 10's false matches: أفعال is not إفعال (أعمار/إعمار)
     "place-final",  # 5: round 8's guard: a place's last ة is never left out (بربر is not بربرة)
     "portuguese-nh",  # 5: words whose ني/نه swap is another word, where the English has no nh
+    "french-vowel",  # 8: given names one vowel letter apart (جون/جين, بيل/بول, كان "was")
 )
 
 
@@ -126,6 +128,7 @@ def test_each_rule_has_ten_spellings_and_ten_look_alikes() -> None:
         "hamza-pattern",
         "place-final",
         "portuguese-nh",
+        "french-vowel",
         "hamza-left",
     )
     assert all(lookalikes[g] >= 10 for g in LOOKALIKE_GROUPS if g not in fewer), lookalikes
