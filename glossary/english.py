@@ -27,7 +27,7 @@ LATIN_OF: dict[str, tuple[str, ...]] = {
     "ت": ("t", "th", "d"),
     "ث": ("th", "t", "s", "z", "c"),  # Castilian z and c: أثنار Aznar, ثاباتيرو Zapatero
     "ج": ("j", "g", "dj", "zh", "ge", "gi", "c", "ch"),
-    "ح": ("h",),
+    "ح": ("h", "ch"),  # a Hebrew ch: Simcha سيمحا, Chabad حباد
     "خ": ("kh", "h", "ch", "x", "j", "g"),
     "د": ("d", "th"),
     "ذ": ("dh", "th", "z", "d"),

@@ -132,10 +132,11 @@ _VOWEL_SPELLINGS: dict[str, tuple[tuple[str, float], ...]] = {
     "و": (*_free("o u oo ou ow au aw w oa uo eau"), ("v", 0.3), ("a", 0.8), ("e", 0.8)),
     "ي": (*_free("i y e ee ie ey ai ay ei ea ye yi"), ("j", 0.3), ("a", 0.8), ("o", 0.8), ("u", 0.8)),
     "ه": (("h", 0.0), ("a", 0.0), ("ah", 0.0), ("e", 0.0)),
-    "ع": (("a", 0.0), ("e", 0.0), ("i", 0.0), ("o", 0.0), ("u", 0.0)),
+    "ع": (("a", 0.0), ("e", 0.0), ("i", 0.0), ("o", 0.0), ("u", 0.0), ("'", 0.0)),
+    "ء": (("'", 0.0),),  # an apostrophe marks an ayin or a hamza: Re'im ريعيم, Sana'a صنعاء
     # a hamza's seat reads as its letter's vowel (ميكولائيف Mykolaiv: ايي is written ائي)
-    "ئ": (*_free("i y e"),),
-    "ؤ": (*_free("o u w"),),
+    "ئ": (*_free("i y e '"),),
+    "ؤ": (*_free("o u w '"),),
 }
 # consonants as the English arbiter reads them, less three readings that let words and other names
 # read as a name: غ for a French r (غوتيريش Guterres as Reuters), د for a "th" (قادرين as
@@ -161,6 +162,7 @@ _SILENT_HAM = re.compile(r"(?<=[^aeiou])h(?=am$)")  # Tottenham, Birmingham, Ful
 _SILENT_END = re.compile(r"(?<=[aeiouy])(?:lt|ps|ts|d|t|x)$|(?<=[ao]i)s$")
 
 
+_APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼʿʾ`", "'"))
 # letters whose accent says how they sound (latin() drops accents): Babiš and Nicușor are said
 # with sh, so ش is their letter, while an s is never ش (شاندرا Chandra is not ساندرا Sandra)
 _SOUNDED = str.maketrans({"š": "sh", "ș": "sh", "ş": "sh", "č": "ch", "ć": "ch", "ç": "ch", "ž": "zh"})
@@ -197,7 +199,12 @@ def _letters(english: str, place: bool = False) -> _Letters:
     opens = False
     for w in re.split(r"[\s\-–—]+", english):
         # doubled letters kept (McChrystal's cc is ماك ك); the alignment skips a double for free
-        word = "".join(c for c in plain_latin(w.lower().translate(_SOUNDED)) if "a" <= c <= "z")
+        # an apostrophe is kept: it marks an ayin or a hamza (Re'im ريعيم, Ma'ale معاليه, Sana'a)
+        word = "".join(
+            c
+            for c in plain_latin(w.lower().translate(_SOUNDED)).translate(_APOSTROPHES)
+            if "a" <= c <= "z" or c == "'"
+        )
         word = "mac" + word[2:] if word.startswith("mc") else word  # McCarthy is said Mac: ماكارثي
         if not word:
             continue
@@ -241,8 +248,10 @@ def _fit(words: tuple[str, ...], english: _Letters) -> float:
                 continue
             if j < m:  # an English letter the Arabic does not write
                 ch = word[j]
-                if ch not in _EN_VOWELS and ch in (word[j - 1 : j] + word[j + 1 : j + 2]):
-                    step = 0.0  # a doubled consonant is one letter in Arabic (Nassau ناساو)
+                if ch == "'" or (ch not in _EN_VOWELS and ch in (word[j - 1 : j] + word[j + 1 : j + 2])):
+                    # an apostrophe a spelling leaves out; a doubled consonant is one letter in Arabic
+                    # (Nassau ناساو)
+                    step = 0.0
                 elif ch in _EN_VOWELS:
                     step = _SKIP_EN_VOWEL
                 elif j in silent:

@@ -63,6 +63,7 @@ GROUPS = (
     "english-read",  # round 8: a glossary's Arabic form of a name, the paper's the English's (عمر/أومارو)
     "portuguese-nh",  # round 8: a Portuguese nh written ني or نه (مورينيو/مورينهو Mourinho)
     "french-vowel",  # round 8: a French e written ي or ا in a short word (بيير/بيار Pierre), oi as وا
+    "hebrew",  # round 8: Hebrew names; an apostrophe read as ع or ء (ريعيم Re'im), a ch as ح (سمحا)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -99,6 +100,7 @@ LOOKALIKE_GROUPS = (
     "place-final",  # 5: round 8's guard: a place's last ة is never left out (بربر is not بربرة)
     "portuguese-nh",  # 5: words whose ني/نه swap is another word, where the English has no nh
     "french-vowel",  # 8: given names one vowel letter apart (جون/جين, بيل/بول, كان "was")
+    "hebrew",  # 8: words an ayin or ح less or more (صنع, رنانة, شفاط, راحيل)
 )
 
 
@@ -129,6 +131,7 @@ def test_each_rule_has_ten_spellings_and_ten_look_alikes() -> None:
         "place-final",
         "portuguese-nh",
         "french-vowel",
+        "hebrew",
         "hamza-left",
     )
     assert all(lookalikes[g] >= 10 for g in LOOKALIKE_GROUPS if g not in fewer), lookalikes
