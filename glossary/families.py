@@ -296,8 +296,15 @@ def graphemes(word: str, index: int) -> tuple[Grapheme, ...]:
     """The letters of one canonical word as units: تش is one; a doubled vowel is one in a word
     with three consonants or more and no ح ع ض ظ (كييف Kyiv is not كيف "how")."""
     collapse = sum(ch not in VOWELS for ch in word) >= 3 and not (set(word) & ARABIC_ONLY)
-    # after the article, an ا is the stem's hamza (الإسلام), never a vowel that may be left out
-    hamza = 2 if word.startswith("الا") and len(word) > 3 else -1
+    # after the article, an ا is the stem's hamza (الإسلام), never a vowel that may be left out;
+    # so in a name joined to its عبد (عبدالإله, عبدالأمير: one skeleton with عبد الإله)
+    hamza = (
+        2
+        if word.startswith("الا") and len(word) > 3
+        else 5
+        if word.startswith("عبدالا") and len(word) > 6
+        else -1
+    )
     out: list[Grapheme] = []
     i = 0
     while i < len(word):

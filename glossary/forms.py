@@ -349,8 +349,14 @@ def conjoined(key: tuple[str, ...], english: str) -> list[tuple[str, ...]]:
 # (canonical, folded; both ways): a closed list of everyday nouns, written by hand because no
 # lexicon here says which of a noun's synonyms name the same kind of place. مصرف الراجحي / بنك
 # الراجحي (the Gulf and Iraq write مصرف), مستشفى / مشفى (Syria), ميناء / مرفأ (Lebanon), اتفاق /
-# اتفاقية أوسلو (an accord's papers say either).
-GENERIC_SYNONYMS = (("بنك", "مصرف"), ("مستشفي", "مشفي"), ("ميناء", "مرفا"), ("اتفاق", "اتفاقيه"))
+# اتفاقية أوسلو (an accord's papers say either), مخيم / معسكر كلمة (a displaced people's camp).
+GENERIC_SYNONYMS = (
+    ("بنك", "مصرف"),
+    ("مستشفي", "مشفي"),
+    ("ميناء", "مرفا"),
+    ("اتفاق", "اتفاقيه"),
+    ("مخيم", "معسكر"),
+)
 _SYNONYM_OF = {
     **{canonical(fold(a)): canonical(fold(b)) for a, b in GENERIC_SYNONYMS},
     **{canonical(fold(b)): canonical(fold(a)) for a, b in GENERIC_SYNONYMS},
@@ -546,3 +552,15 @@ def compass_forms(key: tuple[str, ...], english: str, kind: str | None) -> list[
     if first in _COMPASS:
         return [((place, adj), ANYWHERE) for adj in _COMPASS[noun]]
     return [((noun, place), NOT_BEFORE_COMPASS)]
+
+
+# ابن "son of" is written بن between two names and often at a name's start too (ابن خلدون/بن
+# خلدون, ابن جرير/بن جرير Benguerir, محمد ابن سلمان/محمد بن سلمان)
+_CONNECTOR = {"ابن": "بن", "بن": "ابن"}
+
+
+def connector_forms(key: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """A name of two words or more with one ابن written بن, or بن written ابن."""
+    if len(key) < 2:
+        return []
+    return [(*key[:w], _CONNECTOR[word], *key[w + 1 :]) for w, word in enumerate(key) if word in _CONNECTOR]

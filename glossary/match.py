@@ -35,6 +35,7 @@ from tarjama.glossary.forms import (
     body_short_forms,
     compass_forms,
     conjoined,
+    connector_forms,
     english_article,
     generic_synonyms,
     has_month,
@@ -176,6 +177,7 @@ class Matcher:
                         *conjoined(written, term.target),
                         *generic_synonyms(written),
                         *english_article(written, term.target, kind),
+                        *connector_forms(written),
                     ):
                         self._other_forms.setdefault(other[0], []).append((other, term, ANYWHERE))
                     for other, guard in (

@@ -64,6 +64,8 @@ GROUPS = (
     "portuguese-nh",  # round 8: a Portuguese nh written ني or نه (مورينيو/مورينهو Mourinho)
     "french-vowel",  # round 8: a French e written ي or ا in a short word (بيير/بيار Pierre), oi as وا
     "hebrew",  # round 8: Hebrew names; an apostrophe read as ع or ء (ريعيم Re'im), a ch as ح (سمحا)
+    "connector",  # round 8: ابن written بن and the other way (ابن جرير/بن جرير, محمد ابن سلمان)
+    "abd-joined",  # round 8: عبد joined to a name whose stem opens with a hamza (عبدالإله/عبد الإله)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -101,6 +103,7 @@ LOOKALIKE_GROUPS = (
     "portuguese-nh",  # 5: words whose ني/نه swap is another word, where the English has no nh
     "french-vowel",  # 8: given names one vowel letter apart (جون/جين, بيل/بول, كان "was")
     "hebrew",  # 8: words an ayin or ح less or more (صنع, رنانة, شفاط, راحيل)
+    "abd-joined",  # 5: names with عبد one letter from these (عبد الله, عبد الأمين)
 )
 
 
@@ -132,6 +135,7 @@ def test_each_rule_has_ten_spellings_and_ten_look_alikes() -> None:
         "portuguese-nh",
         "french-vowel",
         "hebrew",
+        "abd-joined",
         "hamza-left",
     )
     assert all(lookalikes[g] >= 10 for g in LOOKALIKE_GROUPS if g not in fewer), lookalikes
