@@ -82,7 +82,7 @@ from tarjama.glossary.english import (
     plain_latin,
     vowelled,
 )
-from tarjama.glossary.known_names import common_word, confirmed
+from tarjama.glossary.known_names import common_word, confirmed, known_names
 from tarjama.glossary.normalize import Folded, normalize, words
 from tarjama.glossary.terms import Term
 from tarjama.glossary.variants import arabic_word, canonical
@@ -968,8 +968,9 @@ def _inner_articles(
     that is an adjective (السعيد شنقريحة/سعيد شنقريحة) and of a place's second word (بئر السبع/بئر
     سبع, جبل الأولياء/جبل أولياء). The other words, as written, vouch for it: alone, الأمين "the
     secretary" is not أمين Amin (:func:`_article`). Left out only where three letters stay (عبد
-    الله is never عبد له); never written on a person's first word, where it is a title (الأمير حمزة
-    is Prince Hamzah, not Amir Hamza)."""
+    الله is never عبد له); written on a person's first word only where the word with it is a given
+    name of its own (المهدي, المنصف, الطيب: Maghrebi names keep it, مهدي بنسعيد/المهدي بنسعيد), since
+    elsewhere it makes a title (الأمير حمزة is Prince Hamzah, not Amir Hamza)."""
     if len(arabic) < 2 or name_kind(term.type) not in ("person", "place"):
         return []
     out: list[tuple[tuple[str, ...], int, tuple[bool, ...]]] = []
@@ -978,11 +979,21 @@ def _inner_articles(
         alt = word[2:] if has else "ال" + word
         if len(word[2:] if has else word) < 3 or word.startswith("ال") != has:
             continue  # a word of two letters, or أل/إل the word's own letters (ألكسندر)
-        if w == 0 and not has and name_kind(term.type) == "person":
+        if w == 0 and not has and name_kind(term.type) == "person" and not _article_given_name(alt):
             continue  # before a person's name the article makes a title: الأمير حمزة is Prince Hamzah
         marked = (*articles[:w], not has, *articles[w + 1 :])
         out.append(((*arabic[:w], alt, *arabic[w + 1 :]), -1, marked))
     return out
+
+
+# given names with the article that are forms of address, not names (السيد "Mr", الحاج "the pilgrim")
+_ADDRESS = frozenset({"السيد", "السيده", "الحاج", "الحاجه"})
+
+
+def _article_given_name(word: str) -> bool:
+    """Whether a word with the article is a given name of its own in the known-names list (المهدي
+    Mehdi, الحبيب Habib), not a title or a form of address (the list has no الأمير, no الشيخ)."""
+    return word in known_names() and word not in _ADDRESS
 
 
 _SILENT_FINAL = re.compile(r"r([dt])$")

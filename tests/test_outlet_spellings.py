@@ -66,6 +66,7 @@ GROUPS = (
     "hebrew",  # round 8: Hebrew names; an apostrophe read as ع or ء (ريعيم Re'im), a ch as ح (سمحا)
     "connector",  # round 8: ابن written بن and the other way (ابن جرير/بن جرير, محمد ابن سلمان)
     "abd-joined",  # round 8: عبد joined to a name whose stem opens with a hamza (عبدالإله/عبد الإله)
+    "first-article",  # round 8: a given name's own article on a person's first word (المهدي بنسعيد)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -104,6 +105,7 @@ LOOKALIKE_GROUPS = (
     "french-vowel",  # 8: given names one vowel letter apart (جون/جين, بيل/بول, كان "was")
     "hebrew",  # 8: words an ayin or ح less or more (صنع, رنانة, شفاط, راحيل)
     "abd-joined",  # 5: names with عبد one letter from these (عبد الله, عبد الأمين)
+    "first-article",  # 5: titles and forms of address (الأمير حمزة, السيد علي, الحاج أحمد)
 )
 
 
@@ -136,6 +138,7 @@ def test_each_rule_has_ten_spellings_and_ten_look_alikes() -> None:
         "french-vowel",
         "hebrew",
         "abd-joined",
+        "first-article",
         "hamza-left",
     )
     assert all(lookalikes[g] >= 10 for g in LOOKALIKE_GROUPS if g not in fewer), lookalikes
