@@ -458,12 +458,13 @@ _SAME_SOUND = [
     )
 ]
 _EMPHATIC_LETTERS = frozenset("طصضظقح")
-# letters that render one sound of an Iberian name only: a Castilian z or c written ث or ز
-# (لوبيث/لوبيز López), a Portuguese final s written ش or ز (مينديش/مينديز Mendes). An Arabic
+# letters that render one sound of an Iberian or Italian name only: a Castilian z or c written ث or
+# ز (لوبيث/لوبيز López), a Portuguese final s written ش or ز (مينديش/مينديز Mendes), an Italian c
+# before i or e written تش or س (لوتشيانو/لوسيانو Luciano; no Arabic name has تش). An Arabic
 # name's are two letters (هشام Hisham, هزام Hazzam), which the English keeps apart: a span is
 # compared only once it reads as the English (fit), and fit reads ش only as an sh or a last s
 # after a vowel, ز as an s or z, ث as a th, s or z
-_IBERIAN = [frozenset("ثز"), frozenset("شز")]
+_IBERIAN = [frozenset("ثز"), frozenset("شز"), frozenset("سچ")]
 
 
 def _sub_cost(a: str, b: str, foreign: bool, last: bool = False) -> float:

@@ -57,7 +57,7 @@ GROUPS = (
     "body-short",  # round 8: a body without its head noun (الانتقالي الجنوبي), a club without "sporting"
     "the-article",  # round 8: an English "The"'s article on a body's first word (الواشنطن بوست)
     "dagger-alef",  # round 8: الرحمن/الرحمان (a Quranic dagger alef written ا)
-    "iberian",  # round 8: a Portuguese last s ش/ز (مينديش/مينديز), a Castilian z ث/ز (لوبيث/لوبيز)
+    "iberian",  # round 8: a Portuguese last s ش/ز (مينديش/مينديز), a Castilian z ث/ز, an Italian c تش/س
     "final-e",  # round 8: a last e written ي or ه (جوزيبي/جوزيبه كونتي Giuseppe Conte)
     "compass",  # round 8: a compass point before a place or after it (شمال دارفور/دارفور الشمالية)
     "english-read",  # round 8: a glossary's Arabic form of a name, the paper's the English's (عمر/أومارو)
