@@ -695,8 +695,10 @@ def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float, l
             _EMPHATIC.get(a[k]) == b[k] and not (a[k] == "ق" and "q" in english) for k in diff
         )
     if a + "ه" == b or b + "ه" == a:  # a last e written ه or not: بورشه/بورش Porsche
-        # not into a common word (دوري "league" is not دوريه Doré)
-        return own[-1:] in ("a", "e") and worse <= SHORT_MARGIN and not common_word(ta)
+        # or a last h after a vowel (شيلو/شيلوه Shiloh); not into a common word (دوري "league" is
+        # not دوريه Doré)
+        last = own[-1:] in ("a", "e") or (own[-1:] == "h" and own[-2:-1] in ("a", "o"))
+        return last and worse <= SHORT_MARGIN and not common_word(ta)
     if len(b) == len(a) + 1 and worse <= 0:
         return any(b[:k] + b[k + 1 :] == a and b[k] in _VOWEL_LETTERS for k in range(1, len(b) - 1))
     return False
