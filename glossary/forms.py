@@ -497,24 +497,17 @@ def english_article(key: tuple[str, ...], english: str, kind: str | None) -> lis
 
 # **A compass point before a place or after it.** Arabic names a region by a compass noun before
 # the place (شمال دارفور, جنوب أوسيتيا) or by the place and an adjective (دارفور الشمالية, أوسيتيا
-# الجنوبية), and papers of one country use one where others use the other. The nouns and their
-# adjectives (canonical, folded: ة is ه), both genders, and وسط's irregular الوسطى/الأوسط.
+# الجنوبية), and papers of one country use one where others use the other. Each noun, its
+# adjectives (canonical, folded: ة is ه; both genders, and وسط's irregular الوسطى/الأوسط) and the
+# English words that name the point (the arbiter: the row's English must say it).
 _COMPASS = {
-    "شمال": ("الشماليه", "الشمالي"),
-    "جنوب": ("الجنوبيه", "الجنوبي"),
-    "شرق": ("الشرقيه", "الشرقي"),
-    "غرب": ("الغربيه", "الغربي"),
-    "وسط": ("الوسطي", "الاوسط"),
+    "شمال": (("الشماليه", "الشمالي"), ("north", "northern")),
+    "جنوب": (("الجنوبيه", "الجنوبي"), ("south", "southern")),
+    "شرق": (("الشرقيه", "الشرقي"), ("east", "eastern")),
+    "غرب": (("الغربيه", "الغربي"), ("west", "western")),
+    "وسط": (("الوسطي", "الاوسط"), ("central", "middle")),
 }
-_NOUN_OF = {adj: noun for noun, adjs in _COMPASS.items() for adj in adjs}
-# its English word, for the arbiter: the English of the row names the point
-_COMPASS_ENGLISH = {
-    "شمال": ("north", "northern"),
-    "جنوب": ("south", "southern"),
-    "شرق": ("east", "eastern"),
-    "غرب": ("west", "western"),
-    "وسط": ("central", "middle"),
-}
+_NOUN_OF = {adj: noun for noun, (adjs, _) in _COMPASS.items() for adj in adjs}
 # a continent's north or south is a region of it, not a country (أفريقيا الجنوبية "southern
 # Africa" is no name of South Africa; جنوب أمريكا is "south of America")
 _CONTINENTS = frozenset(
@@ -540,7 +533,8 @@ def compass_forms(key: tuple[str, ...], english: str, kind: str | None) -> list[
         noun, place = _NOUN_OF[second], first
     else:
         return []
-    points = set(_COMPASS_ENGLISH[noun])
+    adjectives, english_points = _COMPASS[noun]
+    points = set(english_points)
     if not words & points or place in _CONTINENTS or place.startswith("ال"):
         return []
     # the place is its English's transliteration: a name, not a noun (الضفة الغربية is the West
@@ -550,7 +544,7 @@ def compass_forms(key: tuple[str, ...], english: str, kind: str | None) -> list[
     if not rest or fit((place,), rest, place=True) > MAX_FIT:
         return []
     if first in _COMPASS:
-        return [((place, adj), ANYWHERE) for adj in _COMPASS[noun]]
+        return [((place, adj), ANYWHERE) for adj in adjectives]
     return [((noun, place), NOT_BEFORE_COMPASS)]
 
 
