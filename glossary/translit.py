@@ -153,7 +153,8 @@ def fit(words: Sequence[str], english: str, place: bool = False) -> float:
     their letters with all its letters (0: every letter is a standard rendering of the other).
     A word's article ال and a word-initial alef (a hamza's seat) may stand for nothing; a
     ``place``'s Ukrainian vowels may be read as their Russian o (a person's are not: Pavliv is
-    not Pavlov)."""
+    not Pavlov). The English's apostrophe (an ayin or a hamza: Re'im, Sana'a) is read by ع, ء or a
+    hamza's seat, or by nothing; a French oi by وا (François فرانسوا)."""
     return _fit(tuple(words), _letters(english, place))
 
 
