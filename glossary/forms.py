@@ -558,3 +558,41 @@ def connector_forms(key: tuple[str, ...]) -> list[tuple[str, ...]]:
     if len(key) < 2:
         return []
     return [(*key[:w], _CONNECTOR[word], *key[w + 1 :]) for w, word in enumerate(key) if word in _CONNECTOR]
+
+
+# **A Ukrainian given name and its Russian form.** Agencies that read Ukrainian names through
+# Russian write a Ukrainian's given name in its Russian form (أولكسندر سيرسكي/ألكسندر سيرسكي,
+# ميخايلو/ميخائيل بودولياك, دميترو/دميتري لوبينيتس, كيريلو/كيريل بودانوف). Each group holds the
+# Arabic spellings of one name's Ukrainian and Russian forms (canonical, folded), written by hand:
+# no package here pairs them, and names that are the same in both (Ivan, Yuriy) need none.
+_SLAVIC_NAMES = (
+    "اولكسندر اوليكسندر اولكساندر الكسندر اليكسندر الكساندر اليكساندر",
+    "ميخايلو ميخائيلو ميخائيل",
+    "دميترو ديميترو دميتري ديميتري",
+    "فولوديمير فلاديمير",
+    "اوليكسي اولكسي اليكسي الكسي",
+    "سيرهي سيرهيي سيرغي سيرجي",
+    "ميكولا نيكولاي",
+    "كيريلو كيريل",
+    "اوليه اوليغ",
+    "ايهور ايغور",
+    "اندري اندريي اندريه",
+    "فاسيل فاسيلي",
+    "بيترو بيوتر",
+    "هينادي غينادي",
+    "بافلو بافل",
+    "يفهين يفغيني ييفغيني",
+    "هيورهي غيورغي",
+)
+_SLAVIC_FORMS = {
+    w: tuple(o for o in group.split() if o != w) for group in _SLAVIC_NAMES for w in group.split()
+}
+
+
+def slavic_forms(key: tuple[str, ...], kind: str | None) -> list[tuple[str, ...]]:
+    """A person of two words or more whose given name (the first word) is written in its other
+    Slavic form, Russian for Ukrainian or Ukrainian for Russian: the family name, as the glossary
+    writes it, vouches for it (ميخائيل بودولياك for ميخايلو بودولياك Mykhailo Podolyak)."""
+    if kind != "person" or len(key) < 2:
+        return []
+    return [(other, *key[1:]) for other in _SLAVIC_FORMS.get(key[0], ())]

@@ -45,6 +45,7 @@ from tarjama.glossary.forms import (
     month_units,
     nisba_keys,
     refused_here,
+    slavic_forms,
     unjoined,
 )
 from tarjama.glossary.fullnames import FullName, find_full_names, full_name, spaced
@@ -178,6 +179,7 @@ class Matcher:
                         *generic_synonyms(written),
                         *english_article(written, term.target, kind),
                         *connector_forms(written),
+                        *slavic_forms(written, kind),
                     ):
                         self._other_forms.setdefault(other[0], []).append((other, term, ANYWHERE))
                     for other, guard in (

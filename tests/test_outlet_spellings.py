@@ -67,6 +67,7 @@ GROUPS = (
     "connector",  # round 8: ابن written بن and the other way (ابن جرير/بن جرير, محمد ابن سلمان)
     "abd-joined",  # round 8: عبد joined to a name whose stem opens with a hamza (عبدالإله/عبد الإله)
     "first-article",  # round 8: a given name's own article on a person's first word (المهدي بنسعيد)
+    "slavic",  # round 8: a Ukrainian given name in its Russian form (ميخايلو/ميخائيل بودولياك)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
