@@ -141,8 +141,9 @@ class Matcher:
         self._family: dict[str, list[FamilyTerm]] = {}
         # names whose English joins two parts with "and", with the و of a word written or not, and
         # names with a generic word that papers write with another (بنك/مصرف), an English "The"'s
-        # article, a body without its head noun, a compass point before or after a place:
-        # forms.conjoined, generic_synonyms, english_article, body_short_forms, compass_forms, each
+        # article, ابن for بن, a Slavic given name's other form, a body without its head noun, a
+        # compass point before or after a place: forms.conjoined, generic_synonyms,
+        # english_article, connector_forms, slavic_forms, body_short_forms, compass_forms, each
         # with where it is refused (forms.refused_here)
         self._other_forms: dict[str, list[tuple[tuple[str, ...], Term, int]]] = {}
         self._prefixes: set[str] = set()
@@ -228,9 +229,9 @@ class Matcher:
             forms.sort(key=lambda t: -len(t[0]))
 
     def _as_written(self, stem: str) -> Iterator[tuple[tuple[str, ...], Term, int, int]]:
-        """The terms whose key starts with ``stem``, as written (EXACT), then in another form the
-        row's English, a generic word's synonym, a body's short name or a compass point allows
-        (FAMILY), each with where it is refused (forms.refused_here)."""
+        """The terms whose key starts with ``stem``, as written (EXACT), then in another form
+        (FAMILY: the forms of ``_other_forms``), each with where it is refused
+        (forms.refused_here)."""
         for key, term in self._by_first.get(stem, ()):
             yield key, term, EXACT, ANYWHERE
         for key, term, guard in self._other_forms.get(stem, ()):
