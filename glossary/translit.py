@@ -465,7 +465,7 @@ _EMPHATIC_LETTERS = frozenset("طصضظقح")
 # name's are two letters (هشام Hisham, هزام Hazzam), which the English keeps apart: a span is
 # compared only once it reads as the English (fit), and fit reads ش only as an sh or a last s
 # after a vowel, ز as an s or z, ث as a th, s or z
-_IBERIAN = [frozenset("ثز"), frozenset("شز"), frozenset("سچ")]
+_ROMANCE_PAIRS = [frozenset("ثز"), frozenset("شز"), frozenset("سچ")]
 
 
 def _sub_cost(a: str, b: str, foreign: bool, last: bool = False) -> float:
@@ -477,7 +477,7 @@ def _sub_cost(a: str, b: str, foreign: bool, last: bool = False) -> float:
         return _CHEAP
     if last and {a, b} in ({"ه", "ا"}, {"ه", "ي"}):  # a last a/e: بنزيمة/بنزيما, بوكيلة/بوكيلي
         return _CHEAP
-    if frozenset((a, b)) in _IBERIAN:
+    if frozenset((a, b)) in _ROMANCE_PAIRS:
         return _CHEAP  # the English decides: fit reads ش only as sh or a last s, ز never as th
     if frozenset((a, b)) in _SAME_SOUND:
         # an Arabic name's emphatic is its own letter (مطران Matran is not متران Mitterrand)
@@ -682,7 +682,7 @@ def _word_ok(g: str, t: str, vouched: bool, entry: TranslitTerm, worse: float, l
         return False
     if len(a) == len(b):
         diff = [k for k in range(len(a)) if a[k] != b[k]]
-        if vouched and diff == [len(a) - 1] and frozenset((a[-1], b[-1])) in _IBERIAN:
+        if vouched and diff == [len(a) - 1] and frozenset((a[-1], b[-1])) in _ROMANCE_PAIRS:
             # an Iberian name's last z or s (دياز/دياث Díaz, دياز/دياش Dias) beside a word of the
             # name as the glossary writes it
             return worse <= SHORT_MARGIN + 1e-9  # 0.25 + 0.3 - 0.25 is a hair over 0.3 in floats
