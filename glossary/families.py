@@ -861,6 +861,8 @@ def _rewrites(
         place = name_kind(term.type) == "place"
         if place and finals[w] == "ى" and eng.endswith("a") and _consonants(word[:-1], strip=False) >= 3:
             alts.append(word[:-1] + "ا")  # منى Mina (two consonants) is not منا "from us"
+        if place and w == last:
+            alts += _place_final(word, eng, finals[w])
         vouched += _crossing(word, english[w], articles[w], w, len(arabic) > 1)
         vouched += _after_waw(word, english[w], articles[w], w, len(arabic) > 1)
         if len(arabic) > 1 and aligned and re.match(r"h[aeiouy]", eng) and word[:1] in ("ه", "ا"):
@@ -946,6 +948,24 @@ def _silent_final(word: str, eng: str, article: bool) -> list[str]:
     if alt and _consonants(bare, strip=False, article=article) >= 3 and not common_word(canonical(bare)):
         return [alt]
     return []
+
+
+def _place_final(word: str, eng: str, final: str) -> list[str]:
+    """A place's final ا written ة (هافانا/هافانة Havana, أوتاوا/أوتاوة Ottawa, يطا/يطة Yatta,
+    معلولا/معلولة Maaloula), and a final "t" written ت or ة (هرات/هراة Herat). An Arabic word rarely
+    ends in a bare ا, so a place that does is a foreign or old name whose ة form is no other word
+    (with three letters before it that are no vowel letter); the other way (جدة Jeddah written جدا "very") and the "-ia" of يا/ية stay with
+    :func:`_final_ok`. The new spelling must be no common word (أكرا/أكرة: اكره "I hate")."""
+    # the letters before the end that are no ا or ي (و is Ottawa's w): طابا Taba has two, too
+    # few, as طابة is "a ball"
+    letters = sum(c not in "اي" for c in word[1 if word[:1] == "ا" else 0 : -1])
+    if word.endswith("ا") and word[-2:-1] not in ("ا", "ي", "") and eng.endswith("a") and letters >= 3:
+        alt = word[:-1] + "ه"
+    elif eng.endswith("t") and word[-2:-1] not in ("و", "ي", "") and letters >= 2:
+        alt = word[:-1] + "ت" if final == "ة" else word[:-1] + "ه" if final == "ت" else ""
+    else:
+        return []
+    return [alt] if alt and not common_word(canonical(alt)) else []
 
 
 def _inner_hamza(word: str) -> list[str]:

@@ -781,9 +781,30 @@ def far_word(text_words: Sequence[str], term_words: Sequence[str]) -> bool:
         own = "".join(COARSE.get(c, c) for c in "".join(term_words).replace("تش", "چ"))
         return any(common_word(w) for w in text_words) and edits(joined, own) >= 2
     return any(
-        w != t and common_word(w) and edits(_shape(w), _shape(t)) + _swapped(w, t) >= 2
+        w != t
+        and common_word(w)
+        and (edits(_shape(w), _shape(t)) + _swapped(w, t) >= 2 or _rare_to_word(w, t))
         for w, t in zip(text_words, term_words, strict=True)
     )
+
+
+def _rare_to_word(w: str, t: str) -> bool:
+    """Whether a common word ``w`` with an Arabic noun's shape (:func:`arabic_word`: three root
+    consonants and ة) is a glossary word ``t`` with the ة put on (مأدبة "banquet" for مادبا
+    Madaba, كلبة for كلبا Kalba), or a glossary word that is no common word with a consonant
+    changed (صامتة "silent" for صامطة Samtah: ت for ط). Foreign names frequent in the press are
+    common words too (شولتز, سيرجيو, ميسوري) and stay one change from another spelling of theirs;
+    a place's ة form the gazetteer knows as the place (مالطة) is :func:`confirmed` by the caller."""
+    if not arabic_word(w):
+        return False
+    if _consonant_letters(w) == _consonant_letters(t):
+        # the "-ia" of a country is written ية as often (تركيا/تركية): its own rule's
+        return not t.endswith(("ه", "يا"))
+    return not common_word(t)
+
+
+def _consonant_letters(w: str) -> str:
+    return "".join(c for c in _strip_article(w).replace("تش", "چ") if c not in "اويهء")
 
 
 def _swapped(w: str, t: str) -> int:

@@ -68,6 +68,7 @@ GROUPS = (
     "abd-joined",  # round 8: عبد joined to a name whose stem opens with a hamza (عبدالإله/عبد الإله)
     "first-article",  # round 8: a given name's own article on a person's first word (المهدي بنسعيد)
     "slavic",  # round 8: a Ukrainian given name in its Russian form (ميخايلو/ميخائيل بودولياك)
+    "place-a",  # round 9: a place's last ا written ة, a last t ت or ة (هافانا/هافانة, هرات/هراة)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -107,6 +108,7 @@ LOOKALIKE_GROUPS = (
     "hebrew",  # 8: words an ayin or ح less or more (صنع, رنانة, شفاط, راحيل)
     "abd-joined",  # 5: names with عبد one letter from these (عبد الله, عبد الأمين)
     "first-article",  # 5: titles and forms of address (الأمير حمزة, السيد علي, الحاج أحمد)
+    "place-a",  # 7: the real words a place's ة form makes; more are common words the rule refuses
 )
 
 
@@ -140,6 +142,7 @@ def test_each_rule_has_ten_spellings_and_ten_look_alikes() -> None:
         "hebrew",
         "abd-joined",
         "first-article",
+        "place-a",
         "hamza-left",
     )
     assert all(lookalikes[g] >= 10 for g in LOOKALIKE_GROUPS if g not in fewer), lookalikes
