@@ -188,7 +188,13 @@ def _loose(key: str, th: bool) -> str:
 
 def _other_name(spelling: str, english: str, written: str = "") -> bool:
     """Whether ``spelling`` is a known name none of whose Latin forms is ``english`` (the name
-    ``written`` in the glossary), within the spelling differences of one name (:data:`_LOOSE`)."""
+    ``written`` in the glossary), within the spelling differences of one name (:data:`_LOOSE`).
+    Never where one writes together what the other writes apart (بير زيت/بيرزيت, whose listed
+    Latin is Bīr Zayt, not the English Birzeit), nor where the gazetteer lists the glossary's own
+    spelling by the same Latin forms as the text's (الدريكيش/دريكيش, both Ad Duraykīsh): what
+    tells the two apart is then the romanisation, not the name."""
+    if written and (_joined(spelling, written) or _one_entry(spelling, written)):
+        return False
     th = "ث" not in spelling and "ث" not in written
     for k in (spelling, spelling[2:] if spelling.startswith("ال") and len(spelling) > 4 else None):
         forms = latin_keys(k) if k else None
@@ -207,6 +213,21 @@ def _other_name(spelling: str, english: str, written: str = "") -> bool:
             )
             return not (g_read and {_g_skeleton(f) for f in forms} & {_g_skeleton(n) for n in names})
     return False
+
+
+def _joined(spelling: str, written: str) -> bool:
+    """Whether one spelling writes together what the other writes apart (بير زيت/بيرزيت); a space
+    moved is another name (بن يزيد Ben Yazid, بني زيد Bani Zayd)."""
+    return spelling.replace(" ", "") == written.replace(" ", "") and (
+        " " not in spelling or " " not in written
+    )
+
+
+def _one_entry(spelling: str, written: str) -> bool:
+    """Whether the gazetteer knows both spellings by the same Latin forms (أنطون is Anton and
+    Antoine, أنطوان only Antoine: two names)."""
+    ours = latin_keys(written)
+    return ours is not None and ours == latin_keys(spelling)
 
 
 def _g_skeleton(key: str) -> str:
