@@ -193,7 +193,7 @@ def _other_name(spelling: str, english: str, written: str = "") -> bool:
     Latin is Bīr Zayt, not the English Birzeit), nor where the gazetteer lists the glossary's own
     spelling by the same Latin forms as the text's (الدريكيش/دريكيش, both Ad Duraykīsh): what
     tells the two apart is then the romanisation, not the name."""
-    if written and (_joined(spelling, written) or _one_entry(spelling, written)):
+    if written and (_joined(spelling, written) or _one_entry(spelling, written, english)):
         return False
     th = "ث" not in spelling and "ث" not in written
     for k in (spelling, spelling[2:] if spelling.startswith("ال") and len(spelling) > 4 else None):
@@ -223,11 +223,23 @@ def _joined(spelling: str, written: str) -> bool:
     )
 
 
-def _one_entry(spelling: str, written: str) -> bool:
+def _one_entry(spelling: str, written: str, english: str) -> bool:
     """Whether the gazetteer knows both spellings by the same Latin forms (أنطون is Anton and
-    Antoine, أنطوان only Antoine: two names)."""
+    Antoine, أنطوان only Antoine: two names), with the English's consonants (Duraykīsh and
+    Dreikish; ثمر and سمر are both listed as Samar, which is no Thamar)."""
     ours = latin_keys(written)
-    return ours is not None and ours == latin_keys(spelling)
+    if ours is None or ours != latin_keys(spelling):
+        return False
+    consonants = {_consonant_key(n) for n in _names_of(english)}
+    return any(_consonant_key(f) in consonants for f in ours)
+
+
+def _consonant_key(key: str) -> str:
+    out: list[str] = []
+    for c in re.sub(r"[aeiouy]", "", key):
+        if not out or c != out[-1]:
+            out.append(c)
+    return "".join(out)
 
 
 def _g_skeleton(key: str) -> str:

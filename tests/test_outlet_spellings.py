@@ -274,3 +274,5 @@ def test_a_spelling_is_another_name_only_where_the_gazetteer_says_so_beyond_roma
     # a space moved, or Latin forms that differ (أنطون is Anton and Antoine, أنطوان only Antoine)
     assert different_name(("بني", "زيد"), ("بن", "يزيد"), ("Ben", "Yazid"))
     assert different_name(("انطوان",), ("انطون",), ("Anton",))
+    # one entry, but not the English's consonants: ثمر and سمر are both listed as Samar
+    assert different_name(("سمر",), ("ثمر",), ("Thamar",))
