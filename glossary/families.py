@@ -815,6 +815,7 @@ def _rewrites(
       three consonants (منى Mina is not منا "from us");
     - a French final d or t after r written or not (:func:`_silent_final`), a Spanish ll written ل
       or ي (:func:`_spanish_ll`), a Portuguese nh written ني or نه (:func:`_portuguese_nh`), a
+      Vietnamese final nh written نه or ن (:func:`_final_nh`; all of a name's at once too), a
       short name's final hamza left out or written
       (:func:`_final_hamza`), and, vouched by the name's other words, a hamza inside a word left
       out (:func:`_inner_hamza`); the article of one word of a name of several
@@ -822,6 +823,7 @@ def _rewrites(
     """
     out: list[tuple[tuple[str, ...], int, tuple[bool, ...]]] = []
     last = len(arabic) - 1
+    nh_words: dict[int, str] = {}
     for w, word in enumerate(arabic):
         eng = re.sub(r"[^a-z]", "", plain_latin(english[w] if aligned else english[w].split()[-1]))
         alts: list[str] = []
@@ -854,6 +856,14 @@ def _rewrites(
                 alts.append(alt)
             elif len(arabic) > 1:
                 vouched.append((alt, w))
+        nh = _final_nh(word, eng) if aligned else None
+        if nh is not None:
+            nh_words[w] = nh
+            # alone, مين is "who" and تشين Chen: a common word only in a name that vouches for it
+            if not common_word(canonical(nh)):
+                alts.append(nh)
+            elif len(arabic) > 1:
+                vouched.append((nh, w))
         alts += _final_hamza(word, eng, english[w], finals[w])
         alts += _silent_final(word, eng, articles[w])
         if len(arabic) > 1:
@@ -872,6 +882,10 @@ def _rewrites(
             if alt not in seen:
                 seen.add(alt)
                 out.append(((*arabic[:w], alt, *arabic[w + 1 :]), v, articles))
+    if 1 < len(nh_words) < len(arabic):
+        # every nh of the name written the other way (فام مين تشين), a word the name writes as
+        # the glossary does still there to vouch
+        out.append((tuple(nh_words.get(w, word) for w, word in enumerate(arabic)), -1, articles))
     article = _article(term, arabic, articles, english)
     if article is not None:
         out.append(article)
@@ -920,6 +934,14 @@ def _portuguese_nh(word: str, eng: str, english: str) -> list[tuple[str, bool]]:
         alt = word[: m.start(1)] + other + word[m.end(1) :]
         out.append((alt, common_word(canonical(alt)) and not confirmed((alt,), (word,), (english,))))
     return out
+
+
+def _final_nh(word: str, eng: str) -> str | None:
+    """A Vietnamese final nh written نه or ن (مينه/مين Minh, تشينه/تشين Chinh, ثانه/ثان Thanh),
+    where the English word ends in nh."""
+    if not eng.endswith("nh") or len(word) < 3:
+        return None
+    return word[:-1] if word.endswith("نه") else word + "ه" if word.endswith("ن") else None
 
 
 def _final_hamza(word: str, eng: str, english: str, final: str) -> list[str]:

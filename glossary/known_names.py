@@ -175,7 +175,8 @@ def _names_of(english: str) -> set[str]:
 
 # What Latin spellings of one name also differ in, beyond english_key, where the Arabic cannot
 # tell them apart: Schultz/Scholz/Schulz (tz, z), Schmidt/Schmit (dt), Ghent/Gent (gh, g: the
-# letter families already decide g against غ), and Anthony/Antony where neither Arabic spelling
+# letter families already decide g against غ), a Vietnamese final nh, written نه or ن (Minh,
+# listed as Min; Khanh, خان, listed as Khan), and Anthony/Antony where neither Arabic spelling
 # writes ث (Tamer/Thamer, ثامر, stay two names).
 _LOOSE = (("tz", "z"), ("dt", "t"), ("gh", "g"))
 
@@ -183,6 +184,7 @@ _LOOSE = (("tz", "z"), ("dt", "t"), ("gh", "g"))
 def _loose(key: str, th: bool) -> str:
     for a, b in _LOOSE:
         key = key.replace(a, b)
+    key = key[:-1] if key.endswith("nh") else key
     return key.replace("th", "t") if th else key
 
 

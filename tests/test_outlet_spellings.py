@@ -71,6 +71,7 @@ GROUPS = (
     "slavic",  # round 8: a Ukrainian given name in its Russian form (ميخايلو/ميخائيل بودولياك)
     "place-a",  # round 9: a place's last ا written ة, a last t ت or ة (هافانا/هافانة, هرات/هراة)
     "gazetteer-one",  # round 9: what the gazetteer lists as one name, or writes together or apart
+    "final-nh",  # round 9: a Vietnamese final nh written نه or ن (فام مينه تشينه/فام مين تشين)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -111,6 +112,7 @@ LOOKALIKE_GROUPS = (
     "abd-joined",  # 5: names with عبد one letter from these (عبد الله, عبد الأمين)
     "first-article",  # 5: titles and forms of address (الأمير حمزة, السيد علي, الحاج أحمد)
     "place-a",  # 7: the real words a place's ة form makes; more are common words the rule refuses
+    "final-nh",  # 6: one-word names whose ن is a common word, and an English without nh
 )
 
 
@@ -145,6 +147,7 @@ def test_each_rule_has_ten_spellings_and_ten_look_alikes() -> None:
         "abd-joined",
         "first-article",
         "place-a",
+        "final-nh",
         "hamza-left",
     )
     assert all(lookalikes[g] >= 10 for g in LOOKALIKE_GROUPS if g not in fewer), lookalikes
