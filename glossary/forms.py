@@ -15,6 +15,9 @@ ordinary words or other names (آب "father", نيسان Nissan, تموز Tammuz
 أوت, أفريل Avril, جويلية) are months only next to a number (a day or a year) or inside a
 pair with an unambiguous month, in the text and in the term; in a term of an event,
 document or untyped row they are months anyway (نكسة حزيران, but not نيسان as a company).
+A term that writes تشرين or كانون alone (Lebanese and Iraqi usage: انتفاضة 17 تشرين), beside a
+number or in such a term, names either of the two months, or the one its English names
+(:func:`month_keys`); a text's bare تشرين stays a word.
 
 **Abbreviations.** A term whose Arabic is letters, each a single letter or the Arabic
 name of a Latin letter (أ.ف.ب, د ب أ, سي آي إيه, بي بي سي), matches those letters written
@@ -128,6 +131,64 @@ def month_units(toks: Sequence[Word], keys: Sequence[str], lenient: bool = False
             continue
         out.append(KeySpan(clitics + month_code(month), i, pair_end))
         i = pair_end
+    return out
+
+
+# A Syriac name without its "first"/"second" (Lebanese writing: انتفاضة 17 تشرين is October's): either month.
+_BARE = {"تشرين": (10, 11), "كانون": (12, 1)}
+_ORDINALS = frozenset({"الاول", "اول", "الثاني", "ثاني"})
+
+
+_ENGLISH_MONTHS = {
+    m: n
+    for n, names in enumerate(
+        (
+            "january jan",
+            "february feb",
+            "march mar",
+            "april apr",
+            "may",
+            "june jun",
+            "july jul",
+            "august aug",
+            "september sept sep",
+            "october oct",
+            "november nov",
+            "december dec",
+        ),
+        start=1,
+    )
+    for m in names.split()
+}
+
+
+def month_keys(
+    toks: Sequence[Word], keys: Sequence[str], lenient: bool = False, english: str = ""
+) -> list[tuple[str, ...]]:
+    """A term's keys with each month one unit (:func:`month_units`), and, where it writes تشرين or
+    كانون alone beside a number (or anywhere in an event's term), one key for each of the two months
+    it may name, or for the one its English names (انتفاضة 17 تشرين, "17 October protests")."""
+    named = {_ENGLISH_MONTHS[w] for w in re.findall(r"[a-z]+", english.lower()) if w in _ENGLISH_MONTHS}
+    units = month_units(toks, keys, lenient)
+    out = [tuple(u.key for u in units)]
+    for k, u in enumerate(units):
+        if u.last - u.first != 1:
+            continue
+        found = next(
+            (
+                (c, u.key[len(c) :])
+                for c in _PROCLITICS
+                if c and u.key.startswith(c) and u.key[len(c) :] in _BARE
+            ),
+            ("", u.key) if u.key in _BARE else None,
+        )
+        if found is None or (u.last < len(toks) and toks[u.last].text in _ORDINALS):
+            continue
+        if not (lenient or _is_number(toks, u.first - 1) or _is_number(toks, u.last)):
+            continue
+        clitics, name = found
+        months = [n for n in _BARE[name] if n in named] or _BARE[name]
+        out = [(*key[:k], clitics + month_code(n), *key[k + 1 :]) for key in out for n in months]
     return out
 
 

@@ -42,6 +42,7 @@ from tarjama.glossary.forms import (
     inside_longer,
     latin_abbreviation_at,
     latin_letters,
+    month_keys,
     month_units,
     nisba_keys,
     refused_here,
@@ -203,9 +204,9 @@ class Matcher:
             toks = words(fold(term.source))
             if has_month(toks):
                 lenient = name_kind(term.type) in (None, "event")
-                mkey = tuple(u.key for u in month_units(toks, list(key), lenient))
-                if mkey != key:
-                    self._by_month_first.setdefault(mkey[0], []).append((mkey, term))
+                for mkey in month_keys(toks, list(key), lenient, term.target):
+                    if mkey != key:
+                        self._by_month_first.setdefault(mkey[0], []).append((mkey, term))
             parts = abbreviation_parts(term.source)
             if parts is not None:
                 letters = "".join(parts)

@@ -148,6 +148,55 @@ def test_a_month_name_that_is_also_a_word_is_a_month_only_beside_a_number_or_in_
     assert found == [("5 نيسان", "April 5"), ("نيسان", "Nissan")]
 
 
+@pytest.mark.parametrize(
+    ("source", "target", "text", "surface"),
+    [
+        # Lebanese and Iraqi writing name the month تشرين alone; its English says which one
+        ("انتفاضة 17 تشرين", "17 October protests", "وحلت ذكرى انتفاضة 17 أكتوبر أمس", "انتفاضة 17 أكتوبر"),
+        (
+            "انتفاضة 17 تشرين",
+            "17 October protests",
+            "ذكرى انتفاضة 17 تشرين الأول أمس",
+            "انتفاضة 17 تشرين الأول",
+        ),
+        ("انتفاضة 17 تشرين", "17 October protests", "ذكرى انتفاضة 17 تشرين أمس", "انتفاضة 17 تشرين"),
+        ("ثورة 17 تشرين", "17 October Revolution", "وشارك في ثورة 17 أكتوبر آلاف", "ثورة 17 أكتوبر"),
+        ("حرب تشرين", "October War", "وتحل ذكرى حرب أكتوبر غدا", "حرب أكتوبر"),
+        ("حرب تشرين", "October War", "وتحل ذكرى حرب أكتوبر/تشرين الأول غدا", "حرب أكتوبر/تشرين الأول"),
+        ("انتفاضة تشرين", "Tishreen uprising", "وقتل المئات خلال انتفاضة أكتوبر في بغداد", "انتفاضة أكتوبر"),
+        ("احتجاجات تشرين", "Tishreen protests", "وشارك في احتجاجات أكتوبر آلاف الشبان", "احتجاجات أكتوبر"),
+        # an English without the month: either of the two
+        ("احتجاجات تشرين", "Tishreen protests", "وشارك في احتجاجات نوفمبر آلاف الشبان", "احتجاجات نوفمبر"),
+        ("يوم 2 كانون", "Day of 2 Kanun", "وأعلن يوم 2 يناير عطلة", "يوم 2 يناير"),
+    ],
+)
+def test_a_syriac_month_written_alone_is_either_of_its_two(
+    source: str, target: str, text: str, surface: str
+) -> None:
+    assert _found(source, target, "event", text) == [(surface, target)]
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "kind", "text"),
+    [
+        (
+            "ثورة 17 تشرين",
+            "17 October Revolution",
+            "event",
+            "وشارك في ثورة 17 نوفمبر آلاف",
+        ),  # its English: October
+        ("حرب تشرين", "October War", "event", "وتحل ذكرى حرب ديسمبر غدا"),  # كانون's, not تشرين's
+        ("جامعة تشرين", "Tishreen University", "organization", "وتخرج من جامعة أكتوبر"),  # a name, no number
+        ("صحيفة تشرين", "Tishreen", "organization", "وقالت صحيفة أكتوبر إن"),
+        ("انتفاضة 17 تشرين", "17 October protests", "event", "انتفاضة 17 تشرين الثاني"),  # the other, written
+    ],
+)
+def test_a_syriac_month_alone_is_no_other_month_and_a_name_is_no_month(
+    source: str, target: str, kind: str, text: str
+) -> None:
+    assert [m for m in _found(source, target, kind, text) if m[0] != source] == []
+
+
 def test_the_gabon_qaboun_collision_is_refused() -> None:
     """القابون (Qaboun, a Damascus district) is in الغابون's ق ≡ غ family: a known different
     name, so it is not Gabon; the Egyptian spelling الجابون still is."""
