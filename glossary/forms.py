@@ -621,6 +621,22 @@ def connector_forms(key: tuple[str, ...]) -> list[tuple[str, ...]]:
     return [(*key[:w], _CONNECTOR[word], *key[w + 1 :]) for w, word in enumerate(key) if word in _CONNECTOR]
 
 
+# A person's "Jr." and "Sr.": the Arabic word for "the son" or "the father", or the English word
+# transliterated (دونالد ترامب الابن/جونيور, فرديناند ماركوس الابن/جونيور). Folded spellings.
+_GENERATION = (frozenset({"الابن", "جونيور", "جونير"}), frozenset({"الاب", "سينيور"}))
+
+
+def generation_forms(key: tuple[str, ...], kind: str | None) -> list[tuple[str, ...]]:
+    """A person of two words or more whose last is "Jr." or "Sr." in one of its spellings, with
+    each other spelling of it."""
+    if kind != "person" or len(key) < 2:
+        return []
+    for forms in _GENERATION:
+        if key[-1] in forms:
+            return [(*key[:-1], other) for other in sorted(forms - {key[-1]})]
+    return []
+
+
 # **A Ukrainian given name and its Russian form.** Agencies that read Ukrainian names through
 # Russian write a Ukrainian's given name in its Russian form (أولكسندر سيرسكي/ألكسندر سيرسكي,
 # ميخايلو/ميخائيل بودولياك, دميترو/دميتري لوبينيتس, كيريلو/كيريل بودانوف). Each group holds the

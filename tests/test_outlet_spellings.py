@@ -72,6 +72,7 @@ GROUPS = (
     "place-a",  # round 9: a place's last ا written ة, a last t ت or ة (هافانا/هافانة, هرات/هراة)
     "gazetteer-one",  # round 9: what the gazetteer lists as one name, or writes together or apart
     "final-nh",  # round 9: a Vietnamese final nh written نه or ن (فام مينه تشينه/فام مين تشين)
+    "generation",  # round 9: "Jr." and "Sr." as الابن/جونيور, الأب/سينيور (ترامب الابن/جونيور)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -113,6 +114,7 @@ LOOKALIKE_GROUPS = (
     "first-article",  # 5: titles and forms of address (الأمير حمزة, السيد علي, الحاج أحمد)
     "place-a",  # 7: the real words a place's ة form makes; more are common words the rule refuses
     "final-nh",  # 6: one-word names whose ن is a common word, and an English without nh
+    "generation",  # 5: the father for the son and the other way, and the father without a suffix
 )
 
 
@@ -148,6 +150,7 @@ def test_each_rule_has_ten_spellings_and_ten_look_alikes() -> None:
         "first-article",
         "place-a",
         "final-nh",
+        "generation",
         "hamza-left",
     )
     assert all(lookalikes[g] >= 10 for g in LOOKALIKE_GROUPS if g not in fewer), lookalikes
