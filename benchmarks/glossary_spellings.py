@@ -141,18 +141,22 @@ def detection(variants: list[list[str]]) -> tuple[Counter[str], Counter[str], li
         source, target, _kind, written, cls = row[:5]
         keys = [cls, *([f"conv:{row[5]}"] if len(row) > 6 else [])]
         text, at = placed(row)
-        got = [(m.start, m.end, m.approved) for m in matcher.find(text)]
+        # a match's span holds the proclitics before it (لانتفاضة: ل + the name); a row's written
+        # spelling holds them or not
+        got = [(m.start, m.end, m.approved, len(m.clitics)) for m in matcher.find(text)]
         span = (at, at + len(written))
         # a full name's occurrence asks for its own English, the row's among its renderings
-        own = [(s, e, a) for s, e, a in got if (s, e) == span and target in a]
+        own = [(s, e, a, c) for s, e, a, c in got if span in ((s, e), (s + c, e)) and target in a]
         for k in keys:
             total[k] += 1
         if own:
             for k in keys:
                 found[k] += 1
         else:
-            misses.append(f"{cls}: {written} ({source} → {target}) got {[text[s:e] for s, e, _ in got]}")
-        extra += [f"extra in '{text}': {text[s:e]} as {a[0]}" for s, e, a in got if (s, e, a) not in own]
+            misses.append(f"{cls}: {written} ({source} → {target}) got {[text[s:e] for s, e, _, _ in got]}")
+        extra += [
+            f"extra in '{text}': {text[s:e]} as {a[0]}" for s, e, a, c in got if (s, e, a, c) not in own
+        ]
     return found, total, misses, extra
 
 
