@@ -818,7 +818,8 @@ def _rewrites(
       Vietnamese final nh written نه or ن (:func:`_final_nh`; all of a name's at once too), a
       short name's final hamza left out or written
       (:func:`_final_hamza`), and, vouched by the name's other words, a hamza inside a word left
-      out (:func:`_inner_hamza`); the article of one word of a name of several
+      out (:func:`_inner_hamza`), a first ع as an alef (:func:`_first_ayin`); the article of one
+      word of a name of several
       (:func:`_inner_articles`).
     """
     out: list[tuple[tuple[str, ...], int, tuple[bool, ...]]] = []
@@ -877,6 +878,8 @@ def _rewrites(
         vouched += _after_waw(word, english[w], articles[w], w, len(arabic) > 1)
         if len(arabic) > 1 and aligned and re.match(r"h[aeiouy]", eng) and word[:1] in ("ه", "ا"):
             vouched.append((("ا" if word[0] == "ه" else "ه") + word[1:], w))
+        if len(arabic) > 1 and aligned:
+            vouched += [(alt, w) for alt in _first_ayin(word, eng)]
         seen = {word}
         for alt, v in [*((a, -1) for a in alts), *vouched]:
             if alt not in seen:
@@ -988,6 +991,26 @@ def _place_final(word: str, eng: str, final: str) -> list[str]:
     else:
         return []
     return [alt] if alt and not common_word(canonical(alt)) else []
+
+
+def _first_ayin(word: str, eng: str) -> list[str]:
+    """A first ع that the English reads as no consonant, written as an alef, and the other way:
+    كوفي عنان/أنان Kofi Annan, عميحاي/أميحاي إلياهو Amichai Eliyahu, as agencies write Hebrew and
+    African names by their English. Only in a name whose other words vouch for it (alone, عزيز
+    Aziz would be أزيز "buzzing"), where the English opens with a vowel, the word has four letters
+    or more and the new spelling is no common word (عمران/أمران "two matters") unless the gazetteer
+    knows it as this name (أنان/عنان Annan)."""
+    if len(word) < 4 or not re.match(r"[aeiou]", eng):
+        return []
+    if word[0] == "ع":
+        alt = "ا" + (word[2:] if word[1] == "ا" else word[1:])  # عاموس/آموس Amos
+    elif word[0] == "ا" and word[1] != "ل":
+        alt = "ع" + word[1:]
+    else:
+        return []
+    if common_word(canonical(alt)) and not confirmed((alt,), (word,), (eng,)):
+        return []
+    return [alt]
 
 
 def _inner_hamza(word: str) -> list[str]:

@@ -73,6 +73,7 @@ GROUPS = (
     "gazetteer-one",  # round 9: what the gazetteer lists as one name, or writes together or apart
     "final-nh",  # round 9: a Vietnamese final nh written نه or ن (فام مينه تشينه/فام مين تشين)
     "generation",  # round 9: "Jr." and "Sr." as الابن/جونيور, الأب/سينيور (ترامب الابن/جونيور)
+    "first-ayin",  # round 9: a first ع the English reads as a vowel, written as an alef (عنان/أنان)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -115,6 +116,7 @@ LOOKALIKE_GROUPS = (
     "place-a",  # 7: the real words a place's ة form makes; more are common words the rule refuses
     "final-nh",  # 6: one-word names whose ن is a common word, and an English without nh
     "generation",  # 5: the father for the son and the other way, and the father without a suffix
+    "first-ayin",  # 5: common words an alef or ع makes, and a name without a word to vouch
 )
 
 
@@ -151,6 +153,7 @@ def test_each_rule_has_ten_spellings_and_ten_look_alikes() -> None:
         "place-a",
         "final-nh",
         "generation",
+        "first-ayin",
         "hamza-left",
     )
     assert all(lookalikes[g] >= 10 for g in LOOKALIKE_GROUPS if g not in fewer), lookalikes
