@@ -818,8 +818,8 @@ def _rewrites(
       Vietnamese final nh written نه or ن (:func:`_final_nh`; all of a name's at once too), a
       short name's final hamza left out or written
       (:func:`_final_hamza`), and, vouched by the name's other words, a hamza inside a word left
-      out (:func:`_inner_hamza`), a first ع as an alef (:func:`_first_ayin`); the article of one
-      word of a name of several
+      out (:func:`_inner_hamza`), a first ع as an alef (:func:`_first_ayin`), a Hebrew -iel's i
+      written before its ئ (أرئيل/أريئيل); the article of one word of a name of several
       (:func:`_inner_articles`).
     """
     out: list[tuple[tuple[str, ...], int, tuple[bool, ...]]] = []
@@ -880,6 +880,14 @@ def _rewrites(
             vouched.append((("ا" if word[0] == "ه" else "ه") + word[1:], w))
         if len(arabic) > 1 and aligned:
             vouched += [(alt, w) for alt in _first_ayin(word, eng)]
+        if "ie" in eng:
+            # a Hebrew -iel with its i written too: أرئيل/أريئيل Ariel, كرمئيل/كرميئيل Karmiel (the
+            # other way, a ي left out, the vowel rules already reach)
+            alts += [
+                alt
+                for m in re.finditer(r"(?<=[^اوي])ئي", word)
+                if not common_word(alt := word[: m.start()] + "ي" + word[m.start() :])
+            ]
         seen = {word}
         for alt, v in [*((a, -1) for a in alts), *vouched]:
             if alt not in seen:

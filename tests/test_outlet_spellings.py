@@ -64,7 +64,8 @@ GROUPS = (
     "english-read",  # round 8: a glossary's Arabic form of a name, the paper's the English's (عمر/أومارو)
     "portuguese-nh",  # round 8: a Portuguese nh written ني or نه (مورينيو/مورينهو Mourinho)
     "french-vowel",  # round 8: a French e written ي or ا in a short word (بيير/بيار Pierre), oi as وا
-    "hebrew",  # round 8: Hebrew names; an apostrophe read as ع or ء (ريعيم Re'im), a ch as ح (سمحا)
+    "hebrew",  # round 8: Hebrew names; an apostrophe read as ع or ء (ريعيم Re'im), a ch as ح (سمحا);
+    # round 9: an -iel's i written before its ئ (كرمئيل/كرميئيل)
     "connector",  # round 8: ابن written بن and the other way (ابن جرير/بن جرير, محمد ابن سلمان)
     "abd-joined",  # round 8: عبد joined to a name whose stem opens with a hamza (عبدالإله/عبد الإله)
     "first-article",  # round 8: a given name's own article on a person's first word (المهدي بنسعيد)
