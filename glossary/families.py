@@ -60,7 +60,8 @@ or two: هوشي منه / هو تشي منه), each word's final نج/ذي rule 
    glossary writes it (تابو مبيكي Thabo Mbeki, أشرف غاني Ashraf Ghani).
 
 ة/ه and ى/ي at the end are already one letter after folding. Words in :data:`NOT_NAMES`
-(البرتقال, "the orange", which the G family of البرتغال Portugal reaches) are never a name. Offsets, clitics (first word
+(البرتقال, "the orange", which the G family of البرتغال Portugal reaches, and the number words:
+اثنا "twelve" is not أثينا) are never a name. Offsets, clitics (first word
 only) and whole-word matching are handled by the matcher as for exact matches.
 """
 
@@ -105,8 +106,17 @@ GAF = "گ"
 MIN_KEY = 3  # shorter skeletons get no family
 MIN_FLEX_CONSONANTS = 4
 # Everyday words that a name's family reaches but that are words, not that name: البرتقال is
-# "the orange" (the fruit), not Portugal (البرتغال) in Gulf spelling.
-NOT_NAMES = frozenset({"برتقال", "البرتقال"})
+# "the orange" (the fruit), not Portugal (البرتغال) in Gulf spelling; and the number words, a
+# closed class that news writes in every article (اثنا عشر "twelve" is not أثينا Athens with a ي
+# left out), folded, with and without the article.
+_NUMBER_WORDS = (
+    "واحد واحده اثنان اثنين اثنا اثني اثنتان اثنتين اثنتا اثنتي ثلاث ثلاثه اربع اربعه خمس خمسه"
+    " ست سته سبع سبعه ثمان ثماني ثمانيه تسع تسعه عشر عشره عشرون عشرين ثلاثون ثلاثين اربعون"
+    " اربعين خمسون خمسين ستون ستين سبعون سبعين ثمانون ثمانين تسعون تسعين مئه مائه مئتين مئتان"
+    " الف الفين الفان الاف مليون ملايين مليار مليارات"
+)
+_NUMBERS = _NUMBER_WORDS.split()
+NOT_NAMES = frozenset({"برتقال", "البرتقال", *_NUMBERS, *("ال" + n for n in _NUMBERS)})
 
 # One coarse letter per family, for the index; the exact family check is `_same_letter`.
 _COARSE = {
