@@ -789,18 +789,30 @@ def far_word(text_words: Sequence[str], term_words: Sequence[str]) -> bool:
 
 
 def _rare_to_word(w: str, t: str) -> bool:
-    """Whether a common word ``w`` with an Arabic noun's shape (:func:`arabic_word`: three root
-    consonants and ة) is a glossary word ``t`` with the ة put on (مأدبة "banquet" for مادبا
+    """Whether a common word ``w`` with the article and other consonants than a glossary word
+    ``t`` (the G letters aside: الجارديان is the Egyptian الغارديان) is that word (الشيك "the
+    cheque" for التشيك), or a common word with an Arabic noun's shape (:func:`arabic_word`: three
+    root consonants and ة) is a glossary word ``t`` with the ة put on (مأدبة "banquet" for مادبا
     Madaba, كلبة for كلبا Kalba), or a glossary word that is no common word with a consonant
     changed (صامتة "silent" for صامطة Samtah: ت for ط). Foreign names frequent in the press are
     common words too (شولتز, سيرجيو, ميسوري) and stay one change from another spelling of theirs;
     a place's ة form the gazetteer knows as the place (مالطة) is :func:`confirmed` by the caller."""
+    if (
+        w.startswith("ال")
+        and len(w) > 4
+        and _g_class(_consonant_letters(w)) != _g_class(_consonant_letters(t))
+    ):
+        return True  # الشيك "the cheque" for التشيك; the Egyptian ج for g stays (الجارديان)
     if not arabic_word(w):
         return False
     if _consonant_letters(w) == _consonant_letters(t):
         # the "-ia" of a country is written ية as often (تركيا/تركية): its own rule's
         return not t.endswith(("ه", "يا"))
     return not common_word(t)
+
+
+def _g_class(letters: str) -> str:
+    return "".join("G" if c in "جغقگ" else c for c in letters)
 
 
 def _consonant_letters(w: str) -> str:
