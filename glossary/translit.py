@@ -789,20 +789,27 @@ def far_word(text_words: Sequence[str], term_words: Sequence[str]) -> bool:
 
 
 def _rare_to_word(w: str, t: str) -> bool:
-    """Whether a common word ``w`` with the article and other consonants than a glossary word
-    ``t`` (the G letters aside: الجارديان is the Egyptian الغارديان) is that word (الشيك "the
-    cheque" for التشيك), or a common word with an Arabic noun's shape (:func:`arabic_word`: three
-    root consonants and ة) is a glossary word ``t`` with the ة put on (مأدبة "banquet" for مادبا
-    Madaba, كلبة for كلبا Kalba), or a glossary word that is no common word with a consonant
-    changed (صامتة "silent" for صامطة Samtah: ت for ط). Foreign names frequent in the press are
-    common words too (شولتز, سيرجيو, ميسوري) and stay one change from another spelling of theirs;
-    a place's ة form the gazetteer knows as the place (مالطة) is :func:`confirmed` by the caller."""
+    """Whether a common word ``w`` is an Arabic word that a glossary word ``t`` reaches, not a
+    spelling of its name:
+
+    - the article and a common word, with other consonants than the glossary's (الشيك "the
+      cheque" for التشيك; the G letters and ك aside: الجارديان is the Egyptian الغارديان,
+      الكونجرس a ك for the g of الكونغرس; القوقاز is no article and word);
+    - a word of an Arabic noun's shape (:func:`arabic_word`: three root consonants and ة) that is
+      the glossary's word with the ة put on (مأدبة "banquet" for مادبا Madaba, كلبة for كلبا
+      Kalba), or a glossary word that is no common word with a consonant changed (صامتة "silent"
+      for صامطة Samtah).
+
+    Foreign names frequent in the press are common words too (شولتز, سيرجيو, ميسوري) and stay one
+    change from another spelling of theirs; a spelling the gazetteer knows as the name (مالطة) is
+    :func:`confirmed` by the caller."""
     if (
         w.startswith("ال")
         and len(w) > 4
+        and common_word(w[2:])
         and _g_class(_consonant_letters(w)) != _g_class(_consonant_letters(t))
     ):
-        return True  # الشيك "the cheque" for التشيك; the Egyptian ج for g stays (الجارديان)
+        return True
     if not arabic_word(w):
         return False
     if _consonant_letters(w) == _consonant_letters(t):
@@ -812,7 +819,7 @@ def _rare_to_word(w: str, t: str) -> bool:
 
 
 def _g_class(letters: str) -> str:
-    return "".join("G" if c in "جغقگ" else c for c in letters)
+    return "".join("G" if c in "جغقگك" else c for c in letters)
 
 
 def _consonant_letters(w: str) -> str:
