@@ -828,13 +828,16 @@ def _rewrites(
       Vietnamese final nh written نه or ن (:func:`_final_nh`; all of a name's at once too), a
       short name's final hamza left out or written
       (:func:`_final_hamza`), and, vouched by the name's other words, a hamza inside a word left
-      out (:func:`_inner_hamza`), a first ع as an alef (:func:`_first_ayin`), a Hebrew -iel's i
+      out (:func:`_inner_hamza`), a first ع as an alef (:func:`_first_ayin`), a South Slavic Dj as
+      دي or ج (:func:`_south_slavic_dj`), a Hebrew -iel's i
       written before its ئ (أرئيل/أريئيل); the article of one word of a name of several
       (:func:`_inner_articles`).
     """
     out: list[tuple[tuple[str, ...], int, tuple[bool, ...]]] = []
     last = len(arabic) - 1
     nh_words: dict[int, str] = {}
+    # the English as written, word by word (plain_latin reads Đ as a d)
+    originals = [w for w in re.split(r"[\s\-–—]+", term.target) if w] if aligned else []
     for w, word in enumerate(arabic):
         eng = re.sub(r"[^a-z]", "", plain_latin(english[w] if aligned else english[w].split()[-1]))
         alts: list[str] = []
@@ -890,6 +893,7 @@ def _rewrites(
             vouched.append((("ا" if word[0] == "ه" else "ه") + word[1:], w))
         if len(arabic) > 1 and aligned:
             vouched += [(alt, w) for alt in _first_ayin(word, eng)]
+            alts += _south_slavic_dj(word, originals[w])
         if "ie" in eng:
             # a Hebrew -iel with its i written too: أرئيل/أريئيل Ariel, كرمئيل/كرميئيل Karmiel (the
             # other way, a ي left out, the vowel rules already reach)
@@ -1009,6 +1013,20 @@ def _place_final(word: str, eng: str, final: str) -> list[str]:
     else:
         return []
     return [alt] if alt and not common_word(canonical(alt)) else []
+
+
+def _south_slavic_dj(word: str, english: str) -> list[str]:
+    """A South Slavic Đ or Dj (said j) written دي as Levantine papers spell it or ج as Egyptian
+    ones do: نوفاك ديوكوفيتش/جوكوفيتش Novak Djokovic, ميلو ديوكانوفيتش/جوكانوفيتش Milo Đukanović.
+    Only where the English opens with it, in a name of several words (the caller's), three
+    letters or more staying."""
+    if not re.match(r"(?i)(dj|đ)[aeiou]", english) or len(word) < 4:
+        return []
+    if word.startswith("دي") and word[2] not in "اي":
+        return ["ج" + word[2:]]
+    if word.startswith("ج") and word[1] not in "اي":
+        return ["دي" + word[1:]]
+    return []
 
 
 def _first_ayin(word: str, eng: str) -> list[str]:
