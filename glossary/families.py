@@ -828,7 +828,8 @@ def _rewrites(
       Vietnamese final nh written نه or ن (:func:`_final_nh`; all of a name's at once too), a
       short name's final hamza left out or written
       (:func:`_final_hamza`), and, vouched by the name's other words, a hamza inside a word left
-      out (:func:`_inner_hamza`), a first ع as an alef (:func:`_first_ayin`), a South Slavic Dj as
+      out (:func:`_inner_hamza`), the English's first vowel written or not after a first alef
+      (:func:`_first_vowel`), a first ع as an alef (:func:`_first_ayin`), a South Slavic Dj as
       دي or ج (:func:`_south_slavic_dj`), a Hebrew -iel's i
       written before its ئ (أرئيل/أريئيل); the article of one word of a name of several
       (:func:`_inner_articles`).
@@ -891,6 +892,11 @@ def _rewrites(
         vouched += _after_waw(word, english[w], articles[w], w, len(arabic) > 1)
         if len(arabic) > 1 and aligned and re.match(r"h[aeiouy]", eng) and word[:1] in ("ه", "ا"):
             vouched.append((("ا" if word[0] == "ه" else "ه") + word[1:], w))
+        for alt, needs_vouching in _first_vowel(word, eng, articles[w]) if aligned or w == 0 else []:
+            if not needs_vouching:
+                alts.append(alt)
+            elif len(arabic) > 1:
+                vouched.append((alt, w))
         if len(arabic) > 1 and aligned:
             vouched += [(alt, w) for alt in _first_ayin(word, eng)]
             alts += _south_slavic_dj(word, originals[w])
@@ -1013,6 +1019,29 @@ def _place_final(word: str, eng: str, final: str) -> list[str]:
     else:
         return []
     return [alt] if alt and not common_word(canonical(alt)) else []
+
+
+def _first_vowel(word: str, eng: str, article: bool) -> list[tuple[str, bool]]:
+    """The English's first vowel written or left out after a first alef, which is a hamza's seat
+    and no consonant (so the lone-vowel rules, which look between two consonants, leave it):
+    إيزيوم/إزيوم Izium, إيلون/إلون Elon, إدلب/إيدلب Idlib, أوزبكستان/أزبكستان. ي for an English
+    i or e, و for an o or u. A new spelling of three letters or that is a common word only where
+    the name's other words vouch for it (``True``): إيدي/ادي راما Edi Rama, إيتيان/إتيان but
+    alone إتيان is "doing" and إلي "to me"."""
+    if article or not word.startswith("ا") or len(word) < 4:
+        return []
+    letter = "ي" if eng[:1] in ("i", "e") else "و" if eng[:1] in ("o", "u") else ""
+    if not letter or eng[1:2] in ("a", "e", "i", "o", "u", "y"):
+        return []  # Ayman, Ian, Euro: the vowel is a diphthong's
+    if word[1] == letter and word[2] not in VOWELS:
+        if len(word) == 5 and word[3] == "ا":
+            return []  # the Arabic verbal noun إيفال: إيهاب Ihab is not إهاب "a hide"
+        alt = "ا" + word[2:]
+    elif word[1] not in VOWELS:
+        alt = "ا" + letter + word[1:]
+    else:
+        return []
+    return [(alt, len(alt) < 4 or common_word(canonical(alt)))]
 
 
 def _south_slavic_dj(word: str, english: str) -> list[str]:

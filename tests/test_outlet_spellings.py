@@ -76,6 +76,7 @@ GROUPS = (
     "generation",  # round 9: "Jr." and "Sr." as الابن/جونيور, الأب/سينيور (ترامب الابن/جونيور)
     "first-ayin",  # round 9: a first ع the English reads as a vowel, written as an alef (عنان/أنان)
     "south-slavic-dj",  # round 9: a Dj or Đ as دي or ج (ديوكوفيتش/جوكوفيتش); 4: the real pairs found
+    "first-vowel",  # round 9: the English's first vowel written or not after a first alef (إيزيوم/إزيوم)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -120,6 +121,7 @@ LOOKALIKE_GROUPS = (
     "generation",  # 5: the father for the son and the other way, and the father without a suffix
     "first-ayin",  # 5: common words an alef or ع makes, and a name without a word to vouch
     "south-slavic-dj",  # 2: an English without Dj, and a name of one word
+    "first-vowel",  # 5: common words the first vowel's absence makes, with no word to vouch
 )
 
 
@@ -159,6 +161,7 @@ def test_each_rule_has_ten_spellings_and_ten_look_alikes() -> None:
         "final-nh",
         "generation",
         "first-ayin",
+        "first-vowel",
         "hamza-left",
         "south-slavic-dj",
     )
