@@ -188,14 +188,14 @@ def _loose(key: str, th: bool) -> str:
     return key.replace("th", "t") if th else key
 
 
-def _other_name(spelling: str, english: str, written: str = "") -> bool:
+def _other_name(spelling: str, english: str, written: str = "", vouched: bool = False) -> bool:
     """Whether ``spelling`` is a known name none of whose Latin forms is ``english`` (the name
     ``written`` in the glossary), within the spelling differences of one name (:data:`_LOOSE`).
     Never where one writes together what the other writes apart (بير زيت/بيرزيت, whose listed
     Latin is Bīr Zayt, not the English Birzeit), nor where the gazetteer lists the glossary's own
     spelling by the same Latin forms as the text's (الدريكيش/دريكيش, both Ad Duraykīsh): what
     tells the two apart is then the romanisation, not the name."""
-    if written and (_joined(spelling, written) or _one_entry(spelling, written, english)):
+    if written and (_joined(spelling, written) or _one_entry(spelling, written, english, vouched)):
         return False
     th = "ث" not in spelling and "ث" not in written
     for k in (spelling, spelling[2:] if spelling.startswith("ال") and len(spelling) > 4 else None):
@@ -225,12 +225,14 @@ def _joined(spelling: str, written: str) -> bool:
     )
 
 
-def _one_entry(spelling: str, written: str, english: str) -> bool:
+def _one_entry(spelling: str, written: str, english: str, vouched: bool = False) -> bool:
     """Whether the gazetteer knows both spellings by the same Latin forms (أنطون is Anton and
     Antoine, أنطوان only Antoine: two names), with the English's consonants (Duraykīsh and
     Dreikish; ثمر and سمر are both listed as Samar, which is no Thamar)."""
     ours = latin_keys(written)
-    if ours is None or ours != latin_keys(spelling):
+    if ours is None or ours != latin_keys(spelling) or (common_word(spelling) and not vouched):
+        # alone, a common word is as often another name the list lacks (تمارا Tamara for تمارة
+        # Temara); a word of a name the other words vouch for is the name's (مايكل كاين/كين)
         return False
     consonants = {_consonant_key(n) for n in _names_of(english)}
     return any(_consonant_key(f) in consonants for f in ours)
@@ -263,6 +265,6 @@ def different_name(text_words: Sequence[str], term_words: Sequence[str], english
         return True
     if len(text_words) == len(term_words):
         for w, t, e in zip(text_words, term_words, english, strict=True):
-            if w != t and _other_name(w, e, t):
+            if w != t and _other_name(w, e, t, vouched=len(text_words) > 1):
                 return True
     return False

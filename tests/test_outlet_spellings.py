@@ -295,3 +295,6 @@ def test_a_spelling_is_another_name_only_where_the_gazetteer_says_so_beyond_roma
     assert different_name(("انطوان",), ("انطون",), ("Anton",))
     # one entry, but not the English's consonants: ثمر and سمر are both listed as Samar
     assert different_name(("سمر",), ("ثمر",), ("Thamar",))
+    # one entry, but alone a common word: تمارا is as often Tamara as Temara's تمارة
+    assert different_name(("تمارا",), ("تماره",), ("Temara",))
+    assert not different_name(("مايكل", "كاين"), ("مايكل", "كين"), ("Michael", "Caine"))
