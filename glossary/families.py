@@ -20,7 +20,8 @@ or two: هوشي منه / هو تشي منه), each word's final نج/ذي rule 
    many words, else against the whole target. Without the English letter the Arabic letters
    stay apart: قاسم (Qasim) ≠ جاسم (Jasim).
 2. **A place's final ا / ة / ه** is one letter (مالطا/مالطة, روسيا/روسية), after ـي or three
-   consonants, without ح ع ض ظ (جدة is not جدا "very").
+   consonants, without ح ع ض ظ (جدة is not جدا "very"); a glossary's last ا may be written ة
+   whatever its letters (معلولا/معلولة, :func:`_place_final`).
 3. **Doubled vowels** وو, يي, اا inside a word are one letter (هوليوود/هوليود), in a word with
    three consonants or more and none of ح ع ض ظ: كييف (Kyiv) stays apart from كيف ("how").
 4. **Lone long vowels**: a vowel letter ا و ي between two consonants (not first or last of
@@ -822,16 +823,18 @@ def _rewrites(
       (:func:`_crossing`): كايا/كاجا Kaja, ليفاندوفسكي/ليواندوفسكي, شوف/سخوف Schoof;
     - the vowel after a word's first و (:func:`_after_waw`): ويليام/وليام, واتارا/وتارا, والز/وولز;
     - a place's final ى, which is an "a" (بخارى/بخارا Bukhara), where the English ends in a, after
-      three consonants (منى Mina is not منا "from us");
+      three consonants (منى Mina is not منا "from us"); a place's last ا written ة and a last t
+      written ت or ة (:func:`_place_final`: هافانا/هافانة, هرات/هراة);
     - a French final d or t after r written or not (:func:`_silent_final`), a Spanish ll written ل
       or ي (:func:`_spanish_ll`), a Portuguese nh written ني or نه (:func:`_portuguese_nh`), a
       Vietnamese final nh written نه or ن (:func:`_final_nh`; all of a name's at once too), a
-      short name's final hamza left out or written
-      (:func:`_final_hamza`), and, vouched by the name's other words, a hamza inside a word left
-      out (:func:`_inner_hamza`), the English's first vowel written or not after a first alef
-      (:func:`_first_vowel`), a first ع as an alef (:func:`_first_ayin`), a South Slavic Dj as
-      دي or ج (:func:`_south_slavic_dj`), a Hebrew -iel's i
-      written before its ئ (أرئيل/أريئيل); the article of one word of a name of several
+      short name's final hamza left out or written (:func:`_final_hamza`), a Russian ё or a
+      Ukrainian -iv's i written و (:func:`_slavic_ov`), the English's first vowel written or not
+      after a first alef (:func:`_first_vowel`), a Hebrew -iel's i written before its ئ
+      (كرمئيل/كرميئيل);
+    - vouched by the name's other words: a hamza inside a word left out (:func:`_inner_hamza`), a
+      first ع as an alef (:func:`_first_ayin`), a South Slavic Dj as دي or ج
+      (:func:`_south_slavic_dj`); and the article of one word of a name of several
       (:func:`_inner_articles`).
     """
     out: list[tuple[tuple[str, ...], int, tuple[bool, ...]]] = []
@@ -880,6 +883,7 @@ def _rewrites(
             elif len(arabic) > 1:
                 vouched.append((nh, w))
         alts += _final_hamza(word, eng, english[w], finals[w])
+        alts += _slavic_ov(word, eng, name_kind(term.type) == "place")
         alts += _silent_final(word, eng, articles[w])
         if len(arabic) > 1:
             vouched += [(alt, w) for alt in _inner_hamza(word)]
@@ -973,6 +977,22 @@ def _final_nh(word: str, eng: str) -> str | None:
     if not eng.endswith("nh") or len(word) < 3:
         return None
     return word[:-1] if word.endswith("نه") else word + "ه" if word.endswith("ن") else None
+
+
+_RUSSIAN_YO = re.compile(r"(?:[csz]h|shch)ev$")
+_UKRAINIAN_IV = re.compile(r"[^aeiou]iv$")
+
+
+def _slavic_ov(word: str, eng: str, place: bool) -> list[str]:
+    """A last يف written وف where it is said o: a Russian ё after ch, sh or zh that the English
+    writes e (ليخاتشيف/ليخاتشوف Likhachev, خروتشيف/خروتشوف Khrushchev), and a place's Ukrainian
+    -iv that Russian says -ov (لفيف/لفوف Lviv, أوريخيف/أوريخوف Orikhiv; a person's is another
+    name: Pavliv is no Pavlov); the new spelling must be no common word."""
+    slavic = _RUSSIAN_YO.search(eng) or (place and _UKRAINIAN_IV.search(eng))
+    if not slavic or not word.endswith("يف") or len(word) < 4:
+        return []
+    alt = word[:-2] + "وف"
+    return [] if common_word(canonical(alt)) else [alt]
 
 
 def _final_hamza(word: str, eng: str, english: str, final: str) -> list[str]:

@@ -69,7 +69,8 @@ GROUPS = (
     "connector",  # round 8: ابن written بن and the other way (ابن جرير/بن جرير, محمد ابن سلمان)
     "abd-joined",  # round 8: عبد joined to a name whose stem opens with a hamza (عبدالإله/عبد الإله)
     "first-article",  # round 8: a given name's own article on a person's first word (المهدي بنسعيد)
-    "slavic",  # round 8: a Ukrainian given name in its Russian form (ميخايلو/ميخائيل بودولياك)
+    "slavic",  # round 8: a Ukrainian given name in its Russian form (ميخايلو/ميخائيل بودولياك);
+    # round 9: a last يف written وف for a Russian ё or a Ukrainian -iv (ليخاتشيف/ليخاتشوف, لفيف/لفوف)
     "place-a",  # round 9: a place's last ا written ة, a last t ت or ة (هافانا/هافانة, هرات/هراة)
     "gazetteer-one",  # round 9: what the gazetteer lists as one name, or writes together or apart
     "final-nh",  # round 9: a Vietnamese final nh written نه or ن (فام مينه تشينه/فام مين تشين)
