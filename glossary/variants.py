@@ -27,6 +27,10 @@ already folded by :mod:`tarjama.glossary.normalize`):
    in plain text) and Maghrebi and South Asian names as ا: ``الرحمن`` ≡ ``الرحمان`` (عبد الرحمان,
    مجيب الرحمان), with its article, with عبد joined, or alone. No other word is either. Other
    names of that spelling are left out: إسحق (إسحاق) folds to أسحق "I crush".
+8. two words that name-bearing bodies hold and papers spell two ways: ``أميركا`` ≡ ``أمريكا``
+   with every form of it (الأميركية/الأمريكية, الأميركيين: Lebanese and Gulf papers against
+   Egyptian ones) and ``ديموقراطي`` ≡ ``ديمقراطي`` (الديموقراطية/الديمقراطية). No other word
+   holds either stem.
 
 Proclitics (only on the first word of a term, as Arabic attaches them):
 an optional conjunction و or ف, then an optional preposition ب ل ك, then the word. A term
@@ -44,6 +48,7 @@ from collections.abc import Iterator
 _HAMZA_YA = re.compile("ائ(?=[^اويهء])")
 _WHOLE_WORD = {"ذي": "ذا", "كيه": "كي", "جيه": "جي"}
 _DAGGER_ALEF = ("رحمان", "الرحمان", "عبدالرحمان")  # rule 7: written رحمن
+_TWO_WAYS = (("اميرك", "امريك"), ("ديموقراط", "ديمقراط"))  # rule 8
 # rule 6: a hamza inside a word, on whatever seat, is written ئ; a last يء is ئ
 _INNER_HAMZA = re.compile("(?<=.)[ؤء](?=.)")
 CONJUNCTIONS = ("و", "ف")
@@ -55,6 +60,9 @@ def canonical(word: str) -> str:
     word = _WHOLE_WORD.get(word, word)
     if word.endswith("رحمان") and word in _DAGGER_ALEF:
         word = word[:-2] + "ن"  # rule 7: الرحمان/الرحمن
+    if "مير" in word or "موق" in word:
+        for other, usual in _TWO_WAYS:
+            word = word.replace(other, usual)  # rule 8
     if "اي" in word or "ائ" in word:  # rule 4 (most words have neither: no regex for them)
         word = _HAMZA_YA.sub("اي", word.replace("ايي", "ائي"))
     if len(word) >= 6 and word.endswith("اء"):

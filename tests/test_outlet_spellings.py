@@ -78,6 +78,7 @@ GROUPS = (
     "first-ayin",  # round 9: a first ع the English reads as a vowel, written as an alef (عنان/أنان)
     "south-slavic-dj",  # round 9: a Dj or Đ as دي or ج (ديوكوفيتش/جوكوفيتش); 4: the real pairs found
     "first-vowel",  # round 9: the English's first vowel written or not after a first alef (إيزيوم/إزيوم)
+    "two-ways",  # round 9: أميركية/أمريكية, ديموقراطي/ديمقراطي in a body's name (variants rule 8)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -207,6 +208,13 @@ def test_only_a_name_whose_english_says_and_loses_or_gains_a_wa() -> None:
         )
         == []
     )
+
+
+def test_the_two_spellings_of_america_and_democratic_are_one_word() -> None:
+    assert canonical("الاميركيه") == canonical("الامريكيه") == "الامريكيه"
+    assert canonical("اميركا") == canonical("امريكا") and canonical("الاميركيين") == "الامريكيين"
+    assert canonical("الديموقراطيه") == canonical("الديمقراطيه")
+    assert canonical("امير") == "امير" and canonical("موقع") == "موقع"  # no other word changes
 
 
 def test_a_hamza_inside_a_word_is_one_letter_on_any_seat() -> None:
