@@ -438,6 +438,36 @@ def generic_synonyms(key: tuple[str, ...]) -> list[tuple[str, ...]]:
     return out
 
 
+# **A plural's case.** The sound masculine plural ends in ون as a subject and ين after a verb or
+# a preposition (المقاولون العرب / نادي المقاولين العرب, الإخوان المسلمون / جماعة الإخوان
+# المسلمين, الحوثيون / الحوثيين): a name holding one is written either way as the sentence needs.
+def plural_case_forms(key: tuple[str, ...], english: str, kind: str | None) -> list[tuple[str, ...]]:
+    """A body's or a place's name with its sound masculine plurals in the other case: ون for ين
+    and ين for ون, on words of five letters or more (the article aside) that read as plurals:
+    with the article, an ون or a nisba's يين (المقاولون, الحوثيين); an adjective with the article
+    after a noun with it (الإخوان المسلمين); any, where the English has a plural (مراسلون بلا
+    حدود, Reporters Without Borders). A person's name holds none (هارون, ياسين), nor do فلسطين,
+    البحرين, ماكرون or the town أميون (Amioun: أميين is "illiterates")."""
+    if kind == "person":
+        return []
+    plural_english = bool(re.search(r"[a-z]s\b", english))
+    out = list(key)
+    for w, word in enumerate(key):
+        article = word.startswith("ال")
+        stem = word[2:] if article else word
+        if len(stem) < 5 or not stem.endswith(("ون", "ين")):
+            continue
+        agrees = w > 0 and article and key[w - 1].startswith("ال")
+        if (
+            plural_english
+            or agrees
+            or (article and stem.endswith("ون"))
+            or (article and stem.endswith("يين"))
+        ):
+            out[w] = word[:-2] + ("ين" if stem.endswith("ون") else "ون")
+    return [tuple(out)] if tuple(out) != key else []
+
+
 # **A body named without its head noun.** Once a paper has named a council, party or front, it
 # and other papers call it by the words after its head noun: المجلس الانتقالي الجنوبي is
 # "الانتقالي الجنوبي", الحزب الديمقراطي الكردستاني "الديمقراطي الكردستاني", منظمة العفو الدولية

@@ -46,6 +46,7 @@ from tarjama.glossary.forms import (
     month_keys,
     month_units,
     nisba_keys,
+    plural_case_forms,
     refused_here,
     slavic_forms,
     unjoined,
@@ -143,10 +144,11 @@ class Matcher:
         self._family: dict[str, list[FamilyTerm]] = {}
         # names whose English joins two parts with "and", with the و of a word written or not, and
         # names with a generic word that papers write with another (بنك/مصرف), an English "The"'s
-        # article, ابن for بن, a Slavic given name's other form, "Jr." as الابن or جونيور, a body
-        # without its head noun, a compass point before or after a place: forms.conjoined,
-        # generic_synonyms, english_article, connector_forms, slavic_forms, generation_forms,
-        # body_short_forms, compass_forms, each with where it is refused (forms.refused_here)
+        # article, ابن for بن, a Slavic given name's other form, "Jr." as الابن or جونيور, a plural
+        # in its other case, a body without its head noun, a compass point before or after a
+        # place: forms.conjoined, generic_synonyms, english_article, connector_forms,
+        # slavic_forms, generation_forms, plural_case_forms, body_short_forms, compass_forms, each
+        # with where it is refused (forms.refused_here)
         self._other_forms: dict[str, list[tuple[tuple[str, ...], Term, int]]] = {}
         self._prefixes: set[str] = set()
         self._family_words = 0
@@ -184,6 +186,7 @@ class Matcher:
                         *connector_forms(written),
                         *slavic_forms(written, kind),
                         *generation_forms(written, kind),
+                        *plural_case_forms(written, term.target, kind),
                     ):
                         self._other_forms.setdefault(other[0], []).append((other, term, ANYWHERE))
                     for other, guard in (
