@@ -104,6 +104,7 @@ MAX_KEYS = 243  # five letters with three spellings each (a th word: four ث ت 
 ARABIC_ONLY = frozenset("حعضظ")  # letters foreign names (nearly) never need
 _EMPHATICS = frozenset("قضحطصظ")  # letters of Arabic words as often as of renderings
 GAF = "گ"
+_IQLAB = {"ن": "م", "م": "ن"}  # before ب
 MIN_KEY = 3  # shorter skeletons get no family
 MIN_FLEX_CONSONANTS = 4
 # Everyday words that a name's family reaches but that are words, not that name: البرتقال is
@@ -701,10 +702,16 @@ def _build(
     arabic_only = [bool(set(w) & ARABIC_ONLY) for w in arabic]
     evidence = [vowelled([u.letter for u in by_word[w]], english[w]) for w in range(n)]
 
+    def iqlab(u: Grapheme) -> frozenset[str]:
+        # an n before a b is said m (iqlab) and written either way: جنبلاط/جمبلاط Jumblatt,
+        # إسطنبول/إسطمبول Istanbul, إنبابة/إمبابة Imbaba; no two names differ by it alone
+        after = by_word[u.word][u.pos + 1].letter if u.pos + 1 < len(by_word[u.word]) else ""
+        return frozenset({_IQLAB[u.letter]}) if after == "ب" and u.letter in _IQLAB else frozenset()
+
     def subs(i: int, raise_: int) -> frozenset[str]:
         u = sk.kept[i]
         w = u.word
-        return frozenset(
+        return iqlab(u) | frozenset(
             y
             for r in renderings(u.letter, latin[i])
             if (r.minimum == 0 or not arabic_only[w]) and _allowed(r, consonants[w] + raise_, evidence[w])
