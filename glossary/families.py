@@ -1164,9 +1164,9 @@ _ACRONYM = re.compile(r"[A-Z]{2,}")
 def _article(
     term: Term, arabic: tuple[str, ...], articles: tuple[bool, ...], english: tuple[str, ...]
 ) -> tuple[tuple[str, ...], int, tuple[bool, ...]] | None:
-    """A place's or an organisation's first word with its article left out, or written where the
-    glossary has none: papers disagree on the article of a foreign name (الليكود/ليكود Likud,
-    بيرو/البيرو Peru, تشاد/التشاد Chad, الأونروا/أونروا UNRWA). Only a foreign name by the
+    """A place's, an organisation's or an event's first word with its article left out, or written
+    where the glossary has none: papers disagree on the article of a foreign name (الليكود/ليكود
+    Likud, بيرو/البيرو Peru, تشاد/التشاد Chad, الأونروا/أونروا UNRWA, يورو/اليورو 2016). Only a foreign name by the
     English's evidence: its English has no article of its own (Al Ain, Al-Ahram, Albania), and
     the word, without ح ع ض ظ, reads as a transliteration of it (:func:`english.vowelled`); an
     Arabic name or word leaves its short vowels out, and with or without the article it is
@@ -1177,7 +1177,7 @@ def _article(
     name of two consonants that is an Arabic word (سيول Seoul, السيول "the floods"; ليل Lille,
     الليل "the night") unless it is a body's acronym (الفيفا FIFA). A person's name never takes
     the article (الأمين "the secretary" is not أمين Amin)."""
-    if name_kind(term.type) not in ("place", "organization"):
+    if name_kind(term.type) not in ("place", "organization", "event"):
         return None
     if _ENGLISH_ARTICLE.match(plain_latin(term.target).lstrip()):
         return None

@@ -81,6 +81,7 @@ GROUPS = (
     "two-ways",  # round 9: أميركية/أمريكية, ديموقراطي/ديمقراطي in a body's name (variants rule 8)
     "plural-case",  # round 9: a plural's case, ون or ين (المقاولون/المقاولين العرب)
     "iqlab",  # round 9: a name's ن before ب written م (جنبلاط/جمبلاط) and the other way; 6: the real pairs
+    "event-article",  # round 9: an event's article, as a place's and a body's (الأوسكار/أوسكار); 7 found
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -142,10 +143,9 @@ def test_every_row_is_well_formed() -> None:
 def test_each_rule_has_ten_spellings_and_ten_look_alikes() -> None:
     variants = Counter(r[0] for r in VARIANTS)
     lookalikes = Counter(r[0] for r in LOOKALIKES)
-    assert all(
-        variants[g] >= 10 for g in GROUPS if g not in ("al-english", "hamza-left", "south-slavic-dj", "iqlab")
-    ), variants
-    assert variants["hamza-left"] >= 9 and variants["south-slavic-dj"] >= 4 and variants["iqlab"] >= 6
+    # the groups with fewer: the real spellings found of a narrow rule
+    fewer_variants = {"al-english": 2, "hamza-left": 9, "south-slavic-dj": 4, "iqlab": 6, "event-article": 7}
+    assert all(variants[g] >= fewer_variants.get(g, 10) for g in GROUPS), variants
     # common-word holds what no rule tolerates; the others, the real names and words found
     fewer = (
         "common-word",
