@@ -838,7 +838,7 @@ def _rewrites(
       short name's final hamza left out or written (:func:`_final_hamza`), a Russian ё or a
       Ukrainian -iv's i written و (:func:`_slavic_ov`), the English's first vowel written or not
       after a first alef (:func:`_first_vowel`), a Hebrew -iel's i written before its ئ
-      (كرمئيل/كرميئيل);
+      (:func:`_hebrew_iel`);
     - vouched by the name's other words: a hamza inside a word left out (:func:`_inner_hamza`), a
       first ع as an alef (:func:`_first_ayin`), a South Slavic Dj as دي or ج
       (:func:`_south_slavic_dj`); and the article of one word of a name of several
@@ -911,14 +911,7 @@ def _rewrites(
         if len(arabic) > 1 and aligned:
             vouched += [(alt, w) for alt in _first_ayin(word, eng)]
             alts += _south_slavic_dj(word, originals[w])
-        if "ie" in eng:
-            # a Hebrew -iel with its i written too: أرئيل/أريئيل Ariel, كرمئيل/كرميئيل Karmiel (the
-            # other way, a ي left out, the vowel rules already reach)
-            alts += [
-                alt
-                for m in re.finditer(r"(?<=[^اوي])ئي", word)
-                if not common_word(alt := word[: m.start()] + "ي" + word[m.start() :])
-            ]
+        alts += _hebrew_iel(word, eng)
         seen = {word}
         for alt, v in [*((a, -1) for a in alts), *vouched]:
             if alt not in seen:
@@ -1031,11 +1024,12 @@ def _silent_final(word: str, eng: str, article: bool) -> list[str]:
 
 
 def _place_final(word: str, eng: str, final: str) -> list[str]:
-    """A place's final ا written ة (هافانا/هافانة Havana, أوتاوا/أوتاوة Ottawa, يطا/يطة Yatta,
-    معلولا/معلولة Maaloula), and a final "t" written ت or ة (هرات/هراة Herat). An Arabic word rarely
-    ends in a bare ا, so a place that does is a foreign or old name whose ة form is no other word
-    (with three letters before it that are no vowel letter); the other way (جدة Jeddah written جدا "very") and the "-ia" of يا/ية stay with
-    :func:`_final_ok`. The new spelling must be no common word (أكرا/أكرة: اكره "I hate")."""
+    """A place's final ا written ة (هافانا/هافانة Havana, أوتاوا/أوتاوة Ottawa, معلولا/معلولة
+    Maaloula), and a final "t" written ت or ة (هرات/هراة Herat). An Arabic word rarely ends in a
+    bare ا, so a place that does is a foreign or old name whose ة form is no other word (with three
+    letters before it that are no vowel letter); the other way (جدة Jeddah written جدا "very") and
+    the "-ia" of يا/ية stay with :func:`_final_ok`. The new spelling must be no common word
+    (أكرا/أكرة: اكره "I hate")."""
     # the letters before the end that are no ا or ي (و is Ottawa's w): طابا Taba has two, too
     # few, as طابة is "a ball"
     letters = sum(c not in "اي" for c in word[1 if word[:1] == "ا" else 0 : -1])
@@ -1069,6 +1063,16 @@ def _first_vowel(word: str, eng: str, article: bool) -> list[tuple[str, bool]]:
     else:
         return []
     return [(alt, len(alt) < 4 or common_word(canonical(alt)))]
+
+
+def _hebrew_iel(word: str, eng: str) -> list[str]:
+    """A Hebrew -iel with its i written before the ئ too, where the English has "ie":
+    كرمئيل/كرميئيل Karmiel, عتنئيل/عتنيئيل Otniel (the other way, a ي left out, the vowel rules
+    already reach); never into a common word."""
+    if "ie" not in eng:
+        return []
+    alts = (word[: m.start()] + "ي" + word[m.start() :] for m in re.finditer(r"(?<=[^اوي])ئي", word))
+    return [alt for alt in alts if not common_word(alt)]
 
 
 def _south_slavic_dj(word: str, english: str) -> list[str]:
@@ -1166,17 +1170,17 @@ def _article(
 ) -> tuple[tuple[str, ...], int, tuple[bool, ...]] | None:
     """A place's, an organisation's or an event's first word with its article left out, or written
     where the glossary has none: papers disagree on the article of a foreign name (الليكود/ليكود
-    Likud, بيرو/البيرو Peru, تشاد/التشاد Chad, الأونروا/أونروا UNRWA, يورو/اليورو 2016). Only a foreign name by the
-    English's evidence: its English has no article of its own (Al Ain, Al-Ahram, Albania), and
-    the word, without ح ع ض ظ, reads as a transliteration of it (:func:`english.vowelled`); an
-    Arabic name or word leaves its short vowels out, and with or without the article it is
-    another word (حماس Hamas / الحماس "the enthusiasm", أمل / الأمل "the hope", بنين Benin /
-    البنين "the boys", الخليل Hebron / خليل Khalil). Left out only from a word of three
-    consonants (الريف Rif is not ريف "countryside", النيل the Nile not نيل "attainment"); never
-    written before a final ي, the adjective's (مالي Mali, المالي "the financial"), nor on a
-    name of two consonants that is an Arabic word (سيول Seoul, السيول "the floods"; ليل Lille,
-    الليل "the night") unless it is a body's acronym (الفيفا FIFA). A person's name never takes
-    the article (الأمين "the secretary" is not أمين Amin)."""
+    Likud, بيرو/البيرو Peru, تشاد/التشاد Chad, الأونروا/أونروا UNRWA, أوسكار/الأوسكار). Only a
+    foreign name by the English's evidence: its English has no article of its own (Al Ain, Al-Ahram,
+    Albania), and the word, without ح ع ض ظ, reads as a transliteration of it
+    (:func:`english.vowelled`); an Arabic name or word leaves its short vowels out, and with or
+    without the article it is another word (حماس Hamas / الحماس "the enthusiasm", أمل / الأمل "the
+    hope", بنين Benin / البنين "the boys", الخليل Hebron / خليل Khalil). Left out only from a word
+    of three consonants (الريف Rif is not ريف "countryside", النيل the Nile not نيل "attainment");
+    never written before a final ي, the adjective's (مالي Mali, المالي "the financial"), nor on a
+    name of two consonants that is an Arabic word (سيول Seoul, السيول "the floods"; ليل Lille, الليل
+    "the night") unless it is a body's acronym (الفيفا FIFA). A person's name never takes the
+    article (الأمين "the secretary" is not أمين Amin)."""
     if name_kind(term.type) not in ("place", "organization", "event"):
         return None
     if _ENGLISH_ARTICLE.match(plain_latin(term.target).lstrip()):
