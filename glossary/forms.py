@@ -134,9 +134,10 @@ def month_units(toks: Sequence[Word], keys: Sequence[str], lenient: bool = False
     return out
 
 
-# A Syriac name without its "first"/"second" (Lebanese writing: انتفاضة 17 تشرين is October's): either month.
+# A Syriac name without its "first" or "second" (Lebanese writing: انتفاضة 17 تشرين is
+# October's) is either month.
 _BARE = {"تشرين": (10, 11), "كانون": (12, 1)}
-_ORDINALS = frozenset({"الاول", "اول", "الثاني", "ثاني"})
+_ORDINALS = frozenset(second for _, second in _DOUBLE)
 
 
 _ENGLISH_MONTHS = {

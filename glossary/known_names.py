@@ -248,11 +248,7 @@ def _consonant_key(key: str) -> str:
 
 def _g_skeleton(key: str) -> str:
     """An english_key's consonants with j, dj and g one letter (what ج is read as)."""
-    out: list[str] = []
-    for c in re.sub(r"[aeiouy]", "", key.replace("dj", "j")).replace("j", "g"):
-        if not out or c != out[-1]:
-            out.append(c)
-    return "".join(out)
+    return _consonant_key(key.replace("dj", "j").replace("j", "g"))
 
 
 def different_name(text_words: Sequence[str], term_words: Sequence[str], english: Sequence[str]) -> bool:
