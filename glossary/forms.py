@@ -692,15 +692,40 @@ _SLAVIC_NAMES = (
     "يفهين يفغيني ييفغيني",
     "هيورهي غيورغي",
 )
-_SLAVIC_FORMS = {
-    w: tuple(o for o in group.split() if o != w) for group in _SLAVIC_NAMES for w in group.split()
+# **An English given name and its short form.** Papers write an English speaker's given name as
+# the person goes by it or in full (جو/جوزيف بايدن, مايك/مايكل بومبيو, بيل/ويليام بيرنز, ليز/إليزابيث
+# تراس, جيم/جيمس ماتيس). The same kind of table: the short and full forms' Arabic spellings.
+_ENGLISH_NAMES = (
+    "جو جوزيف جوزف",
+    "مايك مايكل",
+    "بيل ويليام وليام",
+    "جيم جيمس",
+    "ستيف ستيفن",
+    "توني انتوني انطوني",
+    "بوب روبرت",
+    "كريس كريستوفر",
+    "نيك نيكولاس",
+    "دان دانيال دانييل",
+    "بيبي بنيامين",
+    "توم توماس",
+    "مات ماثيو",
+    "جيف جيفري",
+    "تيم تيموثي",
+    "ديف ديفيد",
+    "ليز اليزابيث",
+)
+_GIVEN_FORMS = {
+    w: tuple(o for o in group.split() if o != w)
+    for group in (*_SLAVIC_NAMES, *_ENGLISH_NAMES)
+    for w in group.split()
 }
 
 
-def slavic_forms(key: tuple[str, ...], kind: str | None) -> list[tuple[str, ...]]:
-    """A person of two words or more whose given name (the first word) is written in its other
-    Slavic form, Russian for Ukrainian or Ukrainian for Russian: the family name, as the glossary
-    writes it, vouches for it (ميخائيل بودولياك for ميخايلو بودولياك Mykhailo Podolyak)."""
+def given_name_forms(key: tuple[str, ...], kind: str | None) -> list[tuple[str, ...]]:
+    """A person of two words or more whose given name (the first word) is written in another form
+    of it: Russian for Ukrainian or the other way, or an English name's short form for its full
+    one or the other way. The family name, as the glossary writes it, vouches for it (ميخائيل
+    بودولياك for ميخايلو بودولياك Mykhailo Podolyak, جوزيف بايدن for جو بايدن)."""
     if kind != "person" or len(key) < 2:
         return []
-    return [(other, *key[1:]) for other in _SLAVIC_FORMS.get(key[0], ())]
+    return [(other, *key[1:]) for other in _GIVEN_FORMS.get(key[0], ())]

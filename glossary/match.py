@@ -39,6 +39,7 @@ from tarjama.glossary.forms import (
     english_article,
     generation_forms,
     generic_synonyms,
+    given_name_forms,
     has_month,
     inside_longer,
     latin_abbreviation_at,
@@ -48,7 +49,6 @@ from tarjama.glossary.forms import (
     nisba_keys,
     plural_case_forms,
     refused_here,
-    slavic_forms,
     unjoined,
 )
 from tarjama.glossary.fullnames import FullName, find_full_names, full_name, spaced
@@ -144,11 +144,12 @@ class Matcher:
         self._family: dict[str, list[FamilyTerm]] = {}
         # names whose English joins two parts with "and", with the و of a word written or not, and
         # names with a generic word that papers write with another (بنك/مصرف), an English "The"'s
-        # article, ابن for بن, a Slavic given name's other form, "Jr." as الابن or جونيور, a plural
-        # in its other case, a body without its head noun, a compass point before or after a
-        # place: forms.conjoined, generic_synonyms, english_article, connector_forms,
-        # slavic_forms, generation_forms, plural_case_forms, body_short_forms, compass_forms, each
-        # with where it is refused (forms.refused_here)
+        # article, ابن for بن, a given name's other form (Slavic, or an English short form),
+        # "Jr." as الابن or جونيور, a plural in its other case, a body without its head noun, a
+        # compass point before or after a place: forms.conjoined, generic_synonyms,
+        # english_article, connector_forms, given_name_forms, generation_forms,
+        # plural_case_forms, body_short_forms, compass_forms, each with where it is refused
+        # (forms.refused_here)
         self._other_forms: dict[str, list[tuple[tuple[str, ...], Term, int]]] = {}
         self._prefixes: set[str] = set()
         self._family_words = 0
@@ -184,7 +185,7 @@ class Matcher:
                         *generic_synonyms(written),
                         *english_article(written, term.target, kind),
                         *connector_forms(written),
-                        *slavic_forms(written, kind),
+                        *given_name_forms(written, kind),
                         *generation_forms(written, kind),
                         *plural_case_forms(written, term.target, kind),
                     ):

@@ -82,6 +82,7 @@ GROUPS = (
     "plural-case",  # round 9: a plural's case, ون or ين (المقاولون/المقاولين العرب)
     "iqlab",  # round 9: a name's ن before ب written م (جنبلاط/جمبلاط) and the other way; 6: the real pairs
     "event-article",  # round 9: an event's article, as a place's and a body's (الأوسكار/أوسكار); 7 found
+    "english-given",  # round 9: an English given name's short or full form (جو/جوزيف بايدن)
 )
 LOOKALIKE_GROUPS = (
     "hamza-ya",
@@ -128,6 +129,7 @@ LOOKALIKE_GROUPS = (
     "south-slavic-dj",  # 2: an English without Dj, and a name of one word
     "first-vowel",  # 5: common words the first vowel's absence makes, with no word to vouch
     "plural-case",  # 2: a person's name that a plural's other case turns into a word or a name
+    "english-given",  # 5: the same family name with another given name, and the family name alone
 )
 
 
@@ -167,6 +169,7 @@ def test_each_rule_has_ten_spellings_and_ten_look_alikes() -> None:
         "generation",
         "first-ayin",
         "first-vowel",
+        "english-given",
         "hamza-left",
         "south-slavic-dj",
         "plural-case",
