@@ -847,6 +847,7 @@ def _rewrites(
     out: list[tuple[tuple[str, ...], int, tuple[bool, ...]]] = []
     last = len(arabic) - 1
     nh_words: dict[int, str] = {}
+    place = name_kind(term.type) == "place"
     # the English as written, word by word (plain_latin reads Đ as a d)
     originals = [w for w in re.split(r"[\s\-–—]+", term.target) if w] if aligned else []
     for w, word in enumerate(arabic):
@@ -876,25 +877,23 @@ def _rewrites(
         ):
             alts.append(word[:-1])
         alts += _spanish_ll(word, english[w]) if aligned else []
-        for alt, needs_vouching in _portuguese_nh(word, eng, english[w]):
-            if not needs_vouching:
-                alts.append(alt)
-            elif len(arabic) > 1:
-                vouched.append((alt, w))
         nh = _final_nh(word, eng) if aligned else None
         if nh is not None:
-            nh_words[w] = nh
-            # alone, مين is "who" and تشين Chen: a common word only in a name that vouches for it
-            if not common_word(canonical(nh)):
-                alts.append(nh)
-            elif len(arabic) > 1:
-                vouched.append((nh, w))
+            nh_words[w] = nh[0]
+        # each (spelling, whether only a name that vouches for it may write it)
+        maybe_vouched = [
+            *_portuguese_nh(word, eng, english[w]),
+            *([nh] if nh else []),
+            *(_first_vowel(word, eng, articles[w]) if aligned or w == 0 else []),
+        ]
+        alts += [alt for alt, needs_vouching in maybe_vouched if not needs_vouching]
+        if len(arabic) > 1:
+            vouched += [(alt, w) for alt, needs_vouching in maybe_vouched if needs_vouching]
         alts += _final_hamza(word, eng, english[w], finals[w])
-        alts += _slavic_ov(word, eng, name_kind(term.type) == "place")
+        alts += _slavic_ov(word, eng, place)
         alts += _silent_final(word, eng, articles[w])
         if len(arabic) > 1:
             vouched += [(alt, w) for alt in _inner_hamza(word)]
-        place = name_kind(term.type) == "place"
         if place and finals[w] == "ى" and eng.endswith("a") and _consonants(word[:-1], strip=False) >= 3:
             alts.append(word[:-1] + "ا")  # منى Mina (two consonants) is not منا "from us"
         if place and w == last:
@@ -903,11 +902,6 @@ def _rewrites(
         vouched += _after_waw(word, english[w], articles[w], w, len(arabic) > 1)
         if len(arabic) > 1 and aligned and re.match(r"h[aeiouy]", eng) and word[:1] in ("ه", "ا"):
             vouched.append((("ا" if word[0] == "ه" else "ه") + word[1:], w))
-        for alt, needs_vouching in _first_vowel(word, eng, articles[w]) if aligned or w == 0 else []:
-            if not needs_vouching:
-                alts.append(alt)
-            elif len(arabic) > 1:
-                vouched.append((alt, w))
         if len(arabic) > 1 and aligned:
             vouched += [(alt, w) for alt in _first_ayin(word, eng)]
             alts += _south_slavic_dj(word, originals[w])
@@ -971,12 +965,14 @@ def _portuguese_nh(word: str, eng: str, english: str) -> list[tuple[str, bool]]:
     return out
 
 
-def _final_nh(word: str, eng: str) -> str | None:
+def _final_nh(word: str, eng: str) -> tuple[str, bool] | None:
     """A Vietnamese final nh written نه or ن (مينه/مين Minh, تشينه/تشين Chinh, ثانه/ثان Thanh),
-    where the English word ends in nh."""
+    where the English word ends in nh; a common word (مين "who", تشين Chen) only where the name's
+    other words vouch for it (``True``)."""
     if not eng.endswith("nh") or len(word) < 3:
         return None
-    return word[:-1] if word.endswith("نه") else word + "ه" if word.endswith("ن") else None
+    alt = word[:-1] if word.endswith("نه") else word + "ه" if word.endswith("ن") else None
+    return None if alt is None else (alt, common_word(canonical(alt)))
 
 
 _RUSSIAN_YO = re.compile(r"(?:[csz]h|shch)ev$")
