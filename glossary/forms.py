@@ -175,19 +175,12 @@ def month_keys(
     for k, u in enumerate(units):
         if u.last - u.first != 1:
             continue
-        found = next(
-            (
-                (c, u.key[len(c) :])
-                for c in _PROCLITICS
-                if c and u.key.startswith(c) and u.key[len(c) :] in _BARE
-            ),
-            ("", u.key) if u.key in _BARE else None,
-        )
-        if found is None or (u.last < len(toks) and toks[u.last].text in _ORDINALS):
+        clitics = next((c for c in _PROCLITICS if u.key.startswith(c) and u.key[len(c) :] in _BARE), None)
+        if clitics is None or (u.last < len(toks) and toks[u.last].text in _ORDINALS):
             continue
         if not (lenient or _is_number(toks, u.first - 1) or _is_number(toks, u.last)):
             continue
-        clitics, name = found
+        name = u.key[len(clitics) :]
         months = [n for n in _BARE[name] if n in named] or _BARE[name]
         out = [(*key[:k], clitics + month_code(n), *key[k + 1 :]) for key in out for n in months]
     return out
